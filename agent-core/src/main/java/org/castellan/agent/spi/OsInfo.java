@@ -1,0 +1,3 @@
+package org.castellan.agent.spi;
+
+public record OsInfo(String hostname, String osVersion) {}

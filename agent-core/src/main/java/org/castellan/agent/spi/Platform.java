@@ -1,0 +1,41 @@
+package org.castellan.agent.spi;
+
+import java.nio.file.Path;
+
+/** One operating system's implementation of what the agent needs. */
+public interface Platform {
+    /** {@code linux}, {@code windows} or {@code macos}: the value reported to the server. */
+    String os();
+
+    /** Host name and OS version, read fresh on each call (both can change). */
+    OsInfo osInfo();
+
+    /** Where the agent keeps its state when {@code --state-dir} is not given. */
+    Path defaultStateDir();
+
+    AccountManager accounts();
+
+    /** Protects the device private key at rest (DPAPI on Windows, a 0600 file elsewhere). */
+    KeyProtector keyProtector();
+
+    /** Applies OS-appropriate permissions to the agent's state directory. */
+    void secureStateDir(Path stateDir) throws PlatformException;
+
+    ServiceInstaller serviceInstaller();
+
+    /** Disk-encryption recovery keys; platforms without support return {@link RecoveryKeySource#NONE}. */
+    default RecoveryKeySource recoveryKeys() {
+        return RecoveryKeySource.NONE;
+    }
+
+    /**
+     * Runs the agent's service loop the way this OS expects a service to run. The default runs it
+     * in the foreground and stops it on JVM shutdown (systemd, launchd); Windows hands it to the
+     * service control manager.
+     */
+    default void runAsService(AgentService service) throws Exception {
+        Thread hook = new Thread(service::stop, "castellan-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        service.run();
+    }
+}

@@ -1,0 +1,22 @@
+package org.castellan.protocol.messages;
+
+/**
+ * What the agent must do, as the server's policy for this device says.
+ *
+ * @param account the local account to manage; empty means the platform's default (RID 500 on
+ *     Windows; Linux and macOS need a name)
+ * @param length password length in characters (character mode)
+ * @param complexity {@code full} (upper, lower, digit, symbol) or {@code alphanumeric}
+ * @param passphraseWords when above zero, a passphrase of that many words instead of characters
+ * @param excludeLookalikes leave out characters people confuse when reading (0/O, 1/l/I)
+ * @param maxAgeDays rotate once the password is older than this
+ * @param checkInSeconds how often the agent checks in
+ */
+public record AgentPolicy(
+        String account,
+        int length,
+        String complexity,
+        int passphraseWords,
+        boolean excludeLookalikes,
+        int maxAgeDays,
+        int checkInSeconds) {}

@@ -1,0 +1,3 @@
+package org.castellan.protocol.messages;
+
+public record RegisterResponse(String deviceId, VaultKey vaultKey, AgentPolicy policy) {}

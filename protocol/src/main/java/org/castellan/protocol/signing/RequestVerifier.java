@@ -1,0 +1,76 @@
+package org.castellan.protocol.signing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a signed agent request (used on the server): headers present and well-formed, timestamp
+ * within the allowed skew, signature valid for the device's key, nonce never seen before.
+ *
+ * <p>The nonce is recorded only after the signature verifies, so an attacker cannot burn a
+ * device's nonces with forged requests.
+ */
+public final class RequestVerifier {
+    public static final Duration DEFAULT_MAX_SKEW = Duration.ofMinutes(5);
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+
+    private final Clock clock;
+    private final Duration maxSkew;
+    private final NonceRegistry nonces;
+
+    public RequestVerifier(Clock clock, Duration maxSkew, NonceRegistry nonces) {
+        this.clock = clock;
+        this.maxSkew = maxSkew;
+        this.nonces = nonces;
+    }
+
+    /**
+     * @param header reads one request header by name (null if absent)
+     * @param deviceId the device the request claims to be from (null for registration)
+     * @param publicKeyBase64 that device's registered public key
+     */
+    public void verify(String method, String pathAndQuery, Function<String, String> header,
+                       String deviceId, String publicKeyBase64, byte[] body)
+            throws SignatureCheckException {
+        String timestampText = header.apply(org.castellan.protocol.Headers.TIMESTAMP);
+        String nonce = header.apply(org.castellan.protocol.Headers.NONCE);
+        String signatureText = header.apply(org.castellan.protocol.Headers.SIGNATURE);
+        if (timestampText == null || nonce == null || signatureText == null) {
+            throw new SignatureCheckException("missing-signature",
+                    "request must carry timestamp, nonce and signature headers");
+        }
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(timestampText);
+        } catch (NumberFormatException e) {
+            throw new SignatureCheckException("bad-signature", "timestamp header is not a number");
+        }
+        if (!NONCE.matcher(nonce).matches()) {
+            throw new SignatureCheckException("bad-signature", "nonce header is malformed");
+        }
+        long skew = Math.abs(clock.instant().getEpochSecond() - timestamp);
+        if (skew > maxSkew.toSeconds()) {
+            throw new SignatureCheckException("stale-request",
+                    "request timestamp is " + skew + " s away from server time (limit "
+                            + maxSkew.toSeconds() + " s)");
+        }
+        byte[] signature;
+        byte[] publicKey;
+        try {
+            signature = Base64.getDecoder().decode(signatureText);
+            publicKey = Base64.getDecoder().decode(publicKeyBase64);
+        } catch (IllegalArgumentException e) {
+            throw new SignatureCheckException("bad-signature", "signature is not valid base64");
+        }
+        byte[] message = CanonicalRequest.build(method, pathAndQuery, deviceId, timestamp, nonce, body);
+        if (!DeviceKeyPair.verify(publicKey, message, signature)) {
+            throw new SignatureCheckException("bad-signature", "signature does not verify");
+        }
+        if (!nonces.firstUse(publicKeyBase64, nonce, timestamp)) {
+            throw new SignatureCheckException("replayed-request", "this request was already received");
+        }
+    }
+}
