@@ -1,0 +1,45 @@
+package org.castellan.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.castellan.protocol.messages.AgentPolicy;
+import org.castellan.protocol.messages.RegisterRequest;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void unknownFieldsAreRejected() {
+        assertThatThrownBy(() -> Json.mapper().readValue(
+                "{\"registrationKey\":\"k\",\"hostname\":\"h\",\"os\":\"linux\",\"osVersion\":\"1\","
+                        + "\"agentVersion\":\"1\",\"publicKey\":\"p\",\"isAdmin\":true}", RegisterRequest.class))
+                .isInstanceOf(JsonProcessingException.class).hasMessageContaining("isAdmin");
+    }
+
+    @Test
+    void scalarsAreNotCoercedAcrossTypes() {
+        assertThatThrownBy(() -> Json.mapper().readValue("{\"account\":\"a\",\"length\":\"20\",\"complexity\":\"full\","
+                + "\"passphraseWords\":0,\"excludeLookalikes\":true,\"maxAgeDays\":30,\"checkInSeconds\":60}", AgentPolicy.class))
+                .isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> Json.mapper().readValue("{\"registrationKey\":5,\"hostname\":\"h\",\"os\":\"linux\","
+                + "\"osVersion\":\"1\",\"agentVersion\":\"1\",\"publicKey\":\"p\"}", RegisterRequest.class))
+                .isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> Json.mapper().readValue("{\"account\":\"a\",\"length\":null,\"complexity\":\"full\","
+                + "\"passphraseWords\":0,\"excludeLookalikes\":true,\"maxAgeDays\":30,\"checkInSeconds\":60}", AgentPolicy.class))
+                .isInstanceOf(JsonProcessingException.class);
+    }
+
+    @Test
+    void trailingGarbageIsRejected() {
+        assertThatThrownBy(() -> Json.mapper().readValue("{\"detail\":null} {}",
+                org.castellan.protocol.messages.RotationOutcome.class)).isInstanceOf(JsonProcessingException.class);
+    }
+
+    @Test
+    void wellFormedMessagesRoundTrip() throws Exception {
+        AgentPolicy policy = new AgentPolicy("root", 24, "full", 0, true, 30, 3600);
+        String json = Json.mapper().writeValueAsString(policy);
+        assertThat(Json.mapper().readValue(json, AgentPolicy.class)).isEqualTo(policy);
+    }
+}
