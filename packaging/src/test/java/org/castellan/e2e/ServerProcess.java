@@ -1,0 +1,119 @@
+package org.castellan.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real castellan-server jar, started as its own process on an ephemeral port. */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Castellan server listening on (https://\\S+)");
+    private static final Pattern FINGERPRINT = Pattern.compile("TLS certificate SHA-256 fingerprint: ([0-9a-f]{64})");
+    private static final Pattern TOKEN = Pattern.compile("Initial admin token .*: (\\S+)$");
+
+    private final Path dataDir;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private Process process;
+    private String url;
+    private String fingerprint;
+    private String printedToken;
+
+    ServerProcess(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    ServerProcess start() throws Exception {
+        url = null;
+        process = Processes.start(List.of(Processes.java(), "-jar", Processes.jar("castellan-server.jar").toString(),
+                "serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0"), Map.of(), dataDir.getParent());
+        Thread reader = new Thread(this::readOutput, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+        Processes.drain(process.getErrorStream()).thenAccept(err -> output.add("[stderr] " + err));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (url == null || fingerprint == null) {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited during start:\n" + String.join("\n", output));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("server did not start in 60 s:\n" + String.join("\n", output));
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
+    private void readOutput() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.add(line);
+                Matcher m;
+                if ((m = TOKEN.matcher(line)).find()) {
+                    printedToken = m.group(1);
+                }
+                if ((m = FINGERPRINT.matcher(line)).find()) {
+                    fingerprint = m.group(1);
+                }
+                if ((m = LISTENING.matcher(line)).find()) {
+                    url = m.group(1);
+                }
+            }
+        } catch (IOException ignored) {
+            // the process was killed
+        }
+    }
+
+    String url() {
+        return url;
+    }
+
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    String printedToken() {
+        return printedToken;
+    }
+
+    /** The bootstrap admin token, from the file the first start wrote. */
+    String adminToken() throws IOException {
+        return Files.readString(dataDir.resolve("initial-admin-token")).strip();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** Everything the server printed so far (for leak checks and failure messages). */
+    String output() {
+        return String.join("\n", output);
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful drain — a crash. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
