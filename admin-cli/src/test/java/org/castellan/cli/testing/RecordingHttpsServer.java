@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class RecordingHttpsServer implements AutoCloseable {
     /** One request as the server saw it. */
-    public record Recorded(String method, String path, String rawQuery, Map<String, String> query,
+    public record Recorded(String method, String path, String rawPath, String rawQuery, Map<String, String> query,
             String authorization, String contentType, String body) {}
 
     private record Canned(int status, String body) {}
@@ -74,7 +74,7 @@ public final class RecordingHttpsServer implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = exchange.getRequestURI().getPath();
         String rawQuery = exchange.getRequestURI().getRawQuery();
-        requests.add(new Recorded(exchange.getRequestMethod(), path, rawQuery, decode(rawQuery),
+        requests.add(new Recorded(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawPath(), rawQuery, decode(rawQuery),
                 exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().getFirst("Content-Type"), body));
         Canned canned = routes.getOrDefault(exchange.getRequestMethod() + " " + path,
