@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * and errors turned into a message and an exit code: 0 ok, 1 refused or failed, 2 usage,
  * 3 cannot connect or TLS failure.
  */
-@Command(name = "castellan", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+@Command(name = "castellan", mixinStandardHelpOptions = true,
         versionProvider = CastellanVersion.class,
         description = "Read device passwords, manage devices, registration keys and policies on a Castellan server.",
         footer = {"", "Server, token and fingerprint come from the flags, else CASTELLAN_SERVER, CASTELLAN_TOKEN"

@@ -210,4 +210,14 @@ class ConnectionSettingsTest {
         assertThat(result.stderr()).contains("CASTELLAN_TOKEN contains spaces");
         assertThat(server.requests()).isEmpty();
     }
+
+    @Test
+    void serverUrlGivenAsTheApiRootIsNotDoubled() {
+        CliRunner.Result result = cli().env("CASTELLAN_TOKEN", ENV_TOKEN)
+                .run("--server", server.url() + "/api/v1/", "--server-fingerprint", server.fingerprint(), "devices", "list");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.requests()).singleElement().extracting(RecordingHttpsServer.Recorded::path)
+                .isEqualTo("/api/v1/devices");
+    }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code castellan completion bash}: a bash (and zsh via bashcompinit) completion script, to source. */
-@Command(name = "completion", description = {"Print a shell completion script.",
+@Command(name = "completion", mixinStandardHelpOptions = true, description = {"Print a shell completion script.",
         "Use: source <(castellan completion bash)"})
 public final class CompletionCommand implements Callable<Integer> {
     @Spec

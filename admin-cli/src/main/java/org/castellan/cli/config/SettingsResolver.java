@@ -116,6 +116,22 @@ public final class SettingsResolver {
         if (url.username().length() > 0 || url.password().length() > 0) {
             throw new CliException(CliException.FAILED, "server URL must not hold a user name or password");
         }
+        if (url.query() != null || url.fragment() != null) {
+            throw new CliException(CliException.FAILED, "server URL '" + given + "' must not have a query or fragment");
+        }
+        return withoutApiSuffix(url);
+    }
+
+    /** People paste the API root ({@code https://host:8443/api/v1}); the CLI adds that part itself. */
+    private static HttpUrl withoutApiSuffix(HttpUrl url) {
+        java.util.List<String> segments = new java.util.ArrayList<>(url.pathSegments());
+        segments.removeIf(String::isEmpty);
+        int size = segments.size();
+        if (size >= 2 && segments.get(size - 2).equals("api") && segments.get(size - 1).equals("v1")) {
+            HttpUrl.Builder builder = url.newBuilder().encodedPath("/");
+            segments.subList(0, size - 2).forEach(builder::addPathSegment);
+            return builder.build();
+        }
         return url;
     }
 
