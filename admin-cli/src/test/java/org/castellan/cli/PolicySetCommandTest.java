@@ -81,10 +81,11 @@ class PolicySetCommandTest {
 
     @Test
     void setWithNothingToChangeIsAUsageErrorAndSendsNothing() {
-        CliRunner.Result result = cli.run("policy", "set");
+        CliRunner.Result result = new CliRunner(home).run("policy", "set");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.stderr()).contains("nothing to change");
+        assertThat(result.stderr()).as("checked before looking for a server or token").contains("nothing to change")
+                .doesNotContain("no server given");
         assertThat(server.requests()).isEmpty();
     }
 

@@ -2,6 +2,7 @@ package org.castellan.cli.commands;
 
 import java.util.concurrent.Callable;
 import org.castellan.cli.CastellanMain;
+import org.castellan.cli.Host;
 import org.castellan.cli.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +18,15 @@ abstract class ApiCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         CastellanMain main = (CastellanMain) spec.root().userObject();
+        validate(main.host());
         return main.runApi(spec, this::run);
     }
+
+    /**
+     * Checks the arguments before any setting is resolved or byte is sent; throws a picocli
+     * {@code ParameterException} (exit code 2) for bad ones.
+     */
+    protected void validate(Host host) {}
 
     protected abstract void run(Session session);
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import org.castellan.cli.CliException;
+import org.castellan.cli.Host;
 import org.castellan.cli.Session;
 import org.castellan.cli.http.ApiException;
 import org.castellan.cli.http.Endpoint;
@@ -54,9 +55,15 @@ final class PolicySetCommand extends ApiCommand {
     @Option(names = "--check-in-seconds", paramLabel = "N", description = "How often agents check in.")
     Integer checkInSeconds;
 
+    private ObjectNode changes;
+
+    @Override
+    protected void validate(Host host) {
+        changes = changes();
+    }
+
     @Override
     protected void run(Session session) {
-        ObjectNode changes = changes();
         ObjectNode merged = LenientJson.mapper().createObjectNode();
         JsonNode current = current(session);
         for (String field : FIELDS) {

@@ -3,6 +3,7 @@ package org.castellan.cli.commands;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import org.castellan.cli.CliException;
+import org.castellan.cli.Host;
 import org.castellan.cli.Session;
 import org.castellan.cli.http.ApiResponse;
 import org.castellan.cli.http.Endpoint;
@@ -40,17 +41,23 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
         String in;
     }
 
+    private Instant expiresAt;
+
     @Override
-    protected void run(Session session) {
+    protected void validate(Host host) {
         if (maxUses != null && maxUses < 1) {
             throw new ParameterException(spec.commandLine(), "--max-uses must be at least 1");
         }
+        expiresAt = expiresAt(host);
+    }
+
+    @Override
+    protected void run(Session session) {
         ObjectNode body = LenientJson.mapper().createObjectNode();
         body.put("name", name);
         if (maxUses != null) {
             body.put("maxUses", maxUses);
         }
-        Instant expiresAt = expiresAt(session);
         if (expiresAt != null) {
             body.put("expiresAt", expiresAt.toString());
         }
@@ -83,12 +90,12 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
         }
     }
 
-    private Instant expiresAt(Session session) {
+    private Instant expiresAt(Host host) {
         if (expiry == null) {
             return null;
         }
         try {
-            return expiry.at != null ? Expiry.at(expiry.at) : Expiry.in(expiry.in, session.host().clock());
+            return expiry.at != null ? Expiry.at(expiry.at) : Expiry.in(expiry.in, host.clock());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), (expiry.at != null ? "--expires-at: " : "--expires-in: ")
                     + e.getMessage());
