@@ -3,7 +3,6 @@ package org.castellan.cli.output;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.Map;
 import org.castellan.cli.OutputFormat;
 import org.castellan.cli.http.LenientJson;
@@ -43,8 +42,7 @@ public final class Output {
     /** Every field of an object as FIELD VALUE lines, in the server's order, so new fields show up too. */
     public void printFields(JsonNode object) {
         Table table = Table.withoutHeader(2);
-        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
             table.row(field.getKey() + ":", Values.text(field.getValue()));
         }
         table.printTo(out);
