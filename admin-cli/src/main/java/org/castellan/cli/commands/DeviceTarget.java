@@ -56,7 +56,8 @@ final class DeviceTarget {
         }
         if (exact.isEmpty()) {
             throw new CliException(CliException.FAILED, "no device named " + hostname
-                    + (others.isEmpty() ? "" : " (similar: " + String.join(", ", others) + ")"));
+                    + (others.isEmpty() ? "" : " (similar: " + String.join(", ", others.stream().limit(5).toList())
+                    + (others.size() > 5 ? ", ..." : "") + ")"));
         }
         if (exact.size() > 1) {
             Table candidates = Table.withColumns("ID", "HOSTNAME", "OS", "REGISTERED", "LAST SEEN");
