@@ -220,4 +220,36 @@ class ConnectionSettingsTest {
         assertThat(server.requests()).singleElement().extracting(RecordingHttpsServer.Recorded::path)
                 .isEqualTo("/api/v1/devices");
     }
+
+    @Test
+    void tokenFileFromTheEnvironmentIsRead() throws IOException {
+        Path tokenFile = writeFile(home.resolve("token"), "  " + FILE_TOKEN + "  \r\nsecond line ignored\n", "rw-------");
+
+        CliRunner.Result result = cli().env("CASTELLAN_TOKEN_FILE", tokenFile.toString())
+                .run("--server", server.url(), "--server-fingerprint", server.fingerprint(), "devices", "list");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(tokenSeen()).isEqualTo("Bearer " + FILE_TOKEN);
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void tokenFileReadableByOthersWorksButWarns() throws IOException {
+        Path tokenFile = writeFile(home.resolve("token"), FILE_TOKEN, "rw-r-----");
+
+        CliRunner.Result result = cli().run("--server", server.url(), "--server-fingerprint", server.fingerprint(),
+                "--token-file", tokenFile.toString(), "devices", "list");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stderr()).contains("warning: token file " + tokenFile + " is readable by group or others");
+    }
+
+    @Test
+    void emptyStandardInputForTokenDashIsAnError() {
+        CliRunner.Result result = cli().stdin("\n").run("--server", server.url(), "--token", "-", "devices", "list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("no token in standard input");
+        assertThat(server.requests()).isEmpty();
+    }
 }

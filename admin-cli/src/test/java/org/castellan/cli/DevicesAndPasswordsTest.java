@@ -94,8 +94,10 @@ class DevicesAndPasswordsTest {
         CliRunner.Result result = cli.run("password", "rotate", "web01");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(server.lastRequest("POST", "/api/v1/devices/d-1/rotate").authorization())
-                .isEqualTo("Bearer " + Fixtures.TOKEN);
+        RecordingHttpsServer.Recorded post = server.lastRequest("POST", "/api/v1/devices/d-1/rotate");
+        assertThat(post.authorization()).isEqualTo("Bearer " + Fixtures.TOKEN);
+        assertThat(post.body()).isEqualTo("{}");
+        assertThat(post.contentType()).startsWith("application/json");
         assertThat(result.stdout()).contains("rotation requested for web01");
     }
 

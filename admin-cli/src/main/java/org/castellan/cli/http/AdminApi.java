@@ -3,6 +3,7 @@ package org.castellan.cli.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import okhttp3.HttpUrl;
@@ -93,7 +94,9 @@ public final class AdminApi implements AutoCloseable {
 
     private static RequestBody requestBody(String method, JsonNode body) {
         if (body == null) {
-            return method.equals("GET") ? null : RequestBody.create(new byte[0], null);
+            // An action without parameters (rotate, revoke) still sends a JSON object: a server that
+            // parses every POST body strictly accepts {}, where an empty body would be malformed JSON.
+            return method.equals("GET") ? null : RequestBody.create("{}".getBytes(StandardCharsets.UTF_8), JSON);
         }
         try {
             return RequestBody.create(LenientJson.mapper().writer().withoutFeatures(
