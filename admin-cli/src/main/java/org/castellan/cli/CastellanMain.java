@@ -1,0 +1,119 @@
+package org.castellan.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.castellan.cli.commands.CompletionCommand;
+import org.castellan.cli.commands.DevicesCommand;
+import org.castellan.cli.commands.PasswordCommand;
+import org.castellan.cli.commands.PolicyCommand;
+import org.castellan.cli.commands.RegistrationKeysCommand;
+import org.castellan.cli.config.ClientSettings;
+import org.castellan.cli.config.ConnectionFlags;
+import org.castellan.cli.config.SettingsResolver;
+import org.castellan.cli.http.AdminApi;
+import org.castellan.cli.output.Output;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code castellan}, the admins' CLI. Holds the global options (inherited by every subcommand, so
+ * they may come before or after the verb) and runs each API command with the settings resolved
+ * and errors turned into a message and an exit code: 0 ok, 1 refused or failed, 2 usage,
+ * 3 cannot connect or TLS failure.
+ */
+@Command(name = "castellan", mixinStandardHelpOptions = true,
+        versionProvider = CastellanVersion.class,
+        description = "Read device passwords, manage devices, registration keys and policies on a Castellan server.",
+        footer = {"", "Server, token and fingerprint come from the flags, else CASTELLAN_SERVER, CASTELLAN_TOKEN"
+                + " (or CASTELLAN_TOKEN_FILE), CASTELLAN_SERVER_FINGERPRINT, else the config file"
+                + " (--config, CASTELLAN_CONFIG, default ~/.config/castellan/config.json, keys server, token,"
+                + " serverFingerprint; it must be chmod 600 when it holds a token).",
+                "Exit codes: 0 ok, 1 the server refused or the request failed, 2 usage error, 3 cannot connect or TLS failure."},
+        subcommands = {PasswordCommand.class, DevicesCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
+                CompletionCommand.class})
+public final class CastellanMain implements java.util.concurrent.Callable<Integer> {
+    private final Host host;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "Server base URL, e.g. https://castellan.example:8443 (env CASTELLAN_SERVER).")
+    private String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
+            description = "API token, or - to read it from standard input. A literal token is visible in the"
+                    + " process list: prefer --token-file, - or CASTELLAN_TOKEN.")
+    private String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Read the API token from the first line of FILE (env CASTELLAN_TOKEN_FILE).")
+    private Path tokenFile;
+
+    @Option(names = "--server-fingerprint", paramLabel = "SHA256HEX", scope = ScopeType.INHERIT,
+            description = "Trust exactly the server certificate with this SHA-256 fingerprint, as the server prints"
+                    + " it at start-up (env CASTELLAN_SERVER_FINGERPRINT). Without it, the system CAs are used.")
+    private String serverFingerprint;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "text|json", scope = ScopeType.INHERIT, defaultValue = "text",
+            converter = OutputFormat.Converter.class,
+            description = "Output format: text (tables; secrets alone on stdout) or json (the server's JSON). Default: text.")
+    private OutputFormat output;
+
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Config file (env CASTELLAN_CONFIG; default ~/.config/castellan/config.json).")
+    private Path config;
+
+    public CastellanMain(Host host) {
+        this.host = host;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CastellanMain(Host.system())).execute(args));
+    }
+
+    /** {@code castellan} alone: show what it can do. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CliException.USAGE;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    /** One API command's work, given a connected session. */
+    @FunctionalInterface
+    public interface ApiAction {
+        void run(Session session);
+    }
+
+    /** Runs {@code action} against the server and maps what can go wrong to a message and exit code. */
+    public int runApi(CommandSpec command, ApiAction action) {
+        PrintWriter err = command.commandLine().getErr();
+        Output out = new Output(command.commandLine().getOut(), err, output);
+        ClientSettings settings = null;
+        try {
+            settings = new SettingsResolver(host, out::warn).resolve(
+                    new ConnectionFlags(server, token, tokenFile, serverFingerprint, config));
+            try (AdminApi api = new AdminApi(settings)) {
+                action.run(new Session(api, out, host));
+            }
+            return 0;
+        } catch (CliException e) {
+            out.flush();
+            err.println("castellan: " + e.getMessage());
+            return e.exitCode();
+        } finally {
+            if (settings != null) {
+                settings.token().close();
+            }
+            out.flush();
+        }
+    }
+}

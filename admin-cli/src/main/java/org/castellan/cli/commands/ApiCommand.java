@@ -1,0 +1,32 @@
+package org.castellan.cli.commands;
+
+import java.util.concurrent.Callable;
+import org.castellan.cli.CastellanMain;
+import org.castellan.cli.Host;
+import org.castellan.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** A command that talks to the server: resolves settings, connects, and maps errors via {@link CastellanMain}. */
+// Help on every subcommand (-h); the root's footer is deliberately not inherited.
+@Command(mixinStandardHelpOptions = true)
+abstract class ApiCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        CastellanMain main = (CastellanMain) spec.root().userObject();
+        validate(main.host());
+        return main.runApi(spec, this::run);
+    }
+
+    /**
+     * Checks the arguments before any setting is resolved or byte is sent; throws a picocli
+     * {@code ParameterException} (exit code 2) for bad ones.
+     */
+    protected void validate(Host host) {}
+
+    protected abstract void run(Session session);
+}

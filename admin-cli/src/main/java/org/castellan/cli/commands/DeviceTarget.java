@@ -1,0 +1,78 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.castellan.cli.CliException;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.output.Table;
+import org.castellan.cli.output.Values;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The device a password command is about: a host name, and when several devices carry it, the
+ * {@code --device-id} that picks one. Only exact (case-insensitive) host name matches count, so
+ * {@code web0} never silently resolves to {@code web01}.
+ */
+final class DeviceTarget {
+    @Parameters(index = "0", paramLabel = "HOSTNAME", description = "The device's host name.")
+    String hostname;
+
+    @Option(names = "--device-id", paramLabel = "ID",
+            description = "Pick this device when several devices have the host name.")
+    String deviceId;
+
+    /** A resolved device: its id and host name as the server knows them. */
+    record Device(String id, String hostname) {}
+
+    Device resolve(Session session) {
+        JsonNode found = session.api().get("look up device " + hostname,
+                Endpoint.of("devices").query("hostname", hostname)).tree();
+        if (!found.isArray()) {
+            throw new CliException(CliException.FAILED, "look up device " + hostname
+                    + ": the server's answer is not a list of devices");
+        }
+        List<JsonNode> exact = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (JsonNode device : found) {
+            String name = device.path("hostname").asText("");
+            if (name.toLowerCase(Locale.ROOT).equals(hostname.toLowerCase(Locale.ROOT))) {
+                exact.add(device);
+            } else {
+                others.add(name);
+            }
+        }
+        if (deviceId != null) {
+            return exact.stream().filter(device -> deviceId.equals(device.path("id").asText(null)))
+                    .findFirst().map(DeviceTarget::device)
+                    .orElseThrow(() -> new CliException(CliException.FAILED, "no device with id " + deviceId
+                            + " is named " + hostname + (exact.isEmpty() ? "" : " (devices named " + hostname + ": "
+                            + String.join(", ", exact.stream().map(d -> d.path("id").asText()).toList()) + ")")));
+        }
+        if (exact.isEmpty()) {
+            throw new CliException(CliException.FAILED, "no device named " + hostname
+                    + (others.isEmpty() ? "" : " (similar: " + String.join(", ", others.stream().limit(5).toList())
+                    + (others.size() > 5 ? ", ..." : "") + ")"));
+        }
+        if (exact.size() > 1) {
+            Table candidates = Table.withColumns("ID", "HOSTNAME", "OS", "REGISTERED", "LAST SEEN");
+            exact.forEach(device -> candidates.row(Values.text(device, "id"), Values.text(device, "hostname"),
+                    Values.joined(device, "os", "osVersion"), Values.text(device, "registeredAt"),
+                    Values.text(device, "lastSeenAt")));
+            StringWriter listing = new StringWriter();
+            candidates.printTo(new PrintWriter(listing));
+            throw new CliException(CliException.FAILED, exact.size() + " devices are named " + hostname
+                    + "; pick one with --device-id ID:" + System.lineSeparator() + listing.toString().stripTrailing());
+        }
+        return device(exact.get(0));
+    }
+
+    private static Device device(JsonNode node) {
+        return new Device(node.path("id").asText(), node.path("hostname").asText());
+    }
+}

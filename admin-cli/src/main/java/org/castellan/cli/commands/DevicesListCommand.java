@@ -1,0 +1,37 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.castellan.cli.CliException;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.output.Table;
+import org.castellan.cli.output.Values;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code castellan devices list [--hostname H]}. */
+@Command(name = "list", description = "List registered devices.")
+final class DevicesListCommand extends ApiCommand {
+    @Option(names = "--hostname", paramLabel = "NAME", description = "Only devices with this host name.")
+    String hostname;
+
+    @Override
+    protected void run(Session session) {
+        JsonNode devices = session.api().get("list devices", Endpoint.of("devices").query("hostname", hostname)).tree();
+        if (session.output().json()) {
+            session.output().printJson(devices);
+            return;
+        }
+        if (!devices.isArray()) {
+            throw new CliException(CliException.FAILED, "list devices: the server's answer is not a list");
+        }
+        Table table = Table.withColumns("ID", "HOSTNAME", "OS", "AGENT", "ACCOUNT", "LAST SEEN", "ROTATED",
+                "PENDING", "WARNINGS");
+        devices.forEach(device -> table.row(Values.text(device, "id"), Values.text(device, "hostname"),
+                Values.joined(device, "os", "osVersion"), Values.text(device, "agentVersion"),
+                Values.text(device, "account"), Values.text(device, "lastSeenAt"),
+                Values.text(device, "passwordRotatedAt"), Values.text(device, "pendingRotation"),
+                Values.text(device, "warnings")));
+        session.output().printTable(table);
+    }
+}

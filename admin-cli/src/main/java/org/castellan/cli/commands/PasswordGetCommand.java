@@ -1,0 +1,67 @@
+package org.castellan.cli.commands;
+
+import org.castellan.cli.CliException;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.ApiResponse;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.output.Output;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code castellan password get HOSTNAME}: prints the password alone on stdout, so scripts can
+ * capture it; anything a person should know (a pending rotation) goes to stderr.
+ */
+@Command(name = "get", description = {"Print a device's current local admin password, alone on stdout.",
+        "When the device has only a pending (escrowed, not yet confirmed) password, prints the newest pending one"
+                + " with a warning on stderr. -o json prints the full answer, pending passwords included."})
+final class PasswordGetCommand extends ApiCommand {
+    @Mixin
+    DeviceTarget target;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why you need it (recorded in the audit log; rules may require it).")
+    String reason;
+
+    @Override
+    protected void run(Session session) {
+        DeviceTarget.Device device = target.resolve(session);
+        String context = "get password for " + device.hostname();
+        ApiResponse response = session.api().get(context,
+                Endpoint.of("devices", device.id(), "password").query("reason", reason));
+        try {
+            if (session.output().json()) {
+                session.output().printJson(response.tree());
+                return;
+            }
+            PasswordReveal reveal = response.read(PasswordReveal.class);
+            try {
+                print(reveal, device, session.output());
+            } finally {
+                reveal.wipe();
+            }
+        } finally {
+            response.wipe();
+        }
+    }
+
+    private static void print(PasswordReveal reveal, DeviceTarget.Device device, Output output) {
+        int pendingCount = reveal.pendingOrEmpty().size();
+        if (reveal.password() != null) {
+            output.printSecret(reveal.password());
+            if (pendingCount > 0) {
+                output.note("note: " + device.hostname() + " also has " + pendingCount + " pending password"
+                        + (pendingCount == 1 ? "" : "s") + " (escrowed, not confirmed set by the device); if the password"
+                        + " above does not work, see them with: castellan password get " + device.hostname() + " -o json");
+            }
+            return;
+        }
+        PasswordReveal.Pending newest = reveal.newestPending().orElseThrow(() -> new CliException(CliException.FAILED,
+                "get password for " + device.hostname() + ": the server has no password for this device yet"));
+        output.printSecret(newest.password());
+        output.warn("no confirmed password for " + device.hostname() + "; printed the newest pending password (rotation "
+                + newest.rotationId() + ", account " + newest.account() + ", escrowed " + newest.escrowedAt()
+                + "), which may be in use: the device escrowed it but has not confirmed setting it"
+                + (pendingCount > 1 ? "; " + (pendingCount - 1) + " older pending password(s) in -o json" : ""));
+    }
+}

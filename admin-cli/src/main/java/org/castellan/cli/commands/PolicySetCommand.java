@@ -1,0 +1,136 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Locale;
+import org.castellan.cli.CliException;
+import org.castellan.cli.Host;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.ApiException;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.http.LenientJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code castellan policy set [NAME] --length 24 ...}: reads the policy, changes only the given
+ * fields, and PUTs the whole policy back, so unchanged fields keep their values.
+ *
+ * <p>Only the policy fields this CLI knows are sent back: the server's answer may carry read-only
+ * fields (a name, timestamps) that its strict JSON parsing would reject in a PUT.
+ */
+@Command(name = "set", description = {"Change some fields of a policy, keeping the others.",
+        "A policy that does not exist yet is created from the given fields."})
+final class PolicySetCommand extends ApiCommand {
+    static final List<String> FIELDS = List.of("account", "length", "complexity", "passphraseWords",
+            "excludeLookalikes", "maxAgeDays", "checkInSeconds");
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "default",
+            description = "Policy name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--account", paramLabel = "ACCOUNT", description = "Local admin account to manage.")
+    String account;
+
+    @Option(names = "--length", paramLabel = "N", description = "Password length in characters.")
+    Integer length;
+
+    @Option(names = "--complexity", paramLabel = "full|alphanumeric",
+            description = "Character classes: full (with symbols) or alphanumeric.")
+    String complexity;
+
+    @Option(names = "--passphrase-words", paramLabel = "N", description = "Use a passphrase of N words instead.")
+    Integer passphraseWords;
+
+    @Option(names = "--exclude-lookalikes", paramLabel = "true|false", arity = "1",
+            description = "Leave out characters that look alike (0/O, 1/l/I).")
+    Boolean excludeLookalikes;
+
+    @Option(names = "--max-age-days", paramLabel = "N", description = "Rotate passwords older than N days.")
+    Integer maxAgeDays;
+
+    @Option(names = "--check-in-seconds", paramLabel = "N", description = "How often agents check in.")
+    Integer checkInSeconds;
+
+    private ObjectNode changes;
+
+    @Override
+    protected void validate(Host host) {
+        changes = changes();
+    }
+
+    @Override
+    protected void run(Session session) {
+        ObjectNode merged = LenientJson.mapper().createObjectNode();
+        JsonNode current = current(session);
+        for (String field : FIELDS) {
+            JsonNode value = changes.has(field) ? changes.get(field) : current.get(field);
+            if (value != null) {
+                merged.set(field, value);
+            }
+        }
+        JsonNode answer = session.api().put("set policy " + name, Endpoint.of("policies", name), merged).tree();
+        JsonNode shown = answer.isObject() ? answer : merged;
+        if (session.output().json()) {
+            session.output().printJson(shown);
+        } else {
+            session.output().printFields(shown);
+        }
+    }
+
+    private JsonNode current(Session session) {
+        try {
+            JsonNode current = session.api().get("get policy " + name, Endpoint.of("policies", name)).tree();
+            if (!current.isObject()) {
+                throw new CliException(CliException.FAILED, "get policy " + name + ": the server's answer is not an object");
+            }
+            return current;
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            session.output().note("policy " + name + " does not exist yet; creating it with the given fields");
+            return LenientJson.mapper().createObjectNode();
+        }
+    }
+
+    private ObjectNode changes() {
+        ObjectNode changes = LenientJson.mapper().createObjectNode();
+        if (account != null) {
+            changes.put("account", account);
+        }
+        putPositive(changes, "length", "--length", length);
+        if (complexity != null) {
+            String normalized = complexity.toLowerCase(Locale.ROOT);
+            if (!normalized.equals("full") && !normalized.equals("alphanumeric")) {
+                throw new ParameterException(spec.commandLine(), "--complexity must be full or alphanumeric, not '"
+                        + complexity + "'");
+            }
+            changes.put("complexity", normalized);
+        }
+        putPositive(changes, "passphraseWords", "--passphrase-words", passphraseWords);
+        if (excludeLookalikes != null) {
+            changes.put("excludeLookalikes", excludeLookalikes);
+        }
+        putPositive(changes, "maxAgeDays", "--max-age-days", maxAgeDays);
+        putPositive(changes, "checkInSeconds", "--check-in-seconds", checkInSeconds);
+        if (changes.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "nothing to change: give at least one of --account, --length,"
+                    + " --complexity, --passphrase-words, --exclude-lookalikes, --max-age-days, --check-in-seconds");
+        }
+        return changes;
+    }
+
+    private void putPositive(ObjectNode changes, String field, String flag, Integer value) {
+        if (value == null) {
+            return;
+        }
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), flag + " must be at least 1");
+        }
+        changes.put(field, value);
+    }
+}

@@ -1,0 +1,16 @@
+package org.castellan.cli.config;
+
+import okhttp3.HttpUrl;
+import org.castellan.protocol.Secret;
+
+/**
+ * Where to connect and as whom, once flags, environment and config file are merged.
+ *
+ * @param serverFingerprint normalized SHA-256 hex of the pinned certificate, or null for system CAs
+ */
+public record ClientSettings(HttpUrl server, Secret token, String serverFingerprint) {
+    @Override
+    public String toString() {
+        return "ClientSettings[server=" + server + ", token=***, serverFingerprint=" + serverFingerprint + "]";
+    }
+}

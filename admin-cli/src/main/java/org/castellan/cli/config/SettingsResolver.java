@@ -1,0 +1,155 @@
+package org.castellan.cli.config;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import okhttp3.HttpUrl;
+import org.castellan.cli.CliException;
+import org.castellan.cli.Host;
+import org.castellan.protocol.Secret;
+import org.castellan.protocol.tls.Fingerprints;
+
+/**
+ * Merges server, token and fingerprint from flag, then environment, then config file (first one
+ * given wins), and checks each before anything is sent.
+ */
+public final class SettingsResolver {
+    public static final String ENV_SERVER = "CASTELLAN_SERVER";
+    public static final String ENV_TOKEN = "CASTELLAN_TOKEN";
+    public static final String ENV_TOKEN_FILE = "CASTELLAN_TOKEN_FILE";
+    public static final String ENV_FINGERPRINT = "CASTELLAN_SERVER_FINGERPRINT";
+    public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
+
+    private final Host host;
+    private final Consumer<String> warn;
+
+    public SettingsResolver(Host host, Consumer<String> warn) {
+        this.host = host;
+        this.warn = warn;
+    }
+
+    public ClientSettings resolve(ConnectionFlags flags) {
+        ConfigFile config = loadConfig(flags);
+        String server = firstGiven(flags.server(), host.env(ENV_SERVER), config.server());
+        if (server == null) {
+            throw new CliException(CliException.FAILED,
+                    "no server given: use --server URL, " + ENV_SERVER + " or \"server\" in the config file");
+        }
+        String fingerprint = firstGiven(flags.serverFingerprint(), host.env(ENV_FINGERPRINT), config.serverFingerprint());
+        return new ClientSettings(serverUrl(server), token(flags, config), fingerprint == null ? null : normalize(fingerprint));
+    }
+
+    private ConfigFile loadConfig(ConnectionFlags flags) {
+        if (flags.config() != null) {
+            return ConfigFile.load(flags.config(), true);
+        }
+        String fromEnv = host.env(ENV_CONFIG);
+        if (fromEnv != null) {
+            return ConfigFile.load(Path.of(fromEnv), true);
+        }
+        return ConfigFile.load(defaultConfigPath(host), false);
+    }
+
+    public static Path defaultConfigPath(Host host) {
+        return host.homeDirectory().resolve(".config").resolve("castellan").resolve("config.json");
+    }
+
+    private Secret token(ConnectionFlags flags, ConfigFile config) {
+        if (flags.token() != null && flags.tokenFile() != null) {
+            throw new CliException(CliException.USAGE, "give either --token or --token-file, not both");
+        }
+        if (flags.token() != null) {
+            if (flags.token().equals("-")) {
+                return checked(TokenReader.fromStdin(host.stdin()), "standard input");
+            }
+            warn.accept("--token puts the token in the process list and shell history;"
+                    + " prefer --token-file FILE, --token - (standard input) or " + ENV_TOKEN);
+            return checked(Secret.of(flags.token()), "--token");
+        }
+        if (flags.tokenFile() != null) {
+            return checked(TokenReader.fromFile(flags.tokenFile(), warn), "--token-file");
+        }
+        String envToken = host.env(ENV_TOKEN);
+        String envTokenFile = host.env(ENV_TOKEN_FILE);
+        if (envToken != null && envTokenFile != null) {
+            throw new CliException(CliException.FAILED, "both " + ENV_TOKEN + " and " + ENV_TOKEN_FILE + " are set; unset one");
+        }
+        if (envToken != null) {
+            return checked(Secret.of(envToken.strip()), ENV_TOKEN);
+        }
+        if (envTokenFile != null) {
+            return checked(TokenReader.fromFile(Path.of(envTokenFile), warn), ENV_TOKEN_FILE);
+        }
+        if (config.token() != null) {
+            return checked(Secret.of(config.token().strip()), "the config file");
+        }
+        throw new CliException(CliException.FAILED, "no API token given: use --token-file FILE, --token - (standard input), "
+                + ENV_TOKEN + " or \"token\" in the config file");
+    }
+
+    /** A token goes into an HTTP header: refuse characters that cannot, without echoing the token. */
+    private static Secret checked(Secret token, String source) {
+        char[] chars = token.chars();
+        try {
+            for (char c : chars) {
+                if (c < 0x21 || c > 0x7e) {
+                    token.close();
+                    throw new CliException(CliException.FAILED, "the token from " + source
+                            + " contains spaces, control or non-ASCII characters; check that it was copied whole");
+                }
+            }
+            return token;
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
+    }
+
+    private static HttpUrl serverUrl(String given) {
+        String withScheme = given.contains("://") ? given : "https://" + given;
+        HttpUrl url = HttpUrl.parse(withScheme);
+        if (url == null) {
+            throw new CliException(CliException.FAILED, "server URL '" + given + "' is not a valid URL");
+        }
+        if (!url.isHttps()) {
+            throw new CliException(CliException.FAILED, "server URL '" + given
+                    + "' must use https: the server only speaks HTTPS and the token must not travel in clear");
+        }
+        if (url.username().length() > 0 || url.password().length() > 0) {
+            throw new CliException(CliException.FAILED, "server URL must not hold a user name or password");
+        }
+        if (url.query() != null || url.fragment() != null) {
+            throw new CliException(CliException.FAILED, "server URL '" + given + "' must not have a query or fragment");
+        }
+        return withoutApiSuffix(url);
+    }
+
+    /** People paste the API root ({@code https://host:8443/api/v1}); the CLI adds that part itself. */
+    private static HttpUrl withoutApiSuffix(HttpUrl url) {
+        java.util.List<String> segments = new java.util.ArrayList<>(url.pathSegments());
+        segments.removeIf(String::isEmpty);
+        int size = segments.size();
+        if (size >= 2 && segments.get(size - 2).equals("api") && segments.get(size - 1).equals("v1")) {
+            HttpUrl.Builder builder = url.newBuilder().encodedPath("/");
+            segments.subList(0, size - 2).forEach(builder::addPathSegment);
+            return builder.build();
+        }
+        return url;
+    }
+
+    private static String normalize(String fingerprint) {
+        try {
+            return Fingerprints.normalize(fingerprint);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.FAILED, "server fingerprint '" + fingerprint + "' is not valid: "
+                    + e.getMessage() + " (the server prints it at start-up)");
+        }
+    }
+
+    private static String firstGiven(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null && !candidate.isBlank()) {
+                return candidate.strip();
+            }
+        }
+        return null;
+    }
+}

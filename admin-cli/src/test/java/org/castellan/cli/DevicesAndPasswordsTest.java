@@ -1,0 +1,128 @@
+package org.castellan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.castellan.cli.testing.CliRunner;
+import org.castellan.cli.testing.Fixtures;
+import org.castellan.cli.testing.RecordingHttpsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** devices list/show, password history/rotate, completion and usage behaviour. */
+class DevicesAndPasswordsTest {
+    @TempDir
+    Path home;
+
+    private RecordingHttpsServer server;
+    private CliRunner cli;
+
+    @BeforeEach
+    void startServer() {
+        server = new RecordingHttpsServer();
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device("d-1", "web01") + "]");
+        cli = Fixtures.runnerFor(server, home);
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void devicesListPassesTheHostnameFilterAndPrintsATable() {
+        CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("hostname", "web01");
+        assertThat(result.stdout().lines()).containsExactly(
+                "ID   HOSTNAME  OS         AGENT  ACCOUNT  LAST SEEN             ROTATED               PENDING  WARNINGS",
+                "d-1  web01     linux 6.1  0.1.0  root     2026-11-22T09:55:00Z  2026-11-20T08:00:00Z  false    -");
+    }
+
+    @Test
+    void devicesListWithoutFilterSendsNoQuery() {
+        cli.run("devices", "list");
+
+        assertThat(server.lastRequest("GET", "/api/v1/devices").rawQuery()).isNull();
+    }
+
+    @Test
+    void devicesShowPrintsEveryFieldIncludingOnesTheCliDoesNotKnow() {
+        server.respond("GET", "/api/v1/devices/d-1", 200, Fixtures.device("d-1", "web01"));
+
+        CliRunner.Result result = cli.run("devices", "show", "d-1");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("hostname:").contains("web01").contains("someFutureField:");
+    }
+
+    @Test
+    void deviceIdIsPercentEncodedAsOnePathSegment() {
+        cli.run("devices", "show", "a/b?x");
+
+        assertThat(server.requests()).singleElement().satisfies(request -> {
+            assertThat(request.rawPath()).isEqualTo("/api/v1/devices/a%2Fb%3Fx");
+            assertThat(request.rawQuery()).isNull();
+        });
+    }
+
+    @Test
+    void passwordHistoryPassesTheReasonAndListsNewestFirst() {
+        server.respond("GET", "/api/v1/devices/d-1/password/history", 200,
+                "[{\"rotationId\":\"r-2\",\"account\":\"root\",\"state\":\"committed\",\"escrowedAt\":\"2026-11-20T08:00:00Z\","
+                        + "\"committedAt\":\"2026-11-20T08:00:05Z\",\"password\":\"new-pw\"},"
+                        + "{\"rotationId\":\"r-1\",\"account\":\"root\",\"state\":\"superseded\",\"escrowedAt\":\"2026-10-20T08:00:00Z\","
+                        + "\"committedAt\":null,\"password\":\"old-pw\"}]");
+
+        CliRunner.Result result = cli.run("password", "history", "web01", "--reason", "audit check");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(server.lastRequest("GET", "/api/v1/devices/d-1/password/history").query())
+                .containsEntry("reason", "audit check");
+        assertThat(result.stdout().lines()).hasSize(3);
+        assertThat(result.stdout().lines().skip(1).map(line -> line.split(" +")[0])).containsExactly("r-2", "r-1");
+        assertThat(result.stdout()).contains("new-pw").contains("old-pw");
+    }
+
+    @Test
+    void passwordRotatePostsToTheResolvedDevice() {
+        server.respond("POST", "/api/v1/devices/d-1/rotate", 202, "");
+
+        CliRunner.Result result = cli.run("password", "rotate", "web01");
+
+        assertThat(result.exitCode()).isZero();
+        RecordingHttpsServer.Recorded post = server.lastRequest("POST", "/api/v1/devices/d-1/rotate");
+        assertThat(post.authorization()).isEqualTo("Bearer " + Fixtures.TOKEN);
+        assertThat(post.body()).isEqualTo("{}");
+        assertThat(post.contentType()).startsWith("application/json");
+        assertThat(result.stdout()).contains("rotation requested for web01");
+    }
+
+    @Test
+    void completionPrintsABashScriptForEveryCommand() {
+        CliRunner.Result result = cli.run("completion", "bash");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("complete -F").contains("registration-keys").contains("--server-fingerprint");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void resourceWithoutAVerbIsAUsageError() {
+        CliRunner.Result result = cli.run("password");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("get").contains("history").contains("rotate");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        CliRunner.Result result = cli.run("devices", "list", "--frobnicate");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(server.requests()).isEmpty();
+    }
+}

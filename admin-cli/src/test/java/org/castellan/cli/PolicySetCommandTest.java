@@ -1,0 +1,122 @@
+package org.castellan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.castellan.cli.testing.CliRunner;
+import org.castellan.cli.testing.Fixtures;
+import org.castellan.cli.testing.RecordingHttpsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicySetCommandTest {
+    private static final String CURRENT = "{\"name\":\"default\",\"account\":\"root\",\"length\":20,\"complexity\":\"full\","
+            + "\"passphraseWords\":null,\"excludeLookalikes\":false,\"maxAgeDays\":30,\"checkInSeconds\":3600,"
+            + "\"updatedAt\":\"2026-11-01T00:00:00Z\"}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    private RecordingHttpsServer server;
+    private CliRunner cli;
+
+    @BeforeEach
+    void startServer() {
+        server = new RecordingHttpsServer();
+        cli = Fixtures.runnerFor(server, home);
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void setMergesTheGivenFieldsIntoTheCurrentPolicyAndPutsTheWholePolicy() throws Exception {
+        server.respond("GET", "/api/v1/policies/default", 200, CURRENT);
+        server.respond("PUT", "/api/v1/policies/default", 200, CURRENT);
+
+        CliRunner.Result result = cli.run("policy", "set", "--length", "32", "--exclude-lookalikes", "true",
+                "--complexity", "alphanumeric");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        RecordingHttpsServer.Recorded put = server.lastRequest("PUT", "/api/v1/policies/default");
+        assertThat(put.contentType()).startsWith("application/json");
+        assertThat(JSON.readTree(put.body())).isEqualTo(JSON.readTree("{\"account\":\"root\",\"length\":32,"
+                + "\"complexity\":\"alphanumeric\",\"passphraseWords\":null,\"excludeLookalikes\":true,\"maxAgeDays\":30,"
+                + "\"checkInSeconds\":3600}"));
+    }
+
+    @Test
+    void setOnANamedPolicyUsesItsPath() throws Exception {
+        server.respond("GET", "/api/v1/policies/kiosks", 200, CURRENT);
+        server.respond("PUT", "/api/v1/policies/kiosks", 200, "");
+
+        CliRunner.Result result = cli.run("-o", "json", "policy", "set", "kiosks", "--account", "kioskadmin",
+                "--max-age-days", "7", "--check-in-seconds", "600", "--passphrase-words", "5");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/kiosks").body())).isEqualTo(JSON.readTree(
+                "{\"account\":\"kioskadmin\",\"length\":20,\"complexity\":\"full\",\"passphraseWords\":5,"
+                        + "\"excludeLookalikes\":false,\"maxAgeDays\":7,\"checkInSeconds\":600}"));
+        assertThat(JSON.readTree(result.stdout()).path("account").asText()).as("prints what was set").isEqualTo("kioskadmin");
+    }
+
+    @Test
+    void setOnAPolicyThatDoesNotExistCreatesItFromTheGivenFields() throws Exception {
+        server.respond("GET", "/api/v1/policies/new", 404, "{\"error\":\"unknown-policy\",\"message\":\"no such policy\"}");
+        server.respond("PUT", "/api/v1/policies/new", 200, "{\"length\":28}");
+
+        CliRunner.Result result = cli.run("policy", "set", "new", "--length", "28");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/new").body()))
+                .isEqualTo(JSON.readTree("{\"length\":28}"));
+        assertThat(result.stderr()).contains("does not exist yet");
+    }
+
+    @Test
+    void setWithNothingToChangeIsAUsageErrorAndSendsNothing() {
+        CliRunner.Result result = new CliRunner(home).run("policy", "set");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).as("checked before looking for a server or token").contains("nothing to change")
+                .doesNotContain("no server given");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void setRejectsAnUnknownComplexityBeforeSendingAnything() {
+        CliRunner.Result result = cli.run("policy", "set", "--complexity", "extreme");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--complexity must be full or alphanumeric");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void setDoesNotPutWhenReadingTheCurrentPolicyIsForbidden() {
+        server.respond("GET", "/api/v1/policies/default", 403, "{\"error\":\"forbidden\",\"message\":\"admins only\"}");
+
+        CliRunner.Result result = cli.run("policy", "set", "--length", "30");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("castellan: get policy default: admins only (forbidden, HTTP 403)");
+        assertThat(server.requests()).noneMatch(r -> r.method().equals("PUT"));
+    }
+
+    @Test
+    void getPrintsEveryFieldOfTheDefaultPolicy() {
+        server.respond("GET", "/api/v1/policies/default", 200, CURRENT);
+
+        CliRunner.Result result = cli.run("policy", "get");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("length:             20").contains("checkInSeconds:     3600")
+                .contains("passphraseWords:    -").contains("updatedAt:");
+    }
+}

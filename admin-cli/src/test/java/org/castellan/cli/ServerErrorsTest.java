@@ -1,0 +1,70 @@
+package org.castellan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.castellan.cli.testing.CliRunner;
+import org.castellan.cli.testing.Fixtures;
+import org.castellan.cli.testing.RecordingHttpsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Server errors become {@code castellan: <context>: <message> (<code>, HTTP <status>)} and exit code 1. */
+class ServerErrorsTest {
+    @TempDir
+    Path home;
+
+    private RecordingHttpsServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = new RecordingHttpsServer();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "401, unauthenticated, token is unknown or expired",
+        "403, forbidden, you may not read passwords of this device",
+        "404, unknown-device, no such device",
+    })
+    void errorStatusIsPrintedWithContextCodeAndStatus(int status, String code, String message) {
+        server.respond("GET", "/api/v1/devices/d-7", status, "{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("devices", "show", "d-7");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("castellan: show device d-7: " + message + " (" + code + ", HTTP " + status
+                + ")" + System.lineSeparator());
+    }
+
+    @Test
+    void errorWithoutAJsonBodyStillNamesTheStatus() {
+        server.respond("GET", "/api/v1/registration-keys", 502, "<html>bad gateway</html>");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("registration-keys", "list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).startsWith("castellan: list registration keys: ").contains("(http-error, HTTP 502)");
+    }
+
+    @Test
+    void answerThatIsNotJsonDoesNotQuoteTheBody() {
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device("d1", "web01") + "]");
+        server.respond("GET", "/api/v1/devices/d1/password", 200, "{\"password\": \"leaky-secret\", oops}");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).secret("leaky-secret").run("password", "get", "web01");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("get password for web01: the server's answer (HTTP 200) is not the JSON");
+    }
+}

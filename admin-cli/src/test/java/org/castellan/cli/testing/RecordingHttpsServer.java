@@ -1,0 +1,108 @@
+package org.castellan.cli.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real HTTPS server on 127.0.0.1 with a self-signed certificate, answering recorded JSON per
+ * method and path and recording every request it gets. Unrouted requests get a 404 error body.
+ */
+public final class RecordingHttpsServer implements AutoCloseable {
+    /** One request as the server saw it. */
+    public record Recorded(String method, String path, String rawPath, String rawQuery, Map<String, String> query,
+            String authorization, String contentType, String body) {}
+
+    private record Canned(int status, String body) {}
+
+    private final SelfSignedCertificate certificate = SelfSignedCertificate.create("castellan-test");
+    private final HttpsServer server;
+    private final Map<String, Canned> routes = new ConcurrentHashMap<>();
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+
+    public RecordingHttpsServer() {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(certificate.keyStore(), SelfSignedCertificate.STORE_PASSWORD);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(keys.getKeyManagers(), null, null);
+            server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server.createContext("/", this::handle);
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start test HTTPS server", e);
+        }
+    }
+
+    public RecordingHttpsServer respond(String method, String path, int status, String body) {
+        routes.put(method + " " + path, new Canned(status, body));
+        return this;
+    }
+
+    public String url() {
+        return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String fingerprint() {
+        return certificate.fingerprint();
+    }
+
+    public List<Recorded> requests() {
+        return List.copyOf(requests);
+    }
+
+    public Recorded lastRequest(String method, String path) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path))
+                .reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no " + method + " " + path + " among " + requests));
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String path = exchange.getRequestURI().getPath();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        requests.add(new Recorded(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawPath(), rawQuery, decode(rawQuery),
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                exchange.getRequestHeaders().getFirst("Content-Type"), body));
+        Canned canned = routes.getOrDefault(exchange.getRequestMethod() + " " + path,
+                new Canned(404, "{\"error\":\"not-found\",\"message\":\"no route for " + path + "\"}"));
+        byte[] bytes = canned.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(canned.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Map<String, String> decode(String rawQuery) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (rawQuery == null) {
+            return query;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            query.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
