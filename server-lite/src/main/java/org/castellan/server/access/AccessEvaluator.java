@@ -42,12 +42,22 @@ public final class AccessEvaluator {
                                             Collection<DeviceGroup> groups, Collection<Rule> rules,
                                             Instant now) {
         Objects.requireNonNull(userId, "userId");
-        Objects.requireNonNull(device, "device");
         Set<PrincipalRef> principals = new HashSet<>();
         principals.add(PrincipalRef.user(userId));
         for (String groupId : userGroupIds) {
             principals.add(PrincipalRef.userGroup(groupId));
         }
+        return effectiveFor(principals, device, groups, rules, now);
+    }
+
+    /**
+     * The same answer for any set of principals a caller acts as: e.g. just
+     * {@code user-group:helpdesk} to show what membership of that group grants.
+     */
+    public static EffectiveAccess effectiveFor(Set<PrincipalRef> principals, DeviceFacts device,
+                                               Collection<DeviceGroup> groups, Collection<Rule> rules,
+                                               Instant now) {
+        Objects.requireNonNull(device, "device");
         Set<TargetRef> targets = new HashSet<>();
         targets.add(TargetRef.ALL);
         targets.add(TargetRef.device(device.id()));

@@ -107,4 +107,15 @@ class EffectiveAccessTest {
         assertThat(before.effective("u", Set.of(), DEVICE, GROUPS, List.of(expiresSoon)).allows(PASSWORD_READ)).isTrue();
         assertThat(after.effective("u", Set.of(), DEVICE, GROUPS, List.of(expiresSoon)).allows(PASSWORD_READ)).isFalse();
     }
+
+    @Test
+    void groupPrincipalAloneShowsWhatMembershipGrants() {
+        Rule forGroup = rule("g-rule", Set.of(PASSWORD_READ), false, null, List.of());
+        Rule forUser = new Rule("u-rule", "u", List.of(PrincipalRef.user("u")), List.of(TargetRef.ALL),
+                Set.of(DEVICE_MANAGE), false, null, List.of(), null, false);
+        EffectiveAccess access = AccessEvaluator.effectiveFor(Set.of(PrincipalRef.userGroup("g")), DEVICE, GROUPS,
+                List.of(forGroup, forUser), NOW);
+        assertThat(access.permissions()).containsExactly(PASSWORD_READ);
+        assertThat(access.ruleIds()).containsExactly("g-rule");
+    }
 }
