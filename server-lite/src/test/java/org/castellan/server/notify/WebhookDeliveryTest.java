@@ -201,6 +201,22 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void receiverThatDoesNotAnswerInTimeCountsAsAFailedAttempt() throws Exception {
+        DispatcherSettings impatient = new DispatcherSettings(Duration.ofMillis(50), Duration.ofSeconds(2),
+                Duration.ofMillis(300), 4, new RetryBackoff(Duration.ofSeconds(5), Duration.ofHours(1), 0.0), 50);
+        JdbcNotificationOutbox outbox = new JdbcNotificationOutbox(OutboxDatabase.open(dbFile), clock);
+        long id = outbox.enqueue("ch1", revealed(clock.instant()));
+        receiver.delayMillis.set(3000);
+        long started = System.nanoTime();
+        new WebhookDispatcher(outbox, channels(), clock, impatient).runOnce();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+        OutboxEntry entry = outbox.find(id).orElseThrow();
+        assertThat(entry.lastError()).isEqualTo("request failed: HttpTimeoutException");
+        assertThat(entry.attempts()).isEqualTo(1);
+        assertThat(entry.pending()).isTrue();
+    }
+
+    @Test
     void entryForAChannelThatNoLongerExistsIsMarkedDead() {
         JdbcNotificationOutbox outbox = new JdbcNotificationOutbox(OutboxDatabase.open(dbFile), clock);
         long id = outbox.enqueue("deleted-channel", revealed(clock.instant()));

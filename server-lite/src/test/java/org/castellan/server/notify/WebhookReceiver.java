@@ -24,6 +24,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger status = new AtomicInteger(204);
+    final AtomicInteger delayMillis = new AtomicInteger();
     private volatile String location;
     private final int port;
     private HttpServer server;
@@ -42,6 +43,13 @@ final class WebhookReceiver implements AutoCloseable {
         server.createContext("/hook", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), in.readAllBytes()));
+            }
+            if (delayMillis.get() > 0) {
+                try {
+                    Thread.sleep(delayMillis.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (location != null) {
                 exchange.getResponseHeaders().add("Location", location);
