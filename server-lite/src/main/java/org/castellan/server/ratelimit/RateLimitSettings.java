@@ -1,0 +1,48 @@
+package org.castellan.server.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every limit the server applies, in one place for the configuration file.
+ *
+ * @param revealWindows per authenticated principal, for password/recovery-key reads
+ * @param loginMaxFailures failed logins (per user name) within {@code loginWindow} that lock it
+ * @param registrationWindows per client address (IPv6: per /64), for agent registration. Generous
+ *     by default because a whole office behind one NAT may enrol at once; a registration still
+ *     needs a valid registration key
+ * @param trustedProxies CIDRs whose {@code X-Forwarded-For} is believed; empty = none
+ */
+public record RateLimitSettings(List<RateWindow> revealWindows, int loginMaxFailures, Duration loginWindow,
+                                Duration loginLockFor, List<RateWindow> registrationWindows,
+                                List<String> trustedProxies) {
+    public static RateLimitSettings defaults() {
+        return new RateLimitSettings(SlidingWindowLimiter.DEFAULT_REVEAL_WINDOWS,
+                5, Duration.ofMinutes(15), Duration.ofMinutes(15),
+                List.of(RateWindow.perMinute(120), RateWindow.perHour(1000)),
+                List.of());
+    }
+
+    public RateLimitSettings {
+        revealWindows = List.copyOf(revealWindows);
+        registrationWindows = List.copyOf(registrationWindows);
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    public SlidingWindowLimiter revealLimiter(Clock clock) {
+        return new SlidingWindowLimiter(revealWindows, clock);
+    }
+
+    public SlidingWindowLimiter registrationLimiter(Clock clock) {
+        return new SlidingWindowLimiter(registrationWindows, clock);
+    }
+
+    public LoginLockout loginLockout(Clock clock) {
+        return new LoginLockout(loginMaxFailures, loginWindow, loginLockFor, clock);
+    }
+
+    public ClientAddressResolver clientAddressResolver() {
+        return new ClientAddressResolver(trustedProxies);
+    }
+}
