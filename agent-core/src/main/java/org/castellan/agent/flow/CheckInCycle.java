@@ -47,6 +47,7 @@ public final class CheckInCycle {
         this.random = random;
     }
 
+    @SuppressWarnings("try") // The lock is held for the whole block; its body need not touch it.
     public Result run() throws AgentException {
         StateStore store = new StateStore(dir);
         AgentState state = store.require();

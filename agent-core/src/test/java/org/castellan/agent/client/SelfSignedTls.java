@@ -17,11 +17,19 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A fresh self-signed certificate and a server SSLContext for it, made with BouncyCastle. */
-final class SelfSignedTls {
+public final class SelfSignedTls {
     final X509Certificate certificate;
     final SSLContext serverContext;
 
-    SelfSignedTls() throws Exception {
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public SSLContext serverContext() {
+        return serverContext;
+    }
+
+    public SelfSignedTls() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(256);
         KeyPair pair = generator.generateKeyPair();
