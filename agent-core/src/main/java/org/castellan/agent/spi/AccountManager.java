@@ -9,7 +9,7 @@ public interface AccountManager {
      * Resolves the account named by policy.
      *
      * @param policyAccount the policy's account name; empty or null means the platform default
-     *     (Windows: the RID-500 administrator; Linux and macOS have none and throw)
+     *     (Windows: the RID-500 administrator; Linux: {@code root}; macOS may have none and throw)
      * @throws PlatformException with code {@code account-missing}, {@code account-not-admin} or
      *     {@code account-unsupported} when the account cannot be managed
      */

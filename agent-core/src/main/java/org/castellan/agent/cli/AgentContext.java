@@ -1,0 +1,48 @@
+package org.castellan.agent.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.castellan.agent.client.ServerConnector;
+import org.castellan.agent.config.EnvVars;
+import org.castellan.agent.spi.Platform;
+import org.castellan.agent.spi.Platforms;
+import org.castellan.agent.state.StateDir;
+
+/**
+ * Everything a command takes from the outside world, in one place so tests can supply their own
+ * platform, environment, streams, clock and server.
+ */
+public record AgentContext(
+        Supplier<Platform> platform,
+        Map<String, String> env,
+        InputStream stdin,
+        PrintStream out,
+        PrintStream err,
+        Clock clock,
+        SecureRandom random,
+        ServerConnector connector) {
+
+    /** The real machine: the platform found by {@link Platforms#current()}, real HTTPS. */
+    public static AgentContext system() {
+        Clock clock = Clock.systemUTC();
+        return new AgentContext(Platforms::current, System.getenv(), System.in, System.out, System.err,
+                clock, new SecureRandom(), ServerConnector.https(clock));
+    }
+
+    /** {@code --state-dir}, else {@code CASTELLAN_STATE_DIR}, else the platform's default. */
+    public StateDir stateDir(Path flag) {
+        if (flag != null) {
+            return new StateDir(flag);
+        }
+        String fromEnv = env.get(EnvVars.STATE_DIR);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return new StateDir(Path.of(fromEnv.strip()));
+        }
+        return new StateDir(platform.get().defaultStateDir());
+    }
+}

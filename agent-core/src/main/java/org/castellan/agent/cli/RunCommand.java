@@ -1,0 +1,33 @@
+package org.castellan.agent.cli;
+
+import java.util.concurrent.Callable;
+import org.castellan.agent.flow.AgentLoop;
+import org.castellan.agent.flow.CheckInCycle;
+import org.castellan.agent.spi.Platform;
+import org.castellan.agent.state.StateDir;
+import org.castellan.agent.state.StateStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the agent as a service: checks in at the policy's interval until stopped.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    StateDirOption stateDir = new StateDirOption();
+
+    private final AgentContext context;
+
+    RunCommand(AgentContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Platform platform = context.platform().get();
+        StateDir dir = context.stateDir(stateDir.stateDir);
+        new StateStore(dir).require(); // Fail at once, not in the loop, when not registered.
+        CheckInCycle cycle = new CheckInCycle(platform, dir, context.connector(), context.clock(), context.random());
+        platform.runAsService(new AgentLoop(() -> cycle.run().checkInSeconds(), context.random()));
+        return AgentMain.OK;
+    }
+}

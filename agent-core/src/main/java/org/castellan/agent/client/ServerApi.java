@@ -1,0 +1,27 @@
+package org.castellan.agent.client;
+
+import org.castellan.protocol.messages.CheckInRequest;
+import org.castellan.protocol.messages.CheckInResponse;
+import org.castellan.protocol.messages.EscrowRequest;
+import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.RegisterRequest;
+import org.castellan.protocol.messages.RegisterResponse;
+import org.castellan.protocol.messages.RotationOutcome;
+import org.castellan.protocol.messages.RotationStateResponse;
+
+/**
+ * The agent API of castellan-server (docs/agent-protocol.md). {@link ServerClient} speaks it over
+ * HTTPS; tests substitute a hand-written fake.
+ */
+public interface ServerApi {
+    RegisterResponse register(RegisterRequest request) throws ServerException;
+
+    CheckInResponse checkIn(CheckInRequest request) throws ServerException;
+
+    /** Stores a sealed password as pending; returns only once the server has it durably. */
+    EscrowResponse escrow(EscrowRequest request) throws ServerException;
+
+    RotationStateResponse commit(String rotationId, RotationOutcome outcome) throws ServerException;
+
+    RotationStateResponse abort(String rotationId, RotationOutcome outcome) throws ServerException;
+}

@@ -1,0 +1,53 @@
+package org.castellan.agent.state;
+
+import java.time.Instant;
+import org.castellan.protocol.messages.AgentPolicy;
+import org.castellan.protocol.messages.VaultKey;
+
+/**
+ * What the agent remembers between runs ({@code agent.json}). No secret: the device private key
+ * lives in {@code device.key}, passwords only ever on the server.
+ *
+ * @param server the server's base URL, {@code https://host:port}
+ * @param serverFingerprint the pinned SHA-256 certificate fingerprint, or null to trust system CAs
+ * @param vaultKey the vault public key from the last answer (secrets are sealed to it)
+ * @param policy the policy from the last answer
+ * @param lastError the last failed check-in's message (no secrets), cleared on success
+ */
+public record AgentState(
+        int version,
+        String server,
+        String serverFingerprint,
+        String deviceId,
+        VaultKey vaultKey,
+        AgentPolicy policy,
+        Instant registeredAt,
+        Instant lastCheckIn,
+        Instant lastRotation,
+        String lastRotationAccount,
+        String lastError,
+        Instant lastErrorAt) {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public static AgentState registered(String server, String fingerprint, String deviceId,
+                                        VaultKey vaultKey, AgentPolicy policy, Instant now) {
+        return new AgentState(CURRENT_VERSION, server, fingerprint, deviceId, vaultKey, policy, now,
+                null, null, null, null, null);
+    }
+
+    public AgentState withCheckIn(VaultKey newVaultKey, AgentPolicy newPolicy, Instant at) {
+        return new AgentState(version, server, serverFingerprint, deviceId, newVaultKey, newPolicy,
+                registeredAt, at, lastRotation, lastRotationAccount, null, null);
+    }
+
+    public AgentState withRotation(String account, Instant at) {
+        return new AgentState(version, server, serverFingerprint, deviceId, vaultKey, policy,
+                registeredAt, lastCheckIn, at, account, lastError, lastErrorAt);
+    }
+
+    public AgentState withError(String message, Instant at) {
+        return new AgentState(version, server, serverFingerprint, deviceId, vaultKey, policy,
+                registeredAt, lastCheckIn, lastRotation, lastRotationAccount, message, at);
+    }
+}

@@ -1,0 +1,68 @@
+package org.castellan.agent.fake;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.castellan.agent.spi.AccountManager;
+import org.castellan.agent.spi.ManagedAccount;
+import org.castellan.agent.spi.PlatformException;
+import org.castellan.protocol.Secret;
+
+/** One local account, {@code root}, whose password lives in memory; crashes and failures injectable. */
+public final class FakeAccounts implements AccountManager {
+    public enum Point { MARKER, SET_BEFORE_CHANGE, SET_AFTER_CHANGE }
+
+    public static final ManagedAccount ROOT = new ManagedAccount("root", "0");
+
+    public String password = "initial-password";
+    public int changes;
+    public int setCalls;
+    public Point crashAt;
+    public PlatformException setFailure;
+    /** With {@link #setFailure}: change the password anyway before failing (a lying tool). */
+    public boolean failAfterChange;
+    public PlatformException markerFailure;
+    public final List<String> passwordsSeen = new ArrayList<>();
+
+    @Override
+    public ManagedAccount resolve(String policyAccount) throws PlatformException {
+        String name = policyAccount == null || policyAccount.isEmpty() ? "root" : policyAccount;
+        if (!name.equals("root")) {
+            throw new PlatformException("account-missing", "no local account named " + name);
+        }
+        return ROOT;
+    }
+
+    @Override
+    public String passwordMarker(ManagedAccount account) throws PlatformException {
+        if (crashAt == Point.MARKER) {
+            crashAt = null;
+            throw new SimulatedCrash("reading the password marker");
+        }
+        if (markerFailure != null) {
+            throw markerFailure;
+        }
+        return "changes-" + changes;
+    }
+
+    @Override
+    public void setPassword(ManagedAccount account, Secret newPassword) throws PlatformException {
+        setCalls++;
+        if (crashAt == Point.SET_BEFORE_CHANGE) {
+            crashAt = null;
+            throw new SimulatedCrash("before the password changed");
+        }
+        if (setFailure != null && !failAfterChange) {
+            throw setFailure;
+        }
+        password = newPassword.reveal();
+        passwordsSeen.add(password);
+        changes++;
+        if (setFailure != null) {
+            throw setFailure;
+        }
+        if (crashAt == Point.SET_AFTER_CHANGE) {
+            crashAt = null;
+            throw new SimulatedCrash("after the password changed");
+        }
+    }
+}

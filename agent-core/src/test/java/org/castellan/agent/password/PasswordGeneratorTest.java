@@ -1,0 +1,169 @@
+package org.castellan.agent.password;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AgentPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PasswordGeneratorTest {
+    private final PasswordGenerator generator = new PasswordGenerator(new SecureRandom());
+
+    private static AgentPolicy chars(int length, String complexity, boolean excludeLookalikes) {
+        return new AgentPolicy("", length, complexity, 0, excludeLookalikes, 30, 3600);
+    }
+
+    private String generate(AgentPolicy policy) {
+        try (Secret secret = generator.generate(policy)) {
+            return secret.reveal();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 12, 20, 64, 256})
+    void characterPasswordsHaveTheRequestedLength(int length) {
+        assertThat(generate(chars(length, "full", false))).hasSize(length);
+    }
+
+    @Test
+    void fullComplexityAlwaysHasEveryClass() {
+        for (int i = 0; i < 500; i++) {
+            String password = generate(chars(8, "full", false));
+            assertThat(password).containsPattern("[A-Z]").containsPattern("[a-z]").containsPattern("[0-9]")
+                    .containsPattern("[^A-Za-z0-9]");
+            assertThat(password.chars().allMatch(c -> (PasswordGenerator.UPPER + PasswordGenerator.LOWER
+                    + PasswordGenerator.DIGITS + PasswordGenerator.SYMBOLS).indexOf(c) >= 0)).isTrue();
+        }
+    }
+
+    @Test
+    void alphanumericHasLettersAndDigitsOnly() {
+        for (int i = 0; i < 500; i++) {
+            String password = generate(chars(10, "alphanumeric", false));
+            assertThat(password).matches("[A-Za-z0-9]{10}").containsPattern("[A-Z]").containsPattern("[a-z]")
+                    .containsPattern("[0-9]");
+        }
+    }
+
+    @Test
+    void lookalikesAreLeftOutWhenAsked() {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            all.append(generate(chars(16, "full", true)));
+        }
+        for (char c : "0Oo1lI|`'\"".toCharArray()) {
+            assertThat(all.toString()).doesNotContain(String.valueOf(c));
+        }
+        // Without the option they do occur (so the test above can fail).
+        StringBuilder plain = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            plain.append(generate(chars(16, "full", false)));
+        }
+        assertThat(plain.toString()).contains("0").contains("O").contains("l");
+    }
+
+    @Test
+    void charactersWithinAClassAreRoughlyUniform() {
+        Map<Character, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            for (char c : generate(chars(20, "alphanumeric", false)).toCharArray()) {
+                counts.merge(c, 1, Integer::sum);
+            }
+        }
+        for (String cls : new String[] {PasswordGenerator.UPPER, PasswordGenerator.LOWER, PasswordGenerator.DIGITS}) {
+            double mean = cls.chars().map(c -> counts.getOrDefault((char) c, 0)).average().orElseThrow();
+            for (char c : cls.toCharArray()) {
+                assertThat((double) counts.getOrDefault(c, 0)).as("count of %s", c).isBetween(mean * 0.8, mean * 1.2);
+            }
+        }
+    }
+
+    @Test
+    void passphraseHasTheRequestedNumberOfListWords() {
+        Set<String> words = new HashSet<>();
+        WordList list = WordList.effLong();
+        for (int i = 0; i < list.size(); i++) {
+            words.add(list.get(i));
+        }
+        String phrase = generate(new AgentPolicy("", 0, "full", 6, false, 30, 3600));
+        // EFF words may contain '-' themselves (e.g. "t-shirt"), so count by matching greedily.
+        assertThat(splitIntoListWords(phrase, words)).isEqualTo(6);
+    }
+
+    @Test
+    void passphraseWordsAreChosenUniformly() {
+        WordList list = WordList.effLong();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            index.put(list.get(i), i);
+        }
+        int[] counts = new int[list.size()];
+        int draws = 0;
+        for (int i = 0; i < 12_000; i++) {
+            try (Secret phrase = generator.generate(new AgentPolicy("", 0, "full", 10, false, 30, 3600))) {
+                for (String word : phrase.reveal().split("-")) {
+                    Integer at = index.get(word);
+                    if (at != null) { // skip the halves of the few hyphenated words
+                        counts[at]++;
+                        draws++;
+                    }
+                }
+            }
+        }
+        double expected = (double) draws / counts.length;
+        double chiSquare = 0;
+        for (int count : counts) {
+            chiSquare += (count - expected) * (count - expected) / expected;
+        }
+        // 7775 degrees of freedom: mean 7775, standard deviation ~125. Six sigma either way.
+        assertThat(chiSquare).isBetween(7775 - 6 * 125.0, 7775 + 6 * 125.0);
+    }
+
+    @Test
+    void shippedWordListIsTheEffLongList() {
+        WordList list = WordList.effLong();
+        assertThat(list.size()).isEqualTo(7776);
+        assertThat(list.get(0)).isEqualTo("abacus");
+        assertThat(list.get(7775)).isEqualTo("zoom");
+    }
+
+    @Test
+    void unsafePoliciesAreRefusedWithTheFieldNamed() {
+        assertThatThrownBy(() -> generate(chars(7, "full", false))).hasMessageContaining("policy length 7");
+        assertThatThrownBy(() -> generate(chars(12, "emoji", false))).hasMessageContaining("complexity 'emoji'");
+        assertThatThrownBy(() -> generate(new AgentPolicy("", 0, "full", 2, false, 30, 3600)))
+                .hasMessageContaining("passphraseWords 2");
+    }
+
+    @Test
+    void passwordsDiffer() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(seen.add(generate(chars(12, "full", false)))).isTrue();
+        }
+    }
+
+    private static int splitIntoListWords(String phrase, Set<String> words) {
+        String[] parts = phrase.split("-");
+        int count = 0;
+        int i = 0;
+        while (i < parts.length) {
+            if (i + 1 < parts.length && words.contains(parts[i] + "-" + parts[i + 1]) && !words.contains(parts[i])) {
+                i += 2;
+            } else {
+                assertThat(words).contains(parts[i]);
+                i++;
+            }
+            count++;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,99 @@
+package org.castellan.agent.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.castellan.agent.fake.FakePlatform;
+import org.castellan.protocol.signing.DeviceKeyPair;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateDirTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void directoryIsOwnerOnlyAndFilesAre0600() throws Exception {
+        StateDir dir = new StateDir(tmp.resolve("a/b/state"));
+        dir.create();
+        dir.writeAtomically("agent.json", "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.path()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("agent.json"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void replacingAFileLeavesNoTemporaryFilesBehind() throws Exception {
+        StateDir dir = new StateDir(tmp.resolve("state"));
+        dir.create();
+        for (int i = 0; i < 5; i++) {
+            dir.writeAtomically("agent.json", ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        }
+
+        assertThat(new String(dir.read("agent.json").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":4}");
+        try (Stream<Path> files = Files.list(dir.path())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("agent.json");
+        }
+    }
+
+    @Test
+    void deleteOfAMissingFileIsFine() throws Exception {
+        StateDir dir = new StateDir(tmp);
+        dir.delete("nothing-here");
+        assertThat(dir.read("nothing-here")).isEmpty();
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void deviceKeyRoundTripsThroughAnOwnerOnlyFile() throws Exception {
+        StateDir dir = new StateDir(tmp.resolve("state"));
+        dir.create();
+        FakePlatform platform = new FakePlatform(dir.path());
+        DeviceKeyPair key = DeviceKeyPair.generate(new SecureRandom());
+
+        new DeviceKeyStore(dir, platform.keyProtector()).save(key);
+        DeviceKeyPair loaded = new DeviceKeyStore(dir, platform.keyProtector()).load();
+
+        assertThat(loaded.publicKeyBase64()).isEqualTo(key.publicKeyBase64());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(DeviceKeyStore.FILE))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void stateFileRoundTrips() throws Exception {
+        StateDir dir = new StateDir(tmp);
+        StateStore store = new StateStore(dir);
+        assertThat(store.isRegistered()).isFalse();
+        AgentState state = AgentState.registered("https://s:1", null, "d-1", null, null, Instant.parse("2026-01-01T00:00:00Z"));
+
+        store.save(state.withRotation("root", Instant.parse("2026-01-02T00:00:00Z")));
+
+        AgentState loaded = store.require();
+        assertThat(loaded.deviceId()).isEqualTo("d-1");
+        assertThat(loaded.lastRotationAccount()).isEqualTo("root");
+        assertThat(loaded.lastRotation()).isEqualTo(Instant.parse("2026-01-02T00:00:00Z"));
+    }
+
+    @Test
+    void journalRoundTripsWithLowerCaseSteps() throws Exception {
+        StateDir dir = new StateDir(tmp);
+        RotationJournal journal = new RotationJournal(dir);
+        journal.write(new JournalEntry(1, "r-1", "root", "0", JournalEntry.Step.SETTING, "m", Instant.EPOCH));
+
+        assertThat(new String(dir.read(RotationJournal.FILE).orElseThrow(), StandardCharsets.UTF_8))
+                .contains("\"step\":\"setting\"");
+        assertThat(journal.read()).get().extracting(JournalEntry::marker).isEqualTo("m");
+        journal.clear();
+        assertThat(journal.read()).isEmpty();
+    }
+}

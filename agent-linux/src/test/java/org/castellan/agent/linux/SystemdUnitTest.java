@@ -1,0 +1,49 @@
+package org.castellan.agent.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.castellan.agent.spi.ServiceSpec;
+import org.junit.jupiter.api.Test;
+
+class SystemdUnitTest {
+    private static final ServiceSpec SPEC = new ServiceSpec(List.of("/usr/lib/jvm/java-17/bin/java", "-cp",
+            "/opt/castellan/castellan-agent.jar", "org.castellan.agent.cli.AgentMain", "run", "--state-dir",
+            "/var/lib/castellan-agent"), Path.of("/var/lib/castellan-agent"));
+
+    @Test
+    void unitRunsTheCommandRestartsOnFailureAndIsHardened() {
+        String unit = SystemdUnit.render(SPEC);
+
+        assertThat(unit).contains("ExecStart=/usr/lib/jvm/java-17/bin/java -cp /opt/castellan/castellan-agent.jar "
+                + "org.castellan.agent.cli.AgentMain run --state-dir /var/lib/castellan-agent\n");
+        assertThat(unit).contains("Restart=on-failure\n", "NoNewPrivileges=yes\n", "ProtectHome=yes\n",
+                "PrivateTmp=yes\n", "WantedBy=multi-user.target\n", "After=network-online.target\n");
+        // chpasswd must be able to write /etc/shadow.
+        assertThat(unit).doesNotContain("ProtectSystem=strict").doesNotContain("ProtectSystem=full");
+        assertThat(unit.lines().filter(l -> l.startsWith("[")).toList())
+                .containsExactly("[Unit]", "[Service]", "[Install]");
+    }
+
+    @Test
+    void agentUnderHomeKeepsHomeReadable() {
+        ServiceSpec spec = new ServiceSpec(List.of("/usr/bin/java", "-cp", "/root/castellan/agent.jar", "Main", "run"),
+                Path.of("/var/lib/castellan-agent"));
+
+        assertThat(SystemdUnit.render(spec)).contains("ProtectHome=read-only\n").doesNotContain("ProtectHome=yes");
+    }
+
+    @Test
+    void wordsWithSpacesAndSpecialCharactersAreQuotedForSystemd() {
+        assertThat(SystemdUnit.execLine(List.of("/opt/my java/bin/java", "a\"b", "50%", "$HOME", "back\\slash")))
+                .isEqualTo("\"/opt/my java/bin/java\" \"a\\\"b\" \"50%%\" \"$$HOME\" \"back\\\\slash\"");
+    }
+
+    @Test
+    void lineBreaksCannotBeSmuggledIntoTheUnit() {
+        assertThatThrownBy(() -> SystemdUnit.quote("run\nExecStartPre=/bin/evil"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
