@@ -19,11 +19,22 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class Json {
     private static final ObjectMapper MAPPER = build();
+    private static final ObjectMapper TOLERANT = MAPPER.copy()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * For reading answers from a newer peer: the same strict types, but fields this version does
+     * not know are ignored, so adding a field to a server response never breaks deployed agents.
+     * Requests a server receives are always read with {@link #mapper()}.
+     */
+    public static ObjectMapper tolerant() {
+        return TOLERANT;
     }
 
     private static ObjectMapper build() {

@@ -42,4 +42,15 @@ class JsonTest {
         String json = Json.mapper().writeValueAsString(policy);
         assertThat(Json.mapper().readValue(json, AgentPolicy.class)).isEqualTo(policy);
     }
+
+    @Test
+    void tolerantReaderIgnoresNewFieldsButKeepsTypesStrict() throws Exception {
+        String newer = "{\"rotationId\":\"r\",\"state\":\"pending\",\"addedLater\":1}";
+        assertThat(Json.tolerant().readValue(newer, org.castellan.protocol.messages.EscrowResponse.class).state())
+                .isEqualTo("pending");
+        assertThatThrownBy(() -> Json.mapper().readValue(newer, org.castellan.protocol.messages.EscrowResponse.class))
+                .isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> Json.tolerant().readValue("{\"rotationId\":5,\"state\":\"x\"}",
+                org.castellan.protocol.messages.EscrowResponse.class)).isInstanceOf(JsonProcessingException.class);
+    }
 }

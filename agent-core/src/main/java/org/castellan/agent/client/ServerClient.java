@@ -124,7 +124,7 @@ public final class ServerClient implements ServerApi {
                 throw errorFrom(response.code(), answer);
             }
             try {
-                return Json.mapper().readValue(answer, answerType);
+                return Json.tolerant().readValue(answer, answerType);
             } catch (IOException e) {
                 throw new ServerException(response.code(), ServerException.BAD_RESPONSE,
                         "could not read " + answerType.getSimpleName() + " from " + path + ": "
@@ -155,7 +155,7 @@ public final class ServerClient implements ServerApi {
     /** Maps the protocol's {@code {"error":..,"message":..}} body; anything else is described. */
     static ServerException errorFrom(int status, byte[] body) {
         try {
-            ApiError error = Json.mapper().readValue(body, ApiError.class);
+            ApiError error = Json.tolerant().readValue(body, ApiError.class);
             if (error.error() != null) {
                 return new ServerException(status, error.error(), error.message());
             }

@@ -201,9 +201,12 @@ class ServerClientTest {
     }
 
     @Test
-    void unknownFieldInAnswerIsABadResponse() {
-        answer = "{\"rotationId\":\"r\",\"state\":\"committed\",\"surprise\":1}";
+    void fieldsANewerServerAddsAreIgnoredButWrongTypesAreABadResponse() throws Exception {
+        answer = "{\"rotationId\":\"r\",\"state\":\"committed\",\"addedByANewerServer\":1}";
+        assertThat(client(PinnedTrust.pinned(fingerprint()), "d").commit("r", new RotationOutcome(null)).state())
+                .isEqualTo("committed");
 
+        answer = "{\"rotationId\":7,\"state\":\"committed\"}";
         assertThatThrownBy(() -> client(PinnedTrust.pinned(fingerprint()), "d").commit("r", new RotationOutcome(null)))
                 .isInstanceOfSatisfying(ServerException.class,
                         e -> assertThat(e.code()).isEqualTo(ServerException.BAD_RESPONSE));
