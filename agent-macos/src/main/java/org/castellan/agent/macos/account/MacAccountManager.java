@@ -200,8 +200,8 @@ public final class MacAccountManager implements AccountManager {
             tool.dsclSession("set-password-failed", "set password of " + name
                     + (old == null ? " (reset)" : " (change with current password)"), script, old, next);
         } catch (IllegalArgumentException e) {
-            // Only the stored old password can get here (the new one was checked): it was seeded
-            // outside dscl's input rules, so the change cannot be made.
+            // The new password's characters were checked; this is an over-long line, or a stored
+            // old password outside dscl's input rules. Nothing was run.
             throw new PlatformException("set-password-failed", "set password of " + name + ": " + e.getMessage(), e);
         }
     }
