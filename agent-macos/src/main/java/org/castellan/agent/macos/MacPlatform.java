@@ -10,6 +10,7 @@ import java.util.List;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.account.MacAccountManager;
 import org.castellan.agent.macos.account.MacAccountOptions;
+import org.castellan.agent.macos.store.SealedSecretFiles;
 import org.castellan.agent.macos.parse.ProductVersion;
 import org.castellan.agent.macos.parse.UnexpectedOutputException;
 import org.castellan.agent.macos.process.CommandException;
@@ -52,7 +53,8 @@ public final class MacPlatform implements Platform {
             PathOwnership ownership, Path usersRoot) {
         this.runner = runner;
         this.tools = tools;
-        CurrentPasswordStore store = new CurrentPasswordStore(() -> stateDir, keyProtector);
+        SealedSecretFiles secrets = new SealedSecretFiles(() -> stateDir, keyProtector);
+        CurrentPasswordStore store = new CurrentPasswordStore(secrets);
         this.accounts = new MacAccountManager(runner, tools, options, store, usersRoot);
         this.serviceInstaller = new LaunchdServiceInstaller(runner, tools, launchd, ownership);
         this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools);

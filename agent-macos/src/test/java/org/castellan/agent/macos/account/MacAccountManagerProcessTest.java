@@ -10,6 +10,7 @@ import java.util.List;
 import org.castellan.agent.macos.FakeMacTools;
 import org.castellan.agent.macos.FileKeyProtector;
 import org.castellan.agent.macos.TestResources;
+import org.castellan.agent.macos.store.SealedSecretFiles;
 import org.castellan.agent.macos.process.ProcessCommandRunner;
 import org.castellan.agent.spi.ManagedAccount;
 import org.castellan.agent.spi.PlatformException;
@@ -42,7 +43,7 @@ class MacAccountManagerProcessTest {
         fake = new FakeMacTools(temp.resolve("fake"));
         stateDir = Files.createDirectories(temp.resolve("state"));
         usersRoot = Files.createDirectories(temp.resolve("Users"));
-        store = new CurrentPasswordStore(() -> stateDir, new FileKeyProtector());
+        store = new CurrentPasswordStore(new SealedSecretFiles(() -> stateDir, new FileKeyProtector()));
     }
 
     private MacAccountManager manager(MacAccountOptions options) {
