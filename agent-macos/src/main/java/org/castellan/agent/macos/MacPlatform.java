@@ -10,6 +10,7 @@ import java.util.List;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.account.MacAccountManager;
 import org.castellan.agent.macos.account.MacAccountOptions;
+import org.castellan.agent.macos.filevault.FileVaultRecoveryKeys;
 import org.castellan.agent.macos.store.SealedSecretFiles;
 import org.castellan.agent.macos.parse.ProductVersion;
 import org.castellan.agent.macos.parse.UnexpectedOutputException;
@@ -57,7 +58,7 @@ public final class MacPlatform implements Platform {
         CurrentPasswordStore store = new CurrentPasswordStore(secrets);
         this.accounts = new MacAccountManager(runner, tools, options, store, usersRoot);
         this.serviceInstaller = new LaunchdServiceInstaller(runner, tools, launchd, ownership);
-        this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools);
+        this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools, secrets, store, accounts::lastResolvedAccount);
     }
 
     @Override

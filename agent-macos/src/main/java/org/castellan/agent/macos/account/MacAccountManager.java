@@ -48,6 +48,8 @@ public final class MacAccountManager implements AccountManager {
     private final Path usersRoot;
     /** Accounts whose password changed but whose new password could not be stored. */
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
+    /** The account the last resolve() found: FileVault key escrow authenticates as it. */
+    private volatile String lastResolved;
     /** Accounts whose stale login keychain could not be removed after a reset. */
     private final Set<String> keychainKept = ConcurrentHashMap.newKeySet();
 
@@ -87,7 +89,13 @@ public final class MacAccountManager implements AccountManager {
         if (!isAdmin(name)) {
             throw new PlatformException("account-not-admin", "account " + name + " is not in the admin group");
         }
+        lastResolved = name;
         return new ManagedAccount(name, uid.get());
+    }
+
+    /** The managed account found by the last successful {@link #resolve}, if any. */
+    public Optional<String> lastResolvedAccount() {
+        return Optional.ofNullable(lastResolved);
     }
 
     @Override

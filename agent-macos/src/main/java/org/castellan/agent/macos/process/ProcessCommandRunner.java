@@ -35,14 +35,18 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             throw new CommandException("start " + program + ": " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> out = drain(process.getInputStream());
-        CompletableFuture<byte[]> err = drain(process.getErrorStream());
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(stdin);
-        } catch (IOException e) {
-            // The program may exit without reading its input (e.g. a usage error); its exit code
-            // and output say what happened, so carry on and collect them.
-        }
+        CompletableFuture<byte[]> out = drain(process.getInputStream(), program);
+        CompletableFuture<byte[]> err = drain(process.getErrorStream(), program);
+        // Written on its own thread too, so a program that never reads its input cannot hold us
+        // past the timeout.
+        background(program + "-stdin", () -> {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(stdin);
+            } catch (IOException e) {
+                // The program may exit without reading its input (e.g. a usage error); its exit
+                // code and output say what happened.
+            }
+        });
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -56,8 +60,16 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
     }
 
-    private static CompletableFuture<byte[]> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
+    /** Dedicated daemon threads: blocking pipe I/O does not belong in the shared fork-join pool. */
+    private static void background(String name, Runnable task) {
+        Thread thread = new Thread(task, "castellan-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream stream, String program) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        background(program + "-output", () -> {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             byte[] chunk = new byte[8192];
             try (stream) {
@@ -70,8 +82,9 @@ public final class ProcessCommandRunner implements CommandRunner {
             } catch (IOException e) {
                 // Stream closed by the dying process: keep what we read.
             }
-            return buffer.toByteArray();
+            result.complete(buffer.toByteArray());
         });
+        return result;
     }
 
     private static String text(CompletableFuture<byte[]> future) throws CommandException {
