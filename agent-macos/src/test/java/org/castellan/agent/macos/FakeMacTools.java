@@ -55,6 +55,7 @@ public final class FakeMacTools {
                 + "base=\"$resp/$key\"\n"
                 + "n=$(( $(cat \"$base.count\" 2>/dev/null || echo 0) + 1 )); echo $n > \"$base.count\"\n"
                 + "if [ -e \"$base.$n.rc\" ]; then pre=\"$base.$n\"; else pre=\"$base\"; fi\n"
+                + "[ -f \"$base.hook\" ] && sh \"$base.hook\"\n"
                 + "[ -f \"$pre.stdout\" ] && cat \"$pre.stdout\"\n"
                 + "[ -f \"$pre.stderr\" ] && cat \"$pre.stderr\" >&2\n"
                 + "[ -f \"$pre.rc\" ] && exit $(cat \"$pre.rc\")\n"
@@ -74,6 +75,16 @@ public final class FakeMacTools {
     /** The n-th (1-based) call of {@code tool} with exactly {@code args} answers like this. */
     public FakeMacTools onCall(int n, String tool, List<String> args, String stdout, String stderr, int exitCode) {
         write(responses.resolve(tool).resolve(key(args) + "." + n), stdout, stderr, exitCode);
+        return this;
+    }
+
+    /** A shell snippet every call of {@code tool} with exactly {@code args} runs before answering. */
+    public FakeMacTools hook(String tool, List<String> args, String shell) {
+        try {
+            Files.writeString(responses.resolve(tool).resolve(key(args) + ".hook"), shell);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return this;
     }
 

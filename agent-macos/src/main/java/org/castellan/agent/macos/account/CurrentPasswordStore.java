@@ -14,6 +14,7 @@ import org.castellan.protocol.Secret;
  */
 public final class CurrentPasswordStore {
     private static final String PREFIX = "current-password-";
+    private static final String PENDING_SUFFIX = ".pending";
 
     private final SealedSecretFiles files;
 
@@ -36,6 +37,26 @@ public final class CurrentPasswordStore {
 
     public void delete(String account) throws PlatformException {
         files.delete(fileName(account));
+    }
+
+    /**
+     * The password being set right now, written before dscl runs: if the agent dies after dscl
+     * changed the password but before {@link #save}, this copy still knows it.
+     */
+    public Optional<Secret> loadPending(String account) throws PlatformException {
+        return files.load(fileName(account) + PENDING_SUFFIX);
+    }
+
+    public boolean hasPending(String account) {
+        return files.exists(fileName(account) + PENDING_SUFFIX);
+    }
+
+    public void savePending(String account, Secret password) throws PlatformException {
+        files.save(fileName(account) + PENDING_SUFFIX, password);
+    }
+
+    public void deletePending(String account) throws PlatformException {
+        files.delete(fileName(account) + PENDING_SUFFIX);
     }
 
     Path file(String account) {

@@ -140,22 +140,60 @@ public final class MacAccountManager implements AccountManager {
             Arrays.fill(chars, '\0');
         }
         SecureTokenStatus token = secureToken(name, "set-password-failed");
-        if (token == SecureTokenStatus.ENABLED) {
-            Optional<Secret> current = store.load(name);
-            if (current.isEmpty()) {
-                throw new PlatformException(NEEDS_FIRST_PASSWORD, "account " + name + " holds a SecureToken and the"
-                        + " agent does not know its current password; a reset without it would break FileVault"
-                        + " unlock and the login keychain, so nothing was changed. Seed the current password on the device.");
-            }
-            try (Secret old = current.get()) {
-                passwd(name, old, newPassword);
-            }
-        } else {
-            passwd(name, null, newPassword);
+        Optional<Secret> current = knownCurrentPassword(name);
+        if (token == SecureTokenStatus.ENABLED && current.isEmpty()) {
+            throw new PlatformException(NEEDS_FIRST_PASSWORD, "account " + name + " holds a SecureToken and the"
+                    + " agent does not know its current password; a reset without it would break FileVault"
+                    + " unlock and the login keychain, so nothing was changed. Seed the current password on the device.");
+        }
+        // Known before dscl runs, so a crash right after the change does not lose it.
+        try {
+            store.savePending(name, newPassword);
+        } catch (PlatformException e) {
+            throw new PlatformException("set-password-failed", "set password of " + name
+                    + ": could not keep the new password before setting it, nothing was changed: " + e.getMessage(), e);
+        }
+        try (Secret old = current.orElse(null)) {
+            passwd(name, token == SecureTokenStatus.ENABLED ? old : null, newPassword);
+        } catch (PlatformException e) {
+            store.deletePending(name);
+            throw e;
         }
         remember(name, newPassword);
         if (token == SecureTokenStatus.DISABLED && options.removeKeychainAfterReset()) {
             removeLoginKeychain(name);
+        }
+    }
+
+    /**
+     * The stored current password, after settling a pending one left by a crash: the pending copy
+     * is checked with {@code authonly}, promoted if it works and dropped either way.
+     */
+    private Optional<Secret> knownCurrentPassword(String name) throws PlatformException {
+        Optional<Secret> pending = store.loadPending(name);
+        if (pending.isPresent()) {
+            try (Secret candidate = pending.get()) {
+                if (authenticates(name, candidate)) {
+                    store.save(name, candidate);
+                }
+            }
+            store.deletePending(name);
+        }
+        return store.load(name);
+    }
+
+    private boolean authenticates(String name, Secret password) throws PlatformException {
+        try (DsclScript script = new DsclScript()) {
+            script.command("authonly", new String[] {name}, password);
+            tool.dsclSession("set-password-failed", "check the pending password of " + name, script, password);
+            return true;
+        } catch (PlatformException e) {
+            if (e.getMessage().contains("eDSAuthFailed") || e.getMessage().contains("-14090")) {
+                return false;
+            }
+            throw e;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -164,7 +202,8 @@ public final class MacAccountManager implements AccountManager {
         List<String> warnings = new ArrayList<>();
         try {
             String name = checkedName(account);
-            if (secureToken(name, SECURE_TOKEN_STATUS_UNKNOWN) == SecureTokenStatus.ENABLED && !store.has(name)) {
+            if (secureToken(name, SECURE_TOKEN_STATUS_UNKNOWN) == SecureTokenStatus.ENABLED
+                    && !store.has(name) && !store.hasPending(name)) {
                 warnings.add(NEEDS_FIRST_PASSWORD);
             }
         } catch (PlatformException e) {
@@ -194,6 +233,7 @@ public final class MacAccountManager implements AccountManager {
             throw new PlatformException("seed-password-rejected", "check the given password of " + account + ": " + e.getMessage(), e);
         }
         store.save(account, currentPassword);
+        store.deletePending(account);
         unsaved.remove(account);
     }
 
@@ -218,6 +258,7 @@ public final class MacAccountManager implements AccountManager {
     private void remember(String name, Secret password) {
         try {
             store.save(name, password);
+            store.deletePending(name);
             unsaved.remove(name);
         } catch (PlatformException e) {
             // The password did change and is escrowed; throwing now would make agent-core abort an

@@ -258,7 +258,60 @@ class MacAccountManagerProcessTest {
                     assertThat(e.getMessage()).contains("eDSAuthFailed").contains(NAME).doesNotContain(NEW).doesNotContain(OLD);
                 });
         assertThat(stored()).isEqualTo(OLD);
+        assertThat(store.hasPending(NAME)).isFalse();
         assertNeverInArgv(OLD, NEW);
+    }
+
+    @Test
+    void newPasswordIsKeptAsPendingWhileDsclRunsAndPromotedAfter() throws Exception {
+        secureToken(false);
+        Path pending = stateDir.resolve("current-password-" + NAME + ".pending");
+        Path seen = temp.resolve("seen-while-dscl-ran");
+        // The fake dscl copies the pending file aside, to show it existed while dscl ran.
+        fake.hook("dscl", List.of("-q", "."), "cp '" + pending + "' '" + seen + "'\n");
+
+        manager().setPassword(ACCOUNT, Secret.of(NEW));
+
+        assertThat(new String(new FileKeyProtector().unseal(Files.readAllBytes(seen)), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(NEW);
+        assertThat(pending).doesNotExist();
+        assertThat(stored()).isEqualTo(NEW);
+    }
+
+    @Test
+    void passwordSetJustBeforeACrashIsRecoveredFromThePendingCopy() throws Exception {
+        String mid = "Mid-Pass-5521-qrs";
+        secureToken(true);
+        store.save(NAME, Secret.of(OLD));
+        store.savePending(NAME, Secret.of(mid)); // dscl had changed it to mid, then the agent died
+        MacAccountManager manager = manager();
+
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
+
+        assertThat(fake.invocations()).containsExactly(
+                List.of("sysadminctl", "-secureTokenStatus", NAME),
+                List.of("dscl", "-q", "."),
+                List.of("dscl", "-q", "."));
+        assertThat(fake.stdinOf(2)).isEqualTo("authonly \"castellan\" \"" + mid + "\"\nquit\n");
+        assertThat(fake.stdinOf(3)).isEqualTo("passwd \"/Users/castellan\" \"" + mid + "\" \"" + NEW + "\"\nquit\n");
+        assertThat(stored()).isEqualTo(NEW);
+        assertThat(store.hasPending(NAME)).isFalse();
+        assertNeverInArgv(OLD, mid, NEW);
+    }
+
+    @Test
+    void pendingPasswordThatNeverTookEffectIsDropped() throws Exception {
+        String never = "Never-Set-9090-zz";
+        secureToken(true);
+        store.save(NAME, Secret.of(OLD));
+        store.savePending(NAME, Secret.of(never)); // the agent died before dscl ran
+        fake.onCall(1, "dscl", List.of("-q", "."), "", "<dscl_cmd> DS Error: -14090 (eDSAuthFailed)\n", 0);
+        fake.onCall(2, "dscl", List.of("-q", "."), "", "", 0);
+
+        manager().setPassword(ACCOUNT, Secret.of(NEW));
+
+        assertThat(fake.stdinOf(3)).isEqualTo("passwd \"/Users/castellan\" \"" + OLD + "\" \"" + NEW + "\"\nquit\n");
+        assertThat(stored()).isEqualTo(NEW);
+        assertThat(store.hasPending(NAME)).isFalse();
     }
 
     @Test
