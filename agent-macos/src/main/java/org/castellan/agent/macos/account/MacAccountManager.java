@@ -1,24 +1,15 @@
 package org.castellan.agent.macos.account;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.castellan.agent.macos.parse.AccountPolicyData;
-import org.castellan.agent.macos.parse.DsclRecord;
-import org.castellan.agent.macos.parse.GroupMembership;
 import org.castellan.agent.macos.parse.SecureTokenStatus;
-import org.castellan.agent.macos.parse.UnexpectedOutputException;
-import org.castellan.agent.macos.process.CommandResult;
 import org.castellan.agent.macos.process.CommandRunner;
 import org.castellan.agent.macos.process.MacTools;
 import org.castellan.agent.spi.AccountManager;
@@ -43,6 +34,7 @@ public final class MacAccountManager implements AccountManager {
     public static final String KEYCHAIN_NOT_REMOVED = "keychain-not-removed";
 
     private final MacTool tool;
+    private final AccountLookup lookup;
     private final MacAccountOptions options;
     private final CurrentPasswordStore store;
     private final Path usersRoot;
@@ -60,6 +52,7 @@ public final class MacAccountManager implements AccountManager {
     public MacAccountManager(CommandRunner runner, MacTools tools, MacAccountOptions options,
             CurrentPasswordStore store, Path usersRoot) {
         this.tool = new MacTool(runner, tools);
+        this.lookup = new AccountLookup(tool);
         this.options = options;
         this.store = store;
         this.usersRoot = usersRoot;
@@ -75,18 +68,18 @@ public final class MacAccountManager implements AccountManager {
                     + "' is not a short name the macOS agent manages (letters, digits, _ . -)");
         }
         String name = policyAccount;
-        Optional<String> uid = uniqueId(name);
+        Optional<String> uid = lookup.uniqueId(name);
         if (uid.isEmpty()) {
             if (!options.createIfMissing()) {
                 throw new PlatformException("account-missing", "account " + name + " does not exist on this Mac");
             }
             new AccountCreator(tool).create(name);
-            uid = uniqueId(name);
+            uid = lookup.uniqueId(name);
             if (uid.isEmpty()) {
                 throw new PlatformException("account-missing", "account " + name + " was created but cannot be read back");
             }
         }
-        if (!isAdmin(name)) {
+        if (!lookup.isAdmin(name)) {
             throw new PlatformException("account-not-admin", "account " + name + " is not in the admin group");
         }
         lastResolved = name;
@@ -100,30 +93,7 @@ public final class MacAccountManager implements AccountManager {
 
     @Override
     public String passwordMarker(ManagedAccount account) throws PlatformException {
-        String name = checkedName(account);
-        String record = "/Users/" + name;
-        CommandResult policy = tool.run("marker-unavailable", "read accountPolicyData of " + name,
-                tool.paths().dscl(), ".", "-read", record, "accountPolicyData");
-        if (policy.succeeded()) {
-            try {
-                Optional<String> lastSet = AccountPolicyData.passwordLastSetTime(policy.stdout());
-                if (lastSet.isPresent()) {
-                    return "passwordLastSetTime:" + lastSet.get();
-                }
-            } catch (UnexpectedOutputException e) {
-                // Fall through to the shadow hash: an unreadable policy plist is not fatal.
-            }
-        }
-        // Accounts created by dscl have no accountPolicyData until a password policy touches them.
-        CommandResult shadow = tool.run("marker-unavailable", "read ShadowHashData of " + name,
-                tool.paths().dscl(), ".", "-read", record, "ShadowHashData");
-        Optional<String> hash = shadow.succeeded() ? DsclRecord.attribute(shadow.stdout(), "ShadowHashData") : Optional.empty();
-        if (hash.isEmpty()) {
-            throw new PlatformException("marker-unavailable", "account " + name
-                    + " has neither passwordLastSetTime nor ShadowHashData (dscl exit " + shadow.exitCode() + ")");
-        }
-        // A digest of the salted hash: changes with the password, reveals nothing usable.
-        return "shadow-sha256:" + sha256Hex(hash.get().replaceAll("\\s", ""));
+        return lookup.passwordMarker(checkedName(account));
     }
 
     @Override
@@ -139,7 +109,7 @@ public final class MacAccountManager implements AccountManager {
         } finally {
             Arrays.fill(chars, '\0');
         }
-        SecureTokenStatus token = secureToken(name, "set-password-failed");
+        SecureTokenStatus token = lookup.secureToken(name, "set-password-failed");
         Optional<Secret> current = knownCurrentPassword(name);
         if (token == SecureTokenStatus.ENABLED && current.isEmpty()) {
             throw new PlatformException(NEEDS_FIRST_PASSWORD, "account " + name + " holds a SecureToken and the"
@@ -202,7 +172,7 @@ public final class MacAccountManager implements AccountManager {
         List<String> warnings = new ArrayList<>();
         try {
             String name = checkedName(account);
-            if (secureToken(name, SECURE_TOKEN_STATUS_UNKNOWN) == SecureTokenStatus.ENABLED
+            if (lookup.secureToken(name, SECURE_TOKEN_STATUS_UNKNOWN) == SecureTokenStatus.ENABLED
                     && !store.has(name) && !store.hasPending(name)) {
                 warnings.add(NEEDS_FIRST_PASSWORD);
             }
@@ -283,56 +253,10 @@ public final class MacAccountManager implements AccountManager {
         }
     }
 
-    private Optional<String> uniqueId(String name) throws PlatformException {
-        CommandResult read = tool.run("account-lookup-failed", "look up account " + name,
-                tool.paths().dscl(), ".", "-read", "/Users/" + name, "UniqueID");
-        if (!read.succeeded()) {
-            String output = read.combinedOutput();
-            if (output.contains("eDSRecordNotFound") || output.contains("-14136")) {
-                return Optional.empty();
-            }
-            throw new PlatformException("account-lookup-failed", "look up account " + name
-                    + ": dscl exit " + read.exitCode() + ": " + output.strip());
-        }
-        try {
-            return Optional.of(DsclRecord.uniqueId(read.stdout(), name));
-        } catch (UnexpectedOutputException e) {
-            throw new PlatformException("account-lookup-failed", "look up account " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private boolean isAdmin(String name) throws PlatformException {
-        CommandResult check = tool.run("account-lookup-failed", "check admin membership of " + name,
-                tool.paths().dseditgroup(), "-o", "checkmember", "-m", name, "admin");
-        try {
-            return GroupMembership.isMember(check.exitCode(), check.combinedOutput(), name, "admin");
-        } catch (UnexpectedOutputException e) {
-            throw new PlatformException("account-lookup-failed", "check admin membership of " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private SecureTokenStatus secureToken(String name, String code) throws PlatformException {
-        CommandResult status = tool.run(code, "read SecureToken status of " + name,
-                tool.paths().sysadminctl(), "-secureTokenStatus", name);
-        try {
-            return SecureTokenStatus.parse(status.combinedOutput(), name);
-        } catch (UnexpectedOutputException e) {
-            throw new PlatformException(code, "read SecureToken status of " + name + ": " + e.getMessage(), e);
-        }
-    }
-
     private static String checkedName(ManagedAccount account) throws PlatformException {
         if (!AccountNames.isValid(account.name())) {
             throw new PlatformException("account-unsupported", "'" + account.name() + "' is not a usable macOS account name");
         }
         return account.name();
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-        }
     }
 }
