@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.castellan.agent.macos.parse.SecureTokenStatus;
+import org.castellan.agent.macos.process.CommandException;
 import org.castellan.agent.macos.process.CommandRunner;
 import org.castellan.agent.macos.process.MacTools;
 import org.castellan.agent.spi.AccountManager;
@@ -126,7 +127,16 @@ public final class MacAccountManager implements AccountManager {
         try (Secret old = current.orElse(null)) {
             passwd(name, token == SecureTokenStatus.ENABLED ? old : null, newPassword);
         } catch (PlatformException e) {
-            store.deletePending(name);
+            // dscl said no: the password is unchanged and the pending copy is wrong. If dscl could
+            // not be run to the end (timeout), the change may have happened: keep the copy, the
+            // next attempt settles it with authonly.
+            if (!(e.getCause() instanceof CommandException)) {
+                try {
+                    store.deletePending(name);
+                } catch (PlatformException ignored) {
+                    // Left over, it is settled with authonly next time.
+                }
+            }
             throw e;
         }
         remember(name, newPassword);

@@ -341,6 +341,22 @@ class MacAccountManagerProcessTest {
     }
 
     @Test
+    void dsclThatCannotBeRunToTheEndKeepsThePendingCopyForLater() throws Exception {
+        secureToken(false);
+        MacAccountManager manager = new MacAccountManager((argv, stdin, env, timeout) -> {
+            if (argv.contains("-q")) {
+                throw new org.castellan.agent.macos.process.CommandException(argv.get(0) + " did not finish within 60s");
+            }
+            return new ProcessCommandRunner().run(argv, stdin, env, timeout);
+        }, fake.tools(), MacAccountOptions.defaults(), store, usersRoot);
+
+        assertThatThrownBy(() -> manager.setPassword(ACCOUNT, Secret.of(NEW)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("set-password-failed"));
+        assertThat(store.hasPending(NAME)).isTrue();
+        assertThat(store.has(NAME)).isFalse();
+    }
+
+    @Test
     void nonZeroDsclExitFailsTheSet() {
         secureToken(false);
         fake.respond("dscl", List.of("-q", "."), "", "", 70);
