@@ -1,6 +1,5 @@
 package org.castellan.agent.macos.account;
 
-import java.nio.file.Path;
 import java.util.Optional;
 import org.castellan.agent.macos.store.SealedSecretFiles;
 import org.castellan.agent.spi.PlatformException;
@@ -57,10 +56,6 @@ public final class CurrentPasswordStore {
 
     public void deletePending(String account) throws PlatformException {
         files.delete(fileName(account) + PENDING_SUFFIX);
-    }
-
-    Path file(String account) {
-        return files.file(fileName(account));
     }
 
     private static String fileName(String account) {

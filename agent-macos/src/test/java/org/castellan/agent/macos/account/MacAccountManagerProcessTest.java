@@ -357,6 +357,23 @@ class MacAccountManagerProcessTest {
     }
 
     @Test
+    void passwordThatChangedButCouldNotBeStoredIsNotAFailureButAWarning() throws Exception {
+        secureToken(true);
+        store.save(NAME, Secret.of(OLD));
+        // While dscl runs, something blocks the store's temp file, so saving the new current password fails.
+        fake.hook("dscl", List.of("-q", "."), "mkdir -p '" + stateDir.resolve("current-password-" + NAME + ".tmp/blocker") + "'\n");
+        MacAccountManager manager = manager();
+
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
+
+        assertThat(manager.warnings(ACCOUNT)).contains("current-password-unsaved");
+        assertThat(store.has(NAME)).as("the stale current password is dropped").isFalse();
+        try (Secret pending = store.loadPending(NAME).orElseThrow()) {
+            assertThat(pending.reveal()).as("the new password is still known").isEqualTo(NEW);
+        }
+    }
+
+    @Test
     void nonZeroDsclExitFailsTheSet() {
         secureToken(false);
         fake.respond("dscl", List.of("-q", "."), "", "", 70);
