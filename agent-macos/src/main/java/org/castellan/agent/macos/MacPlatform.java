@@ -1,0 +1,158 @@
+package org.castellan.agent.macos;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.castellan.agent.macos.account.CurrentPasswordStore;
+import org.castellan.agent.macos.account.MacAccountManager;
+import org.castellan.agent.macos.account.MacAccountOptions;
+import org.castellan.agent.macos.filevault.FileVaultRecoveryKeys;
+import org.castellan.agent.macos.store.SealedSecretFiles;
+import org.castellan.agent.macos.parse.ProductVersion;
+import org.castellan.agent.macos.parse.UnexpectedOutputException;
+import org.castellan.agent.macos.process.CommandException;
+import org.castellan.agent.macos.process.CommandResult;
+import org.castellan.agent.macos.process.CommandRunner;
+import org.castellan.agent.macos.process.MacTools;
+import org.castellan.agent.macos.process.ProcessCommandRunner;
+import org.castellan.agent.macos.service.LaunchdPaths;
+import org.castellan.agent.macos.service.LaunchdServiceInstaller;
+import org.castellan.agent.macos.service.PathOwnership;
+import org.castellan.agent.macos.service.PosixPathOwnership;
+import org.castellan.agent.spi.AccountManager;
+import org.castellan.agent.spi.KeyProtector;
+import org.castellan.agent.spi.OsInfo;
+import org.castellan.agent.spi.Platform;
+import org.castellan.agent.spi.PlatformException;
+import org.castellan.agent.spi.RecoveryKeySource;
+import org.castellan.agent.spi.ServiceInstaller;
+import org.castellan.protocol.Secret;
+
+/** macOS: dscl/sysadminctl/dseditgroup for the account, launchd for the service, 0600 files for keys. */
+public final class MacPlatform implements Platform {
+    public static final Path DEFAULT_STATE_DIR = Path.of("/Library/Application Support/Castellan");
+
+    private final CommandRunner runner;
+    private final MacTools tools;
+    private final KeyProtector keyProtector = new FileKeyProtector();
+    /** The state directory in use: agent-core hands it to {@link #secureStateDir} at start-up. */
+    private volatile Path stateDir = DEFAULT_STATE_DIR;
+    private final MacAccountManager accounts;
+    private final LaunchdServiceInstaller serviceInstaller;
+    private final FileVaultRecoveryKeys recoveryKeys;
+
+    public MacPlatform() {
+        this(new ProcessCommandRunner(), MacTools.defaults(), MacAccountOptions.defaults(),
+                LaunchdPaths.defaults(), new PosixPathOwnership(), Path.of("/Users"));
+    }
+
+    public MacPlatform(CommandRunner runner, MacTools tools, MacAccountOptions options, LaunchdPaths launchd,
+            PathOwnership ownership, Path usersRoot) {
+        this.runner = runner;
+        this.tools = tools;
+        SealedSecretFiles secrets = new SealedSecretFiles(() -> stateDir, keyProtector);
+        CurrentPasswordStore store = new CurrentPasswordStore(secrets);
+        this.accounts = new MacAccountManager(runner, tools, options, store, usersRoot);
+        this.serviceInstaller = new LaunchdServiceInstaller(runner, tools, launchd, ownership);
+        this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools, secrets, store, accounts::lastResolvedAccount);
+    }
+
+    @Override
+    public String os() {
+        return "macos";
+    }
+
+    @Override
+    public OsInfo osInfo() {
+        return new OsInfo(hostname(), osVersion());
+    }
+
+    @Override
+    public Path defaultStateDir() {
+        return DEFAULT_STATE_DIR;
+    }
+
+    @Override
+    public AccountManager accounts() {
+        return accounts;
+    }
+
+    @Override
+    public KeyProtector keyProtector() {
+        return keyProtector;
+    }
+
+    @Override
+    public void secureStateDir(Path dir) throws PlatformException {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new PlatformException("state-dir-insecure", "restrict state directory " + dir + " to 0700: " + e.getMessage(), e);
+        }
+        stateDir = dir;
+    }
+
+    @Override
+    public ServiceInstaller serviceInstaller() {
+        return serviceInstaller;
+    }
+
+    @Override
+    public RecoveryKeySource recoveryKeys() {
+        return recoveryKeys;
+    }
+
+    /**
+     * Tells the agent the managed account's current password, so that it can change a SecureToken
+     * account's password with it (clears {@code needs-first-password}). The password is verified
+     * against the directory before it is stored. Meant for a {@code castellan-agent} command that
+     * reads it from stdin (to be added in agent-core).
+     */
+    public void seedCurrentPassword(String account, Secret currentPassword) throws PlatformException {
+        accounts.seedCurrentPassword(account, currentPassword);
+    }
+
+    private String hostname() {
+        String name = firstLine(tools.scutil(), "--get", "LocalHostName");
+        if (name != null && name.matches("[A-Za-z0-9._-]{1,253}")) {
+            return name;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    private String osVersion() {
+        String output = firstLine(tools.swVers(), "-productVersion");
+        if (output != null) {
+            try {
+                return ProductVersion.parse(output);
+            } catch (UnexpectedOutputException e) {
+                // Fall back to what the JVM reports.
+            }
+        }
+        return System.getProperty("os.version", "unknown");
+    }
+
+    /** osInfo() cannot throw, so a failing tool yields null and the caller falls back. */
+    private String firstLine(String... argv) {
+        try {
+            CommandResult result = runner.run(List.of(argv));
+            if (!result.succeeded()) {
+                return null;
+            }
+            String out = result.stdout().strip();
+            int newline = out.indexOf('\n');
+            return newline < 0 ? out : out.substring(0, newline).strip();
+        } catch (CommandException e) {
+            return null;
+        }
+    }
+}
