@@ -71,7 +71,9 @@ final class FakeLocalAccounts implements LocalAccounts {
     @Override
     public int addLocalGroupMember(String groupName, String memberSid) {
         calls.add("NetLocalGroupAddMembers " + groupName + " " + memberSid);
-        if (addMemberStatus == 0 && groupName.equals(ADMINISTRATORS_NAME)) {
+        // ERROR_MEMBER_IN_ALIAS: already a member (e.g. added by someone else meanwhile).
+        if ((addMemberStatus == 0 || addMemberStatus == NetApiStatus.ERROR_MEMBER_IN_ALIAS)
+                && groupName.equals(ADMINISTRATORS_NAME)) {
             users.replaceAll((k, u) -> u.sid().equals(memberSid)
                     ? new LocalUser(u.name(), u.sid(), u.flags(), UserInfo1.USER_PRIV_ADMIN, u.passwordAgeSeconds()) : u);
         }

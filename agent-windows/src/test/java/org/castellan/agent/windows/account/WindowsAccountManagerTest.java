@@ -89,9 +89,19 @@ class WindowsAccountManagerTest {
         // Windows answers ERROR_MEMBER_IN_ALIAS when the SID is already in the group.
         fake.addMemberStatus = NetApiStatus.ERROR_MEMBER_IN_ALIAS;
 
-        assertThatThrownBy(() -> manager(new WindowsAccountOptions(false, true, false)).resolve("helpdesk"))
-                .extracting(e -> ((PlatformException) e).code()).isEqualTo("account-not-admin");
+        ManagedAccount account = manager(new WindowsAccountOptions(false, true, false)).resolve("helpdesk");
+
+        assertThat(account.name()).isEqualTo("helpdesk");
         assertThat(fake.calls).anyMatch(c -> c.startsWith("NetLocalGroupAddMembers"));
+    }
+
+    @Test
+    void addMembersFailureIsReportedWithContext() {
+        fake.addMemberStatus = NetApiStatus.ERROR_ACCESS_DENIED;
+
+        assertThatThrownBy(() -> manager(new WindowsAccountOptions(false, true, false)).resolve("helpdesk"))
+                .hasMessageContaining("add account helpdesk to local group Administrateurs")
+                .extracting(e -> ((PlatformException) e).code()).isEqualTo("access-denied");
     }
 
     @Test
