@@ -25,57 +25,54 @@ import org.castellan.agent.windows.jna.UserInfo1;
 import org.castellan.agent.windows.jna.UserInfo1003;
 import org.castellan.agent.windows.jna.UserInfo1008;
 
-/** {@link LocalAccounts} on the real netapi32 / advapi32 (Windows only; not run on Linux). */
+/** {@link LocalAccounts} on the real netapi32 / advapi32 (Windows only; never run on Linux). */
 public final class JnaLocalAccounts implements LocalAccounts {
     private static final int LEVEL_1 = 1;
     private static final int LEVEL_101 = 101;
     private static final int LEVEL_PASSWORD = 1003;
     private static final int LEVEL_FLAGS = 1008;
 
-    private final CastellanNetapi32 netapi;
-    private final CastellanAdvapi32 advapi;
-
-    public JnaLocalAccounts() {
-        this(NativeLibraries.netapi32(), NativeLibraries.advapi32());
+    // Fetched on each call, not in the constructor: wiring the platform must not load a DLL.
+    private static CastellanNetapi32 netapi() {
+        return NativeLibraries.netapi32();
     }
 
-    JnaLocalAccounts(CastellanNetapi32 netapi, CastellanAdvapi32 advapi) {
-        this.netapi = netapi;
-        this.advapi = advapi;
+    private static CastellanAdvapi32 advapi() {
+        return NativeLibraries.advapi32();
     }
 
     @Override
     public boolean isDomainController() throws PlatformException {
         PointerByReference buffer = new PointerByReference();
-        NetApiStatus.check(netapi.NetServerGetInfo(null, LEVEL_101, buffer), "domain-check-failed",
+        NetApiStatus.check(netapi().NetServerGetInfo(null, LEVEL_101, buffer), "domain-check-failed",
                 "read server type (NetServerGetInfo 101)");
         try {
             ServerInfo101 info = new ServerInfo101(buffer.getValue());
             return (info.sv101_type & (ServerInfo101.SV_TYPE_DOMAIN_CTRL | ServerInfo101.SV_TYPE_DOMAIN_BAKCTRL)) != 0;
         } finally {
-            netapi.NetApiBufferFree(buffer.getValue());
+            netapi().NetApiBufferFree(buffer.getValue());
         }
     }
 
     @Override
     public String accountDomainSid() throws PlatformException {
         PointerByReference policy = new PointerByReference();
-        int status = advapi.LsaOpenPolicy(null, new LsaObjectAttributes(),
+        int status = advapi().LsaOpenPolicy(null, new LsaObjectAttributes(),
                 CastellanAdvapi32.POLICY_VIEW_LOCAL_INFORMATION, policy);
         checkNtStatus(status, "open the local security policy (LsaOpenPolicy)");
         try {
             PointerByReference buffer = new PointerByReference();
-            status = advapi.LsaQueryInformationPolicy(policy.getValue(),
+            status = advapi().LsaQueryInformationPolicy(policy.getValue(),
                     CastellanAdvapi32.POLICY_ACCOUNT_DOMAIN_INFORMATION, buffer);
             checkNtStatus(status, "read the account domain SID (LsaQueryInformationPolicy)");
             try {
                 PolicyAccountDomainInfo info = new PolicyAccountDomainInfo(buffer.getValue());
                 return Advapi32Util.convertSidToStringSid(new WinNT.PSID(info.DomainSid));
             } finally {
-                advapi.LsaFreeMemory(buffer.getValue());
+                advapi().LsaFreeMemory(buffer.getValue());
             }
         } finally {
-            advapi.LsaClose(policy.getValue());
+            advapi().LsaClose(policy.getValue());
         }
     }
 
@@ -95,7 +92,7 @@ public final class JnaLocalAccounts implements LocalAccounts {
     @Override
     public Optional<LocalUser> user(String name) throws PlatformException {
         PointerByReference buffer = new PointerByReference();
-        int status = netapi.NetUserGetInfo(null, name, LEVEL_1, buffer);
+        int status = netapi().NetUserGetInfo(null, name, LEVEL_1, buffer);
         if (status == NetApiStatus.NERR_USER_NOT_FOUND) {
             return Optional.empty();
         }
@@ -104,7 +101,7 @@ public final class JnaLocalAccounts implements LocalAccounts {
         try {
             info = new LMAccess.USER_INFO_1(buffer.getValue());
         } finally {
-            netapi.NetApiBufferFree(buffer.getValue());
+            netapi().NetApiBufferFree(buffer.getValue());
         }
         String sid;
         try {
@@ -125,23 +122,23 @@ public final class JnaLocalAccounts implements LocalAccounts {
         info.usri1_priv = UserInfo1.USER_PRIV_USER;
         info.usri1_comment = new WString(comment);
         info.usri1_flags = UserInfo1008.UF_SCRIPT | UserInfo1008.UF_NORMAL_ACCOUNT;
-        return netapi.NetUserAdd(null, LEVEL_1, info, new IntByReference());
+        return netapi().NetUserAdd(null, LEVEL_1, info, new IntByReference());
     }
 
     @Override
     public int addLocalGroupMember(String groupName, String memberSid) {
         WinNT.PSID sid = new WinNT.PSID(Advapi32Util.convertStringSidToSid(memberSid));
-        return netapi.NetLocalGroupAddMembers(null, groupName, 0, new LocalGroupMembersInfo0(sid.getPointer()), 1);
+        return netapi().NetLocalGroupAddMembers(null, groupName, 0, new LocalGroupMembersInfo0(sid.getPointer()), 1);
     }
 
     @Override
     public int setUserFlags(String name, int flags) {
-        return netapi.NetUserSetInfo(null, name, LEVEL_FLAGS, new UserInfo1008(flags), new IntByReference());
+        return netapi().NetUserSetInfo(null, name, LEVEL_FLAGS, new UserInfo1008(flags), new IntByReference());
     }
 
     @Override
     public int setPassword(String name, NativePassword password) {
-        return netapi.NetUserSetInfo(null, name, LEVEL_PASSWORD, new UserInfo1003(password.pointer()), new IntByReference());
+        return netapi().NetUserSetInfo(null, name, LEVEL_PASSWORD, new UserInfo1003(password.pointer()), new IntByReference());
     }
 
     @Override
@@ -155,9 +152,9 @@ public final class JnaLocalAccounts implements LocalAccounts {
         }
     }
 
-    private void checkNtStatus(int ntStatus, String what) throws PlatformException {
+    private static void checkNtStatus(int ntStatus, String what) throws PlatformException {
         if (ntStatus != 0) {
-            int win32 = advapi.LsaNtStatusToWinError(ntStatus);
+            int win32 = advapi().LsaNtStatusToWinError(ntStatus);
             throw new PlatformException(win32 == WinError.ERROR_ACCESS_DENIED ? "access-denied" : "account-lookup-failed",
                     what + ": NTSTATUS 0x" + String.format("%08X", ntStatus) + " (Win32 error " + win32 + ")");
         }

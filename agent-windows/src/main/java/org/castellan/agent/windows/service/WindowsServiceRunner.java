@@ -27,8 +27,17 @@ public final class WindowsServiceRunner {
      * @throws Exception what the loop threw, after STOPPED was reported
      */
     public boolean run(String serviceName, AgentService service) throws Exception {
+        return run(serviceName, service, () -> {});
+    }
+
+    /**
+     * @param onStart runs first inside ServiceMain, i.e. only when really started as a service
+     *     (e.g. to send logs to files: a service has no stderr); if it throws, the service stops
+     *     with an error
+     */
+    public boolean run(String serviceName, AgentService service, StartHook onStart) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        int rc = scm.runDispatcher(serviceName, () -> serviceMain(serviceName, service, failure));
+        int rc = scm.runDispatcher(serviceName, () -> serviceMain(serviceName, service, onStart, failure));
         if (rc == ServiceControlDispatcher.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
             return false;
         }
@@ -46,7 +55,13 @@ public final class WindowsServiceRunner {
         return true;
     }
 
-    private void serviceMain(String serviceName, AgentService service, AtomicReference<Throwable> failure) {
+    /** Work done at the start of ServiceMain. */
+    public interface StartHook {
+        void started() throws Exception;
+    }
+
+    private void serviceMain(String serviceName, AgentService service, StartHook onStart,
+            AtomicReference<Throwable> failure) {
         ServiceStatusSequence statuses = new ServiceStatusSequence();
         AtomicReference<Object> handle = new AtomicReference<>();
         Object registered = scm.registerHandler(serviceName, code -> switch (code) {
@@ -70,9 +85,10 @@ public final class WindowsServiceRunner {
         }
         handle.set(registered);
         scm.setStatus(registered, statuses.startPending());
-        scm.setStatus(registered, statuses.running());
         boolean failed = false;
         try {
+            onStart.started();
+            scm.setStatus(registered, statuses.running());
             service.run();
         } catch (Throwable t) {
             failed = true;

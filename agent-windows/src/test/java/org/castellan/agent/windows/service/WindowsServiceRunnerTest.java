@@ -129,6 +129,22 @@ class WindowsServiceRunnerTest {
     }
 
     @Test
+    void failingStartHookStopsTheServiceWithAnErrorBeforeRunning() {
+        FakeScm scm = new FakeScm();
+        Loop loop = new Loop();
+        PlatformException logFailure = new PlatformException("logging-failed", "open the service log");
+
+        assertThatThrownBy(() -> new WindowsServiceRunner(scm).run("castellan-agent", loop, () -> {
+            throw logFailure;
+        })).isSameAs(logFailure);
+
+        assertThat(scm.statuses).extracting(ServiceStatusValue::currentState)
+                .containsExactly(SERVICE_START_PENDING, SERVICE_STOPPED);
+        assertThat(scm.statuses.get(1).win32ExitCode()).isEqualTo(ERROR_SERVICE_SPECIFIC_ERROR);
+        assertThat(loop.stopped.getCount()).isEqualTo(1); // the loop never ran
+    }
+
+    @Test
     void startedFromAConsoleTheRunnerDeclinesSoTheLoopRunsInTheForeground() throws Exception {
         FakeScm scm = new FakeScm();
         scm.dispatcherResult = ServiceControlDispatcher.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT;
