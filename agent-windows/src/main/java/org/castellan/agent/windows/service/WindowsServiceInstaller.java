@@ -43,8 +43,23 @@ public final class WindowsServiceInstaller implements ServiceInstaller {
             throw new PlatformException("service-install-failed", "build the service command line: " + e.getMessage(), e);
         }
         scm.create(name, DISPLAY_NAME, commandLine);
-        scm.configure(name, DESCRIPTION, RESTART_DELAY_MILLIS, RESET_PERIOD_SECONDS);
-        scm.start(name);
+        try {
+            scm.configure(name, DESCRIPTION, RESTART_DELAY_MILLIS, RESET_PERIOD_SECONDS);
+        } catch (PlatformException e) {
+            // A service without its restart policy is not what was asked for: take it away again.
+            try {
+                scm.delete(name);
+            } catch (PlatformException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        try {
+            scm.start(name);
+        } catch (PlatformException e) {
+            throw new PlatformException(e.code(), "service " + name
+                    + " is installed but did not start (it will start at boot): " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -19,6 +19,8 @@ class WindowsServiceInstallerTest {
         final Deque<Integer> states = new ArrayDeque<>();
         boolean installed;
         String binaryPath;
+        PlatformException configureFailure;
+        PlatformException startFailure;
 
         @Override
         public void create(String name, String displayName, String binaryPath) {
@@ -29,13 +31,20 @@ class WindowsServiceInstallerTest {
         }
 
         @Override
-        public void configure(String name, String description, int restartDelayMillis, int resetPeriodSeconds) {
+        public void configure(String name, String description, int restartDelayMillis, int resetPeriodSeconds)
+                throws PlatformException {
             calls.add("configure " + restartDelayMillis + " " + resetPeriodSeconds);
+            if (configureFailure != null) {
+                throw configureFailure;
+            }
         }
 
         @Override
-        public void start(String name) {
+        public void start(String name) throws PlatformException {
             calls.add("start");
+            if (startFailure != null) {
+                throw startFailure;
+            }
         }
 
         @Override
@@ -71,6 +80,25 @@ class WindowsServiceInstallerTest {
         assertThat(scm.calls).containsExactly("create castellan-agent", "configure 60000 86400", "start");
         assertThat(scm.binaryPath).startsWith("\"C:\\Program Files\\Castellan\\java.exe\" -jar \"C:\\Program Files");
         assertThat(installer.status()).isEqualTo("installed, stopped");
+    }
+
+    @Test
+    void serviceWhoseRestartPolicyCannotBeSetIsRemovedAgain() {
+        scm.configureFailure = new PlatformException("access-denied", "configure service castellan-agent");
+
+        assertThatThrownBy(() -> installer.install(new ServiceSpec(List.of("java.exe"), Path.of("s"))))
+                .isSameAs(scm.configureFailure);
+        assertThat(scm.calls).containsExactly("create castellan-agent", "configure 60000 86400", "delete");
+        assertThat(scm.installed).isFalse();
+    }
+
+    @Test
+    void startFailureLeavesTheServiceInstalledAndSaysSo() {
+        scm.startFailure = new PlatformException("service-install-failed", "start service castellan-agent: Win32 error 1053");
+
+        assertThatThrownBy(() -> installer.install(new ServiceSpec(List.of("java.exe"), Path.of("s"))))
+                .hasMessageContaining("is installed but did not start").hasMessageContaining("1053");
+        assertThat(scm.installed).isTrue();
     }
 
     @Test
