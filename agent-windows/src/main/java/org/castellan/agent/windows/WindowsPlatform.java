@@ -1,0 +1,122 @@
+package org.castellan.agent.windows;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.castellan.agent.spi.AccountManager;
+import org.castellan.agent.spi.AgentService;
+import org.castellan.agent.spi.KeyProtector;
+import org.castellan.agent.spi.OsInfo;
+import org.castellan.agent.spi.Platform;
+import org.castellan.agent.spi.PlatformException;
+import org.castellan.agent.spi.RecoveryKeySource;
+import org.castellan.agent.spi.ServiceInstaller;
+import org.castellan.agent.spi.ServiceSpec;
+import org.castellan.agent.windows.account.JnaLocalAccounts;
+import org.castellan.agent.windows.account.WindowsAccountManager;
+import org.castellan.agent.windows.account.WindowsAccountOptions;
+import org.castellan.agent.windows.bitlocker.BitLockerRecoveryKeys;
+import org.castellan.agent.windows.bitlocker.JnaBitLockerWmiSession;
+import org.castellan.agent.windows.bitlocker.WmiBitLockerReader;
+import org.castellan.agent.windows.keys.DpapiKeyProtector;
+import org.castellan.agent.windows.keys.JnaDpapi;
+import org.castellan.agent.windows.keys.StateDirSecurity;
+import org.castellan.agent.windows.keys.WindowsFileSecurity;
+import org.castellan.agent.windows.service.JnaServiceControlDispatcher;
+import org.castellan.agent.windows.service.JnaServiceManager;
+import org.castellan.agent.windows.service.ServiceLogging;
+import org.castellan.agent.windows.service.WindowsServiceInstaller;
+import org.castellan.agent.windows.service.WindowsServiceRunner;
+
+/** Windows: wires the parts; {@link #create} picks the real (JNA) ones, tests pass fakes. */
+public final class WindowsPlatform implements Platform {
+    private final AccountManager accounts;
+    private final KeyProtector keyProtector;
+    private final StateDirSecurity stateDirSecurity;
+    private final ServiceInstaller serviceInstaller;
+    private final RecoveryKeySource recoveryKeys;
+    private final WindowsServiceRunner serviceRunner;
+    private final Supplier<OsInfo> osInfo;
+    private final Path defaultStateDir;
+
+    public WindowsPlatform(AccountManager accounts, KeyProtector keyProtector, StateDirSecurity stateDirSecurity,
+            ServiceInstaller serviceInstaller, RecoveryKeySource recoveryKeys, WindowsServiceRunner serviceRunner,
+            Supplier<OsInfo> osInfo, Path defaultStateDir) {
+        this.accounts = accounts;
+        this.keyProtector = keyProtector;
+        this.stateDirSecurity = stateDirSecurity;
+        this.serviceInstaller = serviceInstaller;
+        this.recoveryKeys = recoveryKeys;
+        this.serviceRunner = serviceRunner;
+        this.osInfo = osInfo;
+        this.defaultStateDir = defaultStateDir;
+    }
+
+    /** The real platform. Loads no native library until a part is used. */
+    public static WindowsPlatform create(WindowsAccountOptions options, Map<String, String> environment) {
+        return new WindowsPlatform(
+                new WindowsAccountManager(new JnaLocalAccounts(), options, Clock.systemUTC(), new SecureRandom()),
+                new DpapiKeyProtector(new JnaDpapi()),
+                new StateDirSecurity(new WindowsFileSecurity()),
+                new WindowsServiceInstaller(new JnaServiceManager(), duration -> Thread.sleep(duration.toMillis())),
+                new BitLockerRecoveryKeys(new WmiBitLockerReader(JnaBitLockerWmiSession::open)),
+                new WindowsServiceRunner(new JnaServiceControlDispatcher()),
+                new WindowsOsInfo(),
+                Path.of(WindowsPaths.stateDir(environment)));
+    }
+
+    @Override
+    public String os() {
+        return "windows";
+    }
+
+    @Override
+    public OsInfo osInfo() {
+        return osInfo.get();
+    }
+
+    @Override
+    public Path defaultStateDir() {
+        return defaultStateDir;
+    }
+
+    @Override
+    public AccountManager accounts() {
+        return accounts;
+    }
+
+    @Override
+    public KeyProtector keyProtector() {
+        return keyProtector;
+    }
+
+    @Override
+    public void secureStateDir(Path stateDir) throws PlatformException {
+        stateDirSecurity.secure(stateDir);
+    }
+
+    @Override
+    public ServiceInstaller serviceInstaller() {
+        return serviceInstaller;
+    }
+
+    @Override
+    public RecoveryKeySource recoveryKeys() {
+        return recoveryKeys;
+    }
+
+    /**
+     * Under the service control manager: logs to {@code %ProgramData%\Castellan\logs} and reports
+     * service states. Started from a console instead: runs in the foreground like other platforms.
+     */
+    @Override
+    public void runAsService(AgentService service) throws Exception {
+        boolean ranAsService = serviceRunner.run(ServiceSpec.SERVICE_NAME, service,
+                () -> ServiceLogging.configure(defaultStateDir));
+        if (!ranAsService) {
+            Platform.super.runAsService(service);
+        }
+    }
+}
