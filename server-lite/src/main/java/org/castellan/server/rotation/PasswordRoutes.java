@@ -75,7 +75,7 @@ public final class PasswordRoutes {
             }
             return current.map(r -> new Reveal(device.id(), device.hostname(), r.account(), opener.reveal(r), r.id(),
                             r.committedAt(), r.expiresAt(), pendingPasswords))
-                    .orElse(new Reveal(device.id(), device.hostname(), pending.get(0).account(), null, null, null, null,
+                    .orElseGet(() -> new Reveal(device.id(), device.hostname(), pending.get(0).account(), null, null, null, null,
                             pendingPasswords));
         });
         db.write(c -> {
