@@ -62,6 +62,10 @@ public final class JsonBody {
             String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
             return ApiException.badRequest("malformed-json", "malformed JSON" + where);
         }
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (original.startsWith("Trailing token")) {
+            return ApiException.badRequest("malformed-json", "unexpected content after the JSON value");
+        }
         JsonMappingException mapping = (JsonMappingException) e;
         String field = fieldPath(mapping);
         if (mapping instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
@@ -74,7 +78,7 @@ public final class JsonBody {
             }
             return ApiException.badRequest("invalid-type", "field '" + field + "' must be " + expected);
         }
-        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+        if (original.startsWith("Duplicate field")) {
             return ApiException.badRequest("malformed-json", "field '" + field + "' appears twice");
         }
         return ApiException.badRequest("invalid-type",

@@ -95,8 +95,8 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
-        http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+        http.dispatcher().executorService().shutdown();
+        server.stop();
     }
 }
