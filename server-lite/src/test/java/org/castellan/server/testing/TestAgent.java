@@ -27,13 +27,19 @@ import org.castellan.protocol.signing.SignedHeaders;
 public final class TestAgent {
     private static final SecureRandom RANDOM = new SecureRandom();
     public final DeviceKeyPair key = DeviceKeyPair.generate(RANDOM);
-    private final TestServer server;
+    private TestServer server;
     public String deviceId;
     public VaultKey vaultKey;
     public String hostname = "host-" + UUID.randomUUID().toString().substring(0, 8);
 
     public TestAgent(TestServer server) {
         this.server = server;
+    }
+
+    /** The same device (key, id, vault key) talking to another server instance, e.g. after a restart. */
+    public TestAgent on(TestServer other) {
+        this.server = other;
+        return this;
     }
 
     /** A signed request as the agent would send it; {@code clock} lets tests sign in the past. */

@@ -41,6 +41,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, dataDir, token);
     }
 
+    /** Wraps an already started server (e.g. a restart, which prints no new token). */
+    public static TestServer attach(CastellanServer server, Path dataDir, String adminToken) {
+        return new TestServer(server, dataDir, adminToken);
+    }
+
     public String url(String path) {
         return server.url() + path;
     }
