@@ -221,7 +221,12 @@ class PasswordFlowTest {
         try (Stream<Path> walk = Files.walk(dataDir)) {
             files = walk.filter(Files::isRegularFile).toList();
         }
-        assertThat(files).extracting(p -> p.getFileName().toString()).contains("castellan.db", "castellan.db-wal");
+        assertThat(files).extracting(p -> p.getFileName().toString())
+                .contains("castellan.db", "castellan.db-wal", "castellan.db-shm");
+        for (Path file : files) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as("mode of %s while the server runs", file).isEqualTo("rw-------");
+        }
         for (Path file : files) {
             String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
             for (String password : passwords) {
@@ -278,6 +283,9 @@ class PasswordFlowTest {
     void healthAndMetricsNeedNoToken() throws Exception {
         assertThat(server.getWithToken("/healthz", null).json().get("status").asText()).isEqualTo("ok");
         TestServer.Reply metrics = server.getWithToken("/metrics", null);
+        assertThat(server.getWithToken("/api/v1/devices", "cat_wrong").status()).isEqualTo(401);
+        assertThat(server.getWithToken("/metrics", null).body())
+                .containsPattern("castellan_http_requests_total\\{class=\"4xx\"\\} [1-9]");
         assertThat(metrics.body()).contains("castellan_http_requests_total{class=\"2xx\"}", "castellan_escrows_total",
                 "castellan_reveals_total{outcome=\"granted\"}");
     }

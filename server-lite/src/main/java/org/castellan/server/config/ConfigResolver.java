@@ -40,8 +40,9 @@ public final class ConfigResolver {
         try {
             return Json.mapper().readValue(Files.readAllBytes(path), ConfigFile.class);
         } catch (JacksonException e) {
+            // Described without the offending value: the file may hold the keystore password.
             throw new IllegalArgumentException("config file " + path + " is not valid: "
-                    + e.getOriginalMessage().split("\n")[0]);
+                    + org.castellan.server.http.JsonBody.describe(e));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
         }

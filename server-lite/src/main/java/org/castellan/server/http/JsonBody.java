@@ -53,6 +53,11 @@ public final class JsonBody {
         }
     }
 
+    /** A message for a JSON error that names the place and problem but not the value. */
+    public static String describe(JacksonException e) {
+        return translate(e).getMessage();
+    }
+
     static ApiException translate(JacksonException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return ApiException.badRequest("unknown-field", "unknown field '" + safeName(unknown.getPropertyName()) + "'");
