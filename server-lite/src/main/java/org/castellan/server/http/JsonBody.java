@@ -41,7 +41,10 @@ public final class JsonBody {
             throw ApiException.badRequest("malformed-json", "request body is empty; a JSON object is required");
         }
         try {
-            T value = Json.mapper().readValue(body, type);
+            // Duplicate keys are refused: two readers could otherwise disagree on what was sent.
+            T value = Json.mapper().readerFor(type)
+                    .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readValue(body);
             if (value == null) {
                 throw ApiException.badRequest("malformed-json", "request body must be a JSON object, not null");
             }
@@ -64,6 +67,10 @@ public final class JsonBody {
         }
         if (e instanceof JsonParseException || !(e instanceof JsonMappingException)) {
             JsonLocation at = e.getLocation();
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+                return ApiException.badRequest("malformed-json", "a field appears twice"
+                        + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()));
+            }
             String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();
             return ApiException.badRequest("malformed-json", "malformed JSON" + where);
         }

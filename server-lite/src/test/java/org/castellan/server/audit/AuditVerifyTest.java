@@ -93,8 +93,14 @@ class AuditVerifyTest {
     }
 
     @Test
+    void commandWithoutSubcommandIsAUsageError() {
+        assertThat(ServerMain.execute()).isEqualTo(2);
+        assertThat(ServerMain.execute("audit")).isEqualTo(2);
+    }
+
+    @Test
     void missingDatabaseIsAnError() {
-        assertThat(ServerMain.run("audit", "verify", "--data", dataDir.resolve("none").toString())).isEqualTo(2);
+        assertThat(ServerMain.execute("audit", "verify", "--data", dataDir.resolve("none").toString())).isEqualTo(2);
     }
 
     private record Verified(int exitCode, String out) {}
@@ -104,7 +110,7 @@ class AuditVerifyTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            int code = ServerMain.run("audit", "verify", "--data", dataDir.toString());
+            int code = ServerMain.execute("audit", "verify", "--data", dataDir.toString());
             return new Verified(code, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);

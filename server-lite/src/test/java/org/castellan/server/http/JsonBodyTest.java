@@ -37,6 +37,9 @@ class JsonBodyTest {
     void trailingGarbageAndDuplicateKeysAreMalformed() {
         assertThat(refuse("{} {}", PolicyUpdate.class).code()).isEqualTo("malformed-json");
         assertThat(refuse("null", PolicyUpdate.class).code()).isEqualTo("malformed-json");
+        ApiException duplicate = refuse("{\"length\":20,\"length\":99}", PolicyUpdate.class);
+        assertThat(duplicate.code()).isEqualTo("malformed-json");
+        assertThat(duplicate.getMessage()).startsWith("a field appears twice");
     }
 
     @Test

@@ -31,7 +31,7 @@ class VaultRotationTest {
             agent.commit(rotationId);
         }
 
-        assertThat(ServerMain.run("vault", "rotate", "--data", dataDir.toString())).isZero();
+        assertThat(ServerMain.execute("vault", "rotate", "--data", dataDir.toString())).isZero();
 
         CastellanServer restarted = CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0"));
         try (TestServer server = TestServer.attach(restarted, dataDir, token)) {
