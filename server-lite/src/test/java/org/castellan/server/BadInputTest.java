@@ -108,6 +108,32 @@ class BadInputTest {
     }
 
     @Test
+    void chunkedBodyOver64KiBIsCutOffWhileReading() throws Exception {
+        RequestBody chunked = new RequestBody() {
+            @Override
+            public okhttp3.MediaType contentType() {
+                return TestServer.JSON;
+            }
+
+            @Override
+            public long contentLength() {
+                return -1; // no Content-Length: sent chunked
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws java.io.IOException {
+                sink.writeUtf8("{\"name\":\"");
+                for (int i = 0; i < 7000; i++) {
+                    sink.writeUtf8(CANARY);
+                }
+                sink.writeUtf8("\"}");
+            }
+        };
+        refused(413, "body-too-large", () -> server.call(new Request.Builder().url(server.url("/api/v1/registration-keys"))
+                .header("Authorization", "Bearer " + server.adminToken).post(chunked).build()));
+    }
+
+    @Test
     void nonJsonContentTypeIsRefused() throws Exception {
         refused(415, "unsupported-media-type", () -> server.call(new Request.Builder()
                 .url(server.url("/api/v1/registration-keys")).header("Authorization", "Bearer " + server.adminToken)
