@@ -1,7 +1,6 @@
 package org.castellan.server.agent;
 
 import io.javalin.http.Context;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -43,11 +42,10 @@ public final class RegisterHandler implements io.javalin.http.Handler {
     private final AuditLog audit;
     private final Vault vault;
     private final Clock clock;
-    private final SecureRandom random;
 
     public RegisterHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces,
                            RegistrationKeyStore keys, DeviceStore devices, PolicyStore policies,
-                           AuditLog audit, Vault vault, Clock clock, SecureRandom random) {
+                           AuditLog audit, Vault vault, Clock clock) {
         this.db = db;
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -57,7 +55,6 @@ public final class RegisterHandler implements io.javalin.http.Handler {
         this.audit = audit;
         this.vault = vault;
         this.clock = clock;
-        this.random = random;
     }
 
     /** What the transaction decided: a new device, or the refusal it audited. */
@@ -95,7 +92,7 @@ public final class RegisterHandler implements io.javalin.http.Handler {
             if (devices.publicKeyInUse(c, request.publicKey())) {
                 throw ApiException.conflict("device-exists", "a device with this public key is already registered");
             }
-            Device device = new Device(Tokens.newId(random), hostname, request.os(), osVersion, agentVersion,
+            Device device = new Device(Tokens.newId(), hostname, request.os(), osVersion, agentVersion,
                     request.publicKey(), null, null, List.of(), now, null, null, null);
             devices.insert(c, device, key.id());
             keys.countUse(c, key.id());

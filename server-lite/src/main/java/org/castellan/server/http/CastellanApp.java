@@ -59,7 +59,7 @@ public final class CastellanApp {
             OpenApiRoutes.register(routes);
 
             routes.post(AgentPaths.REGISTER, new RegisterHandler(s.db(), agents, nonces, s.registrationKeys(),
-                    s.devices(), s.policies(), s.audit(), s.vault(), s.clock(), s.random()));
+                    s.devices(), s.policies(), s.audit(), s.vault(), s.clock()));
             routes.post(AgentPaths.CHECK_IN, new CheckInHandler(s.db(), agents, nonces, s.devices(), s.rotations(),
                     s.policies(), s.vault(), s.clock()));
             routes.post(AgentPaths.ROTATIONS, rotationHandlers::escrow);

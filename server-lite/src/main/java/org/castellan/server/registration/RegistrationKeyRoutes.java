@@ -64,7 +64,7 @@ public final class RegistrationKeyRoutes {
             throw ApiException.badRequest("invalid-expiresAt", "field 'expiresAt' must be in the future");
         }
         String secret = Tokens.newSecret(Tokens.REGISTRATION_KEY_PREFIX, random);
-        RegistrationKey key = new RegistrationKey(Tokens.newId(random), name, request.maxUses(), 0,
+        RegistrationKey key = new RegistrationKey(Tokens.newId(), name, request.maxUses(), 0,
                 request.expiresAt(), group, now, null);
         db.write(c -> {
             keys.insert(c, key, Tokens.hash(secret), principal.id());

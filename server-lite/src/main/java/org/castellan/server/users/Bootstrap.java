@@ -31,10 +31,10 @@ public final class Bootstrap {
         Files.deleteIfExists(tokenFile); // left over from a start that failed before the user was stored
         SecureFiles.writeNew(tokenFile, (token + "\n").getBytes(StandardCharsets.US_ASCII));
         Instant now = clock.instant();
-        String userId = Tokens.newId(random);
+        String userId = Tokens.newId();
         db.write(c -> {
             users.insertUser(c, userId, "admin", true, now);
-            users.insertToken(c, Tokens.newId(random), userId, "initial-admin-token", Tokens.hash(token), now, null);
+            users.insertToken(c, Tokens.newId(), userId, "initial-admin-token", Tokens.hash(token), now, null);
             return null;
         });
         return Optional.of(token);

@@ -33,8 +33,8 @@ public final class Tokens {
         }
     }
 
-    /** A random opaque id for rows (not secret, but not guessable either). */
-    public static String newId(SecureRandom random) {
+    /** A random (version 4, from the JDK's SecureRandom) row id: not secret, but not guessable either. */
+    public static String newId() {
         return java.util.UUID.randomUUID().toString();
     }
 }
