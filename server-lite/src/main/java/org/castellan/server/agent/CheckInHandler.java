@@ -1,0 +1,87 @@
+package org.castellan.server.agent;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.castellan.protocol.messages.CheckInRequest;
+import org.castellan.protocol.messages.CheckInResponse;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.policy.Policy;
+import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.rotation.RotateDecision;
+import org.castellan.server.rotation.RotationStore;
+import org.castellan.server.vault.Vault;
+
+/** {@code POST /api/v1/agent/check-in}: records what the device reports and says whether to rotate. */
+public final class CheckInHandler implements io.javalin.http.Handler {
+    private final Database db;
+    private final AgentAuthenticator authenticator;
+    private final NonceStore nonces;
+    private final DeviceStore devices;
+    private final RotationStore rotations;
+    private final PolicyStore policies;
+    private final Vault vault;
+    private final Clock clock;
+
+    public CheckInHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces, DeviceStore devices,
+                          RotationStore rotations, PolicyStore policies, Vault vault, Clock clock) {
+        this.db = db;
+        this.authenticator = authenticator;
+        this.nonces = nonces;
+        this.devices = devices;
+        this.rotations = rotations;
+        this.policies = policies;
+        this.vault = vault;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        SignedRequest signed = authenticator.device(ctx);
+        JsonBody.requireJsonContentType(ctx);
+        CheckInRequest request = JsonBody.parse(signed.body(), CheckInRequest.class);
+        String hostname = TextRules.hostname(request.hostname());
+        String osVersion = TextRules.optional(request.osVersion(), "osVersion", 100);
+        String agentVersion = TextRules.optional(request.agentVersion(), "agentVersion", 100);
+        String account = TextRules.optional(request.account(), "account", 64);
+        String accountProblem = TextRules.optional(request.accountProblem(), "accountProblem", 200);
+        List<String> warnings = warnings(request.warnings());
+        Device device = signed.device();
+        Instant now = clock.instant();
+
+        CheckInResponse response = db.write(c -> {
+            nonces.record(c, signed);
+            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, warnings, now);
+            Policy policy = policies.byName(c, Policy.DEFAULT).orElseThrow();
+            Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
+                    device.rotateRequestedAt(), policy, now);
+            return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(),
+                    reason.isPresent(), reason.orElse(null));
+        });
+        Responses.ok(ctx, response);
+    }
+
+    private static List<String> warnings(List<String> warnings) {
+        if (warnings == null) {
+            return List.of();
+        }
+        if (warnings.size() > 20) {
+            throw ApiException.badRequest("invalid-warnings", "at most 20 warnings");
+        }
+        for (String warning : warnings) {
+            if (warning == null || warning.length() > 200 || TextRules.hasControlCharacters(warning)) {
+                throw ApiException.badRequest("invalid-warnings",
+                        "each warning must be a string of at most 200 characters without control characters");
+            }
+        }
+        return List.copyOf(warnings);
+    }
+}

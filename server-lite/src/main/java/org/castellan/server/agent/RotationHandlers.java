@@ -1,0 +1,193 @@
+package org.castellan.server.agent;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import org.castellan.protocol.envelope.AssociatedData;
+import org.castellan.protocol.envelope.Envelope;
+import org.castellan.protocol.envelope.EnvelopeException;
+import org.castellan.protocol.envelope.SecretEnvelope;
+import org.castellan.protocol.envelope.VaultKeyPair;
+import org.castellan.protocol.messages.EscrowRequest;
+import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.RotationOutcome;
+import org.castellan.protocol.messages.RotationStateResponse;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.audit.AuditEvent;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.Clients;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Metrics;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.policy.Policy;
+import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.rotation.Rotation;
+import org.castellan.server.rotation.RotationStore;
+import org.castellan.server.vault.Vault;
+
+/**
+ * Escrow, commit and abort of a password rotation (promise 1). An escrow is acknowledged only
+ * after the envelope was test-opened and its row committed durably.
+ */
+public final class RotationHandlers {
+    private final Database db;
+    private final AgentAuthenticator authenticator;
+    private final NonceStore nonces;
+    private final RotationStore rotations;
+    private final PolicyStore policies;
+    private final AuditLog audit;
+    private final Vault vault;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public RotationHandlers(Database db, AgentAuthenticator authenticator, NonceStore nonces,
+                            RotationStore rotations, PolicyStore policies, AuditLog audit, Vault vault,
+                            Metrics metrics, Clock clock) {
+        this.db = db;
+        this.authenticator = authenticator;
+        this.nonces = nonces;
+        this.rotations = rotations;
+        this.policies = policies;
+        this.audit = audit;
+        this.vault = vault;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    private record Escrowed(boolean created, String state) {}
+
+    public void escrow(Context ctx) {
+        SignedRequest signed = authenticator.device(ctx);
+        JsonBody.requireJsonContentType(ctx);
+        EscrowRequest request = JsonBody.parse(signed.body(), EscrowRequest.class);
+        String rotationId = rotationId(request.rotationId(), "rotationId");
+        String account = TextRules.name(request.account(), "account", 64);
+        Device device = signed.device();
+        testOpen(device.id(), account, rotationId, request.envelope());
+        Instant now = clock.instant();
+        Escrowed escrowed = db.write(c -> {
+            var existing = rotations.byId(c, rotationId);
+            if (existing.isPresent()) {
+                Rotation r = existing.get();
+                if (!r.deviceId().equals(device.id()) || !r.account().equals(account)
+                        || !r.envelope().equals(request.envelope())) {
+                    throw ApiException.conflict("rotation-conflict",
+                            "rotation " + rotationId + " was already escrowed with a different password");
+                }
+                nonces.record(c, signed);
+                return new Escrowed(false, r.state());
+            }
+            nonces.record(c, signed);
+            rotations.insertPending(c, new Rotation(rotationId, device.id(), account, Rotation.PENDING,
+                    request.envelope(), now, null, null, null, null));
+            audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_ESCROW, "ok", device.id(),
+                    null, Clients.address(ctx), "rotation " + rotationId + " account " + account));
+            return new Escrowed(true, Rotation.PENDING);
+        });
+        if (escrowed.created()) {
+            metrics.escrowed();
+        }
+        Responses.json(ctx, escrowed.created() ? 201 : 200, new EscrowResponse(rotationId, escrowed.state()));
+    }
+
+    public void commit(Context ctx) {
+        SignedRequest signed = authenticator.device(ctx);
+        String detail = detail(signed.body(), ctx);
+        String rotationId = rotationId(ctx.pathParam("rotationId"), "rotationId");
+        Device device = signed.device();
+        Instant now = clock.instant();
+        db.write(c -> {
+            Rotation r = owned(rotations.byId(c, rotationId).orElse(null), device);
+            if (Rotation.ABORTED.equals(r.state())) {
+                throw ApiException.conflict("rotation-aborted", "rotation " + rotationId + " was aborted");
+            }
+            if (r.committedAt() == null && Rotation.SUPERSEDED.equals(r.state())) {
+                throw ApiException.conflict("rotation-superseded",
+                        "rotation " + rotationId + " was overtaken by a later committed rotation");
+            }
+            nonces.record(c, signed);
+            if (r.committedAt() == null) {
+                Policy policy = policies.byName(c, Policy.DEFAULT).orElseThrow();
+                rotations.commit(c, r, now, now.plus(Duration.ofDays(policy.maxAgeDays())));
+                audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_COMMIT, "ok",
+                        device.id(), null, Clients.address(ctx), "rotation " + rotationId
+                        + (detail == null ? "" : ": " + detail)));
+            }
+            return null;
+        });
+        Responses.ok(ctx, new RotationStateResponse(rotationId, Rotation.COMMITTED));
+    }
+
+    public void abort(Context ctx) {
+        SignedRequest signed = authenticator.device(ctx);
+        String detail = detail(signed.body(), ctx);
+        String rotationId = rotationId(ctx.pathParam("rotationId"), "rotationId");
+        Device device = signed.device();
+        Instant now = clock.instant();
+        db.write(c -> {
+            Rotation r = owned(rotations.byId(c, rotationId).orElse(null), device);
+            if (r.committedAt() != null) {
+                throw ApiException.conflict("rotation-committed", "rotation " + rotationId + " was already committed");
+            }
+            nonces.record(c, signed);
+            if (!Rotation.ABORTED.equals(r.state())) {
+                rotations.abort(c, rotationId, now, detail);
+                audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_ABORT, "ok",
+                        device.id(), null, Clients.address(ctx), "rotation " + rotationId
+                        + (detail == null ? "" : ": " + detail)));
+            }
+            return null;
+        });
+        Responses.ok(ctx, new RotationStateResponse(rotationId, Rotation.ABORTED));
+    }
+
+    /** Opens the envelope once before acknowledging, so an escrow that could never be revealed is refused. */
+    private void testOpen(String deviceId, String account, String rotationId, Envelope envelope) {
+        if (envelope == null) {
+            throw ApiException.badRequest("bad-envelope", "field 'envelope' is required");
+        }
+        VaultKeyPair key = vault.key(envelope.keyId()).orElseThrow(() ->
+                ApiException.badRequest("bad-envelope", "envelope is sealed to an unknown vault key"));
+        try {
+            byte[] plaintext = SecretEnvelope.open(key, AssociatedData.forPassword(deviceId, account, rotationId), envelope);
+            Arrays.fill(plaintext, (byte) 0);
+        } catch (EnvelopeException e) {
+            throw ApiException.badRequest("bad-envelope",
+                    "envelope does not open for this device, account and rotation with the vault key");
+        }
+    }
+
+    private static Rotation owned(Rotation r, Device device) {
+        if (r == null || !r.deviceId().equals(device.id())) {
+            throw ApiException.notFound("unknown-rotation", "this device has no rotation with that id");
+        }
+        return r;
+    }
+
+    private static String detail(byte[] body, Context ctx) {
+        if (body.length == 0) {
+            return null;
+        }
+        JsonBody.requireJsonContentType(ctx);
+        RotationOutcome outcome = JsonBody.parse(body, RotationOutcome.class);
+        return TextRules.optional(outcome.detail(), "detail", 500);
+    }
+
+    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Kept exactly as sent: the envelope's associated data binds this very string. */
+    private static String rotationId(String value, String field) {
+        return value != null && UUID_TEXT.matcher(value).matches() ? value : invalidUuid(field);
+    }
+
+    private static String invalidUuid(String field) {
+        throw ApiException.badRequest("invalid-" + field, "field '" + field + "' must be a UUID");
+    }
+}

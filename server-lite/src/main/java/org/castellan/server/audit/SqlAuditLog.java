@@ -1,0 +1,99 @@
+package org.castellan.server.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.castellan.server.db.Rows;
+
+/** The audit log in the {@code audit_log} table. Callers append inside a write transaction. */
+public final class SqlAuditLog implements AuditLog {
+    private static final String COLUMNS =
+            "id, at, principal, action, outcome, device_id, reason, client_address, detail, prev_hash, hash";
+    private final Clock clock;
+
+    public SqlAuditLog(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void append(Connection c, AuditEvent event) throws SQLException {
+        String prevHash = AuditChain.GENESIS;
+        long id = 1;
+        try (PreparedStatement st = c.prepareStatement("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+             ResultSet rs = st.executeQuery()) {
+            if (rs.next()) {
+                id = rs.getLong(1) + 1;
+                prevHash = rs.getString(2);
+            }
+        }
+        // AUTOINCREMENT never reuses ids, so take the next one from sqlite_sequence if rows were deleted.
+        try (PreparedStatement st = c.prepareStatement("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'");
+             ResultSet rs = st.executeQuery()) {
+            if (rs.next()) {
+                id = Math.max(id, rs.getLong(1) + 1);
+            }
+        }
+        Instant at = Instant.ofEpochMilli(clock.millis());
+        String hash = AuditChain.hash(prevHash, id, at, event);
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Rows.bind(st, id, at, event.principal(), event.action(), event.outcome(), event.deviceId(),
+                    event.reason(), event.clientAddress(), event.detail(), prevHash, hash).executeUpdate();
+        }
+    }
+
+    @Override
+    public List<AuditEntry> find(Connection c, AuditQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (q.deviceId() != null) {
+            sql.append(" AND device_id = ?");
+            params.add(q.deviceId());
+        }
+        if (q.principal() != null) {
+            sql.append(" AND principal = ?");
+            params.add(q.principal());
+        }
+        if (q.action() != null) {
+            sql.append(" AND action = ?");
+            params.add(q.action());
+        }
+        if (q.since() != null) {
+            sql.append(" AND at >= ?");
+            params.add(q.since());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        params.add(q.limit());
+        List<AuditEntry> entries = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql.toString()), params.toArray());
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                entries.add(map(rs));
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public void forEach(Connection c, Consumer<AuditEntry> consumer) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log ORDER BY id");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                consumer.accept(map(rs));
+            }
+        }
+    }
+
+    private static AuditEntry map(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getLong("id"), Rows.instant(rs, "at"), rs.getString("principal"),
+                rs.getString("action"), rs.getString("outcome"), rs.getString("device_id"),
+                rs.getString("reason"), rs.getString("client_address"), rs.getString("detail"),
+                rs.getString("prev_hash"), rs.getString("hash"));
+    }
+}

@@ -1,0 +1,53 @@
+package org.castellan.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code castellan-server}: serve, audit verify, vault rotate. */
+@Command(name = "castellan-server", mixinStandardHelpOptions = true, version = "castellan-server 0.1.0",
+        description = "Castellan server: password escrow, vault, audit and admin API over HTTPS.",
+        subcommands = {ServeCommand.class, ServerMain.AuditCommand.class, ServerMain.VaultCommand.class})
+public final class ServerMain implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: serve, audit verify or vault rotate");
+    }
+
+    @Command(name = "audit", description = "Audit log tools.", mixinStandardHelpOptions = true,
+            subcommands = {AuditVerifyCommand.class})
+    static final class AuditCommand implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "Missing command: verify");
+        }
+    }
+
+    @Command(name = "vault", description = "Vault key tools.", mixinStandardHelpOptions = true,
+            subcommands = {VaultRotateCommand.class})
+    static final class VaultCommand implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "Missing command: rotate");
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return new CommandLine(new ServerMain()).execute(args);
+    }
+}

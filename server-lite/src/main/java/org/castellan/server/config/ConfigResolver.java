@@ -1,0 +1,59 @@
+package org.castellan.server.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.castellan.protocol.Json;
+
+/**
+ * Merges settings: a command-line flag wins over the environment ({@code CASTELLAN_*}), which
+ * wins over the config file, which wins over the defaults.
+ */
+public final class ConfigResolver {
+    public static final String ENV_DATA = "CASTELLAN_DATA";
+    public static final String ENV_LISTEN = "CASTELLAN_LISTEN";
+    public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
+
+    private final Map<String, String> env;
+
+    public ConfigResolver(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag) {
+        String configPath = first(configFlag, env.get(ENV_CONFIG));
+        ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
+        String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
+        String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
+        Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());
+        return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword());
+    }
+
+    /** Only the data directory (for commands that do not serve). */
+    public Path dataDir(String dataFlag) {
+        return Path.of(first(dataFlag, env.get(ENV_DATA), ServerConfig.DEFAULT_DATA));
+    }
+
+    private static ConfigFile read(Path path) {
+        try {
+            return Json.mapper().readValue(Files.readAllBytes(path), ConfigFile.class);
+        } catch (JacksonException e) {
+            // Described without the offending value: the file may hold the keystore password.
+            throw new IllegalArgumentException("config file " + path + " is not valid: "
+                    + org.castellan.server.http.JsonBody.describe(e));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String first(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+}

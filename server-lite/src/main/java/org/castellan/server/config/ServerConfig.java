@@ -1,0 +1,29 @@
+package org.castellan.server.config;
+
+import java.nio.file.Path;
+
+/**
+ * Everything {@code serve} needs, after flags, environment and config file were merged.
+ *
+ * @param tlsKeystore a PKCS12 keystore to use instead of the generated self-signed certificate, or null
+ * @param tlsKeystorePassword its password (only with {@code tlsKeystore})
+ */
+public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword) {
+    public static final String DEFAULT_DATA = "./castellan-data";
+    public static final String DEFAULT_LISTEN = "0.0.0.0:8443";
+
+    public ServerConfig {
+        if (tlsKeystore != null && tlsKeystorePassword == null) {
+            throw new IllegalArgumentException("tlsKeystore is set but tlsKeystorePassword is missing");
+        }
+    }
+
+    public static ServerConfig of(Path dataDir, String listen) {
+        return new ServerConfig(dataDir, ListenAddress.parse(listen), null, null);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[dataDir=" + dataDir + ", listen=" + listen + ", tlsKeystore=" + tlsKeystore + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package org.castellan.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.castellan.server.files.SecureFiles;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded SQLite database: WAL for concurrent readers, {@code synchronous=FULL} so a commit
+ * is on disk before we acknowledge it (an escrow is acknowledged only once durable, promise 1),
+ * {@code BEGIN IMMEDIATE} transactions, and one writer at a time through a lock here rather than
+ * SQLite busy-retries.
+ */
+public final class Database implements AutoCloseable {
+    public static final String FILE_NAME = "castellan.db";
+    private final HikariDataSource dataSource;
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Opens (creating with mode 0600 on first start) and migrates {@code DIR/castellan.db}. */
+    public static Database open(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            // SQLite gives -wal and -shm the mode of the main file, so all three are 0600.
+            SecureFiles.createEmpty(file);
+        }
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        sqlite.setBusyTimeout(10_000);
+        sqlite.enforceForeignKeys(true);
+        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
+        sqliteSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(sqliteSource);
+        hikari.setPoolName("castellan-sqlite");
+        hikari.setMaximumPoolSize(4);
+        hikari.setMinimumIdle(1);
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new IOException("cannot migrate database " + file + ": " + e.getMessage(), e);
+        }
+        return new Database(dataSource);
+    }
+
+    /** Runs {@code work} in one immediate transaction, alone; commits (durably) or rolls back. */
+    public <T> T write(SqlWork<T> work) {
+        writeLock.lock();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("database write failed", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs read-only {@code work} on a pooled connection (WAL readers do not block the writer). */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StorageException("database read failed", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollback) {
+            cause.addSuppressed(rollback);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,24 @@
+package org.castellan.server.devices;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface DeviceStore {
+    void insert(Connection c, Device device, String registrationKeyId) throws SQLException;
+
+    Optional<Device> byId(Connection c, String id) throws SQLException;
+
+    boolean publicKeyInUse(Connection c, String publicKey) throws SQLException;
+
+    /** All devices, or those whose hostname matches (case-insensitively) when {@code hostname} is set. */
+    List<Device> list(Connection c, String hostname) throws SQLException;
+
+    /** Records a check-in: what the agent reported, and when. */
+    void checkedIn(Connection c, String id, String hostname, String osVersion, String agentVersion,
+                   String account, String accountProblem, List<String> warnings, Instant at) throws SQLException;
+
+    void requestRotation(Connection c, String id, Instant at) throws SQLException;
+}

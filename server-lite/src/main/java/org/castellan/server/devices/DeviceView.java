@@ -1,0 +1,10 @@
+package org.castellan.server.devices;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A device as the admin API shows it. */
+public record DeviceView(String id, String hostname, String os, String osVersion, String agentVersion,
+                         String account, String accountProblem, Instant registeredAt, Instant lastSeenAt,
+                         Instant passwordRotatedAt, boolean pendingRotation, Instant rotateRequestedAt,
+                         List<String> warnings) {}

@@ -1,0 +1,78 @@
+package org.castellan.server.http;
+
+import io.javalin.Javalin;
+import java.util.List;
+import java.util.Map;
+import org.castellan.protocol.AgentPaths;
+import org.castellan.protocol.signing.RequestVerifier;
+import org.castellan.server.ServerContext;
+import org.castellan.server.agent.AgentAuthenticator;
+import org.castellan.server.agent.CheckInHandler;
+import org.castellan.server.agent.NonceStore;
+import org.castellan.server.agent.RegisterHandler;
+import org.castellan.server.agent.RotationHandlers;
+import org.castellan.server.audit.AuditRoutes;
+import org.castellan.server.config.ListenAddress;
+import org.castellan.server.devices.DeviceRoutes;
+import org.castellan.server.policy.PolicyRoutes;
+import org.castellan.server.registration.RegistrationKeyRoutes;
+import org.castellan.server.rotation.PasswordOpener;
+import org.castellan.server.rotation.PasswordRoutes;
+import org.castellan.server.tls.HttpsConnector;
+import org.castellan.server.tls.TlsMaterial;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/** Builds the Javalin app: HTTPS connector, limits, error mapping and every route, in one readable place. */
+public final class CastellanApp {
+    private CastellanApp() {}
+
+    public record Built(Javalin app, List<RouteTable.Route> routes) {}
+
+    public static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen) {
+        Metrics metrics = new Metrics();
+        AdminAuth auth = new AdminAuth(s.db(), s.users(), s.clock());
+        NonceStore nonces = new NonceStore(s.clock(), RequestVerifier.DEFAULT_MAX_SKEW);
+        AgentAuthenticator agents = new AgentAuthenticator(s.db(), s.devices(), nonces, s.clock(),
+                RequestVerifier.DEFAULT_MAX_SKEW);
+        RotationHandlers rotationHandlers = new RotationHandlers(s.db(), agents, nonces, s.rotations(), s.policies(),
+                s.audit(), s.vault(), metrics, s.clock());
+        RouteTable[] table = new RouteTable[1];
+
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = RequestLimits.MAX_BODY_BYTES;
+            config.jetty.modifyServer(server -> {
+                // Drains in-flight requests on stop instead of cutting them off.
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(10_000);
+            });
+            config.jetty.addConnector((server, httpConfig) -> HttpsConnector.create(server, httpConfig, tls, listen));
+            ErrorMapping.install(config);
+            config.routes.before(RequestLimits::checkDeclaredLength);
+            config.routes.after(ctx -> metrics.request(ctx.statusCode()));
+
+            RouteTable routes = new RouteTable(config);
+            table[0] = routes;
+            routes.get("/healthz", ctx -> Responses.ok(ctx, Map.of("status", "ok")));
+            routes.get("/metrics", metrics::serve);
+            OpenApiRoutes.register(routes);
+
+            routes.post(AgentPaths.REGISTER, new RegisterHandler(s.db(), agents, nonces, s.registrationKeys(),
+                    s.devices(), s.policies(), s.audit(), s.vault(), s.clock()));
+            routes.post(AgentPaths.CHECK_IN, new CheckInHandler(s.db(), agents, nonces, s.devices(), s.rotations(),
+                    s.policies(), s.vault(), s.clock()));
+            routes.post(AgentPaths.ROTATIONS, rotationHandlers::escrow);
+            routes.post(AgentPaths.ROTATION_COMMIT, rotationHandlers::commit);
+            routes.post(AgentPaths.ROTATION_ABORT, rotationHandlers::abort);
+
+            new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.audit(), auth, s.clock(), s.random()).register(routes);
+            new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.audit(), auth, s.clock()).register(routes);
+            new PasswordRoutes(s.db(), s.devices(), s.rotations(), s.audit(), auth, new PasswordOpener(s.vault()),
+                    metrics).register(routes);
+            new PolicyRoutes(s.db(), s.policies(), s.audit(), auth, s.clock()).register(routes);
+            new AuditRoutes(s.db(), s.audit(), auth).register(routes);
+        });
+        return new Built(app, table[0].routes());
+    }
+}

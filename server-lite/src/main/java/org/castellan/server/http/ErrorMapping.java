@@ -1,0 +1,53 @@
+package org.castellan.server.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.castellan.protocol.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place exceptions become responses. Known refusals keep their status and code;
+ * anything else is a 500 {@code internal-error} whose detail stays in the server log.
+ */
+public final class ErrorMapping {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {}
+
+    public static void install(JavalinConfig config) {
+        config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> fromJavalin(ctx, e.getStatus()));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            write(ctx, 500, "internal-error", "the server failed to handle this request; see the server log");
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.attribute(WRITTEN) == null) {
+                write(ctx, 404, "not-found", "no such endpoint");
+            }
+        });
+        config.routes.error(405, ctx -> {
+            if (ctx.attribute(WRITTEN) == null) {
+                write(ctx, 405, "method-not-allowed", "this endpoint does not take that method");
+            }
+        });
+    }
+
+    private static final String WRITTEN = "castellan.error-written";
+
+    private static void fromJavalin(Context ctx, int status) {
+        switch (status) {
+            case 404 -> write(ctx, 404, "not-found", "no such endpoint");
+            case 405 -> write(ctx, 405, "method-not-allowed", "this endpoint does not take that method");
+            case 413 -> write(ctx, 413, "body-too-large", "request body is larger than " + RequestLimits.MAX_BODY_BYTES + " bytes");
+            default -> write(ctx, status, status >= 500 ? "internal-error" : "bad-request", "request refused");
+        }
+    }
+
+    static void write(Context ctx, int status, String code, String message) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
+        Responses.json(ctx, status, new ApiError(code, message));
+    }
+}

@@ -1,0 +1,29 @@
+package org.castellan.server.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Serves the hand-written OpenAPI 3 document from the class path. */
+public final class OpenApiRoutes {
+    public static final String PATH = "/api/v1/openapi.json";
+    public static final String RESOURCE = "/openapi.json";
+
+    private OpenApiRoutes() {}
+
+    public static byte[] document() {
+        try (InputStream in = OpenApiRoutes.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read openapi.json", e);
+        }
+    }
+
+    public static void register(RouteTable routes) {
+        byte[] document = document();
+        routes.get(PATH, ctx -> ctx.contentType("application/json").result(document));
+    }
+}

@@ -1,0 +1,59 @@
+package org.castellan.server.http;
+
+import java.util.regex.Pattern;
+
+/** Checks of free text coming from clients: lengths, and no control characters anywhere. */
+public final class TextRules {
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9._-]{1,253}");
+
+    private TextRules() {}
+
+    public static boolean hasControlCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Required short text such as a name: 1..max characters, printable. */
+    public static String name(String value, String field, int max) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("invalid-" + field, "field '" + field + "' is required");
+        }
+        return optional(value, field, max);
+    }
+
+    /** Optional text: null stays null; otherwise at most max characters, printable. */
+    public static String optional(String value, String field, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw ApiException.badRequest("invalid-" + field, "field '" + field + "' is longer than " + max + " characters");
+        }
+        if (hasControlCharacters(value)) {
+            throw ApiException.badRequest("invalid-" + field, "field '" + field + "' contains control characters");
+        }
+        return value;
+    }
+
+    public static String hostname(String value) {
+        if (value == null || !HOSTNAME.matcher(value).matches()) {
+            throw ApiException.badRequest("invalid-hostname",
+                    "hostname must be 1-253 characters of letters, digits, '.', '_' and '-'");
+        }
+        return value;
+    }
+
+    /** The reveal reason: optional, at most 500 characters, printable. */
+    public static String reason(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        return optional(value, "reason", 500);
+    }
+}

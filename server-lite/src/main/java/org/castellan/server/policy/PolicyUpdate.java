@@ -1,0 +1,52 @@
+package org.castellan.server.policy;
+
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.TextRules;
+
+/**
+ * A PUT body. Every field is optional: a field left out keeps its current value (or the built-in
+ * default for a new policy), so a client can change one setting without restating the others.
+ */
+public record PolicyUpdate(String account, Integer length, String complexity, Integer passphraseWords,
+                           Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds) {
+
+    /** Applies this update to {@code current} and validates every resulting field. */
+    public Policy applyTo(Policy current) {
+        Policy p = new Policy(current.name(),
+                account != null ? account : current.account(),
+                length != null ? length : current.length(),
+                complexity != null ? complexity : current.complexity(),
+                passphraseWords != null ? passphraseWords : current.passphraseWords(),
+                excludeLookalikes != null ? excludeLookalikes : current.excludeLookalikes(),
+                maxAgeDays != null ? maxAgeDays : current.maxAgeDays(),
+                checkInSeconds != null ? checkInSeconds : current.checkInSeconds());
+        validate(p);
+        return p;
+    }
+
+    static void validate(Policy p) {
+        if (p.account().length() > 64 || TextRules.hasControlCharacters(p.account())
+                || p.account().matches(".*[/\\\\:\"<>|].*")) {
+            throw invalid("account", "must be at most 64 characters with no control characters or / \\ : \" < > |");
+        }
+        range("length", p.length(), 12, 128);
+        if (!p.complexity().equals("full") && !p.complexity().equals("alphanumeric")) {
+            throw invalid("complexity", "must be 'full' or 'alphanumeric'");
+        }
+        if (p.passphraseWords() != 0) {
+            range("passphraseWords", p.passphraseWords(), 4, 20);
+        }
+        range("maxAgeDays", p.maxAgeDays(), 1, 3650);
+        range("checkInSeconds", p.checkInSeconds(), 60, 86400);
+    }
+
+    private static void range(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw invalid(field, "must be from " + min + " to " + max + (field.equals("passphraseWords") ? " (or 0)" : ""));
+        }
+    }
+
+    private static ApiException invalid(String field, String rule) {
+        return ApiException.badRequest("invalid-" + field, "field '" + field + "' " + rule);
+    }
+}

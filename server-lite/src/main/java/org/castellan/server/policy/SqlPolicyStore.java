@@ -1,0 +1,41 @@
+package org.castellan.server.policy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import org.castellan.server.db.Rows;
+
+public final class SqlPolicyStore implements PolicyStore {
+
+    @Override
+    public Optional<Policy> byName(Connection c, String name) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT * FROM policies WHERE name = ?")) {
+            Rows.bind(st, name);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Policy(rs.getString("name"), rs.getString("account"), rs.getInt("length"),
+                        rs.getString("complexity"), rs.getInt("passphrase_words"), rs.getInt("exclude_lookalikes") == 1,
+                        rs.getInt("max_age_days"), rs.getInt("check_in_seconds")));
+            }
+        }
+    }
+
+    @Override
+    public void save(Connection c, Policy p, Instant now) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO policies (name, account, length, complexity,"
+                + " passphrase_words, exclude_lookalikes, max_age_days, check_in_seconds, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET account = excluded.account,"
+                + " length = excluded.length, complexity = excluded.complexity,"
+                + " passphrase_words = excluded.passphrase_words, exclude_lookalikes = excluded.exclude_lookalikes,"
+                + " max_age_days = excluded.max_age_days, check_in_seconds = excluded.check_in_seconds,"
+                + " updated_at = excluded.updated_at")) {
+            Rows.bind(st, p.name(), p.account(), p.length(), p.complexity(), p.passphraseWords(),
+                    p.excludeLookalikes(), p.maxAgeDays(), p.checkInSeconds(), now).executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.castellan.server.registration;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public interface RegistrationKeyStore {
+    void insert(Connection c, RegistrationKey key, String keyHash, String createdBy) throws SQLException;
+
+    List<RegistrationKey> list(Connection c) throws SQLException;
+
+    Optional<RegistrationKey> byId(Connection c, String id) throws SQLException;
+
+    Optional<RegistrationKey> byHash(Connection c, String keyHash) throws SQLException;
+
+    void revoke(Connection c, String id, Instant at) throws SQLException;
+
+    /** Counts one use; runs in the transaction that creates the device. */
+    void countUse(Connection c, String id) throws SQLException;
+}

@@ -1,0 +1,31 @@
+package org.castellan.server.rotation;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Escrowed passwords (ciphertext only) and their rotation states. */
+public interface RotationStore {
+    void insertPending(Connection c, Rotation rotation) throws SQLException;
+
+    Optional<Rotation> byId(Connection c, String id) throws SQLException;
+
+    /** The device's latest committed rotation: its current password. */
+    Optional<Rotation> current(Connection c, String deviceId) throws SQLException;
+
+    /** Escrowed but neither committed nor aborted, newest first. */
+    List<Rotation> pending(Connection c, String deviceId) throws SQLException;
+
+    /** Every rotation of the device, newest escrow first. */
+    List<Rotation> history(Connection c, String deviceId) throws SQLException;
+
+    /**
+     * Makes {@code id} the current password: the previous committed one and older pending ones
+     * become superseded.
+     */
+    void commit(Connection c, Rotation rotation, Instant at, Instant expiresAt) throws SQLException;
+
+    void abort(Connection c, String id, Instant at, String detail) throws SQLException;
+}

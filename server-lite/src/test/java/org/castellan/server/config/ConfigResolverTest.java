@@ -1,0 +1,52 @@
+package org.castellan.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigResolverTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        ServerConfig config = new ConfigResolver(Map.of()).resolve(null, null, null);
+        assertThat(config.dataDir()).isEqualTo(Path.of("./castellan-data"));
+        assertThat(config.listen()).isEqualTo(new ListenAddress("0.0.0.0", 8443));
+    }
+
+    @Test
+    void flagBeatsEnvironmentWhichBeatsConfigFile() throws Exception {
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"data\":\"/from-file\",\"listen\":\"127.0.0.1:1\"}");
+        ConfigResolver resolver = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString(),
+                "CASTELLAN_LISTEN", "127.0.0.1:2"));
+        ServerConfig fromEnvAndFile = resolver.resolve(null, null, null);
+        assertThat(fromEnvAndFile.dataDir()).isEqualTo(Path.of("/from-file"));
+        assertThat(fromEnvAndFile.listen().port()).isEqualTo(2);
+        assertThat(resolver.resolve("/flag", "[::1]:3", null).listen()).isEqualTo(new ListenAddress("::1", 3));
+        assertThat(resolver.resolve("/flag", null, null).dataDir()).isEqualTo(Path.of("/flag"));
+    }
+
+    @Test
+    void unknownConfigKeyIsRefused() throws Exception {
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"lisen\":\"127.0.0.1:1\"}");
+        assertThatThrownBy(() -> new ConfigResolver(Map.of()).resolve(null, null, file.toString()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lisen");
+    }
+
+    @Test
+    void listenAddressesAreParsedStrictly() {
+        assertThat(ListenAddress.parse("0.0.0.0:0").port()).isZero();
+        assertThat(ListenAddress.parse("[::1]:8443").urlHost()).isEqualTo("[::1]");
+        assertThatThrownBy(() -> ListenAddress.parse("8443")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ListenAddress.parse("::1:8443")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ListenAddress.parse("h:70000")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

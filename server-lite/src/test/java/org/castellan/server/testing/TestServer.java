@@ -1,0 +1,107 @@
+package org.castellan.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.castellan.protocol.Json;
+import org.castellan.protocol.tls.PinnedTrust;
+import org.castellan.server.CastellanServer;
+import org.castellan.server.config.ServerConfig;
+
+/** A real server on 127.0.0.1, an ephemeral port and a temp data directory, with a pinned HTTPS client. */
+public final class TestServer implements AutoCloseable {
+    public static final MediaType JSON = MediaType.get("application/json");
+    public final CastellanServer server;
+    public final Path dataDir;
+    public final String adminToken;
+    public final OkHttpClient http;
+
+    private TestServer(CastellanServer server, Path dataDir, String adminToken) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.adminToken = adminToken;
+        PinnedTrust trust = PinnedTrust.pinned(server.fingerprint());
+        this.http = new OkHttpClient.Builder()
+                .sslSocketFactory(trust.socketFactory(), trust.trustManager())
+                .hostnameVerifier((host, session) -> true) // the pin is the identity
+                .retryOnConnectionFailure(false)
+                .callTimeout(20, TimeUnit.SECONDS)
+                .build();
+    }
+
+    public static TestServer start(Path dataDir) throws Exception {
+        CastellanServer server = CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0"));
+        String token = server.initialAdminToken().orElseThrow();
+        return new TestServer(server, dataDir, token);
+    }
+
+    /** Wraps an already started server (e.g. a restart, which prints no new token). */
+    public static TestServer attach(CastellanServer server, Path dataDir, String adminToken) {
+        return new TestServer(server, dataDir, adminToken);
+    }
+
+    public String url(String path) {
+        return server.url() + path;
+    }
+
+    public Reply get(String path) throws IOException {
+        return call(new Request.Builder().url(url(path)).header("Authorization", "Bearer " + adminToken).get().build());
+    }
+
+    public Reply getWithToken(String path, String token) throws IOException {
+        Request.Builder builder = new Request.Builder().url(url(path)).get();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return call(builder.build());
+    }
+
+    public Reply post(String path, Object body) throws IOException {
+        return send("POST", path, body);
+    }
+
+    public Reply put(String path, Object body) throws IOException {
+        return send("PUT", path, body);
+    }
+
+    public Reply send(String method, String path, Object body) throws IOException {
+        byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : body == null ? new byte[0] : Json.mapper().writeValueAsBytes(body);
+        return call(new Request.Builder().url(url(path)).header("Authorization", "Bearer " + adminToken)
+                .method(method, RequestBody.create(bytes, JSON)).build());
+    }
+
+    public Reply call(Request request) throws IOException {
+        try (Response response = http.newCall(request).execute()) {
+            return new Reply(response.code(), response.header("Content-Type"), response.body().string());
+        }
+    }
+
+    /** An HTTP answer, read fully. */
+    public record Reply(int status, String contentType, String body) {
+        public JsonNode json() {
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("response is not JSON: " + body, e);
+            }
+        }
+
+        public String error() {
+            return json().path("error").asText(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.connectionPool().evictAll();
+        http.dispatcher().executorService().shutdown();
+        server.stop();
+    }
+}
