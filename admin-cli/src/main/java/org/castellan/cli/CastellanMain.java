@@ -2,11 +2,21 @@ package org.castellan.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.castellan.cli.commands.AccessCommand;
+import org.castellan.cli.commands.AuditCommand;
+import org.castellan.cli.commands.ChannelsCommand;
 import org.castellan.cli.commands.CompletionCommand;
+import org.castellan.cli.commands.DeviceGroupsCommand;
 import org.castellan.cli.commands.DevicesCommand;
+import org.castellan.cli.commands.GroupsCommand;
+import org.castellan.cli.commands.LoginCommand;
 import org.castellan.cli.commands.PasswordCommand;
 import org.castellan.cli.commands.PolicyCommand;
+import org.castellan.cli.commands.RecoveryKeyCommand;
 import org.castellan.cli.commands.RegistrationKeysCommand;
+import org.castellan.cli.commands.RulesCommand;
+import org.castellan.cli.commands.TokensCommand;
+import org.castellan.cli.commands.UsersCommand;
 import org.castellan.cli.config.ClientSettings;
 import org.castellan.cli.config.ConnectionFlags;
 import org.castellan.cli.config.SettingsResolver;
@@ -27,14 +37,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "castellan", mixinStandardHelpOptions = true,
         versionProvider = CastellanVersion.class,
-        description = "Read device passwords, manage devices, registration keys and policies on a Castellan server.",
+        description = "Read device passwords and recovery keys; manage devices, groups, users, tokens, rules, channels,"
+                + " registration keys and policies; read the audit log of a Castellan server.",
         footer = {"", "Server, token and fingerprint come from the flags, else CASTELLAN_SERVER, CASTELLAN_TOKEN"
                 + " (or CASTELLAN_TOKEN_FILE), CASTELLAN_SERVER_FINGERPRINT, else the config file"
                 + " (--config, CASTELLAN_CONFIG, default ~/.config/castellan/config.json, keys server, token,"
                 + " serverFingerprint; it must be chmod 600 when it holds a token).",
                 "Exit codes: 0 ok, 1 the server refused or the request failed, 2 usage error, 3 cannot connect or TLS failure."},
-        subcommands = {PasswordCommand.class, DevicesCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
-                CompletionCommand.class})
+        subcommands = {PasswordCommand.class, RecoveryKeyCommand.class, DevicesCommand.class, DeviceGroupsCommand.class,
+                UsersCommand.class, TokensCommand.class, GroupsCommand.class, RulesCommand.class, AccessCommand.class,
+                AuditCommand.class, ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
+                LoginCommand.class, CompletionCommand.class})
 public final class CastellanMain implements java.util.concurrent.Callable<Integer> {
     private final Host host;
 
@@ -93,14 +106,24 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
         void run(Session session);
     }
 
+    /** True when {@code --token -} reads the API token from standard input (which then holds nothing else). */
+    public boolean tokenFromStdin() {
+        return "-".equals(token);
+    }
+
     /** Runs {@code action} against the server and maps what can go wrong to a message and exit code. */
     public int runApi(CommandSpec command, ApiAction action) {
+        return runApi(command, true, action);
+    }
+
+    /** As {@link #runApi(CommandSpec, ApiAction)}; without {@code needToken} no token is read or sent. */
+    public int runApi(CommandSpec command, boolean needToken, ApiAction action) {
         PrintWriter err = command.commandLine().getErr();
         Output out = new Output(command.commandLine().getOut(), err, output);
         ClientSettings settings = null;
         try {
             settings = new SettingsResolver(host, out::warn).resolve(
-                    new ConnectionFlags(server, token, tokenFile, serverFingerprint, config));
+                    new ConnectionFlags(server, token, tokenFile, serverFingerprint, config), needToken);
             try (AdminApi api = new AdminApi(settings)) {
                 action.run(new Session(api, out, host));
             }
@@ -110,7 +133,7 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
             err.println("castellan: " + e.getMessage());
             return e.exitCode();
         } finally {
-            if (settings != null) {
+            if (settings != null && settings.token() != null) {
                 settings.token().close();
             }
             out.flush();

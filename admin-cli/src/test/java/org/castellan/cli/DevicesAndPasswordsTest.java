@@ -38,8 +38,8 @@ class DevicesAndPasswordsTest {
         assertThat(result.exitCode()).isZero();
         assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("hostname", "web01");
         assertThat(result.stdout().lines()).containsExactly(
-                "ID   HOSTNAME  OS         AGENT  ACCOUNT  LAST SEEN             ROTATED               PENDING  WARNINGS",
-                "d-1  web01     linux 6.1  0.1.0  root     2026-11-22T09:55:00Z  2026-11-20T08:00:00Z  false    -");
+                "ID   HOSTNAME  STATUS  OS         AGENT  ACCOUNT  LAST SEEN             ROTATED               PENDING  WARNINGS",
+                "d-1  web01     active  linux 6.1  0.1.0  root     2026-11-22T09:55:00Z  2026-11-20T08:00:00Z  false    -");
     }
 
     @Test

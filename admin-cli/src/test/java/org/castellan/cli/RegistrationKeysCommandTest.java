@@ -36,14 +36,15 @@ class RegistrationKeysCommandTest {
     }
 
     @Test
-    void createPostsNameMaxUsesExpiryFromNowAndGroup() throws Exception {
+    void createPostsNameMaxUsesExpiryFromNowGroupsAndApproval() throws Exception {
         CliRunner.Result result = cli.run("registration-keys", "create", "--name", "laptops", "--max-uses", "50",
-                "--expires-in", "7d", "--group", "office");
+                "--expires-in", "7d", "--group", "g-office", "--group", "g-laptops", "--require-approval");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         RecordingHttpsServer.Recorded post = server.lastRequest("POST", "/api/v1/registration-keys");
         assertThat(JSON.readTree(post.body())).isEqualTo(JSON.readTree(
-                "{\"name\":\"laptops\",\"maxUses\":50,\"expiresAt\":\"2026-11-29T10:00:00Z\",\"group\":\"office\"}"));
+                "{\"name\":\"laptops\",\"maxUses\":50,\"expiresAt\":\"2026-11-29T10:00:00Z\","
+                        + "\"groups\":[\"g-office\",\"g-laptops\"],\"requireApproval\":true}"));
     }
 
     @Test

@@ -19,7 +19,20 @@ abstract class ApiCommand implements Callable<Integer> {
     public final Integer call() {
         CastellanMain main = (CastellanMain) spec.root().userObject();
         validate(main.host());
-        return main.runApi(spec, this::run);
+        return main.runApi(spec, needsToken(), this::run);
+    }
+
+    /** Whether the command authenticates with the API token; only logging in does not. */
+    protected boolean needsToken() {
+        return true;
+    }
+
+    /** Refuses reading a secret from stdin when {@code --token -} already reads the token from there. */
+    protected final void requireStdinFree(String flag) {
+        if (((CastellanMain) spec.root().userObject()).tokenFromStdin()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), flag
+                    + " and --token - both read standard input; give the token with --token-file or CASTELLAN_TOKEN");
+        }
     }
 
     /**

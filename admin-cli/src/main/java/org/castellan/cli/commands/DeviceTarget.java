@@ -31,6 +31,11 @@ final class DeviceTarget {
     record Device(String id, String hostname) {}
 
     Device resolve(Session session) {
+        return byHostname(session, hostname, deviceId);
+    }
+
+    /** The one device named {@code hostname} (ignoring case), or the one of them with {@code deviceId}. */
+    static Device byHostname(Session session, String hostname, String deviceId) {
         JsonNode found = session.api().get("look up device " + hostname,
                 Endpoint.of("devices").query("hostname", hostname)).tree();
         if (!found.isArray()) {

@@ -1,7 +1,6 @@
 package org.castellan.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.castellan.cli.CliException;
 import org.castellan.cli.Session;
 import org.castellan.cli.http.Endpoint;
 import org.castellan.cli.output.Table;
@@ -9,7 +8,7 @@ import org.castellan.cli.output.Values;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code castellan devices list [--hostname H]}. */
+/** {@code castellan devices list [--hostname H]}: every page of devices the caller may see. */
 @Command(name = "list", description = "List registered devices.")
 final class DevicesListCommand extends ApiCommand {
     @Option(names = "--hostname", paramLabel = "NAME", description = "Only devices with this host name.")
@@ -17,17 +16,16 @@ final class DevicesListCommand extends ApiCommand {
 
     @Override
     protected void run(Session session) {
-        JsonNode devices = session.api().get("list devices", Endpoint.of("devices").query("hostname", hostname)).tree();
+        JsonNode devices = Pages.all(session, "list devices",
+                cursor -> Endpoint.of("devices").query("hostname", hostname).query("after", cursor));
         if (session.output().json()) {
             session.output().printJson(devices);
             return;
         }
-        if (!devices.isArray()) {
-            throw new CliException(CliException.FAILED, "list devices: the server's answer is not a list");
-        }
-        Table table = Table.withColumns("ID", "HOSTNAME", "OS", "AGENT", "ACCOUNT", "LAST SEEN", "ROTATED",
+        Table table = Table.withColumns("ID", "HOSTNAME", "STATUS", "OS", "AGENT", "ACCOUNT", "LAST SEEN", "ROTATED",
                 "PENDING", "WARNINGS");
         devices.forEach(device -> table.row(Values.text(device, "id"), Values.text(device, "hostname"),
+                Values.text(device, "status"),
                 Values.joined(device, "os", "osVersion"), Values.text(device, "agentVersion"),
                 Values.text(device, "account"), Values.text(device, "lastSeenAt"),
                 Values.text(device, "passwordRotatedAt"), Values.text(device, "pendingRotation"),

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         "A policy that does not exist yet is created from the given fields."})
 final class PolicySetCommand extends ApiCommand {
     static final List<String> FIELDS = List.of("account", "length", "complexity", "passphraseWords",
-            "excludeLookalikes", "maxAgeDays", "checkInSeconds");
+            "excludeLookalikes", "maxAgeDays", "checkInSeconds", "historyKeep", "historyDays");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "default",
             description = "Policy name (default: ${DEFAULT-VALUE}).")
@@ -54,6 +54,12 @@ final class PolicySetCommand extends ApiCommand {
 
     @Option(names = "--check-in-seconds", paramLabel = "N", description = "How often agents check in.")
     Integer checkInSeconds;
+
+    @Option(names = "--history-keep", paramLabel = "N", description = "Keep at least the N newest passwords per device (at least 1).")
+    Integer historyKeep;
+
+    @Option(names = "--history-days", paramLabel = "N", description = "Keep every password of the last N days (0 or more).")
+    Integer historyDays;
 
     private ObjectNode changes;
 
@@ -117,9 +123,17 @@ final class PolicySetCommand extends ApiCommand {
         }
         putPositive(changes, "maxAgeDays", "--max-age-days", maxAgeDays);
         putPositive(changes, "checkInSeconds", "--check-in-seconds", checkInSeconds);
+        putPositive(changes, "historyKeep", "--history-keep", historyKeep);
+        if (historyDays != null) {
+            if (historyDays < 0) {
+                throw new ParameterException(spec.commandLine(), "--history-days must be 0 or more");
+            }
+            changes.put("historyDays", historyDays);
+        }
         if (changes.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to change: give at least one of --account, --length,"
-                    + " --complexity, --passphrase-words, --exclude-lookalikes, --max-age-days, --check-in-seconds");
+                    + " --complexity, --passphrase-words, --exclude-lookalikes, --max-age-days, --check-in-seconds,"
+                    + " --history-keep, --history-days");
         }
         return changes;
     }

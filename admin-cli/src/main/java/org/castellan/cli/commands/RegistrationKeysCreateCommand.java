@@ -27,19 +27,15 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
     Integer maxUses;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
-    ExpiryChoice expiry;
+    ExpiryOptions expiry;
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "Device group that devices registering with the key join.")
-    String group;
+    @Option(names = "--group", paramLabel = "DEVICE_GROUP_ID",
+            description = "Device group that devices registering with the key join (repeatable).")
+    java.util.List<String> groups = new java.util.ArrayList<>();
 
-    static final class ExpiryChoice {
-        @Option(names = "--expires-at", paramLabel = "ISO",
-                description = "When the key stops working: 2026-12-31T18:00:00Z, or a date (midnight UTC).")
-        String at;
-
-        @Option(names = "--expires-in", paramLabel = "DURATION", description = "Key lifetime from now: 30m, 12h, 7d, 2w or P7D.")
-        String in;
-    }
+    @Option(names = "--require-approval",
+            description = "Devices registering with the key wait for devices approve before they may escrow.")
+    boolean requireApproval;
 
     private Instant expiresAt;
 
@@ -48,7 +44,7 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
         if (maxUses != null && maxUses < 1) {
             throw new ParameterException(spec.commandLine(), "--max-uses must be at least 1");
         }
-        expiresAt = expiresAt(host);
+        expiresAt = ExpiryOptions.resolve(expiry, spec, host.clock());
     }
 
     @Override
@@ -61,8 +57,11 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
         if (expiresAt != null) {
             body.put("expiresAt", expiresAt.toString());
         }
-        if (group != null) {
-            body.put("group", group);
+        if (!groups.isEmpty()) {
+            groups.forEach(body.putArray("groups")::add);
+        }
+        if (requireApproval) {
+            body.put("requireApproval", true);
         }
         ApiResponse response = session.api().post("create registration key '" + name + "'", Endpoint.of("registration-keys"), body);
         try {
@@ -87,18 +86,6 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
                     + " castellan-agent register --registration-key)");
         } finally {
             response.wipe();
-        }
-    }
-
-    private Instant expiresAt(Host host) {
-        if (expiry == null) {
-            return null;
-        }
-        try {
-            return expiry.at != null ? Expiry.at(expiry.at) : Expiry.in(expiry.in, host.clock());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), (expiry.at != null ? "--expires-at: " : "--expires-in: ")
-                    + e.getMessage());
         }
     }
 }

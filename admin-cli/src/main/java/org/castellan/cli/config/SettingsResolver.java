@@ -28,6 +28,14 @@ public final class SettingsResolver {
     }
 
     public ClientSettings resolve(ConnectionFlags flags) {
+        return resolve(flags, true);
+    }
+
+    /**
+     * With {@code needToken} false (logging in, which makes a token) no token source is read at
+     * all, so {@code --token -} cannot swallow the password meant for standard input.
+     */
+    public ClientSettings resolve(ConnectionFlags flags, boolean needToken) {
         ConfigFile config = loadConfig(flags);
         String server = firstGiven(flags.server(), host.env(ENV_SERVER), config.server());
         if (server == null) {
@@ -35,7 +43,7 @@ public final class SettingsResolver {
                     "no server given: use --server URL, " + ENV_SERVER + " or \"server\" in the config file");
         }
         String fingerprint = firstGiven(flags.serverFingerprint(), host.env(ENV_FINGERPRINT), config.serverFingerprint());
-        return new ClientSettings(serverUrl(server), token(flags, config), fingerprint == null ? null : normalize(fingerprint));
+        return new ClientSettings(serverUrl(server), needToken ? token(flags, config) : null, fingerprint == null ? null : normalize(fingerprint));
     }
 
     private ConfigFile loadConfig(ConnectionFlags flags) {

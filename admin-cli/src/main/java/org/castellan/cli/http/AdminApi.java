@@ -66,27 +66,48 @@ public final class AdminApi implements AutoCloseable {
         return send(context, endpoint, "PUT", body);
     }
 
-    private ApiResponse send(String context, Endpoint endpoint, String method, JsonNode body) {
-        HttpUrl url = url(endpoint);
-        char[] tokenChars = token.chars();
-        Request request;
+    public ApiResponse delete(String context, Endpoint endpoint) {
+        return send(context, endpoint, "DELETE", null);
+    }
+
+    /**
+     * POSTs a body that holds a secret (a password, a webhook secret): the JSON is written straight
+     * from the secret's characters and its bytes are wiped once sent.
+     */
+    public ApiResponse postSecret(String context, Endpoint endpoint, SecretJsonBody body) {
+        byte[] bytes = body.bytes();
         try {
-            request = new Request.Builder()
-                    .url(url)
-                    .header("Authorization", "Bearer " + new String(tokenChars))
-                    .header("Accept", "application/json")
-                    .header("User-Agent", USER_AGENT)
-                    .method(method, requestBody(method, body))
-                    .build();
+            return sendBody(context, endpoint, "POST", RequestBody.create(bytes, JSON));
         } finally {
-            java.util.Arrays.fill(tokenChars, '\0');
+            java.util.Arrays.fill(bytes, (byte) 0);
         }
-        try (Response response = client.newCall(request).execute()) {
+    }
+
+    private ApiResponse send(String context, Endpoint endpoint, String method, JsonNode body) {
+        return sendBody(context, endpoint, method, requestBody(method, body));
+    }
+
+    private ApiResponse sendBody(String context, Endpoint endpoint, String method, RequestBody body) {
+        HttpUrl url = url(endpoint);
+        Request.Builder builder = new Request.Builder()
+                .url(url)
+                .header("Accept", "application/json")
+                .header("User-Agent", USER_AGENT)
+                .method(method, body);
+        if (token != null) {
+            char[] tokenChars = token.chars();
+            try {
+                builder.header("Authorization", "Bearer " + new String(tokenChars));
+            } finally {
+                java.util.Arrays.fill(tokenChars, '\0');
+            }
+        }
+        try (Response response = client.newCall(builder.build()).execute()) {
             byte[] bytes = response.body().bytes();
             if (response.code() >= 300) {
                 throw failure(context, response, bytes);
             }
-            return new ApiResponse(context, response.code(), bytes);
+            return new ApiResponse(context, response.code(), bytes, response.header("X-Next-Cursor"));
         } catch (IOException e) {
             throw ConnectionFailures.describe(context, base, pinned, e);
         }
@@ -96,7 +117,7 @@ public final class AdminApi implements AutoCloseable {
         if (body == null) {
             // An action without parameters (rotate, revoke) still sends a JSON object: a server that
             // parses every POST body strictly accepts {}, where an empty body would be malformed JSON.
-            return method.equals("GET") ? null : RequestBody.create("{}".getBytes(StandardCharsets.UTF_8), JSON);
+            return method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create("{}".getBytes(StandardCharsets.UTF_8), JSON);
         }
         try {
             return RequestBody.create(LenientJson.mapper().writer().withoutFeatures(
@@ -138,7 +159,7 @@ public final class AdminApi implements AutoCloseable {
         String code = error != null && error.error() != null ? error.error() : "http-error";
         String message = error != null && error.message() != null ? error.message()
                 : response.message().isBlank() ? "request failed" : response.message();
-        return new ApiException(context, status, code, message);
+        return new ApiException(context, status, code, message, response.header("Retry-After"));
     }
 
     @Override

@@ -14,11 +14,18 @@ public final class ApiResponse {
     private final String context;
     private final int status;
     private final byte[] body;
+    private final String nextCursor;
 
-    ApiResponse(String context, int status, byte[] body) {
+    ApiResponse(String context, int status, byte[] body, String nextCursor) {
         this.context = context;
         this.status = status;
         this.body = body;
+        this.nextCursor = nextCursor == null || nextCursor.isBlank() ? null : nextCursor;
+    }
+
+    /** The {@code X-Next-Cursor} header of a list answer: where the next page starts; null on the last page. */
+    public String nextCursor() {
+        return nextCursor;
     }
 
     public int status() {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.castellan.cli.CastellanMain;
 import org.castellan.cli.Host;
+import org.castellan.cli.Terminal;
 import picocli.CommandLine;
 
 /**
@@ -31,6 +32,7 @@ public final class CliRunner {
     private final Map<String, String> environment = new HashMap<>();
     private final List<String> secrets = new ArrayList<>();
     private String stdin = "";
+    private Terminal terminal;
 
     public CliRunner(Path home) {
         this.home = home;
@@ -46,6 +48,12 @@ public final class CliRunner {
         return this;
     }
 
+    /** Runs as if interactive, with this terminal (default: none, as in a script). */
+    public CliRunner terminal(Terminal terminal) {
+        this.terminal = terminal;
+        return this;
+    }
+
     /** A value that must never appear in any output. */
     public CliRunner secret(String value) {
         secrets.add(value);
@@ -53,10 +61,15 @@ public final class CliRunner {
     }
 
     public Result run(String... args) {
+        for (String arg : args) {
+            for (String secret : secrets) {
+                assertThat(arg).as("a test must not pass a secret as an argument").doesNotContain(secret);
+            }
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        Host host = new Host(Map.copyOf(environment), in, home, Clock.fixed(NOW, ZoneOffset.UTC));
+        Host host = new Host(Map.copyOf(environment), in, home, Clock.fixed(NOW, ZoneOffset.UTC), terminal);
         CommandLine commandLine = new CommandLine(new CastellanMain(host));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));

@@ -9,7 +9,7 @@ public final class Fixtures {
     private Fixtures() {}
 
     public static String device(String id, String hostname) {
-        return "{\"id\":\"" + id + "\",\"hostname\":\"" + hostname + "\",\"os\":\"linux\",\"osVersion\":\"6.1\","
+        return "{\"id\":\"" + id + "\",\"hostname\":\"" + hostname + "\",\"status\":\"active\",\"os\":\"linux\",\"osVersion\":\"6.1\","
                 + "\"agentVersion\":\"0.1.0\",\"account\":\"root\",\"registeredAt\":\"2026-11-01T08:00:00Z\","
                 + "\"lastSeenAt\":\"2026-11-22T09:55:00Z\",\"passwordRotatedAt\":\"2026-11-20T08:00:00Z\","
                 + "\"pendingRotation\":false,\"warnings\":[],\"someFutureField\":{\"x\":1}}";

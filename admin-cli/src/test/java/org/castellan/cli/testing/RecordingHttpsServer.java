@@ -11,25 +11,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTPS server on 127.0.0.1 with a self-signed certificate, answering recorded JSON per
- * method and path and recording every request it gets. Unrouted requests get a 404 error body.
+ * method and path (optionally only for given query parameters, for paging; the route with the most
+ * matching parameters wins, then the latest) with optional response headers, and recording every
+ * request it gets. Unrouted requests get a 404 error body.
  */
 public final class RecordingHttpsServer implements AutoCloseable {
     /** One request as the server saw it. */
     public record Recorded(String method, String path, String rawPath, String rawQuery, Map<String, String> query,
             String authorization, String contentType, String body) {}
 
-    private record Canned(int status, String body) {}
+    private record Canned(int status, String body, Map<String, String> headers) {}
+
+    private record Route(String method, String path, Map<String, String> query, Canned canned) {
+        boolean matches(String method, String path, Map<String, String> query) {
+            return this.method.equals(method) && this.path.equals(path)
+                    && this.query.entrySet().stream().allMatch(e -> e.getValue().equals(query.get(e.getKey())));
+        }
+    }
 
     private final SelfSignedCertificate certificate = SelfSignedCertificate.create("castellan-test");
     private final HttpsServer server;
-    private final Map<String, Canned> routes = new ConcurrentHashMap<>();
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
     public RecordingHttpsServer() {
@@ -48,7 +56,13 @@ public final class RecordingHttpsServer implements AutoCloseable {
     }
 
     public RecordingHttpsServer respond(String method, String path, int status, String body) {
-        routes.put(method + " " + path, new Canned(status, body));
+        return respond(method, path, Map.of(), status, body, Map.of());
+    }
+
+    /** Answers only requests whose query holds every one of {@code query}, with extra response headers. */
+    public RecordingHttpsServer respond(String method, String path, Map<String, String> query, int status, String body,
+            Map<String, String> headers) {
+        routes.add(new Route(method, path, Map.copyOf(query), new Canned(status, body, Map.copyOf(headers))));
         return this;
     }
 
@@ -77,10 +91,19 @@ public final class RecordingHttpsServer implements AutoCloseable {
         requests.add(new Recorded(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawPath(), rawQuery, decode(rawQuery),
                 exchange.getRequestHeaders().getFirst("Authorization"),
                 exchange.getRequestHeaders().getFirst("Content-Type"), body));
-        Canned canned = routes.getOrDefault(exchange.getRequestMethod() + " " + path,
-                new Canned(404, "{\"error\":\"not-found\",\"message\":\"no route for " + path + "\"}"));
+        Map<String, String> query = decode(rawQuery);
+        Route best = null;
+        for (Route route : routes) {
+            if (route.matches(exchange.getRequestMethod(), path, query)
+                    && (best == null || route.query().size() >= best.query().size())) {
+                best = route;
+            }
+        }
+        Canned canned = best != null ? best.canned()
+                : new Canned(404, "{\"error\":\"not-found\",\"message\":\"no route for " + path + "\"}", Map.of());
         byte[] bytes = canned.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
+        canned.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         exchange.sendResponseHeaders(canned.status(), bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -1,0 +1,110 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.castellan.cli.Host;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.output.Table;
+import org.castellan.cli.output.Values;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code castellan audit [filters]}: the audit trail, newest first. One page by default (with a
+ * note when more exist); {@code --all} follows {@code X-Next-Cursor} to the end.
+ */
+@Command(name = "audit", description = {"Read the audit log, newest first.",
+        "--since and --until take a time (2026-11-22T10:00:00Z, 2026-11-22) or an age (30m, 1h, 7d, 2w)."})
+public final class AuditCommand extends ApiCommand {
+    @Option(names = "--device", paramLabel = "ID|HOSTNAME", description = "Only entries about this device.")
+    String device;
+
+    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Only entries by this principal, e.g. user:ID.")
+    String principal;
+
+    @Option(names = "--action", paramLabel = "ACTION", description = "Only this action, e.g. password.reveal.")
+    String action;
+
+    @Option(names = "--outcome", paramLabel = "OUTCOME", description = "Only this outcome, e.g. granted or denied.")
+    String outcome;
+
+    @Option(names = "--since", paramLabel = "ISO|AGE", description = "Only entries at or after this time.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "ISO|AGE", description = "Only entries before this time.")
+    String until;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Entries per request, 1 to 1000 (server default 100).")
+    Integer limit;
+
+    @Option(names = "--after", paramLabel = "CURSOR", description = "Continue after this cursor (as printed for the next page).")
+    String after;
+
+    @Option(names = "--all", description = "Follow the pages to the last entry.")
+    boolean all;
+
+    private Instant sinceAt;
+    private Instant untilAt;
+
+    @Override
+    protected void validate(Host host) {
+        if (limit != null && (limit < 1 || limit > 1000)) {
+            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 1000");
+        }
+        sinceAt = time("--since", since, host);
+        untilAt = time("--until", until, host);
+        if (sinceAt != null && untilAt != null && !sinceAt.isBefore(untilAt)) {
+            throw new ParameterException(spec.commandLine(), "--since must be before --until");
+        }
+    }
+
+    /** An ISO time or date, or an age counted back from now. */
+    private Instant time(String flag, String value, Host host) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Expiry.at(value);
+        } catch (IllegalArgumentException notTime) {
+            try {
+                return host.clock().instant().minus(Expiry.duration(value)).truncatedTo(ChronoUnit.SECONDS);
+            } catch (IllegalArgumentException notAge) {
+                throw new ParameterException(spec.commandLine(), flag + ": '" + value
+                        + "' is neither a time like 2026-11-22T10:00:00Z nor an age like 1h or 7d");
+            }
+        }
+    }
+
+    @Override
+    protected void run(Session session) {
+        String deviceId = device == null ? null : DeviceRef.resolve(session, device).id();
+        String context = "read audit log";
+        JsonNode entries;
+        String next = null;
+        if (all) {
+            entries = Pages.all(session, context, cursor -> endpoint(deviceId, cursor != null ? cursor : after));
+        } else {
+            Pages.Page page = Pages.one(session, context, endpoint(deviceId, after));
+            entries = page.rows();
+            next = page.nextCursor();
+        }
+        Table table = Table.withColumns("TIME", "PRINCIPAL", "ACTION", "OUTCOME", "DEVICE", "REASON", "CLIENT");
+        Show.list(session, entries, table, entry -> table.row(Values.text(entry, "at"), Values.text(entry, "principal"),
+                Values.text(entry, "action"), Values.text(entry, "outcome"),
+                entry.hasNonNull("hostname") ? Values.text(entry, "hostname") : Values.text(entry, "deviceId"),
+                Values.text(entry, "reason"), Values.text(entry, "clientAddress")));
+        if (next != null) {
+            session.output().note("more entries exist: add --all, or --after " + next + " for the next page");
+        }
+    }
+
+    private Endpoint endpoint(String deviceId, String cursor) {
+        return Endpoint.of("audit").query("device", deviceId).query("principal", principal).query("action", action)
+                .query("outcome", outcome).query("since", sinceAt == null ? null : sinceAt.toString())
+                .query("until", untilAt == null ? null : untilAt.toString())
+                .query("limit", limit == null ? null : limit.toString()).query("after", cursor);
+    }
+}

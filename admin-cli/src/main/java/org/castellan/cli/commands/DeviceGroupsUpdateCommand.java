@@ -1,0 +1,127 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.castellan.cli.CliException;
+import org.castellan.cli.Host;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.http.LenientJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code castellan device-groups update ID ...}: reads the group, changes the given fields and PUTs
+ * the whole group back ({@code name}, {@code devices}, {@code match}, {@code policy}; read-only
+ * fields of the answer are not sent). A cleared field is sent as null.
+ */
+@Command(name = "update", description = {"Change some fields of a device group, keeping the others.",
+        "--device replaces the device list; an empty --match-hostname or --match-os removes that condition."})
+final class DeviceGroupsUpdateCommand extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "The group's id.")
+    String id;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "New name.")
+    String name;
+
+    @Option(names = "--device", paramLabel = "DEVICE_ID", description = "Member device (repeatable; replaces the list).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--no-devices", description = "Remove every listed device (matching ones still belong).")
+    boolean noDevices;
+
+    @Option(names = "--match-hostname", paramLabel = "GLOB", description = "Host name pattern ('' removes it).")
+    String matchHostname;
+
+    @Option(names = "--match-os", paramLabel = "linux|windows|macos", completionCandidates = DeviceGroupMatch.OsCandidates.class,
+            description = "OS condition ('' removes it).")
+    String matchOs;
+
+    @Option(names = "--no-match", description = "Remove the host name and OS conditions.")
+    boolean noMatch;
+
+    @Option(names = "--policy", paramLabel = "NAME", description = "Password policy for the group's devices.")
+    String policy;
+
+    @Option(names = "--no-policy", description = "Detach the policy.")
+    boolean noPolicy;
+
+    @Override
+    protected void validate(Host host) {
+        matchOs = DeviceGroupMatch.os(spec, matchOs);
+        if (!devices.isEmpty() && noDevices) {
+            throw new ParameterException(spec.commandLine(), "--device and --no-devices cannot be combined");
+        }
+        if (noMatch && (matchHostname != null || matchOs != null)) {
+            throw new ParameterException(spec.commandLine(), "--no-match cannot be combined with --match-hostname or --match-os");
+        }
+        if (noPolicy && policy != null) {
+            throw new ParameterException(spec.commandLine(), "--policy and --no-policy cannot be combined");
+        }
+        if (name == null && devices.isEmpty() && !noDevices && matchHostname == null && matchOs == null && !noMatch
+                && policy == null && !noPolicy) {
+            throw new ParameterException(spec.commandLine(), "nothing to change: give at least one of --name, --device,"
+                    + " --no-devices, --match-hostname, --match-os, --no-match, --policy, --no-policy");
+        }
+    }
+
+    @Override
+    protected void run(Session session) {
+        JsonNode current = session.api().get("get device group " + id, Endpoint.of("device-groups", id)).tree();
+        if (!current.isObject()) {
+            throw new CliException(CliException.FAILED, "get device group " + id + ": the server's answer is not an object");
+        }
+        ObjectNode body = LenientJson.mapper().createObjectNode();
+        body.set("name", name != null ? body.textNode(name) : current.path("name").deepCopy());
+        body.set("devices", devices(current));
+        body.set("match", match(current.get("match")));
+        body.set("policy", noPolicy ? body.nullNode() : policy != null ? body.textNode(policy)
+                : current.hasNonNull("policy") ? current.get("policy").deepCopy() : body.nullNode());
+        String context = "update device group " + id;
+        JsonNode answer = session.api().put(context, Endpoint.of("device-groups", id), body).tree();
+        Show.object(session, context, answer.isObject() ? answer : body);
+    }
+
+    private ArrayNode devices(JsonNode current) {
+        ArrayNode list = LenientJson.mapper().createArrayNode();
+        if (noDevices) {
+            return list;
+        }
+        if (!devices.isEmpty()) {
+            devices.forEach(list::add);
+        } else if (current.path("devices").isArray()) {
+            list.addAll((ArrayNode) current.get("devices"));
+        }
+        return list;
+    }
+
+    private JsonNode match(JsonNode current) {
+        ObjectNode match = LenientJson.mapper().createObjectNode();
+        if (!noMatch && current != null && current.isObject()) {
+            current.properties().forEach(field -> {
+                if (!field.getValue().isNull()) {
+                    match.set(field.getKey(), field.getValue());
+                }
+            });
+        }
+        apply(match, "hostname", matchHostname);
+        apply(match, "os", matchOs);
+        return match.isEmpty() ? match.nullNode() : match;
+    }
+
+    private static void apply(ObjectNode match, String field, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.isEmpty()) {
+            match.remove(field);
+        } else {
+            match.put(field, value);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.castellan.cli.Session;
+import org.castellan.cli.output.Table;
+import org.castellan.cli.output.Values;
+import picocli.CommandLine.Command;
+
+/** {@code castellan groups list}. */
+@Command(name = "list", description = "List user groups.")
+final class GroupsListCommand extends ApiCommand {
+    @Override
+    protected void run(Session session) {
+        JsonNode groups = Pages.all(session, "list user groups", "user-groups");
+        Table table = Table.withColumns("ID", "NAME", "MEMBERS");
+        Show.list(session, groups, table, group -> table.row(Values.text(group, "id"), Values.text(group, "name"),
+                Values.text(group, "members")));
+    }
+}

@@ -1,0 +1,98 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.castellan.cli.Host;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.http.LenientJson;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code castellan rules create NAME --principal P... --target T... --permission X...}: prints the
+ * new rule's id. Shapes are checked here; the permission names are left to the server, which
+ * names the field it refuses.
+ */
+@Command(name = "create", description = {"Create an access rule; prints its id alone on stdout.",
+        "Permissions: " + "password.read, password.history, recovery-key.read, device.rotate, device.manage."})
+final class RulesCreateCommand extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Rule name, e.g. 'helpdesk reads laptops'.")
+    String name;
+
+    @Option(names = "--principal", required = true, paramLabel = "user:ID|user-group:ID", description = "Who (repeatable).")
+    List<String> principals = new ArrayList<>();
+
+    @Option(names = "--target", required = true, paramLabel = "device:ID|device-group:ID|all", description = "Which devices (repeatable).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--permission", required = true, paramLabel = "PERMISSION",
+            completionCandidates = Principals.PermissionCandidates.class, description = "What (repeatable): ${COMPLETION-CANDIDATES}.")
+    List<String> permissions = new ArrayList<>();
+
+    @Option(names = "--require-reason", description = "Reads under this rule must give --reason.")
+    boolean requireReason;
+
+    @Option(names = "--rotate-after-read", paramLabel = "60m|1h|MINUTES",
+            description = "Rotate the password this long after each read under this rule.")
+    String rotateAfterRead;
+
+    @Option(names = "--channel", paramLabel = "CHANNEL_ID", description = "Notify this channel of reads (repeatable).")
+    List<String> channels = new ArrayList<>();
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ExpiryOptions expiry;
+
+    private Integer rotateAfterMinutes;
+    private Instant expiresAt;
+
+    @Override
+    protected void validate(Host host) {
+        principals.forEach(principal -> Principals.checkPrincipal(spec, "--principal", principal));
+        targets.forEach(target -> Principals.checkTarget(spec, target));
+        if (rotateAfterRead != null) {
+            rotateAfterMinutes = minutes(rotateAfterRead);
+        }
+        expiresAt = ExpiryOptions.resolve(expiry, spec, host.clock());
+    }
+
+    /** {@code 90} (minutes), {@code 60m}, {@code 1h}, {@code P1D}: a whole, positive number of minutes. */
+    private int minutes(String text) {
+        try {
+            Duration duration = text.strip().matches("\\d{1,7}") ? Duration.ofMinutes(Long.parseLong(text.strip()))
+                    : Expiry.duration(text);
+            if (duration.isZero() || duration.toSecondsPart() != 0 || duration.toMinutes() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("'" + text + "' must be a positive whole number of minutes");
+            }
+            return (int) duration.toMinutes();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--rotate-after-read: " + e.getMessage());
+        }
+    }
+
+    @Override
+    protected void run(Session session) {
+        String context = "create rule '" + name + "'";
+        ObjectNode body = LenientJson.mapper().createObjectNode().put("name", name);
+        principals.forEach(body.putArray("principals")::add);
+        targets.forEach(body.putArray("targets")::add);
+        permissions.forEach(body.putArray("permissions")::add);
+        body.put("requireReason", requireReason);
+        if (rotateAfterMinutes != null) {
+            body.put("rotateAfterReadMinutes", rotateAfterMinutes);
+        }
+        if (!channels.isEmpty()) {
+            channels.forEach(body.putArray("channels")::add);
+        }
+        if (expiresAt != null) {
+            body.put("expiresAt", expiresAt.toString());
+        }
+        Show.created(session, context, session.api().post(context, Endpoint.of("rules"), body).tree(), "rule '" + name + "'");
+    }
+}

@@ -1,0 +1,17 @@
+package org.castellan.cli.commands;
+
+import picocli.CommandLine.Command;
+
+/** {@code castellan rules delete ID}. */
+@Command(name = "delete", description = "Delete an access rule; the rights it granted end at once.")
+final class RulesDeleteCommand extends DeleteCommand {
+    @Override
+    String path() {
+        return "rules";
+    }
+
+    @Override
+    String what() {
+        return "rule";
+    }
+}

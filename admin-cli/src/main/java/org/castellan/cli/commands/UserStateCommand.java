@@ -1,0 +1,23 @@
+package org.castellan.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.castellan.cli.Session;
+import org.castellan.cli.http.Endpoint;
+import org.castellan.cli.http.LenientJson;
+import picocli.CommandLine.Parameters;
+
+/** {@code users disable|enable ID}: {@code POST /users/{id}/disable|enable}. */
+abstract class UserStateCommand extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "ID", description = "The user's id (see users list).")
+    String id;
+
+    /** {@code disable} or {@code enable}. */
+    abstract String action();
+
+    @Override
+    protected void run(Session session) {
+        JsonNode answer = session.api().post(action() + " user " + id, Endpoint.of("users", id, action()), null).tree();
+        Show.done(session, answer, LenientJson.mapper().createObjectNode().put("id", id)
+                .put("disabled", action().equals("disable")), action() + "d user " + id);
+    }
+}

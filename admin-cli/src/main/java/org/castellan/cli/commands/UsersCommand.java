@@ -1,0 +1,9 @@
+package org.castellan.cli.commands;
+
+import picocli.CommandLine.Command;
+
+/** {@code castellan users ...}: people (and scripts) who use the admin API. */
+@Command(name = "users", description = "Create, list, show, disable and enable users.",
+        subcommands = {UsersCreateCommand.class, UsersListCommand.class, UsersShowCommand.class,
+                UsersDisableCommand.class, UsersEnableCommand.class})
+public final class UsersCommand extends CommandGroup {}
