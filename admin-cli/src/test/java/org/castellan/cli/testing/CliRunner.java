@@ -31,6 +31,7 @@ public final class CliRunner {
     private final Path home;
     private final Map<String, String> environment = new HashMap<>();
     private final List<String> secrets = new ArrayList<>();
+    private final List<String> argvSecrets = new ArrayList<>();
     private String stdin = "";
     private Terminal terminal;
 
@@ -54,6 +55,16 @@ public final class CliRunner {
         return this;
     }
 
+    /**
+     * A secret the CLI reads as the first line of stdin: it must appear neither in any output nor
+     * in the arguments of the run.
+     */
+    public CliRunner secretOnStdin(String value) {
+        secret(value);
+        argvSecrets.add(value);
+        return stdin(value + "\n");
+    }
+
     /** A value that must never appear in any output. */
     public CliRunner secret(String value) {
         secrets.add(value);
@@ -62,7 +73,7 @@ public final class CliRunner {
 
     public Result run(String... args) {
         for (String arg : args) {
-            for (String secret : secrets) {
+            for (String secret : argvSecrets) {
                 assertThat(arg).as("a test must not pass a secret as an argument").doesNotContain(secret);
             }
         }
