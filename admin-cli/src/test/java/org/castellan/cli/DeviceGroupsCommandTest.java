@@ -1,0 +1,104 @@
+package org.castellan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.castellan.cli.testing.CliRunner;
+import org.castellan.cli.testing.ServerTestBase;
+import org.junit.jupiter.api.Test;
+
+/** device-groups: create, list, show, update (read, merge, put), delete. */
+class DeviceGroupsCommandTest extends ServerTestBase {
+    private static final String GROUP = q("{'id':'dg-1','name':'web','devices':['d-1'],'match':{'hostname':'web*','os':'linux'},"
+            + "'policy':'servers','createdAt':'2026-11-01T00:00:00Z'}");
+
+    @Test
+    void createPostsDevicesMatchAndPolicy() {
+        server.respond("POST", "/api/v1/device-groups", 201, GROUP);
+
+        CliRunner.Result result = cli.run("device-groups", "create", "web", "--device", "d-1", "--device", "d-2",
+                "--match-hostname", "web*", "--match-os", "Linux", "--policy", "servers");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/device-groups").body())).isEqualTo(json(
+                "{'name':'web','devices':['d-1','d-2'],'match':{'hostname':'web*','os':'linux'},'policy':'servers'}"));
+        assertThat(result.stdout()).isEqualTo("dg-1" + NL);
+    }
+
+    @Test
+    void createWithOnlyANameSendsNoMatchOrPolicy() {
+        server.respond("POST", "/api/v1/device-groups", 201, GROUP);
+
+        cli.run("device-groups", "create", "manual");
+
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/device-groups").body()))
+                .isEqualTo(json("{'name':'manual','devices':[]}"));
+    }
+
+    @Test
+    void createRefusesAnUnknownOs() {
+        CliRunner.Result result = cli.run("device-groups", "create", "x", "--match-os", "beos");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--match-os must be linux, windows or macos");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void listShowsMatchConditionsAsText() {
+        server.respond("GET", "/api/v1/device-groups", 200, "[" + GROUP + "]");
+
+        CliRunner.Result result = cli.run("device-groups", "list");
+
+        assertThat(result.stdout().lines()).containsExactly(
+                "ID    NAME  DEVICES  MATCH                   POLICY",
+                "dg-1  web   d-1      hostname=web* os=linux  servers");
+    }
+
+    @Test
+    void updateChangesOnlyTheGivenFieldsAndPutsTheWholeGroupWithoutReadOnlyFields() {
+        server.respond("GET", "/api/v1/device-groups/dg-1", 200, GROUP);
+        server.respond("PUT", "/api/v1/device-groups/dg-1", 200, GROUP);
+
+        CliRunner.Result result = cli.run("device-groups", "update", "dg-1", "--match-os", "windows", "--device", "d-9");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/dg-1").body())).isEqualTo(json(
+                "{'name':'web','devices':['d-9'],'match':{'hostname':'web*','os':'windows'},'policy':'servers'}"));
+    }
+
+    @Test
+    void updateClearsConditionsAndPolicyWithNulls() {
+        server.respond("GET", "/api/v1/device-groups/dg-1", 200, GROUP);
+        server.respond("PUT", "/api/v1/device-groups/dg-1", 200, GROUP);
+
+        cli.run("device-groups", "update", "dg-1", "--match-hostname", "", "--no-policy", "--name", "renamed");
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/dg-1").body())).isEqualTo(json(
+                "{'name':'renamed','devices':['d-1'],'match':{'os':'linux'},'policy':null}"));
+
+        cli.run("device-groups", "update", "dg-1", "--no-match", "--no-devices");
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/dg-1").body())).isEqualTo(json(
+                "{'name':'web','devices':[],'match':null,'policy':'servers'}"));
+    }
+
+    @Test
+    void updateWithNothingToChangeIsAUsageError() {
+        CliRunner.Result result = cli.run("device-groups", "update", "dg-1");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("nothing to change");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void showAndDelete() {
+        server.respond("GET", "/api/v1/device-groups/dg-1", 200, GROUP);
+        server.respond("DELETE", "/api/v1/device-groups/dg-1", 204, "");
+
+        CliRunner.Result show = cli.run("device-groups", "show", "dg-1");
+        CliRunner.Result delete = cli.run("device-groups", "delete", "dg-1");
+
+        assertThat(show.stdout()).contains("policy:").contains("servers");
+        assertThat(delete.stdout()).isEqualTo("deleted device group dg-1" + NL);
+        assertThat(server.lastRequest("DELETE", "/api/v1/device-groups/dg-1")).isNotNull();
+    }
+}

@@ -1,0 +1,119 @@
+package org.castellan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.castellan.cli.testing.CliRunner;
+import org.castellan.cli.testing.ServerTestBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** rules: create (every field), list, show, delete. */
+class RulesCommandTest extends ServerTestBase {
+    private static final String RULE = q("{'id':'r-1','name':'helpdesk','principals':['user-group:g-1'],"
+            + "'targets':['device-group:dg-1','device:d-2'],'permissions':['password.read','device.rotate'],"
+            + "'requireReason':true,'rotateAfterReadMinutes':60,'channels':['c-1'],'expiresAt':null}");
+
+    @Test
+    void createPostsEveryFieldAndPrintsTheId() {
+        server.respond("POST", "/api/v1/rules", 201, RULE);
+
+        CliRunner.Result result = cli.run("rules", "create", "helpdesk", "--principal", "user-group:g-1",
+                "--principal", "user:u-7", "--target", "device-group:dg-1", "--target", "device:d-2",
+                "--permission", "password.read", "--permission", "device.rotate", "--require-reason",
+                "--rotate-after-read", "1h", "--channel", "c-1", "--expires-in", "7d");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body())).isEqualTo(json("{'name':'helpdesk',"
+                + "'principals':['user-group:g-1','user:u-7'],'targets':['device-group:dg-1','device:d-2'],"
+                + "'permissions':['password.read','device.rotate'],'requireReason':true,'rotateAfterReadMinutes':60,"
+                + "'channels':['c-1'],'expiresAt':'2026-11-29T10:00:00Z'}"));
+        assertThat(result.stdout()).isEqualTo("r-1" + NL);
+    }
+
+    @Test
+    void createWithOnlyTheRequiredFlagsSendsRequireReasonFalse() {
+        server.respond("POST", "/api/v1/rules", 201, RULE);
+
+        cli.run("rules", "create", "all-admins", "--principal", "user:u-1", "--target", "all", "--permission", "device.manage");
+
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body())).isEqualTo(json("{'name':'all-admins',"
+                + "'principals':['user:u-1'],'targets':['all'],'permissions':['device.manage'],'requireReason':false}"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"60m, 60", "1h, 60", "90, 90", "2d, 2880"})
+    void rotateAfterReadAcceptsDurationsAndPlainMinutes(String given, int minutes) {
+        server.respond("POST", "/api/v1/rules", 201, RULE);
+
+        cli.run("rules", "create", "r", "--principal", "user:u-1", "--target", "all", "--permission", "password.read",
+                "--rotate-after-read", given);
+
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body()).path("rotateAfterReadMinutes").asInt())
+                .isEqualTo(minutes);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "--principal, device:d-1, --principal must be user:ID or user-group:ID",
+        "--principal, user:, --principal must be user:ID or user-group:ID",
+        "--target, user:u-1, --target must be device:ID, device-group:ID or all",
+        "--rotate-after-read, soon, --rotate-after-read:",
+    })
+    void createRefusesBadShapesBeforeSending(String flag, String value, String message) {
+        String principal = flag.equals("--principal") ? value : "user:u-1";
+        String target = flag.equals("--target") ? value : "all";
+        CliRunner.Result result = flag.equals("--rotate-after-read")
+                ? cli.run("rules", "create", "r", "--principal", principal, "--target", target, "--permission", "password.read",
+                        flag, value)
+                : cli.run("rules", "create", "r", "--principal", principal, "--target", target, "--permission", "password.read");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains(message);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void createNeedsPrincipalTargetAndPermission() {
+        CliRunner.Result result = cli.run("rules", "create", "r", "--principal", "user:u-1");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--target").contains("--permission");
+    }
+
+    @Test
+    void listPrintsATable() {
+        server.respond("GET", "/api/v1/rules", 200, "[" + RULE + "]");
+
+        CliRunner.Result result = cli.run("rules", "list");
+
+        assertThat(result.stdout().lines()).containsExactly(
+                "ID   NAME      PRINCIPALS      TARGETS                        PERMISSIONS                   REASON    ROTATE AFTER  EXPIRES",
+                "r-1  helpdesk  user-group:g-1  device-group:dg-1, device:d-2  password.read, device.rotate  required  60m           -");
+    }
+
+    @Test
+    void showAndDelete() {
+        server.respond("GET", "/api/v1/rules/r-1", 200, RULE);
+        server.respond("DELETE", "/api/v1/rules/r-1", 204, "");
+
+        CliRunner.Result show = cli.run("rules", "show", "r-1", "-o", "json");
+        CliRunner.Result delete = cli.run("rules", "delete", "r-1");
+
+        assertThat(parsed(show.stdout())).isEqualTo(parsed(RULE));
+        assertThat(delete.exitCode()).isZero();
+        assertThat(delete.stdout()).isEqualTo("deleted rule r-1" + NL);
+    }
+
+    @Test
+    void validationErrorFromTheServerIsPrintedWithItsCode() {
+        server.respond("POST", "/api/v1/rules", 400, q("{'error':'invalid-permissions','message':'unknown permission password.write'}"));
+
+        CliRunner.Result result = cli.run("rules", "create", "r", "--principal", "user:u-1", "--target", "all",
+                "--permission", "password.write");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("castellan: create rule 'r': unknown permission password.write"
+                + " (invalid-permissions, HTTP 400)" + NL);
+    }
+}
