@@ -107,7 +107,27 @@ class DevicesAndPasswordsTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("complete -F").contains("registration-keys").contains("--server-fingerprint");
+        for (String verb : new String[] {"users", "tokens", "login", "groups", "device-groups", "rules", "access", "audit",
+                "channels", "recovery-key", "approve", "set-members", "--password-stdin", "--require-approval",
+                "--history-keep", "password.read"}) {
+            assertThat(result.stdout()).as("completion knows " + verb).contains(verb);
+        }
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void devicesListFollowsTheNextCursorKeepingTheHostnameFilter() {
+        server.respond("GET", "/api/v1/devices", java.util.Map.of("hostname", "web01"), 200,
+                "[" + Fixtures.device("d-1", "web01") + "]", java.util.Map.of("X-Next-Cursor", "p2"));
+        server.respond("GET", "/api/v1/devices", java.util.Map.of("hostname", "web01", "after", "p2"), 200,
+                "[" + Fixtures.device("d-2", "web01") + "]", java.util.Map.of());
+
+        CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.requests()).extracting(RecordingHttpsServer.Recorded::rawQuery)
+                .containsExactly("hostname=web01", "hostname=web01&after=p2");
+        assertThat(result.stdout().lines()).hasSize(3);
     }
 
     @Test

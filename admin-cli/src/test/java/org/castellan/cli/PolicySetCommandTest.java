@@ -2,6 +2,7 @@ package org.castellan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.castellan.cli.testing.CliRunner;
@@ -77,6 +78,36 @@ class PolicySetCommandTest {
         assertThat(JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/new").body()))
                 .isEqualTo(JSON.readTree("{\"length\":28}"));
         assertThat(result.stderr()).contains("does not exist yet");
+    }
+
+    @Test
+    void setHistoryFieldsAndKeepsThemFromTheCurrentPolicyOtherwise() throws Exception {
+        String current = CURRENT.replace("\"checkInSeconds\":3600", "\"checkInSeconds\":3600,\"historyKeep\":10,\"historyDays\":90");
+        server.respond("GET", "/api/v1/policies/default", 200, current);
+        server.respond("PUT", "/api/v1/policies/default", 200, current);
+
+        cli.run("policy", "set", "--history-keep", "3", "--history-days", "0");
+        JsonNode put = JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/default").body());
+        assertThat(put.path("historyKeep").asInt()).isEqualTo(3);
+        assertThat(put.path("historyDays").isInt()).isTrue();
+        assertThat(put.path("historyDays").asInt()).isZero();
+
+        cli.run("policy", "set", "--length", "24");
+        JsonNode kept = JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/default").body());
+        assertThat(kept.path("historyKeep").asInt()).isEqualTo(10);
+        assertThat(kept.path("historyDays").asInt()).isEqualTo(90);
+    }
+
+    @Test
+    void setRefusesAHistoryKeepBelowOneAndNegativeHistoryDays() {
+        CliRunner.Result keep = cli.run("policy", "set", "--history-keep", "0");
+        CliRunner.Result days = cli.run("policy", "set", "--history-days", "-1");
+
+        assertThat(keep.exitCode()).isEqualTo(2);
+        assertThat(keep.stderr()).contains("--history-keep must be at least 1");
+        assertThat(days.exitCode()).isEqualTo(2);
+        assertThat(days.stderr()).contains("--history-days must be 0 or more");
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test

@@ -47,6 +47,36 @@ class ServerErrorsTest {
                 + ")" + System.lineSeparator());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "7, '; retry after 7 seconds'",
+        "1, '; retry after 1 second'",
+        "'Wed, 21 Oct 2026 07:28:00 GMT', '; retry after Wed, 21 Oct 2026 07:28:00 GMT'",
+        "'<script>', ''",
+    })
+    void rateLimitedNamesWhenToRetryFromRetryAfter(String retryAfter, String hint) {
+        server.respond("GET", "/api/v1/users", java.util.Map.of(), 429,
+                "{\"error\":\"rate-limited\",\"message\":\"slow down\"}", java.util.Map.of("Retry-After", retryAfter));
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("users", "list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("castellan: list users: slow down (rate-limited, HTTP 429)" + hint
+                + System.lineSeparator());
+    }
+
+    @Test
+    void forbiddenOnAnAdminOnlyResourceIsPrintedWithContext() {
+        server.respond("POST", "/api/v1/user-groups", 403, "{\"error\":\"forbidden\",\"message\":\"admins only\"}");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("groups", "create", "ops");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr()).isEqualTo("castellan: create user group ops: admins only (forbidden, HTTP 403)"
+                + System.lineSeparator());
+    }
+
     @Test
     void errorWithoutAJsonBodyStillNamesTheStatus() {
         server.respond("GET", "/api/v1/registration-keys", 502, "<html>bad gateway</html>");
