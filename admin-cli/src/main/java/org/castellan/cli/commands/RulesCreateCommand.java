@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * names the field it refuses.
  */
 @Command(name = "create", description = {"Create an access rule; prints its id alone on stdout.",
-        "Permissions: " + "password.read, password.history, recovery-key.read, device.rotate, device.manage."})
+        "Permissions: password.read, password.history, recovery-key.read, device.rotate, device.manage."})
 final class RulesCreateCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Rule name, e.g. 'helpdesk reads laptops'.")
     String name;
