@@ -14,11 +14,14 @@ public interface Terminal {
     /** Reads a line with echo; null at end of input. */
     String readLine(String prompt);
 
-    /** The process's console, or null when stdin or stdout is not a terminal. */
+    /**
+     * The process's console; when stdout is captured (no console), the controlling terminal
+     * through /dev/tty; null when the CLI does not run at a terminal.
+     */
     static Terminal system() {
         Console console = System.console();
         if (console == null || !isTerminal(console)) {
-            return null;
+            return org.castellan.cli.input.TtyTerminal.openOrNull();
         }
         return new Terminal() {
             @Override
