@@ -40,6 +40,16 @@ class UsersCommandTest extends ServerTestBase {
     }
 
     @Test
+    void createEncodesQuotesBackslashesAndNonAsciiInThePasswordAsValidJson() {
+        String tricky = "q\"uo\\te ünï €1234567";
+
+        CliRunner.Result result = cli.secretOnStdin(tricky).run("users", "create", "ann", "--password-stdin");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/users").body()).path("password").asText()).isEqualTo(tricky);
+    }
+
+    @Test
     void createAdminWithoutPasswordSendsNoPasswordField() {
         CliRunner.Result result = cli.run("users", "create", "root-ops", "--admin", "--no-password");
 
