@@ -82,8 +82,8 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
             session.output().note("created registration key '" + created.name() + "' (id " + created.id()
                     + ", max uses " + (created.maxUses() == null ? "unlimited" : created.maxUses())
                     + ", expires " + (created.expiresAt() == null ? "never" : created.expiresAt()) + ")");
-            session.output().warn("the key is shown only this once; store it now (pass it to"
-                    + " castellan-agent register --registration-key)");
+            session.output().warn("the key is shown only this once; store it now (agents read it on stdin:"
+                    + " castellan-agent register --registration-key -)");
         } finally {
             response.wipe();
         }
