@@ -47,7 +47,11 @@ public final class AgentAuthenticator {
         Device device = db.read(c -> devices.byId(c, deviceId)).orElseThrow(() ->
                 ApiException.unauthorized("unknown-device", "no device with that id is registered"));
         if (device.disabledAt() != null) {
-            throw ApiException.unauthorized("device-disabled", "this device was disabled by an administrator");
+            throw ApiException.forbidden("device-disabled", "this device was disabled by an administrator");
+        }
+        if (device.approvedAt() == null) {
+            // Refused before anything is recorded: an unapproved device escrows nothing.
+            throw ApiException.forbidden("device-not-approved", "this device is waiting for an administrator's approval");
         }
         return verify(ctx, device, device.publicKey(), body);
     }
