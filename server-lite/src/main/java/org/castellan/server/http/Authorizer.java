@@ -147,7 +147,9 @@ public final class Authorizer {
         Device device = found.get();
         // Evaluated as if the device were active, so a caller with rights learns why a secret is
         // withheld (409) while a caller without rights learns nothing (403).
-        EffectiveAccess access = db.read(c -> evaluate(c, principal, asActive(device)));
+        EffectiveAccess access = db.read(c -> principal.admin()
+                ? withAllPermissions(evaluate(c, principal, asActive(device)))
+                : evaluate(c, principal, asActive(device)));
         if (!access.allows(permission)) {
             deny(denial.withDetail("no rule grants " + permission.wireName()), device, access.matchingRules(), permission);
             throw forbidden();
@@ -198,9 +200,11 @@ public final class Authorizer {
     /** What {@code principal} may do on {@code device} (admins: everything). */
     public EffectiveAccess accessFor(Connection c, Principal principal, Device device) throws SQLException {
         EffectiveAccess access = evaluate(c, principal, device.facts());
-        if (!principal.admin()) {
-            return access;
-        }
+        return principal.admin() ? withAllPermissions(access) : access;
+    }
+
+    /** The admin role: every permission; the rules still say which reason/rotation/channels apply. */
+    private static EffectiveAccess withAllPermissions(EffectiveAccess access) {
         return new EffectiveAccess(EnumSet.allOf(Permission.class), access.matchingRules(), access.requireReason(),
                 access.rotateAfterReadMinutes(), access.channels());
     }
