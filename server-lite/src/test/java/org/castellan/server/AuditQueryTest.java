@@ -35,6 +35,9 @@ class AuditQueryTest {
             String rule = admin.rule(Map.of("principals", List.of("user-group:" + group), "targets",
                     List.of("device-group:" + devices), "permissions", List.of("password.read"), "channels", List.of(channel)));
             assertThat(server.delete("/api/v1/rules/" + rule).status()).isEqualTo(204);
+            TestServer.Reply typo = server.post("/api/v1/rules", Map.of("name", "typo", "principals",
+                    List.of("user:" + java.util.UUID.randomUUID()), "targets", List.of("all"), "permissions", List.of("password.read")));
+            assertThat(typo.error()).isEqualTo("invalid-principals");
             server.put("/api/v1/policies/default", Map.of("historyKeep", 5));
 
             String adminPrincipal = admin.audit("action=user.create").get(0).get("principal").asText();

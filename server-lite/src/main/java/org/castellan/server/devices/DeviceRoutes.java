@@ -66,7 +66,7 @@ public final class DeviceRoutes {
         List<DeviceView> views = db.read(c -> {
             List<DeviceView> out = new ArrayList<>();
             for (Device device : devices.list(c, hostname)) {
-                if (principal.admin() || !auth.accessFor(c, principal, device).permissions().isEmpty()) {
+                if (auth.maySee(c, principal, device)) {
                     out.add(view(c, device));
                 }
             }
@@ -84,7 +84,7 @@ public final class DeviceRoutes {
                 throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id")
                         : Authorizer.forbidden();
             }
-            if (auth.accessFor(c, principal, device).permissions().isEmpty()) {
+            if (!auth.maySee(c, principal, device)) {
                 throw Authorizer.forbidden();
             }
             return view(c, device);

@@ -209,6 +209,14 @@ public final class Authorizer {
                 access.rotateAfterReadMinutes(), access.channels());
     }
 
+    /**
+     * True when {@code principal} has any right on {@code device}, counting secret permissions
+     * even while the device is disabled or unapproved: who may list and look the device up.
+     */
+    public boolean maySee(Connection c, Principal principal, Device device) throws SQLException {
+        return principal.admin() || !evaluate(c, principal, asActive(device)).permissions().isEmpty();
+    }
+
     /** What the given principals (e.g. one user group) get on {@code device} through rules. */
     public EffectiveAccess accessFor(Connection c, Set<PrincipalRef> principals, Device device) throws SQLException {
         return AccessEvaluator.effectiveFor(principals, device.facts(), groups(c), rules.list(c), clock.instant());

@@ -93,7 +93,8 @@ public final class CastellanApp {
             new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.audit(), auth, s.clock()).register(routes);
             new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.audit(), auth, s.clock())
                     .register(routes);
-            new RuleRoutes(s.db(), s.rules(), s.channels(), s.audit(), auth, s.clock()).register(routes);
+            new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(), s.deviceGroups(),
+                    s.audit(), auth, s.clock()).register(routes);
             new AccessRoutes(s.db(), s.devices(), s.users(), auth).register(routes);
             new ChannelRoutes(s.db(), s.channels(), s.audit(), auth, s.clock()).register(routes);
         });

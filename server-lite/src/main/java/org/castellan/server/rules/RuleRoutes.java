@@ -17,6 +17,10 @@ import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.db.Database;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.groups.SqlUserGroupStore;
+import org.castellan.server.users.UserStore;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.JsonBody;
@@ -33,11 +37,20 @@ public final class RuleRoutes {
     private final SqlRuleStore rules;
     private final ChannelStore channels;
     private final AuditLog audit;
+    private final UserStore users;
+    private final SqlUserGroupStore userGroups;
+    private final DeviceStore devices;
+    private final SqlDeviceGroupStore deviceGroups;
     private final Authorizer auth;
     private final Clock clock;
 
-    public RuleRoutes(Database db, SqlRuleStore rules, ChannelStore channels, AuditLog audit, Authorizer auth,
-                      Clock clock) {
+    public RuleRoutes(Database db, SqlRuleStore rules, ChannelStore channels, UserStore users,
+                      SqlUserGroupStore userGroups, DeviceStore devices, SqlDeviceGroupStore deviceGroups,
+                      AuditLog audit, Authorizer auth, Clock clock) {
+        this.users = users;
+        this.userGroups = userGroups;
+        this.devices = devices;
+        this.deviceGroups = deviceGroups;
         this.db = db;
         this.rules = rules;
         this.channels = channels;
@@ -85,6 +98,7 @@ public final class RuleRoutes {
         Rule rule = new Rule(Tokens.newId(), name, principals, targets, EnumSet.copyOf(permissions),
                 Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false);
         db.write(c -> {
+            requireExisting(c, principals, targets);
             for (String channel : channelIds) {
                 if (channel == null || !channels.exists(c, channel)) {
                     throw ApiException.badRequest("invalid-channels", "field 'channels' names a channel that does not exist");
@@ -120,6 +134,28 @@ public final class RuleRoutes {
             return null;
         });
         ctx.status(204);
+    }
+
+    /** A rule naming a user, group or device that does not exist is a typo, refused by field. */
+    private void requireExisting(Connection c, List<PrincipalRef> principals, List<TargetRef> targets) throws SQLException {
+        for (PrincipalRef p : principals) {
+            boolean exists = p.kind() == PrincipalRef.Kind.USER ? users.byId(c, p.id()).isPresent()
+                    : userGroups.byId(c, p.id()).isPresent();
+            if (!exists) {
+                throw ApiException.badRequest("invalid-principals", "field 'principals': " + p.kind().prefix()
+                        + " " + p.id() + " does not exist");
+            }
+        }
+        for (TargetRef t : targets) {
+            boolean exists = switch (t.kind()) {
+                case ALL -> true;
+                case DEVICE -> devices.byId(c, t.id()).isPresent();
+                case DEVICE_GROUP -> deviceGroups.byId(c, t.id()).isPresent();
+            };
+            if (!exists) {
+                throw ApiException.badRequest("invalid-targets", "field 'targets': " + t.wire() + " does not exist");
+            }
+        }
     }
 
     private Rule find(Connection c, String id) throws SQLException {

@@ -96,4 +96,26 @@ class RevealNotificationTest {
             }
         }
     }
+
+    @Test
+    void refusedRevealUnderARuleWithAChannelSendsARevealDeniedEvent() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             TestServer server = TestServer.start(dataDir, TestServer.GENEROUS, Clock.systemUTC(), FAST)) {
+            AdminApi admin = new AdminApi(server);
+            TestAgent agent = new TestAgent(server).registered();
+            AdminApi.escrowAndCommit(agent, "root", "Watched-password-2");
+            String channel = admin.channel(receiver.url().toString(), SECRET);
+            String user = admin.user("needs-reason", null);
+            admin.rule(Map.of("principals", List.of("user:" + user), "targets", List.of("device:" + agent.deviceId),
+                    "permissions", List.of("password.read"), "requireReason", true, "channels", List.of(channel)));
+            TestServer.Reply refused = server.getWithToken("/api/v1/devices/" + agent.deviceId + "/password",
+                    admin.token(user));
+            assertThat(refused.error()).isEqualTo("reason-required");
+
+            NotificationEvent event = NotificationEvent.fromJson(new String(
+                    receiver.awaitOne(Duration.ofSeconds(10)).body(), StandardCharsets.UTF_8));
+            assertThat(event.type()).isEqualTo(NotificationEvent.REVEAL_DENIED);
+            assertThat(event.principal()).isEqualTo("user:" + user);
+        }
+    }
 }
