@@ -128,52 +128,101 @@ public final class Authorizer {
      * @param auditAction the action name refusals are audited under (e.g. {@code password.reveal})
      */
     public AuthorizedDevice authorize(Context ctx, Permission permission, String deviceId, String auditAction) {
-        String client = addresses.of(ctx);
+        Caller caller = caller(ctx, permission, deviceId, auditAction);
+        Principal principal = caller.principal();
         String recordedId = deviceId != null && ID_LIKE.matcher(deviceId).matches() ? deviceId : null;
+        Optional<Device> found = recordedId == null ? Optional.empty() : db.read(c -> devices.byId(c, recordedId));
+        if (found.isEmpty()) {
+            deny(caller.denial(recordedId, "no such device"), null, List.of(), permission);
+            throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id") : forbidden();
+        }
+        AuthorizedDevice granted = decide(caller, permission, found.get(), auditAction);
+        if (permission.revealsSecret()) {
+            RateDecision decision = revealLimiter.tryAcquire(LimitKeys.principal(principal.id()));
+            if (!decision.allowed()) {
+                deny(caller.denial(found.get().id(), "rate-limited"), found.get(), List.of(), permission);
+                throw ApiException.tooManyRequests("rate-limited", "too many reveals; try again later",
+                        decision.retryAfterSeconds());
+            }
+        }
+        return granted;
+    }
+
+    /**
+     * For searches that span devices (e.g. a recovery key looked up by id prefix): the devices
+     * among {@code candidates} the caller may use {@code permission} on. Each refusal is audited
+     * and notified like in {@link #authorize} but leaves the device out instead of failing; the
+     * search counts once against the reveal limit. Throws only for authentication (401) and the
+     * rate limit (429).
+     */
+    public List<AuthorizedDevice> authorizeEach(Context ctx, Permission permission, List<Device> candidates,
+                                                String auditAction) {
+        Caller caller = caller(ctx, permission, null, auditAction);
+        if (permission.revealsSecret()) {
+            RateDecision decision = revealLimiter.tryAcquire(LimitKeys.principal(caller.principal().id()));
+            if (!decision.allowed()) {
+                deny(caller.denial(null, "rate-limited"), null, List.of(), permission);
+                throw ApiException.tooManyRequests("rate-limited", "too many reveals; try again later",
+                        decision.retryAfterSeconds());
+            }
+        }
+        List<AuthorizedDevice> out = new ArrayList<>();
+        for (Device device : candidates) {
+            try {
+                out.add(decide(caller, permission, device, auditAction));
+            } catch (ApiException refused) {
+                // Already audited by decide(); the device is simply not in the answer.
+            }
+        }
+        return out;
+    }
+
+    /** Who is asking, with the reason and address every audit row of this request carries. */
+    private record Caller(Principal principal, String reason, String client, String auditAction) {
+        AuditEvent denial(String deviceId, String detail) {
+            return new AuditEvent(principal.id(), auditAction, "denied", deviceId, reason, client, detail);
+        }
+    }
+
+    private Caller caller(Context ctx, Permission permission, String deviceId, String auditAction) {
+        String client = addresses.of(ctx);
         Optional<Principal> authenticated = tryAuthenticate(ctx);
         if (authenticated.isEmpty()) {
+            String recordedId = deviceId != null && ID_LIKE.matcher(deviceId).matches() ? deviceId : null;
             deny(new AuditEvent("anonymous", auditAction, "denied", recordedId, null, client,
                     "missing, unknown, revoked or expired API token"), null, List.of(), permission);
             throw unauthorized();
         }
-        Principal principal = authenticated.get();
-        String reason = TextRules.reason(ctx.queryParam("reason"));
-        AuditEvent denial = new AuditEvent(principal.id(), auditAction, "denied", recordedId, reason, client, null);
-        Optional<Device> found = recordedId == null ? Optional.empty() : db.read(c -> devices.byId(c, recordedId));
-        if (found.isEmpty()) {
-            deny(denial.withDetail("no such device"), null, List.of(), permission);
-            throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id") : forbidden();
-        }
-        Device device = found.get();
+        return new Caller(authenticated.get(), TextRules.reason(ctx.queryParam("reason")), client, auditAction);
+    }
+
+    /** The rules' answer for one existing device; a refusal is audited, notified and thrown. */
+    private AuthorizedDevice decide(Caller caller, Permission permission, Device device, String auditAction) {
+        Principal principal = caller.principal();
         // Evaluated as if the device were active, so a caller with rights learns why a secret is
         // withheld (409) while a caller without rights learns nothing (403).
         EffectiveAccess access = db.read(c -> principal.admin()
                 ? withAllPermissions(evaluate(c, principal, asActive(device)))
                 : evaluate(c, principal, asActive(device)));
         if (!access.allows(permission)) {
-            deny(denial.withDetail("no rule grants " + permission.wireName()), device, access.matchingRules(), permission);
+            deny(caller.denial(device.id(), "no rule grants " + permission.wireName()), device,
+                    access.matchingRules(), permission);
             throw forbidden();
         }
         if (permission.revealsSecret()) {
             if (device.disabledAt() != null || device.approvedAt() == null) {
                 String code = device.disabledAt() != null ? "device-disabled" : "device-not-approved";
-                deny(denial.withDetail(code), device, access.rulesGranting(permission), permission);
+                deny(caller.denial(device.id(), code), device, access.rulesGranting(permission), permission);
                 throw ApiException.conflict(code, device.disabledAt() != null
                         ? "this device is disabled; its secrets cannot be revealed"
                         : "this device is waiting for approval; its secrets cannot be revealed");
             }
-            if (reason == null && access.requiresReasonFor(permission)) {
-                deny(denial.withDetail("reason-required"), device, access.rulesGranting(permission), permission);
+            if (caller.reason() == null && access.requiresReasonFor(permission)) {
+                deny(caller.denial(device.id(), "reason-required"), device, access.rulesGranting(permission), permission);
                 throw ApiException.badRequest("reason-required", "a rule granting this requires a reason (?reason=...)");
             }
-            RateDecision decision = revealLimiter.tryAcquire(LimitKeys.principal(principal.id()));
-            if (!decision.allowed()) {
-                deny(denial.withDetail("rate-limited"), device, List.of(), permission);
-                throw ApiException.tooManyRequests("rate-limited", "too many reveals; try again later",
-                        decision.retryAfterSeconds());
-            }
         }
-        return new AuthorizedDevice(principal, device, permission, access, reason, client, auditAction);
+        return new AuthorizedDevice(principal, device, permission, access, caller.reason(), caller.client(), auditAction);
     }
 
     /**
