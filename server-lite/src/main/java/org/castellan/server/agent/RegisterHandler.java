@@ -15,7 +15,6 @@ import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Clients;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.RequestLimits;
 import org.castellan.server.http.Responses;
