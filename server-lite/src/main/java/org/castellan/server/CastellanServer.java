@@ -13,6 +13,9 @@ import org.castellan.server.db.Database;
 import org.castellan.server.files.SecureFiles;
 import org.castellan.server.http.CastellanApp;
 import org.castellan.server.http.RouteTable;
+import org.castellan.server.notify.DispatcherSettings;
+import org.castellan.server.notify.WebhookDispatcher;
+import org.castellan.server.retention.HistoryPurger;
 import org.castellan.server.tls.TlsFiles;
 import org.castellan.server.tls.TlsMaterial;
 import org.castellan.server.users.Bootstrap;
@@ -24,15 +27,21 @@ import org.castellan.server.vault.VaultKeyFiles;
  * vault key, database, bootstrap admin), then serves HTTPS. Used by {@code serve} and by tests.
  */
 public final class CastellanServer implements AutoCloseable {
+    public static final java.time.Duration PURGE_EVERY = java.time.Duration.ofHours(1);
     private final Javalin app;
     private final Database db;
     private final TlsMaterial tls;
     private final Optional<String> initialAdminToken;
     private final List<RouteTable.Route> routes;
     private final ServerConfig config;
+    private final WebhookDispatcher dispatcher;
+    private final HistoryPurger purger;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
-                            List<RouteTable.Route> routes, ServerConfig config) {
+                            List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
+                            HistoryPurger purger) {
+        this.dispatcher = dispatcher;
+        this.purger = purger;
         this.app = app;
         this.db = db;
         this.tls = tls;
@@ -46,6 +55,12 @@ public final class CastellanServer implements AutoCloseable {
     }
 
     public static CastellanServer start(ServerConfig config, Clock clock) throws IOException, GeneralSecurityException {
+        return start(config, clock, DispatcherSettings.defaults());
+    }
+
+    /** {@code webhooks} tunes notification delivery (tests use short retry delays). */
+    public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks)
+            throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
         SecureFiles.createPrivateDirectory(dataDir);
@@ -57,9 +72,15 @@ public final class CastellanServer implements AutoCloseable {
         try {
             ServerContext context = ServerContext.sqlite(db, vault, clock, random);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
-            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen());
+            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits());
+            WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
+            HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
+                    context.audit(), clock);
             built.app().start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config);
+            // Undelivered notifications from before a restart go out now: the outbox is durable.
+            dispatcher.start();
+            purger.start(PURGE_EVERY);
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger);
         } catch (RuntimeException | IOException e) {
             db.close();
             throw e;
@@ -91,12 +112,25 @@ public final class CastellanServer implements AutoCloseable {
         return routes;
     }
 
-    /** Stops accepting, lets in-flight requests finish, then closes the database. */
+    /** Deletes old password history now (also runs every {@link #PURGE_EVERY}); returns how many were deleted. */
+    public int purgeHistory() {
+        return purger.purge();
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish, stops the webhook dispatcher and the purge
+     * (what is undelivered stays queued), then closes the database.
+     */
     public void stop() {
         try {
             app.stop();
         } finally {
-            db.close();
+            try {
+                dispatcher.stop();
+                purger.stop();
+            } finally {
+                db.close();
+            }
         }
     }
 

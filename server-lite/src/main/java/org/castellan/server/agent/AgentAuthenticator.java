@@ -46,10 +46,16 @@ public final class AgentAuthenticator {
         }
         Device device = db.read(c -> devices.byId(c, deviceId)).orElseThrow(() ->
                 ApiException.unauthorized("unknown-device", "no device with that id is registered"));
+        // The signature first, so only the device itself learns that it is disabled or unapproved.
+        SignedRequest signed = verify(ctx, device, device.publicKey(), body);
         if (device.disabledAt() != null) {
-            throw ApiException.unauthorized("device-disabled", "this device was disabled by an administrator");
+            throw ApiException.forbidden("device-disabled", "this device was disabled by an administrator");
         }
-        return verify(ctx, device, device.publicKey(), body);
+        if (device.approvedAt() == null) {
+            // Refused before anything is recorded: an unapproved device escrows nothing.
+            throw ApiException.forbidden("device-not-approved", "this device is waiting for an administrator's approval");
+        }
+        return signed;
     }
 
     /** Registration: signed with the key whose public half is in the body (proof of possession). */

@@ -15,7 +15,7 @@ import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.Policy;
-import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.policy.PolicyLookup;
 import org.castellan.server.rotation.RotateDecision;
 import org.castellan.server.rotation.RotationStore;
 import org.castellan.server.vault.Vault;
@@ -27,12 +27,12 @@ public final class CheckInHandler implements io.javalin.http.Handler {
     private final NonceStore nonces;
     private final DeviceStore devices;
     private final RotationStore rotations;
-    private final PolicyStore policies;
+    private final PolicyLookup policies;
     private final Vault vault;
     private final Clock clock;
 
     public CheckInHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces, DeviceStore devices,
-                          RotationStore rotations, PolicyStore policies, Vault vault, Clock clock) {
+                          RotationStore rotations, PolicyLookup policies, Vault vault, Clock clock) {
         this.db = db;
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -60,7 +60,7 @@ public final class CheckInHandler implements io.javalin.http.Handler {
         CheckInResponse response = db.write(c -> {
             nonces.record(c, signed);
             devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, warnings, now);
-            Policy policy = policies.byName(c, Policy.DEFAULT).orElseThrow();
+            Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
                     device.rotateRequestedAt(), policy, now);
             return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(),

@@ -15,13 +15,17 @@ import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Clients;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.RequestLimits;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.Policy;
-import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.policy.PolicyLookup;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.http.ClientAddresses;
+import org.castellan.server.ratelimit.LimitKeys;
+import org.castellan.server.ratelimit.RateDecision;
+import org.castellan.server.ratelimit.SlidingWindowLimiter;
 import org.castellan.server.registration.RegistrationKey;
 import org.castellan.server.registration.RegistrationKeyStore;
 import org.castellan.server.users.Tokens;
@@ -38,14 +42,21 @@ public final class RegisterHandler implements io.javalin.http.Handler {
     private final NonceStore nonces;
     private final RegistrationKeyStore keys;
     private final DeviceStore devices;
-    private final PolicyStore policies;
+    private final PolicyLookup policies;
+    private final SqlDeviceGroupStore deviceGroups;
+    private final SlidingWindowLimiter limiter;
+    private final ClientAddresses addresses;
     private final AuditLog audit;
     private final Vault vault;
     private final Clock clock;
 
     public RegisterHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces,
-                           RegistrationKeyStore keys, DeviceStore devices, PolicyStore policies,
+                           RegistrationKeyStore keys, DeviceStore devices, PolicyLookup policies,
+                           SqlDeviceGroupStore deviceGroups, SlidingWindowLimiter limiter, ClientAddresses addresses,
                            AuditLog audit, Vault vault, Clock clock) {
+        this.deviceGroups = deviceGroups;
+        this.limiter = limiter;
+        this.addresses = addresses;
         this.db = db;
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -77,7 +88,18 @@ public final class RegisterHandler implements io.javalin.http.Handler {
         SignedRequest signed = authenticator.registration(ctx, request.publicKey(), body);
         String keyHash = request.registrationKey() == null ? null : Tokens.hash(request.registrationKey());
         Instant now = clock.instant();
-        String client = Clients.address(ctx);
+        java.net.InetAddress clientAddress = addresses.resolve(ctx);
+        String client = clientAddress.getHostAddress();
+        RateDecision allowed = limiter.tryAcquire(LimitKeys.address(clientAddress));
+        if (!allowed.allowed()) {
+            db.write(c -> {
+                audit.append(c, new AuditEvent("anonymous", AuditActions.DEVICE_REGISTER, "refused", null, null, client,
+                        "rate-limited for hostname " + hostname));
+                return null;
+            });
+            throw ApiException.tooManyRequests("rate-limited", "too many registrations from this address; try again later",
+                    allowed.retryAfterSeconds());
+        }
 
         Outcome outcome = db.write(c -> {
             nonces.record(c, signed);
@@ -93,12 +115,19 @@ public final class RegisterHandler implements io.javalin.http.Handler {
                 throw ApiException.conflict("device-exists", "a device with this public key is already registered");
             }
             Device device = new Device(Tokens.newId(), hostname, request.os(), osVersion, agentVersion,
-                    request.publicKey(), null, null, List.of(), now, null, null, null);
+                    request.publicKey(), null, null, List.of(), now, null, null, null,
+                    key.requireApproval() ? null : now);
             devices.insert(c, device, key.id());
+            for (String groupId : key.groups()) {
+                if (deviceGroups.byId(c, groupId).isPresent()) {
+                    deviceGroups.addMember(c, groupId, device.id());
+                }
+            }
             keys.countUse(c, key.id());
             audit.append(c, new AuditEvent("registration-key:" + key.id(), AuditActions.DEVICE_REGISTER, "ok",
-                    device.id(), null, client, "hostname " + hostname));
-            return new Outcome(device, null, policies.byName(c, Policy.DEFAULT).orElseThrow());
+                    device.id(), null, client, "hostname " + hostname
+                    + (key.requireApproval() ? "; waiting for approval" : "")));
+            return new Outcome(device, null, policies.forDevice(c, device));
         });
         if (outcome.refusal() != null) {
             throw ApiException.forbidden(outcome.refusal(), refusalMessage(outcome.refusal()));

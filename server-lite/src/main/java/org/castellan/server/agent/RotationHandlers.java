@@ -26,7 +26,7 @@ import org.castellan.server.http.Metrics;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.Policy;
-import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.policy.PolicyLookup;
 import org.castellan.server.rotation.Rotation;
 import org.castellan.server.rotation.RotationStore;
 import org.castellan.server.vault.Vault;
@@ -40,14 +40,14 @@ public final class RotationHandlers {
     private final AgentAuthenticator authenticator;
     private final NonceStore nonces;
     private final RotationStore rotations;
-    private final PolicyStore policies;
+    private final PolicyLookup policies;
     private final AuditLog audit;
     private final Vault vault;
     private final Metrics metrics;
     private final Clock clock;
 
     public RotationHandlers(Database db, AgentAuthenticator authenticator, NonceStore nonces,
-                            RotationStore rotations, PolicyStore policies, AuditLog audit, Vault vault,
+                            RotationStore rotations, PolicyLookup policies, AuditLog audit, Vault vault,
                             Metrics metrics, Clock clock) {
         this.db = db;
         this.authenticator = authenticator;
@@ -113,7 +113,7 @@ public final class RotationHandlers {
             }
             nonces.record(c, signed);
             if (r.committedAt() == null) {
-                Policy policy = policies.byName(c, Policy.DEFAULT).orElseThrow();
+                Policy policy = policies.forDevice(c, device);
                 rotations.commit(c, r, now, now.plus(Duration.ofDays(policy.maxAgeDays())));
                 audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_COMMIT, "ok",
                         device.id(), null, Clients.address(ctx), "rotation " + rotationId

@@ -14,4 +14,25 @@ public final class AuditActions {
     public static final String POLICY_UPDATE = "policy.update";
     public static final String REGISTRATION_KEY_CREATE = "registration-key.create";
     public static final String REGISTRATION_KEY_REVOKE = "registration-key.revoke";
+    public static final String USER_CREATE = "user.create";
+    public static final String USER_DISABLE = "user.disable";
+    public static final String USER_ENABLE = "user.enable";
+    public static final String TOKEN_CREATE = "token.create";
+    public static final String TOKEN_REVOKE = "token.revoke";
+    public static final String SESSION_CREATE = "session.create";
+    public static final String USER_GROUP_CREATE = "user-group.create";
+    public static final String USER_GROUP_UPDATE = "user-group.update";
+    public static final String USER_GROUP_DELETE = "user-group.delete";
+    public static final String DEVICE_GROUP_CREATE = "device-group.create";
+    public static final String DEVICE_GROUP_UPDATE = "device-group.update";
+    public static final String DEVICE_GROUP_DELETE = "device-group.delete";
+    public static final String RULE_CREATE = "rule.create";
+    public static final String RULE_DELETE = "rule.delete";
+    public static final String CHANNEL_CREATE = "channel.create";
+    public static final String CHANNEL_DELETE = "channel.delete";
+    public static final String DEVICE_APPROVE = "device.approve";
+    public static final String DEVICE_DISABLE = "device.disable";
+    public static final String DEVICE_ENABLE = "device.enable";
+    public static final String DEVICE_DELETE = "device.delete";
+    public static final String HISTORY_PURGE = "history.purge";
 }

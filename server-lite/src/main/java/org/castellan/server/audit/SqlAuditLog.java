@@ -68,6 +68,18 @@ public final class SqlAuditLog implements AuditLog {
             sql.append(" AND at >= ?");
             params.add(q.since());
         }
+        if (q.outcome() != null) {
+            sql.append(" AND outcome = ?");
+            params.add(q.outcome());
+        }
+        if (q.until() != null) {
+            sql.append(" AND at < ?");
+            params.add(q.until());
+        }
+        if (q.beforeId() != null) {
+            sql.append(" AND id < ?");
+            params.add(q.beforeId());
+        }
         sql.append(" ORDER BY id DESC LIMIT ?");
         params.add(q.limit());
         List<AuditEntry> entries = new ArrayList<>();

@@ -1,11 +1,16 @@
 package org.castellan.server.config;
 
+import java.util.List;
+
 /**
- * The JSON config file: the same keys as the flags, plus an optional own TLS keystore.
+ * The JSON config file: the same keys as the flags, plus an optional own TLS keystore, rate limits
+ * ({@code "revealLimits":"10/minute,50/hour,100/day"}, {@code "registrationLimits":"120/minute,1000/hour"})
+ * and {@code "trustedProxies":["CIDR",…]} whose X-Forwarded-For is believed.
  * Unknown keys are rejected (strict mapper), so a typo does not go unnoticed.
  */
-public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null);
+public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword,
+                         String revealLimits, String registrationLimits, List<String> trustedProxies) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null);
 
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package org.castellan.server.config;
 
+import org.castellan.server.ratelimit.RateLimitSettings;
+import org.castellan.server.ratelimit.RateWindow;
 import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +30,24 @@ public final class ConfigResolver {
         String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
         String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
         Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());
-        return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword());
+        return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword(),
+                limits(file));
+    }
+
+    static RateLimitSettings limits(ConfigFile file) {
+        RateLimitSettings d = RateLimitSettings.defaults();
+        try {
+            RateLimitSettings limits = new RateLimitSettings(
+                    file.revealLimits() == null ? d.revealWindows() : RateWindow.parseList(file.revealLimits()),
+                    d.loginMaxFailures(), d.loginWindow(), d.loginLockFor(),
+                    file.registrationLimits() == null ? d.registrationWindows()
+                            : RateWindow.parseList(file.registrationLimits()),
+                    file.trustedProxies() == null ? d.trustedProxies() : file.trustedProxies());
+            limits.clientAddressResolver(); // parses the CIDRs now, so a bad one stops the start
+            return limits;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config file: " + e.getMessage(), e);
+        }
     }
 
     /** Only the data directory (for commands that do not serve). */

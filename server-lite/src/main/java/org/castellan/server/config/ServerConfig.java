@@ -1,5 +1,6 @@
 package org.castellan.server.config;
 
+import org.castellan.server.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
 
 /**
@@ -8,11 +9,19 @@ import java.nio.file.Path;
  * @param tlsKeystore a PKCS12 keystore to use instead of the generated self-signed certificate, or null
  * @param tlsKeystorePassword its password (only with {@code tlsKeystore})
  */
-public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword) {
+public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
+                           RateLimitSettings limits) {
     public static final String DEFAULT_DATA = "./castellan-data";
     public static final String DEFAULT_LISTEN = "0.0.0.0:8443";
 
+    public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword) {
+        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, RateLimitSettings.defaults());
+    }
+
     public ServerConfig {
+        if (limits == null) {
+            limits = RateLimitSettings.defaults();
+        }
         if (tlsKeystore != null && tlsKeystorePassword == null) {
             throw new IllegalArgumentException("tlsKeystore is set but tlsKeystorePassword is missing");
         }
@@ -20,6 +29,10 @@ public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore,
 
     public static ServerConfig of(Path dataDir, String listen) {
         return new ServerConfig(dataDir, ListenAddress.parse(listen), null, null);
+    }
+
+    public ServerConfig withLimits(RateLimitSettings newLimits) {
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits);
     }
 
     @Override

@@ -90,6 +90,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The pool itself, for components that manage their own short transactions (the webhook
+     * outbox's claim/mark updates). Everything else goes through {@link #write}/{@link #read}.
+     */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     private static void rollbackQuietly(Connection connection, Exception cause) {
         try {
             connection.rollback();

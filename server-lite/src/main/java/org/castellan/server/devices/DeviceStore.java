@@ -21,4 +21,12 @@ public interface DeviceStore {
                    String account, String accountProblem, List<String> warnings, Instant at) throws SQLException;
 
     void requestRotation(Connection c, String id, Instant at) throws SQLException;
+
+    void approve(Connection c, String id, Instant at) throws SQLException;
+
+    /** Disables ({@code at} set) or re-enables ({@code at} null). */
+    void setDisabled(Connection c, String id, Instant at) throws SQLException;
+
+    /** Removes the device, its escrowed passwords and its group memberships (audit rows stay). */
+    void delete(Connection c, String id) throws SQLException;
 }

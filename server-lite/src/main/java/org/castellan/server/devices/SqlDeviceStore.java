@@ -19,10 +19,10 @@ public final class SqlDeviceStore implements DeviceStore {
     @Override
     public void insert(Connection c, Device d, String registrationKeyId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO devices (id, hostname, os, os_version,"
-                + " agent_version, public_key, warnings, registration_key_id, registered_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " agent_version, public_key, warnings, registration_key_id, registered_at, approved_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             Rows.bind(st, d.id(), d.hostname(), d.os(), d.osVersion(), d.agentVersion(), d.publicKey(),
-                    toJson(d.warnings()), registrationKeyId, d.registeredAt()).executeUpdate();
+                    toJson(d.warnings()), registrationKeyId, d.registeredAt(), d.approvedAt()).executeUpdate();
         }
     }
 
@@ -74,12 +74,38 @@ public final class SqlDeviceStore implements DeviceStore {
         }
     }
 
+    @Override
+    public void approve(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE devices SET approved_at = ? WHERE id = ? AND approved_at IS NULL")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public void setDisabled(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE devices SET disabled_at = ? WHERE id = ?")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public void delete(Connection c, String id) throws SQLException {
+        for (String sql : new String[] {"DELETE FROM rotations WHERE device_id = ?",
+                "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"}) {
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+                Rows.bind(st, id).executeUpdate();
+            }
+        }
+    }
+
     private static Device map(ResultSet rs) throws SQLException {
         return new Device(rs.getString("id"), rs.getString("hostname"), rs.getString("os"),
                 rs.getString("os_version"), rs.getString("agent_version"), rs.getString("public_key"),
                 rs.getString("account"), rs.getString("account_problem"), fromJson(rs.getString("warnings")),
                 Rows.instant(rs, "registered_at"), Rows.instant(rs, "last_seen_at"),
-                Rows.instant(rs, "rotate_requested_at"), Rows.instant(rs, "disabled_at"));
+                Rows.instant(rs, "rotate_requested_at"), Rows.instant(rs, "disabled_at"),
+                Rows.instant(rs, "approved_at"));
     }
 
     private static String toJson(List<String> warnings) {

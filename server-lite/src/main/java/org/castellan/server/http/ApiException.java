@@ -8,6 +8,7 @@ package org.castellan.server.http;
 public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
+    private long retryAfterSeconds;
 
     public ApiException(int status, String code, String message) {
         super(message, null, false, false);
@@ -21,6 +22,20 @@ public class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 = none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public ApiException withRetryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public static ApiException tooManyRequests(String code, String message, long retryAfterSeconds) {
+        return new ApiException(429, code, message).withRetryAfter(retryAfterSeconds);
     }
 
     public static ApiException badRequest(String code, String message) {

@@ -34,6 +34,11 @@ public final class RouteTable {
         config.routes.put(path, handler);
     }
 
+    public void delete(String path, Handler handler) {
+        routes.add(new Route("delete", path));
+        config.routes.delete(path, handler);
+    }
+
     public List<Route> routes() {
         return List.copyOf(routes);
     }

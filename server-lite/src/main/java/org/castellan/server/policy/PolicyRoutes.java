@@ -6,9 +6,8 @@ import org.castellan.server.audit.AuditActions;
 import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.AdminAuth;
+import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Clients;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.RouteTable;
@@ -19,10 +18,10 @@ public final class PolicyRoutes {
     private final Database db;
     private final PolicyStore policies;
     private final AuditLog audit;
-    private final AdminAuth auth;
+    private final Authorizer auth;
     private final Clock clock;
 
-    public PolicyRoutes(Database db, PolicyStore policies, AuditLog audit, AdminAuth auth, Clock clock) {
+    public PolicyRoutes(Database db, PolicyStore policies, AuditLog audit, Authorizer auth, Clock clock) {
         this.db = db;
         this.policies = policies;
         this.audit = audit;
@@ -36,7 +35,7 @@ public final class PolicyRoutes {
     }
 
     private void get(Context ctx) {
-        auth.require(ctx);
+        auth.requireAdmin(ctx);
         String name = policyName(ctx);
         Policy policy = db.read(c -> policies.byName(c, name)).orElseThrow(() ->
                 ApiException.notFound("policy-not-found", "no policy with that name"));
@@ -44,14 +43,14 @@ public final class PolicyRoutes {
     }
 
     private void put(Context ctx) {
-        Principal principal = auth.require(ctx);
+        Principal principal = auth.requireAdmin(ctx);
         String name = policyName(ctx);
         PolicyUpdate update = JsonBody.read(ctx, PolicyUpdate.class);
         Policy saved = db.write(c -> {
             Policy current = policies.byName(c, name).orElse(Policy.defaults(name));
             Policy next = update.applyTo(current);
             policies.save(c, next, clock.instant());
-            audit.append(c, AuditEvent.of(principal.id(), AuditActions.POLICY_UPDATE, "ok", null, Clients.address(ctx))
+            audit.append(c, AuditEvent.of(principal.id(), AuditActions.POLICY_UPDATE, "ok", null, auth.clientAddress(ctx))
                     .withDetail("policy " + name + ": " + next));
             return next;
         });

@@ -8,5 +8,7 @@ import java.util.Optional;
 public interface PolicyStore {
     Optional<Policy> byName(Connection c, String name) throws SQLException;
 
+    boolean exists(Connection c, String name) throws SQLException;
+
     void save(Connection c, Policy policy, Instant now) throws SQLException;
 }

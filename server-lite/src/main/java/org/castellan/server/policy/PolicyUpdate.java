@@ -8,7 +8,8 @@ import org.castellan.server.http.TextRules;
  * default for a new policy), so a client can change one setting without restating the others.
  */
 public record PolicyUpdate(String account, Integer length, String complexity, Integer passphraseWords,
-                           Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds) {
+                           Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds,
+                           Integer historyKeep, Integer historyDays) {
 
     /** Applies this update to {@code current} and validates every resulting field. */
     public Policy applyTo(Policy current) {
@@ -19,7 +20,9 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
                 passphraseWords != null ? passphraseWords : current.passphraseWords(),
                 excludeLookalikes != null ? excludeLookalikes : current.excludeLookalikes(),
                 maxAgeDays != null ? maxAgeDays : current.maxAgeDays(),
-                checkInSeconds != null ? checkInSeconds : current.checkInSeconds());
+                checkInSeconds != null ? checkInSeconds : current.checkInSeconds(),
+                historyKeep != null ? historyKeep : current.historyKeep(),
+                historyDays != null ? historyDays : current.historyDays());
         validate(p);
         return p;
     }
@@ -38,6 +41,8 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
         }
         range("maxAgeDays", p.maxAgeDays(), 1, 3650);
         range("checkInSeconds", p.checkInSeconds(), 60, 86400);
+        range("historyKeep", p.historyKeep(), 1, 1000);
+        range("historyDays", p.historyDays(), 0, 36500);
     }
 
     private static void range(String field, int value, int min, int max) {

@@ -20,22 +20,29 @@ public final class SqlPolicyStore implements PolicyStore {
                 }
                 return Optional.of(new Policy(rs.getString("name"), rs.getString("account"), rs.getInt("length"),
                         rs.getString("complexity"), rs.getInt("passphrase_words"), rs.getInt("exclude_lookalikes") == 1,
-                        rs.getInt("max_age_days"), rs.getInt("check_in_seconds")));
+                        rs.getInt("max_age_days"), rs.getInt("check_in_seconds"), rs.getInt("history_keep"),
+                        rs.getInt("history_days")));
             }
         }
     }
 
     @Override
+    public boolean exists(Connection c, String name) throws SQLException {
+        return byName(c, name).isPresent();
+    }
+
+    @Override
     public void save(Connection c, Policy p, Instant now) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO policies (name, account, length, complexity,"
-                + " passphrase_words, exclude_lookalikes, max_age_days, check_in_seconds, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET account = excluded.account,"
+                + " passphrase_words, exclude_lookalikes, max_age_days, check_in_seconds, history_keep, history_days, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET account = excluded.account,"
                 + " length = excluded.length, complexity = excluded.complexity,"
                 + " passphrase_words = excluded.passphrase_words, exclude_lookalikes = excluded.exclude_lookalikes,"
                 + " max_age_days = excluded.max_age_days, check_in_seconds = excluded.check_in_seconds,"
+                + " history_keep = excluded.history_keep, history_days = excluded.history_days,"
                 + " updated_at = excluded.updated_at")) {
             Rows.bind(st, p.name(), p.account(), p.length(), p.complexity(), p.passphraseWords(),
-                    p.excludeLookalikes(), p.maxAgeDays(), p.checkInSeconds(), now).executeUpdate();
+                    p.excludeLookalikes(), p.maxAgeDays(), p.checkInSeconds(), p.historyKeep(), p.historyDays(), now).executeUpdate();
         }
     }
 }

@@ -30,6 +30,11 @@ public record RateLimitSettings(List<RateWindow> revealWindows, int loginMaxFail
         trustedProxies = List.copyOf(trustedProxies);
     }
 
+    public RateLimitSettings withRevealWindows(List<RateWindow> windows) {
+        return new RateLimitSettings(windows, loginMaxFailures, loginWindow, loginLockFor, registrationWindows,
+                trustedProxies);
+    }
+
     public SlidingWindowLimiter revealLimiter(Clock clock) {
         return new SlidingWindowLimiter(revealWindows, clock);
     }

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /** A registration key as stored (its secret only as a hash, never here). */
 public record RegistrationKey(String id, String name, Integer maxUses, int uses, Instant expiresAt,
-                              String group, Instant createdAt, Instant revokedAt) {
+                              String group, Instant createdAt, Instant revokedAt, boolean requireApproval,
+                              java.util.List<String> groups) {
 
     /** Why this key cannot register a device now, as the agent protocol's error code; null if it can. */
     public String refusal(Instant now) {

@@ -9,9 +9,11 @@ import org.castellan.server.audit.AuditActions;
 import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.AdminAuth;
+import org.castellan.server.http.Authorizer;
+import org.castellan.server.groups.DeviceGroupRow;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import java.util.ArrayList;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Clients;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.RouteTable;
@@ -24,12 +26,14 @@ public final class RegistrationKeyRoutes {
     private final Database db;
     private final RegistrationKeyStore keys;
     private final AuditLog audit;
-    private final AdminAuth auth;
+    private final Authorizer auth;
+    private final SqlDeviceGroupStore deviceGroups;
     private final Clock clock;
     private final SecureRandom random;
 
-    public RegistrationKeyRoutes(Database db, RegistrationKeyStore keys, AuditLog audit, AdminAuth auth,
-                                 Clock clock, SecureRandom random) {
+    public RegistrationKeyRoutes(Database db, RegistrationKeyStore keys, AuditLog audit, Authorizer auth,
+                                 SqlDeviceGroupStore deviceGroups, Clock clock, SecureRandom random) {
+        this.deviceGroups = deviceGroups;
         this.db = db;
         this.keys = keys;
         this.audit = audit;
@@ -38,12 +42,19 @@ public final class RegistrationKeyRoutes {
         this.random = random;
     }
 
-    public record CreateRequest(String name, Integer maxUses, Instant expiresAt, String group) {}
+    public record CreateRequest(String name, Integer maxUses, Instant expiresAt, String group, Boolean requireApproval,
+                                List<String> groups) {}
 
-    public record Created(String id, String key, String name, Integer maxUses, Instant expiresAt) {}
+    public record Created(String id, String key, String name, Integer maxUses, Instant expiresAt, boolean requireApproval,
+                          List<String> groups) {}
 
     public record Listed(String id, String name, int uses, Integer maxUses, Instant expiresAt, String group,
-                         Instant revokedAt, Instant createdAt) {}
+                         Instant revokedAt, Instant createdAt, boolean requireApproval, List<String> groups) {
+        static Listed of(RegistrationKey k) {
+            return new Listed(k.id(), k.name(), k.uses(), k.maxUses(), k.expiresAt(), k.group(), k.revokedAt(),
+                    k.createdAt(), k.requireApproval(), k.groups());
+        }
+    }
 
     public void register(RouteTable routes) {
         routes.post("/api/v1/registration-keys", this::create);
@@ -52,7 +63,7 @@ public final class RegistrationKeyRoutes {
     }
 
     private void create(Context ctx) {
-        Principal principal = auth.require(ctx);
+        Principal principal = auth.requireAdmin(ctx);
         CreateRequest request = JsonBody.read(ctx, CreateRequest.class);
         String name = TextRules.name(request.name(), "name", 100);
         String group = TextRules.optional(request.group(), "group", 100);
@@ -64,28 +75,43 @@ public final class RegistrationKeyRoutes {
             throw ApiException.badRequest("invalid-expiresAt", "field 'expiresAt' must be in the future");
         }
         String secret = Tokens.newSecret(Tokens.REGISTRATION_KEY_PREFIX, random);
-        RegistrationKey key = new RegistrationKey(Tokens.newId(), name, request.maxUses(), 0,
-                request.expiresAt(), group, now, null);
-        db.write(c -> {
-            keys.insert(c, key, Tokens.hash(secret), principal.id());
-            audit.append(c, AuditEvent.of(principal.id(), AuditActions.REGISTRATION_KEY_CREATE, "ok", null, Clients.address(ctx))
-                    .withDetail("registration key " + key.id() + " '" + name + "'"));
-            return null;
+        boolean requireApproval = Boolean.TRUE.equals(request.requireApproval());
+        RegistrationKey key = db.write(c -> {
+            List<DeviceGroupRow> known = deviceGroups.list(c);
+            List<String> groups = new ArrayList<>();
+            for (String id : request.groups() == null ? List.<String>of() : request.groups()) {
+                if (id == null || known.stream().noneMatch(g -> g.id().equals(id))) {
+                    throw ApiException.badRequest("invalid-groups", "field 'groups' names a device group that does not exist");
+                }
+                groups.add(id);
+            }
+            // The older single "group" joins the device group of that id or name when there is one.
+            if (group != null) {
+                known.stream().filter(g -> g.id().equals(group) || g.name().equals(group)).findFirst()
+                        .filter(g -> !groups.contains(g.id())).ifPresent(g -> groups.add(g.id()));
+            }
+            RegistrationKey k = new RegistrationKey(Tokens.newId(), name, request.maxUses(), 0,
+                    request.expiresAt(), group, now, null, requireApproval, groups);
+            keys.insert(c, k, Tokens.hash(secret), principal.id());
+            audit.append(c, AuditEvent.of(principal.id(), AuditActions.REGISTRATION_KEY_CREATE, "ok", null, auth.clientAddress(ctx))
+                    .withDetail("registration key " + k.id() + " '" + name + "'" + (requireApproval ? " requires approval" : "")
+                            + (groups.isEmpty() ? "" : " groups " + groups)));
+            return k;
         });
-        Responses.json(ctx, 201, new Created(key.id(), secret, name, key.maxUses(), key.expiresAt()));
+        Responses.json(ctx, 201, new Created(key.id(), secret, name, key.maxUses(), key.expiresAt(),
+                key.requireApproval(), key.groups()));
     }
 
     private void list(Context ctx) {
-        auth.require(ctx);
+        auth.requireAdmin(ctx);
         List<Listed> listed = db.read(keys::list).stream()
-                .map(k -> new Listed(k.id(), k.name(), k.uses(), k.maxUses(), k.expiresAt(), k.group(),
-                        k.revokedAt(), k.createdAt()))
+                .map(Listed::of)
                 .toList();
         Responses.ok(ctx, listed);
     }
 
     private void revoke(Context ctx) {
-        Principal principal = auth.require(ctx);
+        Principal principal = auth.requireAdmin(ctx);
         String id = ctx.pathParam("id");
         Instant now = clock.instant();
         RegistrationKey revoked = db.write(c -> {
@@ -93,12 +119,11 @@ public final class RegistrationKeyRoutes {
                     ApiException.notFound("registration-key-not-found", "no registration key with that id"));
             if (key.revokedAt() == null) {
                 keys.revoke(c, id, now);
-                audit.append(c, AuditEvent.of(principal.id(), AuditActions.REGISTRATION_KEY_REVOKE, "ok", null, Clients.address(ctx))
+                audit.append(c, AuditEvent.of(principal.id(), AuditActions.REGISTRATION_KEY_REVOKE, "ok", null, auth.clientAddress(ctx))
                         .withDetail("registration key " + id));
             }
             return keys.byId(c, id).orElseThrow();
         });
-        Responses.ok(ctx, new Listed(revoked.id(), revoked.name(), revoked.uses(), revoked.maxUses(),
-                revoked.expiresAt(), revoked.group(), revoked.revokedAt(), revoked.createdAt()));
+        Responses.ok(ctx, Listed.of(revoked));
     }
 }

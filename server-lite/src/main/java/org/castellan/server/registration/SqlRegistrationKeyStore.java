@@ -8,18 +8,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.castellan.server.db.JsonColumns;
 import org.castellan.server.db.Rows;
 
 public final class SqlRegistrationKeyStore implements RegistrationKeyStore {
-    private static final String COLUMNS = "id, name, max_uses, uses, expires_at, group_name, created_at, revoked_at";
+    private static final String COLUMNS = "id, name, max_uses, uses, expires_at, group_name, created_at, revoked_at,"
+            + " require_approval, device_groups";
 
     @Override
     public void insert(Connection c, RegistrationKey key, String keyHash, String createdBy) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO registration_keys"
-                + " (id, name, key_hash, max_uses, uses, expires_at, group_name, created_by, created_at)"
-                + " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                + " (id, name, key_hash, max_uses, uses, expires_at, group_name, created_by, created_at,"
+                + " require_approval, device_groups) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)")) {
             Rows.bind(st, key.id(), key.name(), keyHash, key.maxUses(), key.expiresAt(), key.group(),
-                    createdBy, key.createdAt()).executeUpdate();
+                    createdBy, key.createdAt(), key.requireApproval(), JsonColumns.write(key.groups())).executeUpdate();
         }
     }
 
@@ -72,6 +74,7 @@ public final class SqlRegistrationKeyStore implements RegistrationKeyStore {
     private static RegistrationKey map(ResultSet rs) throws SQLException {
         return new RegistrationKey(rs.getString("id"), rs.getString("name"), Rows.integer(rs, "max_uses"),
                 rs.getInt("uses"), Rows.instant(rs, "expires_at"), rs.getString("group_name"),
-                Rows.instant(rs, "created_at"), Rows.instant(rs, "revoked_at"));
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "revoked_at"),
+                rs.getInt("require_approval") == 1, JsonColumns.read(rs.getString("device_groups")));
     }
 }

@@ -27,5 +27,14 @@ public interface RotationStore {
      */
     void commit(Connection c, Rotation rotation, Instant at, Instant expiresAt) throws SQLException;
 
+    /** Sets when a committed password expires (rotate after read). */
+    void expire(Connection c, String id, Instant expiresAt) throws SQLException;
+
+    /**
+     * Deletes superseded and aborted rotations of the device except the newest {@code keep} of
+     * them and any escrowed at or after {@code keepSince}; returns how many were deleted.
+     */
+    int purgeHistory(Connection c, String deviceId, int keep, Instant keepSince) throws SQLException;
+
     void abort(Connection c, String id, Instant at, String detail) throws SQLException;
 }

@@ -61,6 +61,24 @@ public final class SqlRotationStore implements RotationStore {
     }
 
     @Override
+    public void expire(Connection c, String id, Instant expiresAt) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE rotations SET expires_at = ? WHERE id = ?")) {
+            Rows.bind(st, expiresAt, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public int purgeHistory(Connection c, String deviceId, int keep, Instant keepSince) throws SQLException {
+        // Current (committed) and pending rotations are never history: only superseded/aborted go.
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM rotations WHERE device_id = ?"
+                + " AND state IN ('superseded', 'aborted') AND escrowed_at < ? AND id NOT IN ("
+                + " SELECT id FROM rotations WHERE device_id = ? AND state IN ('superseded', 'aborted')"
+                + " ORDER BY escrowed_at DESC, id LIMIT ?)")) {
+            return Rows.bind(st, deviceId, keepSince, deviceId, keep).executeUpdate();
+        }
+    }
+
+    @Override
     public void abort(Connection c, String id, Instant at, String detail) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE rotations SET state = 'aborted',"
                 + " aborted_at = ?, detail = ? WHERE id = ?")) {

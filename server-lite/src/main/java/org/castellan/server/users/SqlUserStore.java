@@ -5,10 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.castellan.server.db.Rows;
 
 public final class SqlUserStore implements UserStore {
+    private static final String TOKEN_COLUMNS = "id, user_id, name, created_at, expires_at, last_used_at, revoked_at";
 
     @Override
     public long countUsers(Connection c) throws SQLException {
@@ -21,9 +24,37 @@ public final class SqlUserStore implements UserStore {
 
     @Override
     public void insertUser(Connection c, String id, String name, boolean admin, Instant now) throws SQLException {
+        insertUser(c, id, name, admin, null, now);
+    }
+
+    @Override
+    public void insertUser(Connection c, String id, String name, boolean admin, String passwordHash, Instant now)
+            throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO users (id, name, admin, created_at) VALUES (?, ?, ?, ?)")) {
-            Rows.bind(st, id, name, admin, now).executeUpdate();
+                "INSERT INTO users (id, name, admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            Rows.bind(st, id, name, admin, passwordHash, now).executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<User> byId(Connection c, String id) throws SQLException {
+        return users(c, "SELECT * FROM users WHERE id = ?", id).stream().findFirst();
+    }
+
+    @Override
+    public Optional<User> byName(Connection c, String name) throws SQLException {
+        return users(c, "SELECT * FROM users WHERE name = ?", name).stream().findFirst();
+    }
+
+    @Override
+    public List<User> list(Connection c) throws SQLException {
+        return users(c, "SELECT * FROM users ORDER BY id");
+    }
+
+    @Override
+    public void setDisabled(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE users SET disabled_at = ? WHERE id = ?")) {
+            Rows.bind(st, at, id).executeUpdate();
         }
     }
 
@@ -33,6 +64,31 @@ public final class SqlUserStore implements UserStore {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO api_tokens"
                 + " (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             Rows.bind(st, id, userId, name, tokenHash, now, expiresAt).executeUpdate();
+        }
+    }
+
+    @Override
+    public List<Token> tokens(Connection c, String userId) throws SQLException {
+        return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE user_id = ? ORDER BY created_at, id", userId);
+    }
+
+    @Override
+    public Optional<Token> tokenById(Connection c, String id) throws SQLException {
+        return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE id = ?", id).stream().findFirst();
+    }
+
+    @Override
+    public void revokeToken(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public void touchToken(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
+            Rows.bind(st, at, id).executeUpdate();
         }
     }
 
@@ -51,5 +107,28 @@ public final class SqlUserStore implements UserStore {
                         rs.getInt("admin") == 1, rs.getString("token_id")));
             }
         }
+    }
+
+    private static List<User> users(Connection c, String sql, Object... params) throws SQLException {
+        List<User> out = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(new User(rs.getString("id"), rs.getString("name"), rs.getInt("admin") == 1,
+                        rs.getString("password_hash"), Rows.instant(rs, "created_at"), Rows.instant(rs, "disabled_at")));
+            }
+        }
+        return out;
+    }
+
+    private static List<Token> tokens(Connection c, String sql, Object... params) throws SQLException {
+        List<Token> out = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Token(rs.getString("id"), rs.getString("user_id"), rs.getString("name"),
+                        Rows.instant(rs, "created_at"), Rows.instant(rs, "expires_at"),
+                        Rows.instant(rs, "last_used_at"), Rows.instant(rs, "revoked_at")));
+            }
+        }
+        return out;
     }
 }

@@ -49,4 +49,30 @@ class ConfigResolverTest {
         assertThatThrownBy(() -> ListenAddress.parse("::1:8443")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListenAddress.parse("h:70000")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void rateLimitsAndTrustedProxiesComeFromTheConfigFile() throws Exception {
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"revealLimits\":\"3/minute,20/day\",\"registrationLimits\":\"2/5m\","
+                + "\"trustedProxies\":[\"10.0.0.0/8\"]}");
+        ServerConfig config = new ConfigResolver(Map.of()).resolve(null, null, file.toString());
+        assertThat(config.limits().revealWindows()).containsExactly(
+                org.castellan.server.ratelimit.RateWindow.perMinute(3), org.castellan.server.ratelimit.RateWindow.perDay(20));
+        assertThat(config.limits().registrationWindows()).containsExactly(
+                new org.castellan.server.ratelimit.RateWindow(2, java.time.Duration.ofMinutes(5)));
+        assertThat(config.limits().trustedProxies()).containsExactly("10.0.0.0/8");
+        assertThat(new ConfigResolver(Map.of()).resolve(null, null, null).limits().revealWindows())
+                .hasSize(3).first().isEqualTo(org.castellan.server.ratelimit.RateWindow.perMinute(10));
+    }
+
+    @Test
+    void badRateLimitOrProxyInTheConfigFileIsRefused() throws Exception {
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"revealLimits\":\"ten per minute\"}");
+        assertThatThrownBy(() -> new ConfigResolver(Map.of()).resolve(null, null, file.toString()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rate limit");
+        Files.writeString(file, "{\"trustedProxies\":[\"10.0.0.0/99\"]}");
+        assertThatThrownBy(() -> new ConfigResolver(Map.of()).resolve(null, null, file.toString()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -50,8 +50,11 @@ public final class TestAgent {
         return builder.build();
     }
 
+    /** The clock requests are signed with: set it to the server's test clock when that one moves. */
+    public Clock clock = Clock.systemUTC();
+
     public TestServer.Reply post(String path, Object body) throws IOException {
-        return server.call(signed(path, bytes(body), Clock.systemUTC()));
+        return server.call(signed(path, bytes(body), clock));
     }
 
     public static byte[] bytes(Object body) throws IOException {

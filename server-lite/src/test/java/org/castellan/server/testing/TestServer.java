@@ -1,5 +1,10 @@
 package org.castellan.server.testing;
 
+import java.time.Clock;
+import java.util.List;
+import org.castellan.server.notify.DispatcherSettings;
+import org.castellan.server.ratelimit.RateLimitSettings;
+import org.castellan.server.ratelimit.RateWindow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,10 +40,23 @@ public final class TestServer implements AutoCloseable {
                 .build();
     }
 
+    /** Reveal limits high enough that tests about other things never meet them. */
+    public static final RateLimitSettings GENEROUS = RateLimitSettings.defaults().withRevealWindows(
+            List.of(RateWindow.perMinute(100_000)));
+
     public static TestServer start(Path dataDir) throws Exception {
-        CastellanServer server = CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0"));
+        return start(dataDir, GENEROUS, Clock.systemUTC(), DispatcherSettings.defaults());
+    }
+
+    public static TestServer start(Path dataDir, RateLimitSettings limits, Clock clock, DispatcherSettings webhooks)
+            throws Exception {
+        CastellanServer server = CastellanServer.start(config(dataDir, limits), clock, webhooks);
         String token = server.initialAdminToken().orElseThrow();
         return new TestServer(server, dataDir, token);
+    }
+
+    public static ServerConfig config(Path dataDir, RateLimitSettings limits) {
+        return ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(limits);
     }
 
     /** Wraps an already started server (e.g. a restart, which prints no new token). */
@@ -70,6 +88,28 @@ public final class TestServer implements AutoCloseable {
         return send("PUT", path, body);
     }
 
+    /** Any method, as the holder of {@code token} (null: no Authorization header). */
+    public Reply sendWithToken(String method, String path, Object body, String token) throws IOException {
+        byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : body == null ? new byte[0] : Json.mapper().writeValueAsBytes(body);
+        Request.Builder builder = new Request.Builder().url(url(path));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        if (method.equals("GET")) {
+            builder.get();
+        } else if (method.equals("DELETE") && body == null) {
+            builder.delete();
+        } else {
+            builder.method(method, RequestBody.create(bytes, JSON));
+        }
+        return call(builder.build());
+    }
+
+    public Reply delete(String path) throws IOException {
+        return sendWithToken("DELETE", path, null, adminToken);
+    }
+
     public Reply send(String method, String path, Object body) throws IOException {
         byte[] bytes = body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
                 : body == null ? new byte[0] : Json.mapper().writeValueAsBytes(body);
@@ -79,12 +119,17 @@ public final class TestServer implements AutoCloseable {
 
     public Reply call(Request request) throws IOException {
         try (Response response = http.newCall(request).execute()) {
-            return new Reply(response.code(), response.header("Content-Type"), response.body().string());
+            return new Reply(response.code(), response.header("Content-Type"), response.body().string(),
+                    response.headers());
         }
     }
 
     /** An HTTP answer, read fully. */
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, okhttp3.Headers headers) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+
         public JsonNode json() {
             try {
                 return Json.mapper().readTree(body);

@@ -1,0 +1,145 @@
+package org.castellan.server.groups;
+
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import org.castellan.server.access.DeviceMatch;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.audit.AuditEvent;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.Authorizer;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Paging;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.RouteTable;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+
+/** {@code /api/v1/device-groups} (admin only): explicit members, match criteria, attached policy. */
+public final class DeviceGroupRoutes {
+    private final Database db;
+    private final SqlDeviceGroupStore groups;
+    private final DeviceStore devices;
+    private final PolicyStore policies;
+    private final AuditLog audit;
+    private final Authorizer auth;
+    private final Clock clock;
+
+    public DeviceGroupRoutes(Database db, SqlDeviceGroupStore groups, DeviceStore devices, PolicyStore policies,
+                             AuditLog audit, Authorizer auth, Clock clock) {
+        this.db = db;
+        this.groups = groups;
+        this.devices = devices;
+        this.policies = policies;
+        this.audit = audit;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    public record Body(String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
+
+    public void register(RouteTable routes) {
+        routes.post("/api/v1/device-groups", this::create);
+        routes.get("/api/v1/device-groups", this::list);
+        routes.get("/api/v1/device-groups/{id}", this::get);
+        routes.put("/api/v1/device-groups/{id}", this::update);
+        routes.delete("/api/v1/device-groups/{id}", this::delete);
+    }
+
+    private void create(Context ctx) {
+        Principal admin = auth.requireAdmin(ctx);
+        Body body = JsonBody.read(ctx, Body.class);
+        String id = Tokens.newId();
+        DeviceGroupRow.View view = db.write(c -> {
+            DeviceGroupRow row = validated(c, id, body);
+            groups.insert(c, row, clock.instant());
+            audit.append(c, AuditEvent.of(admin.id(), AuditActions.DEVICE_GROUP_CREATE, "ok", null, auth.clientAddress(ctx))
+                    .withDetail(describe(row)));
+            return row.view();
+        });
+        Responses.json(ctx, 201, view);
+    }
+
+    private void update(Context ctx) {
+        Principal admin = auth.requireAdmin(ctx);
+        String id = ctx.pathParam("id");
+        Body body = JsonBody.read(ctx, Body.class);
+        DeviceGroupRow.View view = db.write(c -> {
+            find(c, id);
+            DeviceGroupRow row = validated(c, id, body);
+            groups.update(c, row);
+            audit.append(c, AuditEvent.of(admin.id(), AuditActions.DEVICE_GROUP_UPDATE, "ok", null, auth.clientAddress(ctx))
+                    .withDetail(describe(row)));
+            return row.view();
+        });
+        Responses.ok(ctx, view);
+    }
+
+    private void list(Context ctx) {
+        auth.requireAdmin(ctx);
+        Paging paging = Paging.of(ctx);
+        List<DeviceGroupRow.View> all = db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
+        Responses.ok(ctx, paging.page(ctx, all, DeviceGroupRow.View::id));
+    }
+
+    private void get(Context ctx) {
+        auth.requireAdmin(ctx);
+        Responses.ok(ctx, db.read(c -> find(c, ctx.pathParam("id")).view()));
+    }
+
+    private void delete(Context ctx) {
+        Principal admin = auth.requireAdmin(ctx);
+        String id = ctx.pathParam("id");
+        db.write(c -> {
+            DeviceGroupRow row = find(c, id);
+            groups.delete(c, id);
+            audit.append(c, AuditEvent.of(admin.id(), AuditActions.DEVICE_GROUP_DELETE, "ok", null, auth.clientAddress(ctx))
+                    .withDetail("device-group:" + id + " '" + row.name() + "'"));
+            return null;
+        });
+        ctx.status(204);
+    }
+
+    private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
+        String name = TextRules.name(body.name(), "name", 100);
+        if (groups.nameInUse(c, name, id)) {
+            throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
+        }
+        List<String> members = body.devices() == null ? List.of() : body.devices();
+        for (String deviceId : members) {
+            if (deviceId == null || devices.byId(c, deviceId).isEmpty()) {
+                throw ApiException.badRequest("invalid-devices", "field 'devices' names a device that does not exist");
+            }
+        }
+        String hostname = body.match() == null ? null : body.match().hostname();
+        String os = body.match() == null ? null : body.match().os();
+        if (body.match() != null) {
+            try {
+                DeviceMatch.of(hostname, os);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-match", e.getMessage());
+            }
+        }
+        String policy = body.policy();
+        if (policy != null && !policies.exists(c, policy)) {
+            throw ApiException.badRequest("invalid-policy", "field 'policy' names a policy that does not exist (PUT it first)");
+        }
+        return new DeviceGroupRow(id, name, members, hostname, os == null ? null : os.toLowerCase(java.util.Locale.ROOT), policy);
+    }
+
+    private DeviceGroupRow find(Connection c, String id) throws SQLException {
+        return groups.byId(c, id).orElseThrow(() -> ApiException.notFound("device-group-not-found", "no device group with that id"));
+    }
+
+    private static String describe(DeviceGroupRow row) {
+        return "device-group:" + row.id() + " '" + row.name() + "' devices " + row.devices() + " match hostname="
+                + row.matchHostname() + " os=" + row.matchOs() + " policy=" + row.policy();
+    }
+}

@@ -1,0 +1,113 @@
+package org.castellan.server.users;
+
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.castellan.protocol.Secret;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.audit.AuditEvent;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.ClientAddresses;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.RouteTable;
+import org.castellan.server.ratelimit.LimitKeys;
+import org.castellan.server.ratelimit.LoginLockout;
+import org.castellan.server.ratelimit.RateDecision;
+
+/**
+ * {@code POST /api/v1/sessions}: name and password for a 12-hour token. Failures count per user
+ * name and per client address; a locked key answers 429 {@code locked-out} without checking the
+ * password (so a locked account cannot be probed). Every attempt is audited.
+ */
+public final class SessionRoutes {
+    static final Duration SESSION = Duration.ofHours(12);
+    private final Database db;
+    private final UserStore users;
+    private final AuditLog audit;
+    private final PasswordHasher hasher;
+    private final LoginLockout lockout;
+    private final ClientAddresses addresses;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public SessionRoutes(Database db, UserStore users, AuditLog audit, PasswordHasher hasher, LoginLockout lockout,
+                         ClientAddresses addresses, Clock clock, SecureRandom random) {
+        this.db = db;
+        this.users = users;
+        this.audit = audit;
+        this.hasher = hasher;
+        this.lockout = lockout;
+        this.addresses = addresses;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public record Login(String name, String password) {}
+
+    public record Session(String token, Instant expiresAt) {}
+
+    public void register(RouteTable routes) {
+        routes.post("/api/v1/sessions", this::login);
+    }
+
+    private void login(Context ctx) {
+        Login request = JsonBody.read(ctx, Login.class);
+        if (request.name() == null || !UserRoutes.NAME.matcher(request.name()).matches() || request.password() == null
+                || request.password().length() > 1024) {
+            throw ApiException.badRequest("invalid-login", "fields 'name' and 'password' are required");
+        }
+        java.net.InetAddress address = addresses.resolve(ctx);
+        String client = address.getHostAddress();
+        String nameKey = "login-name:" + request.name();
+        String addressKey = "login-" + LimitKeys.address(address);
+        for (String key : new String[] {nameKey, addressKey}) {
+            RateDecision locked = lockout.check(key);
+            if (!locked.allowed()) {
+                record(new AuditEvent("anonymous", AuditActions.SESSION_CREATE, "refused", null, null, client,
+                        "locked-out for user name " + request.name()));
+                throw ApiException.tooManyRequests("locked-out", "too many failed logins; try again later",
+                        locked.retryAfterSeconds());
+            }
+        }
+        Optional<UserStore.User> user = db.read(c -> users.byName(c, request.name()));
+        boolean ok;
+        try (Secret password = Secret.of(request.password())) {
+            ok = user.isPresent() && user.get().passwordHash() != null && user.get().disabledAt() == null
+                    ? hasher.verify(password, user.get().passwordHash())
+                    : hasher.verifyUnknownUser(password);
+        }
+        if (!ok) {
+            RateDecision byName = lockout.recordFailure(nameKey);
+            RateDecision byAddress = lockout.recordFailure(addressKey);
+            record(new AuditEvent(user.map(u -> "user:" + u.id()).orElse("anonymous"), AuditActions.SESSION_CREATE,
+                    "denied", null, null, client, "wrong name or password for user name " + request.name()
+                    + (byName.allowed() && byAddress.allowed() ? "" : "; now locked out")));
+            throw ApiException.unauthorized("invalid-login", "wrong name or password");
+        }
+        lockout.recordSuccess(nameKey);
+        lockout.recordSuccess(addressKey);
+        String token = Tokens.newSecret(Tokens.API_TOKEN_PREFIX, random);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(SESSION);
+        String userId = user.get().id();
+        db.write(c -> {
+            users.insertToken(c, Tokens.newId(), userId, "session", Tokens.hash(token), now, expiresAt);
+            audit.append(c, AuditEvent.of("user:" + userId, AuditActions.SESSION_CREATE, "ok", null, client));
+            return null;
+        });
+        Responses.json(ctx, 201, new Session(token, expiresAt));
+    }
+
+    private void record(AuditEvent event) {
+        db.write(c -> {
+            audit.append(c, event);
+            return null;
+        });
+    }
+}
