@@ -17,13 +17,23 @@ final class AdminCli {
     }
 
     ProcessResult run(String... args) throws Exception {
+        return runWithStdin(null, args);
+    }
+
+    /** Runs with {@code stdin} fed to the CLI (passwords and secrets travel this way). */
+    ProcessResult runWithStdin(String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar", Processes.jar("castellan.jar").toString()));
         command.addAll(List.of(args));
         return Processes.run(command, Map.of(
                 "CASTELLAN_SERVER", server.url(),
                 "CASTELLAN_SERVER_FINGERPRINT", server.fingerprint(),
                 "CASTELLAN_TOKEN", token,
-                "HOME", System.getProperty("java.io.tmpdir")), null);
+                "HOME", System.getProperty("java.io.tmpdir")), stdin);
+    }
+
+    /** The same server, as another user. */
+    AdminCli as(String otherToken) {
+        return new AdminCli(server, otherToken);
     }
 
     /** Runs and insists on success. */
