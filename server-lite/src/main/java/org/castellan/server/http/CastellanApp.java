@@ -15,6 +15,7 @@ import org.castellan.server.audit.AuditRoutes;
 import org.castellan.server.config.ListenAddress;
 import org.castellan.server.devices.DeviceRoutes;
 import org.castellan.server.policy.PolicyRoutes;
+import org.castellan.server.recovery.RecoveryKeyEndpoints;
 import org.castellan.server.registration.RegistrationKeyRoutes;
 import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.rotation.PasswordRoutes;
@@ -72,6 +73,7 @@ public final class CastellanApp {
                     metrics).register(routes);
             new PolicyRoutes(s.db(), s.policies(), s.audit(), auth, s.clock()).register(routes);
             new AuditRoutes(s.db(), s.audit(), auth).register(routes);
+            RecoveryKeyEndpoints.register(routes, s, agents, nonces, auth, metrics);
         });
         return new Built(app, table[0].routes());
     }
