@@ -22,6 +22,9 @@ public final class FakeAccounts implements AccountManager {
     public boolean failAfterChange;
     public PlatformException markerFailure;
     public final List<String> passwordsSeen = new ArrayList<>();
+    /** What {@link #warnings} reports; {@link #warningsAfterSet} are added once a password was set. */
+    public final List<String> warnings = new ArrayList<>();
+    public List<String> warningsAfterSet = List.of();
 
     @Override
     public ManagedAccount resolve(String policyAccount) throws PlatformException {
@@ -57,6 +60,7 @@ public final class FakeAccounts implements AccountManager {
         password = newPassword.reveal();
         passwordsSeen.add(password);
         changes++;
+        warningsAfterSet.stream().filter(w -> !warnings.contains(w)).forEach(warnings::add);
         if (setFailure != null) {
             throw setFailure;
         }
@@ -64,5 +68,10 @@ public final class FakeAccounts implements AccountManager {
             crashAt = null;
             throw new SimulatedCrash("after the password changed");
         }
+    }
+
+    @Override
+    public List<String> warnings(ManagedAccount account) {
+        return List.copyOf(warnings);
     }
 }
