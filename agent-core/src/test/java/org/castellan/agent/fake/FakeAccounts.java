@@ -25,6 +25,9 @@ public final class FakeAccounts implements AccountManager {
     /** What {@link #warnings} reports; {@link #warningsAfterSet} are added once a password was set. */
     public final List<String> warnings = new ArrayList<>();
     public List<String> warningsAfterSet = List.of();
+    /** Off: the SPI's default ({@code unsupported}). On: the seeded password is kept in {@link #seeded}. */
+    public boolean seedSupported;
+    public String seeded;
 
     @Override
     public ManagedAccount resolve(String policyAccount) throws PlatformException {
@@ -73,5 +76,14 @@ public final class FakeAccounts implements AccountManager {
     @Override
     public List<String> warnings(ManagedAccount account) {
         return List.copyOf(warnings);
+    }
+
+    @Override
+    public void seedCurrentPassword(ManagedAccount account, Secret password) throws PlatformException {
+        if (!seedSupported) {
+            AccountManager.super.seedCurrentPassword(account, password);
+            return;
+        }
+        seeded = password.reveal();
     }
 }
