@@ -89,7 +89,7 @@ class MacPlatformTest {
 
         assertThat(state.resolve("current-password-castellan")).exists();
         assertThat(fake.invocations()).containsExactly(List.of("dscl", "-q", "."));
-        assertThat(fake.stdinOf(0)).isEqualTo("authonly \"castellan\" \"Seeded-Pass-2\"\nquit\n");
+        assertThat(fake.stdinOf(1)).isEqualTo("authonly \"castellan\" \"Seeded-Pass-2\"\nquit\n");
     }
 
     @Test
