@@ -18,6 +18,7 @@ import org.castellan.server.http.Clients;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
+import org.castellan.server.recovery.UnprotectedVolumes;
 import org.castellan.server.rotation.Rotation;
 import org.castellan.server.rotation.RotationStore;
 import org.castellan.server.users.Principal;
@@ -90,6 +91,6 @@ public final class DeviceRoutes {
         boolean pending = !rotations.pending(c, d.id()).isEmpty();
         return new DeviceView(d.id(), d.hostname(), d.os(), d.osVersion(), d.agentVersion(), d.account(),
                 d.accountProblem(), d.registeredAt(), d.lastSeenAt(), rotatedAt, pending, d.rotateRequestedAt(),
-                d.warnings());
+                d.warnings(), UnprotectedVolumes.of(c, d.id()));
     }
 }

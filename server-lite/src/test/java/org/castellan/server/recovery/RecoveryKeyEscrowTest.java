@@ -76,8 +76,10 @@ class RecoveryKeyEscrowTest {
         assertThat(mine.get(0).get("volumeLabel").asText()).isEqualTo("D:");
         assertThat(ofDevice(server.get("/api/v1/recovery-keys?keyId=%7B9F8E7D6C-0000").json(), agent.deviceId)).hasSize(1);
 
-        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM recovery_unprotected_volumes WHERE device_id = '"
-                + agent.deviceId + "' AND volumes = '[\"G: (locked)\"]'")).isEqualTo(1);
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).json().get("unprotectedVolumes"))
+                .extracting(JsonNode::asText).containsExactly("G: (locked)");
+        TestAgent quiet = new TestAgent(server).registered();
+        assertThat(server.get("/api/v1/devices/" + quiet.deviceId).json().get("unprotectedVolumes")).isEmpty();
         JsonNode audit = server.get("/api/v1/audit?device=" + agent.deviceId).json();
         assertThat(audit).extracting(n -> n.get("action").asText() + "/" + n.get("outcome").asText())
                 .contains("recovery-key.escrow/ok", "recovery-key.reveal/granted");
