@@ -38,7 +38,7 @@ class HttpAuthorizationMatrixTest {
 
     /** The permissions with an endpoint here; recovery-key.read is tested with recovery keys. */
     static final List<Permission> PERMISSIONS = List.of(Permission.PASSWORD_READ, Permission.PASSWORD_HISTORY,
-            Permission.DEVICE_ROTATE, Permission.DEVICE_MANAGE);
+            Permission.RECOVERY_KEY_READ, Permission.DEVICE_ROTATE, Permission.DEVICE_MANAGE);
 
     record Who(String userId, String token) {}
 
@@ -207,13 +207,14 @@ class HttpAuthorizationMatrixTest {
             case PASSWORD_HISTORY -> server.getWithToken(base + "/password/history", token);
             case DEVICE_ROTATE -> server.sendWithToken("POST", base + "/rotate", "{}", token);
             case DEVICE_MANAGE -> server.sendWithToken("POST", base + "/approve", "{}", token);
-            case RECOVERY_KEY_READ -> throw new AssertionError("not tested here");
+            case RECOVERY_KEY_READ -> server.getWithToken(base + "/recovery-keys", token);
         };
     }
 
     private static final Map<Permission, String> ACTIONS = new HashMap<>(Map.of(
             Permission.PASSWORD_READ, "password.reveal", Permission.PASSWORD_HISTORY, "password.history",
-            Permission.DEVICE_ROTATE, "device.rotate-request", Permission.DEVICE_MANAGE, "device.approve"));
+            Permission.DEVICE_ROTATE, "device.rotate-request", Permission.DEVICE_MANAGE, "device.approve",
+            Permission.RECOVERY_KEY_READ, "recovery-key.reveal"));
 
     private static void assertDeniedIsAudited(Who who, Permission permission, String device) throws Exception {
         assertThat(admin.audit("principal=user:" + who.userId() + "&action=" + ACTIONS.get(permission)

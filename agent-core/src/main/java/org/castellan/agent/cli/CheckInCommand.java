@@ -32,6 +32,12 @@ final class CheckInCommand implements Callable<Integer> {
         } else {
             context.out().println("checked in; no rotation due");
         }
+        if (result.recoveryKeysSent()) {
+            context.out().println("recovery keys escrowed");
+        }
+        for (String note : result.notes()) {
+            context.out().println("warning: " + note);
+        }
         return AgentMain.OK;
     }
 }

@@ -6,6 +6,8 @@ import org.castellan.agent.flow.CheckInCycle;
 import org.castellan.agent.spi.Platform;
 import org.castellan.agent.state.StateDir;
 import org.castellan.agent.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,6 +19,8 @@ final class RunCommand implements Callable<Integer> {
 
     private final AgentContext context;
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     RunCommand(AgentContext context) {
         this.context = context;
     }
@@ -27,7 +31,11 @@ final class RunCommand implements Callable<Integer> {
         StateDir dir = context.stateDir(stateDir.stateDir);
         new StateStore(dir).require(); // Fail at once, not in the loop, when not registered.
         CheckInCycle cycle = new CheckInCycle(platform, dir, context.connector(), context.clock(), context.random());
-        platform.runAsService(new AgentLoop(() -> cycle.run().checkInSeconds(), context.random()));
+        platform.runAsService(new AgentLoop(() -> {
+            CheckInCycle.Result result = cycle.run();
+            result.notes().forEach(note -> LOG.warn("{}", note));
+            return result.checkInSeconds();
+        }, context.random()));
         return AgentMain.OK;
     }
 }

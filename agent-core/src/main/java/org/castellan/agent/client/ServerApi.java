@@ -4,6 +4,8 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
+import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
 import org.castellan.protocol.messages.RegisterResponse;
 import org.castellan.protocol.messages.RotationOutcome;
@@ -24,4 +26,7 @@ public interface ServerApi {
     RotationStateResponse commit(String rotationId, RotationOutcome outcome) throws ServerException;
 
     RotationStateResponse abort(String rotationId, RotationOutcome outcome) throws ServerException;
+
+    /** Sends the device's full current set of sealed recovery keys; returns once the server stored it. */
+    RecoveryKeyEscrowResponse escrowRecoveryKeys(RecoveryKeyEscrowRequest request) throws ServerException;
 }

@@ -24,6 +24,8 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
+import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
 import org.castellan.protocol.messages.RegisterResponse;
 import org.castellan.protocol.messages.RotationOutcome;
@@ -100,6 +102,11 @@ public final class ServerClient implements ServerApi {
     @Override
     public RotationStateResponse abort(String rotationId, RotationOutcome outcome) throws ServerException {
         return post(AgentPaths.abort(rotationId), outcome, RotationStateResponse.class);
+    }
+
+    @Override
+    public RecoveryKeyEscrowResponse escrowRecoveryKeys(RecoveryKeyEscrowRequest request) throws ServerException {
+        return post(AgentPaths.RECOVERY_KEYS, request, RecoveryKeyEscrowResponse.class);
     }
 
     private <T> T post(String path, Object message, Class<T> answerType) throws ServerException {

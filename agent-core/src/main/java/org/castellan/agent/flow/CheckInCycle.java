@@ -2,6 +2,8 @@ package org.castellan.agent.flow;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.castellan.agent.AgentException;
 import org.castellan.agent.AgentVersion;
@@ -9,6 +11,7 @@ import org.castellan.agent.client.ServerApi;
 import org.castellan.agent.client.ServerConnector;
 import org.castellan.agent.client.ServerException;
 import org.castellan.agent.password.PasswordGenerator;
+import org.castellan.agent.recovery.RecoveryKeyEscrow;
 import org.castellan.agent.rotation.Recovery;
 import org.castellan.agent.rotation.RotationEngine;
 import org.castellan.agent.spi.ManagedAccount;
@@ -26,12 +29,17 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 
 /**
- * One check-in: resolve any unfinished rotation, report to the server, and rotate if it says so
- * (or if recovery found the server and the device disagree).
+ * One check-in: resolve any unfinished rotation, report to the server, rotate if it says so (or
+ * if recovery found the server and the device disagree), then escrow changed recovery keys.
  */
 public final class CheckInCycle {
     /** What happened, for the command's output and the loop's next interval. */
-    public record Result(Recovery recovery, boolean rotated, String rotateReason, String account, int checkInSeconds) {}
+    /**
+     * @param recoveryKeysSent whether the recovery-key set changed and the server acknowledged it
+     * @param notes problems that did not fail the check-in (recovery-key scan or escrow, warning report); no secrets
+     */
+    public record Result(Recovery recovery, boolean rotated, String rotateReason, String account, int checkInSeconds,
+                         boolean recoveryKeysSent, List<String> notes) {}
 
     private final Platform platform;
     private final StateDir dir;
@@ -68,10 +76,11 @@ public final class CheckInCycle {
 
         AccountChoice reported = resolveAccount(state.policy());
         OsInfo os = platform.osInfo();
+        List<String> sentWarnings = merge(reported.warnings(), state.recoveryWarnings());
         CheckInResponse answer;
         try {
             answer = api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),
-                    reported.name(), reported.problem(), reported.warnings()));
+                    reported.name(), reported.problem(), sentWarnings));
         } catch (ServerException e) {
             throw new AgentException("check in with " + state.server(), e);
         }
@@ -81,18 +90,70 @@ public final class CheckInCycle {
         state = state.withCheckIn(answer.vaultKey(), answer.policy(), clock.instant());
         store.save(state);
 
-        boolean repair = recovery == Recovery.REPAIR_NEEDED;
-        if (!answer.rotate() && !repair) {
-            return new Result(recovery, false, null, reported.name(), answer.policy().checkInSeconds());
+        boolean rotated = false;
+        String reason = null;
+        ManagedAccount account = reported.account();
+        AgentException rotationFailure = null;
+        if (answer.rotate() || recovery == Recovery.REPAIR_NEEDED) {
+            reason = answer.rotate() ? answer.rotateReason() : "repair-after-recovery";
+            try {
+                AccountChoice target = resolveAccount(answer.policy());
+                if (target.account() == null) {
+                    throw new AgentException("rotate password (" + reason + "): " + target.problem());
+                }
+                account = target.account();
+                engine.rotate(target.account(), answer.policy(), answer.vaultKey());
+                state = state.withRotation(target.name(), clock.instant());
+                store.save(state);
+                rotated = true;
+            } catch (AgentException e) {
+                // Recovery keys are escrowed even when the password cannot be rotated (a BitLocker
+                // key must not wait for an account problem to be fixed); the failure is thrown after.
+                rotationFailure = e;
+            }
         }
-        String reason = answer.rotate() ? answer.rotateReason() : "repair-after-recovery";
-        AccountChoice target = resolveAccount(answer.policy());
-        if (target.account() == null) {
-            throw new AgentException("rotate password (" + reason + "): " + target.problem());
+
+        List<String> notes = new ArrayList<>();
+        RecoveryKeyEscrow.Outcome keys = new RecoveryKeyEscrow(platform.recoveryKeys(), api, state.deviceId())
+                .run(state.recoveryKeys(), answer.vaultKey());
+        if (keys.detail() != null) {
+            notes.add(keys.detail());
         }
-        engine.rotate(target.account(), answer.policy(), answer.vaultKey());
-        store.save(state.withRotation(target.name(), clock.instant()));
-        return new Result(recovery, true, reason, target.name(), answer.policy().checkInSeconds());
+        state = state.withRecoveryKeys(keys.acknowledged(), keys.warnings());
+        store.save(state);
+
+        // Warnings can appear during the rotation (e.g. current-password-unsaved) or the key scan:
+        // tell the server now rather than at the next check-in, which may be hours away.
+        List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account), keys.warnings());
+        if (!warningsNow.equals(sentWarnings)) {
+            try {
+                api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),
+                        account == null ? reported.name() : account.name(),
+                        account == null ? reported.problem() : null, warningsNow));
+            } catch (ServerException e) {
+                notes.add("report warnings " + warningsNow + " to " + state.server() + ": " + e.getMessage());
+            }
+        }
+        if (rotationFailure != null) {
+            throw rotationFailure;
+        }
+        return new Result(recovery, rotated, reason, account == null ? null : account.name(),
+                answer.policy().checkInSeconds(), keys.sent(), List.copyOf(notes));
+    }
+
+    /** Account warnings first, then the others; duplicates dropped; at most the 20 the server accepts. */
+    static List<String> merge(List<String> first, List<String> second) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(first);
+        all.addAll(second);
+        return all.stream().limit(20).toList();
+    }
+
+    private List<String> accountWarnings(ManagedAccount account) {
+        try {
+            return platform.accounts().warnings(account);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private record AccountChoice(ManagedAccount account, String problem, List<String> warnings) {

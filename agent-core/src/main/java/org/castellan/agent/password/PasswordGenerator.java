@@ -27,7 +27,8 @@ public final class PasswordGenerator {
     static final String DIGITS = "0123456789";
     /**
      * Symbols people can type on any keyboard layout and paste into a shell or a login box
-     * without quoting trouble: no quotes, backtick, backslash, pipe or space.
+     * without quoting trouble: no quotes, backtick, backslash, pipe or space. On every platform:
+     * {@code " ' \} also break dscl's line splitter on macOS (refused there at a password's start).
      */
     static final String SYMBOLS = "!#$%&()*+,-./:;<=>?@[]^_{}~";
     /** Characters confused when read aloud or off a screen (0/O/o/D/Q, 1/l/I/i/|/!, tiny marks). */

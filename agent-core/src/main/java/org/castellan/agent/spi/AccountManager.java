@@ -32,4 +32,15 @@ public interface AccountManager {
     default List<String> warnings(ManagedAccount account) {
         return List.of();
     }
+
+    /**
+     * Tells the platform the account's current password, for platforms that must change it WITH
+     * the old one (macOS SecureToken accounts). Implementations verify it before keeping it.
+     *
+     * @throws PlatformException code {@code unsupported} on platforms that never need it
+     */
+    default void seedCurrentPassword(ManagedAccount account, Secret password) throws PlatformException {
+        throw new PlatformException("unsupported", "this platform does not need the current password of "
+                + account.name() + "; it sets passwords without it");
+    }
 }

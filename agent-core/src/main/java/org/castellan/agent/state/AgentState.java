@@ -1,6 +1,7 @@
 package org.castellan.agent.state;
 
 import java.time.Instant;
+import java.util.List;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.VaultKey;
 
@@ -13,6 +14,8 @@ import org.castellan.protocol.messages.VaultKey;
  * @param vaultKey the vault public key from the last answer (secrets are sealed to it)
  * @param policy the policy from the last answer
  * @param lastError the last failed check-in's message (no secrets), cleared on success
+ * @param recoveryKeys the recovery-key identifiers the server last acknowledged; null before the first escrow
+ * @param recoveryWarnings warnings from the last recovery-key scan or escrow, reported with each check-in
  */
 public record AgentState(
         int version,
@@ -26,28 +29,41 @@ public record AgentState(
         Instant lastRotation,
         String lastRotationAccount,
         String lastError,
-        Instant lastErrorAt) {
+        Instant lastErrorAt,
+        RecoveryKeySet recoveryKeys,
+        List<String> recoveryWarnings) {
 
     public static final int CURRENT_VERSION = 1;
+
+    public AgentState {
+        // Absent in state files written before recovery-key escrow existed.
+        recoveryWarnings = recoveryWarnings == null ? List.of() : List.copyOf(recoveryWarnings);
+    }
 
     public static AgentState registered(String server, String fingerprint, String deviceId,
                                         VaultKey vaultKey, AgentPolicy policy, Instant now) {
         return new AgentState(CURRENT_VERSION, server, fingerprint, deviceId, vaultKey, policy, now,
-                null, null, null, null, null);
+                null, null, null, null, null, null, List.of());
     }
 
     public AgentState withCheckIn(VaultKey newVaultKey, AgentPolicy newPolicy, Instant at) {
         return new AgentState(version, server, serverFingerprint, deviceId, newVaultKey, newPolicy,
-                registeredAt, at, lastRotation, lastRotationAccount, null, null);
+                registeredAt, at, lastRotation, lastRotationAccount, null, null, recoveryKeys, recoveryWarnings);
     }
 
     public AgentState withRotation(String account, Instant at) {
         return new AgentState(version, server, serverFingerprint, deviceId, vaultKey, policy,
-                registeredAt, lastCheckIn, at, account, lastError, lastErrorAt);
+                registeredAt, lastCheckIn, at, account, lastError, lastErrorAt, recoveryKeys, recoveryWarnings);
     }
 
     public AgentState withError(String message, Instant at) {
         return new AgentState(version, server, serverFingerprint, deviceId, vaultKey, policy,
-                registeredAt, lastCheckIn, lastRotation, lastRotationAccount, message, at);
+                registeredAt, lastCheckIn, lastRotation, lastRotationAccount, message, at, recoveryKeys, recoveryWarnings);
+    }
+
+    /** After a recovery-key pass: the acknowledged set (unchanged when nothing was acknowledged) and its warnings. */
+    public AgentState withRecoveryKeys(RecoveryKeySet acknowledged, List<String> warnings) {
+        return new AgentState(version, server, serverFingerprint, deviceId, vaultKey, policy, registeredAt,
+                lastCheckIn, lastRotation, lastRotationAccount, lastError, lastErrorAt, acknowledged, warnings);
     }
 }

@@ -22,6 +22,12 @@ public final class FakeAccounts implements AccountManager {
     public boolean failAfterChange;
     public PlatformException markerFailure;
     public final List<String> passwordsSeen = new ArrayList<>();
+    /** What {@link #warnings} reports; {@link #warningsAfterSet} are added once a password was set. */
+    public final List<String> warnings = new ArrayList<>();
+    public List<String> warningsAfterSet = List.of();
+    /** Off: the SPI's default ({@code unsupported}). On: the seeded password is kept in {@link #seeded}. */
+    public boolean seedSupported;
+    public String seeded;
 
     @Override
     public ManagedAccount resolve(String policyAccount) throws PlatformException {
@@ -57,6 +63,7 @@ public final class FakeAccounts implements AccountManager {
         password = newPassword.reveal();
         passwordsSeen.add(password);
         changes++;
+        warningsAfterSet.stream().filter(w -> !warnings.contains(w)).forEach(warnings::add);
         if (setFailure != null) {
             throw setFailure;
         }
@@ -64,5 +71,19 @@ public final class FakeAccounts implements AccountManager {
             crashAt = null;
             throw new SimulatedCrash("after the password changed");
         }
+    }
+
+    @Override
+    public List<String> warnings(ManagedAccount account) {
+        return List.copyOf(warnings);
+    }
+
+    @Override
+    public void seedCurrentPassword(ManagedAccount account, Secret password) throws PlatformException {
+        if (!seedSupported) {
+            AccountManager.super.seedCurrentPassword(account, password);
+            return;
+        }
+        seeded = password.reveal();
     }
 }

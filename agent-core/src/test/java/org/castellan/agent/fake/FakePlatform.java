@@ -7,12 +7,14 @@ import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.KeyProtector;
 import org.castellan.agent.spi.OsInfo;
 import org.castellan.agent.spi.Platform;
+import org.castellan.agent.spi.RecoveryKeySource;
 import org.castellan.agent.spi.ServiceInstaller;
 import org.castellan.agent.spi.ServiceSpec;
 
 /** A platform for core tests: fake accounts, identity key sealing, a recording service installer. */
 public final class FakePlatform implements Platform {
     public final FakeAccounts accounts = new FakeAccounts();
+    public final FakeRecoveryKeys recoveryKeys = new FakeRecoveryKeys();
     public final List<Path> securedDirs = new ArrayList<>();
     public final List<ServiceSpec> installed = new ArrayList<>();
     public int uninstalls;
@@ -41,6 +43,11 @@ public final class FakePlatform implements Platform {
     @Override
     public AccountManager accounts() {
         return accounts;
+    }
+
+    @Override
+    public RecoveryKeySource recoveryKeys() {
+        return recoveryKeys;
     }
 
     @Override

@@ -19,6 +19,9 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.EscrowedRecoveryKey;
+import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
+import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
 import org.castellan.protocol.messages.RegisterResponse;
 import org.castellan.protocol.messages.RotationOutcome;
@@ -63,6 +66,10 @@ public final class FakeServer implements ServerApi {
     public ServerException escrowFailure;
     public ServerException commitFailure;
     public ServerException registerFailure;
+    public ServerException recoveryFailure;
+    public final List<RecoveryKeyEscrowRequest> recoveryEscrows = new ArrayList<>();
+    /** The keys of the last accepted recovery escrow as the server opened them: "volumeId/protectorId" → key. */
+    public final Map<String, String> recoveryKeys = new LinkedHashMap<>();
 
     public FakeServer(String deviceId) {
         this.deviceId = deviceId;
@@ -184,5 +191,28 @@ public final class FakeServer implements ServerApi {
         }
         rotation.state = "aborted";
         return new RotationStateResponse(rotationId, "aborted");
+    }
+
+    @Override
+    public RecoveryKeyEscrowResponse escrowRecoveryKeys(RecoveryKeyEscrowRequest request) throws ServerException {
+        reachable("recovery-keys");
+        if (recoveryFailure != null) {
+            throw recoveryFailure;
+        }
+        Map<String, String> opened = new LinkedHashMap<>();
+        for (EscrowedRecoveryKey k : request.keys()) {
+            try {
+                byte[] plain = SecretEnvelope.open(vault,
+                        AssociatedData.forRecoveryKey(deviceId, k.volumeId(), k.protectorId()), k.envelope());
+                opened.put(k.volumeId() + "/" + k.protectorId(), new String(plain, StandardCharsets.UTF_8));
+            } catch (EnvelopeException e) {
+                throw new ServerException(400, "bad-envelope", "keys: envelope does not open");
+            }
+        }
+        int unchanged = (int) opened.entrySet().stream().filter(e -> e.getValue().equals(recoveryKeys.get(e.getKey()))).count();
+        recoveryEscrows.add(request);
+        recoveryKeys.clear();
+        recoveryKeys.putAll(opened);
+        return new RecoveryKeyEscrowResponse(opened.size() - unchanged, unchanged);
     }
 }

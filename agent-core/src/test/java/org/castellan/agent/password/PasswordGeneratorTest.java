@@ -45,6 +45,15 @@ class PasswordGeneratorTest {
     }
 
     @Test
+    void passwordsNeverContainQuotesBackslashOrBacktickThatBreakDsclAndShellQuoting() {
+        assertThat(PasswordGenerator.SYMBOLS).doesNotContain("\"", "'", "\\", "`", " ");
+        for (int i = 0; i < 2000; i++) {
+            // Lookalikes kept in, so only the symbol set itself keeps these characters out.
+            assertThat(generate(chars(64, "full", false))).doesNotContain("\"", "'", "\\", "`");
+        }
+    }
+
+    @Test
     void alphanumericHasLettersAndDigitsOnly() {
         for (int i = 0; i < 500; i++) {
             String password = generate(chars(10, "alphanumeric", false));

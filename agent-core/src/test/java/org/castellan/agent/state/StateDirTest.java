@@ -85,6 +85,36 @@ class StateDirTest {
     }
 
     @Test
+    void stateFileWrittenBeforeRecoveryKeyEscrowStillLoads() throws Exception {
+        StateDir dir = new StateDir(tmp);
+        dir.writeAtomically(StateStore.FILE, ("{\"version\":1,\"server\":\"https://s:1\",\"serverFingerprint\":null,"
+                + "\"deviceId\":\"d-1\",\"vaultKey\":null,\"policy\":null,\"registeredAt\":\"2026-01-01T00:00:00Z\","
+                + "\"lastCheckIn\":null,\"lastRotation\":null,\"lastRotationAccount\":null,\"lastError\":null,"
+                + "\"lastErrorAt\":null}").getBytes(StandardCharsets.UTF_8));
+
+        AgentState loaded = new StateStore(dir).require();
+
+        assertThat(loaded.recoveryKeys()).isNull();
+        assertThat(loaded.recoveryWarnings()).isEmpty();
+    }
+
+    @Test
+    void recoveryKeySetComparesRegardlessOfScanOrderAndRoundTrips() throws Exception {
+        RecoveryKeySet a = new RecoveryKeySet(java.util.List.of(new RecoveryKeySet.KeyRef("v2", "p2"),
+                new RecoveryKeySet.KeyRef("v1", "p1")), java.util.List.of("G:", "F:"));
+        RecoveryKeySet b = new RecoveryKeySet(java.util.List.of(new RecoveryKeySet.KeyRef("v1", "p1"),
+                new RecoveryKeySet.KeyRef("v2", "p2")), java.util.List.of("F:", "G:"));
+        assertThat(a).isEqualTo(b);
+        assertThat(a).isNotEqualTo(new RecoveryKeySet(b.keys(), java.util.List.of("F:")));
+
+        StateStore store = new StateStore(new StateDir(tmp));
+        store.save(AgentState.registered("https://s:1", null, "d-1", null, null, Instant.EPOCH)
+                .withRecoveryKeys(a, java.util.List.of("recovery-key-scan-failed:x")));
+        assertThat(store.require().recoveryKeys()).isEqualTo(b);
+        assertThat(store.require().recoveryWarnings()).containsExactly("recovery-key-scan-failed:x");
+    }
+
+    @Test
     void journalRoundTripsWithLowerCaseSteps() throws Exception {
         StateDir dir = new StateDir(tmp);
         RotationJournal journal = new RotationJournal(dir);

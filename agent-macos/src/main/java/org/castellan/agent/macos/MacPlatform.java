@@ -110,8 +110,8 @@ public final class MacPlatform implements Platform {
     /**
      * Tells the agent the managed account's current password, so that it can change a SecureToken
      * account's password with it (clears {@code needs-first-password}). The password is verified
-     * against the directory before it is stored. Meant for a {@code castellan-agent} command that
-     * reads it from stdin (to be added in agent-core).
+     * against the directory before it is stored. {@code castellan-agent seed-password} reaches the
+     * same code through {@link org.castellan.agent.spi.AccountManager#seedCurrentPassword}.
      */
     public void seedCurrentPassword(String account, Secret currentPassword) throws PlatformException {
         accounts.seedCurrentPassword(account, currentPassword);

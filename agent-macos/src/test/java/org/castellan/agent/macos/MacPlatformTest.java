@@ -79,6 +79,20 @@ class MacPlatformTest {
     }
 
     @Test
+    void seedThroughTheSpiAccountManagerVerifiesAndStoresLikeThePlatformMethod() throws Exception {
+        Path state = temp.resolve("spi-state");
+        platform.secureStateDir(state);
+        org.castellan.agent.spi.AccountManager accounts = platform.accounts();
+
+        accounts.seedCurrentPassword(new org.castellan.agent.spi.ManagedAccount("castellan", "401"),
+                Secret.of("Seeded-Pass-2"));
+
+        assertThat(state.resolve("current-password-castellan")).exists();
+        assertThat(fake.invocations()).containsExactly(List.of("dscl", "-q", "."));
+        assertThat(fake.stdinOf(1)).isEqualTo("authonly \"castellan\" \"Seeded-Pass-2\"\nquit\n");
+    }
+
+    @Test
     void keyProtectorIsTheFile0600OneAndRoundTrips() throws Exception {
         var protector = platform.keyProtector();
         byte[] key = "device-private-key".getBytes(StandardCharsets.UTF_8);

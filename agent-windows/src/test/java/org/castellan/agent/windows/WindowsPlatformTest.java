@@ -133,6 +133,9 @@ class WindowsPlatformTest {
 
         assertThat(platform.defaultStateDir().toString()).isEqualTo("C:\\ProgramData\\Castellan");
         assertThat(platform.keyProtector().name()).isEqualTo("dpapi-machine");
+        // agent-core escrows what this source scans: it must be BitLocker, not the SPI's NONE.
+        assertThat(platform.recoveryKeys()).isInstanceOf(org.castellan.agent.windows.bitlocker.BitLockerRecoveryKeys.class)
+                .isNotSameAs(RecoveryKeySource.NONE);
     }
 
     @Test

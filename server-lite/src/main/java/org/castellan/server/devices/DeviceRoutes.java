@@ -20,6 +20,7 @@ import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
+import org.castellan.server.recovery.UnprotectedVolumes;
 import org.castellan.server.rotation.Rotation;
 import org.castellan.server.rotation.RotationStore;
 import org.castellan.server.users.Principal;
@@ -141,6 +142,6 @@ public final class DeviceRoutes {
         }
         return new DeviceView(d.id(), d.hostname(), d.os(), d.osVersion(), d.agentVersion(), d.account(),
                 d.accountProblem(), d.registeredAt(), d.lastSeenAt(), rotatedAt, pending, d.rotateRequestedAt(),
-                d.warnings(), d.status(), groupIds);
+                d.warnings(), d.status(), groupIds, UnprotectedVolumes.of(c, d.id()));
     }
 }

@@ -7,4 +7,5 @@ import java.util.List;
 public record DeviceView(String id, String hostname, String os, String osVersion, String agentVersion,
                          String account, String accountProblem, Instant registeredAt, Instant lastSeenAt,
                          Instant passwordRotatedAt, boolean pendingRotation, Instant rotateRequestedAt,
-                         List<String> warnings, String status, List<String> groups) {}
+                         List<String> warnings, String status, List<String> groups,
+                         List<String> unprotectedVolumes) {}

@@ -91,7 +91,10 @@ public final class SqlDeviceStore implements DeviceStore {
 
     @Override
     public void delete(Connection c, String id) throws SQLException {
+        // Deleting a device deletes its escrowed secrets with it (the audit log keeps the history).
         for (String sql : new String[] {"DELETE FROM rotations WHERE device_id = ?",
+                "DELETE FROM recovery_keys WHERE device_id = ?",
+                "DELETE FROM recovery_unprotected_volumes WHERE device_id = ?",
                 "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"}) {
             try (PreparedStatement st = c.prepareStatement(sql)) {
                 Rows.bind(st, id).executeUpdate();

@@ -19,6 +19,7 @@ import org.castellan.server.groups.DeviceGroupRoutes;
 import org.castellan.server.groups.UserGroupRoutes;
 import org.castellan.server.policy.PolicyRoutes;
 import org.castellan.server.ratelimit.RateLimitSettings;
+import org.castellan.server.recovery.RecoveryKeyEndpoints;
 import org.castellan.server.registration.RegistrationKeyRoutes;
 import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.rotation.PasswordRoutes;
@@ -97,6 +98,7 @@ public final class CastellanApp {
                     s.audit(), auth, s.clock()).register(routes);
             new AccessRoutes(s.db(), s.devices(), s.users(), auth).register(routes);
             new ChannelRoutes(s.db(), s.channels(), s.audit(), auth, s.clock()).register(routes);
+            RecoveryKeyEndpoints.register(routes, s, agents, nonces, auth);
         });
         return new Built(app, table[0].routes(), auth);
     }

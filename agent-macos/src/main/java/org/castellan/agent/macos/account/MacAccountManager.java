@@ -198,6 +198,12 @@ public final class MacAccountManager implements AccountManager {
         return List.copyOf(warnings);
     }
 
+    /** The SPI entry point ({@code castellan-agent seed-password}): same as {@link #seedCurrentPassword(String, Secret)}. */
+    @Override
+    public void seedCurrentPassword(ManagedAccount account, Secret currentPassword) throws PlatformException {
+        seedCurrentPassword(checkedName(account), currentPassword);
+    }
+
     /**
      * Gives the agent the account's current password (for SecureToken accounts on first run). It is
      * checked against the directory first ({@code authonly}), so a typo cannot poison later changes.

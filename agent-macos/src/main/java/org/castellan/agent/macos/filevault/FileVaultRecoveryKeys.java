@@ -3,6 +3,7 @@ package org.castellan.agent.macos.filevault;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.parse.FdesetupRecoveryOutput;
@@ -32,6 +33,11 @@ public final class FileVaultRecoveryKeys implements RecoveryKeySource {
     static final String VOLUME_FILE = "filevault-volume-id";
     static final String BOOT_VOLUME = "/";
     static final String PROTECTOR = "personal-recovery-key";
+    /**
+     * A fresh id per generated key ({@code personal-recovery-key-UUID}): agent-core remembers only
+     * (volume, protector) ids, so a replaced key must come with a new id to be escrowed again.
+     */
+    static final String PROTECTOR_FILE = "filevault-protector-id";
 
     private final CommandRunner runner;
     private final MacTools tools;
@@ -60,7 +66,7 @@ public final class FileVaultRecoveryKeys implements RecoveryKeySource {
         }
         Optional<Secret> kept = files.load(KEY_FILE);
         if (kept.isPresent() && isValid(kept.get())) {
-            return found(kept.get(), volumeId());
+            return found(kept.get(), volumeId(), keptProtectorId());
         }
         kept.ifPresent(Secret::close);
         Optional<String> account = managedAccount.get();
@@ -97,7 +103,11 @@ public final class FileVaultRecoveryKeys implements RecoveryKeySource {
         }
         Secret key = Secret.of(output.recoveryKey());
         String volume = output.volumeId().orElse(BOOT_VOLUME);
+        String protector = PROTECTOR + "-" + UUID.randomUUID();
         try {
+            try (Secret protectorId = Secret.of(protector)) {
+                files.save(PROTECTOR_FILE, protectorId);
+            }
             files.save(KEY_FILE, key);
             try (Secret volumeId = Secret.of(volume)) {
                 files.save(VOLUME_FILE, volumeId);
@@ -106,7 +116,7 @@ public final class FileVaultRecoveryKeys implements RecoveryKeySource {
             // The new key is in effect; hand it over for escrow now. Without the kept copy the
             // next scan replaces it again, which is wasteful but loses nothing.
         }
-        return found(key, volume);
+        return found(key, volume, protector);
     }
 
     private boolean isValid(Secret key) throws PlatformException {
@@ -131,8 +141,19 @@ public final class FileVaultRecoveryKeys implements RecoveryKeySource {
         }
     }
 
-    private static RecoveryKeyScan found(Secret key, String volumeId) {
-        return new RecoveryKeyScan(List.of(new RecoveryKey(volumeId, BOOT_VOLUME, PROTECTOR, key)), List.of());
+    /** The kept key's id; a key kept before ids were generated keeps the old fixed one. */
+    private String keptProtectorId() throws PlatformException {
+        Optional<Secret> stored = files.load(PROTECTOR_FILE);
+        if (stored.isEmpty()) {
+            return PROTECTOR;
+        }
+        try (Secret protector = stored.get()) {
+            return protector.reveal();
+        }
+    }
+
+    private static RecoveryKeyScan found(Secret key, String volumeId, String protectorId) {
+        return new RecoveryKeyScan(List.of(new RecoveryKey(volumeId, BOOT_VOLUME, protectorId, key)), List.of());
     }
 
     private CommandResult run(String code, String what, byte[] stdin, String... args) throws PlatformException {

@@ -89,8 +89,10 @@ class FileVaultRecoveryKeysProcessTest {
             RecoveryKey key = scan.keys().get(0);
             assertThat(key.recoveryPassword().reveal()).isEqualTo(KEY);
             assertThat(key.volumeId()).isEqualTo("5E6F7A8B-9C0D-4E1F-8A2B-3C4D5E6F7A8B");
-            assertThat(key.protectorId()).isEqualTo("personal-recovery-key");
+            assertThat(key.protectorId()).startsWith("personal-recovery-key-");
         }
+        // The same kept key keeps its id, so agent-core does not escrow it again.
+        assertThat(second.keys().get(0).protectorId()).isEqualTo(first.keys().get(0).protectorId());
         assertThat(fake.invocations()).containsExactly(
                 List.of("fdesetup", "status"),
                 List.of("fdesetup", "changerecovery", "-personal", "-inputplist", "-outputplist"),
@@ -112,6 +114,9 @@ class FileVaultRecoveryKeysProcessTest {
         RecoveryKeyScan scan = source().scan();
 
         assertThat(scan.keys()).extracting(k -> k.recoveryPassword().reveal()).containsExactly(KEY);
+        // A new key gets a new protector id, so agent-core sees the change and escrows it.
+        assertThat(scan.keys().get(0).protectorId()).startsWith("personal-recovery-key-")
+                .isNotEqualTo("personal-recovery-key");
         try (Secret kept = files.load(FileVaultRecoveryKeys.KEY_FILE).orElseThrow()) {
             assertThat(kept.reveal()).isEqualTo(KEY);
         }

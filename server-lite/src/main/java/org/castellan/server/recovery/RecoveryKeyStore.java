@@ -1,0 +1,32 @@
+package org.castellan.server.recovery;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** Escrowed recovery keys (ciphertext only) and the volumes each device reports as unprotected. */
+public interface RecoveryKeyStore {
+    /** The device's keys not yet marked removed. */
+    List<RecoveryKeyRecord> current(Connection c, String deviceId) throws SQLException;
+
+    /** Every key of the device: current ones first, then removed ones; newest escrow first in each. */
+    List<RecoveryKeyRecord> all(Connection c, String deviceId) throws SQLException;
+
+    /**
+     * Keys (current and removed) whose protector id, reduced to hex digits, starts with
+     * {@code hexPrefix} (lowercase hex), ordered by device, then current first.
+     */
+    List<RecoveryKeyRecord> byKeyIdPrefix(Connection c, String hexPrefix) throws SQLException;
+
+    void insert(Connection c, RecoveryKeyRecord key) throws SQLException;
+
+    void markRemoved(Connection c, String id, Instant at) throws SQLException;
+
+    void updateLabel(Connection c, String id, String volumeLabel) throws SQLException;
+
+    void setUnprotectedVolumes(Connection c, String deviceId, List<String> volumes, Instant at) throws SQLException;
+
+    /** What the device last reported; empty when it never reported. */
+    List<String> unprotectedVolumes(Connection c, String deviceId) throws SQLException;
+}
