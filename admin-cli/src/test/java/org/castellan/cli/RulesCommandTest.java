@@ -42,7 +42,7 @@ class RulesCommandTest extends ServerTestBase {
     }
 
     @ParameterizedTest
-    @CsvSource({"60m, 60", "1h, 60", "90, 90", "2d, 2880"})
+    @CsvSource({"60m, 60", "1h, 60", "90, 90", "2d, 2880", "0, 0"})
     void rotateAfterReadAcceptsDurationsAndPlainMinutes(String given, int minutes) {
         server.respond("POST", "/api/v1/rules", 201, RULE);
 
@@ -59,6 +59,8 @@ class RulesCommandTest extends ServerTestBase {
         "--principal, user:, --principal must be user:ID or user-group:ID",
         "--target, user:u-1, --target must be device:ID, device-group:ID or all",
         "--rotate-after-read, soon, --rotate-after-read:",
+        "--rotate-after-read, 90s, --rotate-after-read:",
+        "--rotate-after-read, 2y, --rotate-after-read:",
     })
     void createRefusesBadShapesBeforeSending(String flag, String value, String message) {
         String principal = flag.equals("--principal") ? value : "user:u-1";

@@ -99,11 +99,17 @@ class AccessScenarioIT {
             assertThat(expires).isBetween(before.plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofMinutes(61)));
             assertThat(ws.checkIn("Administrator").rotate()).as("not before the hour is up").isFalse();
 
-            // Ann cannot read a server, even by its id (no IDOR), and does not even see it listed.
-            ProcessResult idor = annCli.run("password", "get", "srv-001", "--device-id", srvId, "--reason", "curious");
-            assertThat(idor.exitCode()).isEqualTo(1);
-            assertThat(idor.stderr()).contains("forbidden").doesNotContain("Srv-Password");
+            // Ann cannot read a server, even by its id through the API (no IDOR), nor see it listed.
+            ProcessResult byName = annCli.run("password", "get", "srv-001", "--reason", "curious");
+            assertThat(byName.exitCode()).isEqualTo(1);
+            assertThat(byName.stdout()).isEmpty();
             assertThat(annCli.json("devices", "list").findValuesAsText("hostname")).containsExactly("ws-001");
+            RawApi.Answer idor = RawApi.get(server, "/api/v1/devices/" + srvId + "/password?reason=curious", annToken);
+            assertThat(idor.status()).isEqualTo(403);
+            assertThat(idor.body()).contains("\"error\":\"forbidden\"").doesNotContain("Srv-Password");
+            RawApi.Answer unknown = RawApi.get(server, "/api/v1/devices/" + java.util.UUID.randomUUID() + "/password",
+                    annToken);
+            assertThat(unknown.status()).as("an unknown id looks exactly like a forbidden one").isEqualTo(403);
 
             // Bob reads the server.
             assertThat(admin.as(bobToken).ok("password", "get", "srv-001", "--reason", "patching").stdout())

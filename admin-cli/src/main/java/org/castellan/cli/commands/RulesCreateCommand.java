@@ -40,7 +40,7 @@ final class RulesCreateCommand extends ApiCommand {
     boolean requireReason;
 
     @Option(names = "--rotate-after-read", paramLabel = "60m|1h|MINUTES",
-            description = "Rotate the password this long after each read under this rule.")
+            description = "Rotate the password this long after each read under this rule (0: at the next check-in).")
     String rotateAfterRead;
 
     @Option(names = "--channel", paramLabel = "CHANNEL_ID", description = "Notify this channel of reads (repeatable).")
@@ -62,13 +62,16 @@ final class RulesCreateCommand extends ApiCommand {
         expiresAt = ExpiryOptions.resolve(expiry, spec, host.clock());
     }
 
-    /** {@code 90} (minutes), {@code 60m}, {@code 1h}, {@code P1D}: a whole, positive number of minutes. */
+    /**
+     * {@code 90} (minutes), {@code 60m}, {@code 1h}, {@code P1D}: a whole number of minutes. {@code 0}
+     * means the password expires as soon as it is read (the agent rotates at its next check-in).
+     */
     private int minutes(String text) {
         try {
             Duration duration = text.strip().matches("\\d{1,7}") ? Duration.ofMinutes(Long.parseLong(text.strip()))
                     : Expiry.duration(text);
-            if (duration.isZero() || duration.toSecondsPart() != 0 || duration.toMinutes() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("'" + text + "' must be a positive whole number of minutes");
+            if (duration.isNegative() || duration.toSecondsPart() != 0 || duration.toMinutes() > 525_600) {
+                throw new IllegalArgumentException("'" + text + "' must be a whole number of minutes, 0 to 525600 (a year)");
             }
             return (int) duration.toMinutes();
         } catch (IllegalArgumentException e) {
