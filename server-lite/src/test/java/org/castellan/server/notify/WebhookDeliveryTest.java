@@ -1,5 +1,6 @@
 package org.castellan.server.notify;
 
+import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ class WebhookDeliveryTest {
     Path dir;
     Path dbFile;
     WebhookReceiver receiver;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-22T10:00:00Z"));
 
     @BeforeEach
     void setUp() throws Exception {

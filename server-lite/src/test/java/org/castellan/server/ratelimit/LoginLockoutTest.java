@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -7,7 +8,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class LoginLockoutTest {
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
     final LoginLockout lockout = new LoginLockout(5, Duration.ofMinutes(15), Duration.ofMinutes(30), clock);
 
     @Test

@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class RateLimitSettingsTest {
     @Test
     void defaultsMatchTheIssue() {
         RateLimitSettings defaults = RateLimitSettings.defaults();
-        MutableClock clock = new MutableClock(Instant.EPOCH);
+        TestClock clock = new TestClock(Instant.EPOCH);
         SlidingWindowLimiter reveals = defaults.revealLimiter(clock);
         for (int i = 0; i < 10; i++) {
             assertThat(reveals.tryAcquire("p").allowed()).isTrue();

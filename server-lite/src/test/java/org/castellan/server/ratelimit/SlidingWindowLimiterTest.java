@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SlidingWindowLimiterTest {
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
     final SlidingWindowLimiter reveals = SlidingWindowLimiter.forReveals(clock);
 
     @Test
