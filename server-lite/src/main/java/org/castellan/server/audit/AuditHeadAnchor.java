@@ -36,6 +36,7 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener {
     private AuditHead pending; // touched only under the database writer lock
     private volatile Committed committed;
     private long anchoredSeq; // guarded by fileLock
+    private long writes; // guarded by fileLock
 
     private record Committed(long seq, AuditHead head) {}
 
@@ -134,6 +135,14 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener {
                 throw new StorageException("audit head anchor write failed after commit of entry " + newest.head().id(), e);
             }
             anchoredSeq = newest.seq();
+            writes++;
+        }
+    }
+
+    /** How many times the anchor file was written since start (grouping makes it fewer than the commits). */
+    public long anchorWrites() {
+        synchronized (fileLock) {
+            return writes;
         }
     }
 
