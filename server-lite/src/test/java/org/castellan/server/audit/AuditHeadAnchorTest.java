@@ -210,6 +210,24 @@ class AuditHeadAnchorTest {
         assertThat(verify("--expect-head", "nothex").exitCode).isEqualTo(2);
     }
 
+    @Test
+    void serveExitsOneNamingTheTruncation() throws Exception {
+        serveAndAudit(2);
+        sql("DELETE FROM audit_log WHERE id = " + dbEnd().id());
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = ServerMain.execute("serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .contains("castellan-server: the audit log does not match its head anchor: the last 1 entries are missing");
+    }
+
     // --- helpers ---
 
     /** First start (fresh data directory) plus {@code n} audited admin actions; returns the admin token. */
