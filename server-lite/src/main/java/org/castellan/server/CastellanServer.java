@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.castellan.server.audit.AuditHeadAnchor;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.SecureFiles;
@@ -70,7 +71,10 @@ public final class CastellanServer implements AutoCloseable {
         Vault vault = new VaultKeyFiles(dataDir).loadOrCreate(random);
         Database db = Database.open(dataDir);
         try {
-            ServerContext context = ServerContext.sqlite(db, vault, clock, random);
+            // Before anything writes: checks the database against DIR/audit/head, then keeps it current.
+            AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dataDir, random);
+            db.listen(anchor);
+            ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits());
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);

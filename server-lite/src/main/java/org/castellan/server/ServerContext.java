@@ -2,6 +2,7 @@ package org.castellan.server;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.castellan.server.audit.AppendListener;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.audit.SqlAuditLog;
 import org.castellan.server.channels.ChannelStore;
@@ -32,10 +33,16 @@ public record ServerContext(Database db, Vault vault, Clock clock, SecureRandom 
                             NotificationOutbox outbox, PolicyLookup policyLookup) {
 
     public static ServerContext sqlite(Database db, Vault vault, Clock clock, SecureRandom random) {
+        return sqlite(db, vault, clock, random, AppendListener.NONE);
+    }
+
+    /** {@code auditAppends} hears every audit append (the audit head anchor). */
+    public static ServerContext sqlite(Database db, Vault vault, Clock clock, SecureRandom random,
+                                       AppendListener auditAppends) {
         SqlPolicyStore policies = new SqlPolicyStore();
         SqlDeviceGroupStore deviceGroups = new SqlDeviceGroupStore();
         return new ServerContext(db, vault, clock, random, new SqlUserStore(), new SqlRegistrationKeyStore(),
-                new SqlDeviceStore(), new SqlRotationStore(), policies, new SqlAuditLog(clock),
+                new SqlDeviceStore(), new SqlRotationStore(), policies, new SqlAuditLog(clock, auditAppends),
                 new SqlUserGroupStore(), deviceGroups, new SqlRuleStore(), new ChannelStore(db, vault),
                 new JdbcNotificationOutbox(db.dataSource(), clock), new PolicyLookup(policies, deviceGroups));
     }

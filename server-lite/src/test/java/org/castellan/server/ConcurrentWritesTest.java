@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.castellan.server.audit.AuditVerifier;
+import org.castellan.server.audit.HeadAnchorFile;
 import org.castellan.server.audit.SqlAuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.testing.DbSnapshot;
@@ -65,6 +66,8 @@ class ConcurrentWritesTest {
             AuditVerifier.Result result = db.read(c -> new AuditVerifier(new SqlAuditLog(java.time.Clock.systemUTC())).verify(c));
             assertThat(result.intact()).isTrue();
             assertThat(result.rowsChecked()).isGreaterThan(4 + 64);
+            // Grouped anchor writes still end at the last committed entry, never before or past it.
+            assertThat(new HeadAnchorFile(dataDir).read()).contains(db.read(SqlAuditLog::head));
         }
     }
 }

@@ -16,9 +16,16 @@ public final class SqlAuditLog implements AuditLog {
     private static final String COLUMNS =
             "id, at, principal, action, outcome, device_id, reason, client_address, detail, prev_hash, hash";
     private final Clock clock;
+    private final AppendListener listener;
 
     public SqlAuditLog(Clock clock) {
+        this(clock, AppendListener.NONE);
+    }
+
+    /** {@code listener} hears each append inside its transaction (the head anchor). */
+    public SqlAuditLog(Clock clock, AppendListener listener) {
         this.clock = clock;
+        this.listener = listener;
     }
 
     @Override
@@ -45,6 +52,38 @@ public final class SqlAuditLog implements AuditLog {
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             Rows.bind(st, id, at, event.principal(), event.action(), event.outcome(), event.deviceId(),
                     event.reason(), event.clientAddress(), event.detail(), prevHash, hash).executeUpdate();
+        }
+        listener.appended(prevHash, id, hash);
+    }
+
+    /** The newest entry's id and hash and the number of entries ({@link AuditHead#EMPTY} for an empty log). */
+    public static AuditHead head(Connection c) throws SQLException {
+        long count;
+        try (PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM audit_log");
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            count = rs.getLong(1);
+        }
+        try (PreparedStatement st = c.prepareStatement("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+             ResultSet rs = st.executeQuery()) {
+            return rs.next() ? new AuditHead(rs.getLong(1), rs.getString(2), count) : AuditHead.EMPTY;
+        }
+    }
+
+    /** The stored hash of entry {@code id}, null when there is no such entry. */
+    public static String hashOf(Connection c, long id) throws SQLException {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT hash FROM audit_log WHERE id = ?"), id);
+             ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** How many entries have an id up to and including {@code id}. */
+    public static long countUpTo(Connection c, long id) throws SQLException {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT COUNT(*) FROM audit_log WHERE id <= ?"), id);
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

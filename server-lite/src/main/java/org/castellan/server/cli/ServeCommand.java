@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.castellan.server.CastellanServer;
+import org.castellan.server.audit.AuditAnchorException;
 import org.castellan.server.config.ConfigResolver;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.users.Bootstrap;
@@ -32,7 +33,14 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
         }
-        CastellanServer server = CastellanServer.start(config);
+        CastellanServer server;
+        try {
+            server = CastellanServer.start(config);
+        } catch (AuditAnchorException e) {
+            // Refuses to serve (and to anchor over the evidence) until an operator has looked.
+            System.err.println("castellan-server: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();

@@ -23,6 +23,7 @@ public final class Database implements AutoCloseable {
     public static final String FILE_NAME = "castellan.db";
     private final HikariDataSource dataSource;
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    private volatile WriteListener listener = WriteListener.NONE;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -59,26 +60,51 @@ public final class Database implements AutoCloseable {
         return new Database(dataSource);
     }
 
-    /** Runs {@code work} in one immediate transaction, alone; commits (durably) or rolls back. */
+    /**
+     * Sets who hears how write transactions end (the audit head anchor, wired at start-up).
+     * One listener; set before the server takes requests.
+     */
+    public void listen(WriteListener newListener) {
+        this.listener = newListener;
+    }
+
+    /**
+     * Runs {@code work} in one immediate transaction, alone; commits (durably) or rolls back. The
+     * {@link WriteListener} hears the outcome under the lock and, after a commit, again once the
+     * lock is released (so its file I/O does not hold up the next writer).
+     */
     public <T> T write(SqlWork<T> work) {
+        T result = null;
+        boolean committed = false;
+        WriteListener current = listener;
         writeLock.lock();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection, e);
-                throw e;
+        try {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    result = work.run(connection);
+                    connection.commit();
+                    committed = true;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection, e);
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw new StorageException("database write failed", e);
             } finally {
-                connection.setAutoCommit(true);
+                if (committed) {
+                    current.committed();
+                } else {
+                    current.rolledBack();
+                }
             }
-        } catch (SQLException e) {
-            throw new StorageException("database write failed", e);
         } finally {
             writeLock.unlock();
         }
+        current.afterCommit();
+        return result;
     }
 
     /** Runs read-only {@code work} on a pooled connection (WAL readers do not block the writer). */

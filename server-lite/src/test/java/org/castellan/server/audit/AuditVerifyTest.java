@@ -48,6 +48,11 @@ class AuditVerifyTest {
                 Files.copy(template.resolve(name), dataDir.resolve(name));
             }
         }
+        // The head anchor and its key travel with the database copy.
+        Files.createDirectory(dataDir.resolve("audit"));
+        for (String name : new String[] {"head", "anchor.key"}) {
+            Files.copy(template.resolve("audit").resolve(name), dataDir.resolve("audit").resolve(name));
+        }
     }
 
     @Test

@@ -1,0 +1,153 @@
+package org.castellan.server.audit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Optional;
+import org.castellan.server.db.Database;
+import org.castellan.server.db.StorageException;
+import org.castellan.server.db.WriteListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code DIR/audit/head} at the end of the committed audit chain, so deleting the newest
+ * entries (or putting back an older database) is detectable by {@code audit verify}.
+ *
+ * <p>Order: an append only stages the new head; the database commit makes it the committed head
+ * (in memory, under the writer lock, in commit order); then, after the writer lock is released,
+ * the committing request writes the anchor before it answers. The anchor is therefore never ahead
+ * of the database (no false alarm) and is behind it only between a commit and the anchor write.
+ * Anchor writes are grouped: whoever gets the file first writes the newest committed head, which
+ * covers every request that committed meanwhile; those find their commit anchored and return.
+ * So one fsync serves a whole group of concurrent appends, and a request is answered only once
+ * its audit entry is both committed and anchored.
+ *
+ * <p>The server also checks, on every append, that the database still ends where it committed
+ * last: if someone deleted entries behind its back it refuses the append (the write rolls back)
+ * instead of anchoring the shortened log over the evidence.
+ */
+public final class AuditHeadAnchor implements WriteListener, AppendListener {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditHeadAnchor.class);
+
+    private final HeadAnchorFile file;
+    private final Object fileLock = new Object();
+    private final ThreadLocal<Long> toAnchor = new ThreadLocal<>();
+    private AuditHead pending; // touched only under the database writer lock
+    private volatile Committed committed;
+    private long anchoredSeq; // guarded by fileLock
+    private long writes; // guarded by fileLock
+
+    private record Committed(long seq, AuditHead head) {}
+
+    private AuditHeadAnchor(HeadAnchorFile file, AuditHead start) {
+        this.file = file;
+        this.committed = new Committed(0, start);
+    }
+
+    /**
+     * Checks the database against the anchor and starts tracking it. First start, or first start
+     * after upgrading a server that had no anchor (no key, no head): creates the key and anchors
+     * the current end. Throws {@link AuditAnchorException} when the database does not reach the
+     * anchored head, the anchor is forged, or the head is gone while its key remains: the operator
+     * investigates with {@code audit verify}; the server does not paper over it.
+     */
+    public static AuditHeadAnchor open(Database db, Path dataDir, SecureRandom random) throws IOException {
+        HeadAnchorFile file = new HeadAnchorFile(dataDir);
+        AuditHead end = db.read(SqlAuditLog::head);
+        if (!file.keyExists() && !file.headExists()) {
+            file.createKey(random);
+            file.write(end);
+            if (end.count() > 0) {
+                LOG.warn("Audit log had no head anchor (a database from before anchoring): anchored its current end, "
+                        + "entry {} of {} entries", end.id(), end.count());
+            }
+            return new AuditHeadAnchor(file, end);
+        }
+        Optional<AuditHead> recorded = file.read();
+        if (recorded.isEmpty()) {
+            throw new AuditAnchorException("the audit head anchor " + file.headPath() + " is missing but its key "
+                    + file.keyPath() + " exists: run 'castellan-server audit verify'; after investigating, "
+                    + "'audit verify --reset-anchor' anchors the database as it is");
+        }
+        AuditHead anchor = recorded.get();
+        Optional<String> problem = db.read(c -> HeadComparison.problem(anchor, end,
+                SqlAuditLog.hashOf(c, anchor.id()), SqlAuditLog.countUpTo(c, anchor.id())));
+        if (problem.isPresent()) {
+            throw new AuditAnchorException("the audit log does not match its head anchor: " + problem.get()
+                    + ". Run 'castellan-server audit verify'; after investigating (e.g. a deliberate restore from "
+                    + "backup), 'audit verify --reset-anchor' anchors the database as it is");
+        }
+        if (end.id() != anchor.id()) {
+            // Committed just before a crash, before their anchor write: chained onto the anchored head.
+            LOG.warn("Audit log has {} entries after its anchored head (entry {}), committed just before the last stop; "
+                    + "anchoring them", end.count() - anchor.count(), anchor.id());
+            file.write(end);
+        }
+        return new AuditHeadAnchor(file, end);
+    }
+
+    @Override
+    public void appended(String prevHash, long id, String hash) {
+        AuditHead base = pending != null ? pending : committed.head();
+        if (!base.hash().equals(prevHash)) {
+            LOG.error("Audit log end changed outside the server (expected entry {}, database ends elsewhere): "
+                    + "refusing to append; run 'castellan-server audit verify'", base.id());
+            throw new AuditAnchorException("the audit log was changed outside the server: it should end at entry "
+                    + base.id() + "; refusing to append over it");
+        }
+        pending = base.next(id, hash);
+    }
+
+    @Override
+    public void committed() {
+        if (pending == null) {
+            return;
+        }
+        Committed next = new Committed(committed.seq() + 1, pending);
+        committed = next;
+        pending = null;
+        toAnchor.set(next.seq());
+    }
+
+    @Override
+    public void rolledBack() {
+        pending = null;
+        toAnchor.remove();
+    }
+
+    @Override
+    public void afterCommit() {
+        Long seq = toAnchor.get();
+        if (seq == null) {
+            return;
+        }
+        toAnchor.remove();
+        synchronized (fileLock) {
+            if (anchoredSeq >= seq) {
+                return; // a write by another request already covered this commit
+            }
+            Committed newest = committed;
+            try {
+                file.write(newest.head());
+            } catch (IOException | RuntimeException e) {
+                // Committed but not anchored: the request fails loudly; the next append's anchor covers it.
+                throw new StorageException("audit head anchor write failed after commit of entry " + newest.head().id(), e);
+            }
+            anchoredSeq = newest.seq();
+            writes++;
+        }
+    }
+
+    /** How many times the anchor file was written since start (grouping makes it fewer than the commits). */
+    public long anchorWrites() {
+        synchronized (fileLock) {
+            return writes;
+        }
+    }
+
+    /** The committed end of the log, as the next anchor write will record it. */
+    public AuditHead committedHead() {
+        return committed.head();
+    }
+}
