@@ -24,6 +24,7 @@ import org.castellan.agent.state.RotationJournal;
 import org.castellan.agent.state.StateDir;
 import org.castellan.agent.state.StateLock;
 import org.castellan.agent.state.StateStore;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
@@ -50,6 +51,9 @@ public final class CheckInCycle {
     public CheckInCycle(Platform platform, StateDir dir, ServerConnector connector, Clock clock, SecureRandom random) {
         this.platform = platform;
         this.dir = dir;
+        // The platform may keep its own files in the state dir (macOS: the current password): it
+        // must read this run's directory, not its default.
+        platform.useStateDir(dir.path());
         this.connector = connector;
         this.clock = clock;
         this.random = random;
@@ -164,9 +168,11 @@ public final class CheckInCycle {
 
     private AccountChoice resolveAccount(AgentPolicy policy) {
         String wanted = policy == null ? "" : policy.account();
+        AccountOptions options = policy == null ? AccountOptions.NONE : policy.accountOptions();
         try {
-            ManagedAccount account = platform.accounts().resolve(wanted);
-            return new AccountChoice(account, null, platform.accounts().warnings(account));
+            ManagedAccount account = platform.accounts().resolve(wanted, options);
+            return new AccountChoice(account, null, merge(platform.accounts().warnings(account),
+                    platform.accounts().ignoredOptions(options)));
         } catch (PlatformException e) {
             return new AccountChoice(null, e.code() + ": " + e.getMessage(), List.of());
         }

@@ -46,12 +46,8 @@ class MacAccountManagerProcessTest {
         store = new CurrentPasswordStore(new SealedSecretFiles(() -> stateDir, new FileKeyProtector()));
     }
 
-    private MacAccountManager manager(MacAccountOptions options) {
-        return new MacAccountManager(new ProcessCommandRunner(), fake.tools(), options, store, usersRoot);
-    }
-
     private MacAccountManager manager() {
-        return manager(MacAccountOptions.defaults());
+        return new MacAccountManager(new ProcessCommandRunner(), fake.tools(), store, usersRoot);
     }
 
     private void accountExists(String uid) {
@@ -131,7 +127,7 @@ class MacAccountManagerProcessTest {
         fake.respond("dscl", List.of(".", "-read", RECORD, "UniqueID"), "",
                 "<dscl_cmd> DS Error: -14087 (eDSPermissionError)\n", 167);
 
-        assertThatThrownBy(() -> manager(new MacAccountOptions(true, false)).resolve(NAME))
+        assertThatThrownBy(() -> manager().resolve(NAME, new MacAccountOptions(true, false, false)))
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("account-lookup-failed"));
         assertThat(fake.invocations()).hasSize(1);
     }
@@ -145,7 +141,7 @@ class MacAccountManagerProcessTest {
                 "_amavisd                 83\n_www                     70\nroot                     0\nhidden1                  499\nalice                    501\n", "", 0);
         accountIsAdmin();
 
-        ManagedAccount account = manager(new MacAccountOptions(true, false)).resolve(NAME);
+        ManagedAccount account = manager().resolve(NAME, new MacAccountOptions(true, false, false));
 
         assertThat(account).isEqualTo(new ManagedAccount(NAME, "498"));
         assertThat(fake.invocations()).containsExactly(
@@ -172,7 +168,7 @@ class MacAccountManagerProcessTest {
         fake.respond("dscl", List.of(".", "-list", "/Users", "UniqueID"), "root 0\n", "", 0);
         fake.respond("dscl", List.of("-q", "."), "", "<main> attribute status: eDSPermissionError\n<dscl_cmd> DS Error: -14120 (eDSPermissionError)\n", 0);
 
-        assertThatThrownBy(() -> manager(new MacAccountOptions(true, false)).resolve(NAME))
+        assertThatThrownBy(() -> manager().resolve(NAME, new MacAccountOptions(true, false, false)))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.code()).isEqualTo("account-create-failed");
                     assertThat(e.getMessage()).contains("eDSPermissionError");
@@ -348,7 +344,7 @@ class MacAccountManagerProcessTest {
                 throw new org.castellan.agent.macos.process.CommandException(argv.get(0) + " did not finish within 60s");
             }
             return new ProcessCommandRunner().run(argv, stdin, env, timeout);
-        }, fake.tools(), MacAccountOptions.defaults(), store, usersRoot);
+        }, fake.tools(), store, usersRoot);
 
         assertThatThrownBy(() -> manager.setPassword(ACCOUNT, Secret.of(NEW)))
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("set-password-failed"));
@@ -408,10 +404,16 @@ class MacAccountManagerProcessTest {
         Files.writeString(keychain, "old keychain");
         secureToken(false);
 
-        manager().setPassword(ACCOUNT, Secret.of(NEW));
+        accountExists("499");
+        accountIsAdmin();
+        MacAccountManager manager = manager();
+
+        manager.resolve(NAME, new MacAccountOptions(false, false, false));
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
         assertThat(keychain).exists();
 
-        manager(new MacAccountOptions(false, true)).setPassword(ACCOUNT, Secret.of(NEW + "2"));
+        manager.resolve(NAME, new MacAccountOptions(false, false, true));
+        manager.setPassword(ACCOUNT, Secret.of(NEW + "2"));
         assertThat(keychain).doesNotExist();
     }
 
@@ -421,8 +423,12 @@ class MacAccountManagerProcessTest {
         Files.writeString(keychain, "keychain in sync");
         secureToken(true);
         store.save(NAME, Secret.of(OLD));
+        accountExists("499");
+        accountIsAdmin();
+        MacAccountManager manager = manager();
+        manager.resolve(NAME, new MacAccountOptions(false, false, true));
 
-        manager(new MacAccountOptions(false, true)).setPassword(ACCOUNT, Secret.of(NEW));
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
 
         assertThat(keychain).exists();
     }
