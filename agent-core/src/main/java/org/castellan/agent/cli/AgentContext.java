@@ -49,7 +49,8 @@ public record AgentContext(
         } else {
             chosen = platform.get().defaultStateDir();
         }
-        platform.get().useStateDir(chosen);
-        return new StateDir(chosen);
+        StateDir dir = new StateDir(chosen);
+        platform.get().useStateDir(dir.path());
+        return dir;
     }
 }
