@@ -15,6 +15,7 @@ import org.castellan.agent.macos.process.ProcessCommandRunner;
 import org.castellan.agent.spi.ManagedAccount;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -502,5 +503,92 @@ class MacAccountManagerProcessTest {
                     assertThat(e.getMessage()).doesNotContain(OLD);
                 });
         assertThat(store.has(NAME)).isFalse();
+    }
+
+    @Test
+    void policyCreateAccountRunsTheCreationSequence() throws Exception {
+        List<String> readUid = List.of(".", "-read", RECORD, "UniqueID");
+        fake.onCall(1, "dscl", readUid, "", "<dscl_cmd> DS Error: -14136 (eDSRecordNotFound)\n", 56);
+        fake.onCall(2, "dscl", readUid, "UniqueID: 499\n", "", 0);
+        fake.respond("dscl", List.of(".", "-list", "/Users", "UniqueID"), "root 0\nalice 501\n", "", 0);
+        accountIsAdmin();
+
+        ManagedAccount account = manager().resolve(NAME, new AccountOptions(true, false, false, false));
+
+        assertThat(account).isEqualTo(new ManagedAccount(NAME, "499"));
+        assertThat(fake.invocations()).containsExactly(
+                List.of("dscl", ".", "-read", RECORD, "UniqueID"),
+                List.of("dscl", ".", "-list", "/Users", "UniqueID"),
+                List.of("dscl", "-q", "."),
+                List.of("dseditgroup", "-o", "edit", "-a", NAME, "-t", "user", "admin"),
+                List.of("dscl", ".", "-read", RECORD, "UniqueID"),
+                List.of("dseditgroup", "-o", "checkmember", "-m", NAME, "admin"));
+        assertThat(fake.stdinOf(3)).contains("create \"/Users/castellan\" \"IsHidden\" \"1\"\n");
+    }
+
+    @Test
+    void policyWithoutCreateAccountLeavesAMissingAccountMissing() {
+        fake.respond("dscl", List.of(".", "-read", RECORD, "UniqueID"), "",
+                "<dscl_cmd> DS Error: -14136 (eDSRecordNotFound)\n", 56);
+
+        // Every other option on: only createAccount may create.
+        assertThatThrownBy(() -> manager().resolve(NAME, new AccountOptions(false, true, true, true)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("account-missing"));
+        assertThat(fake.invocations()).containsExactly(List.of("dscl", ".", "-read", RECORD, "UniqueID"));
+    }
+
+    @Test
+    void policyEnsureAdminAddsAnExistingAccountToTheAdminGroup() throws Exception {
+        accountExists("502");
+        List<String> check = List.of("-o", "checkmember", "-m", NAME, "admin");
+        fake.onCall(1, "dseditgroup", check, "no " + NAME + " is NOT a member of admin\n", "", 67);
+        fake.onCall(2, "dseditgroup", check, "yes " + NAME + " is a member of admin\n", "", 0);
+
+        ManagedAccount account = manager().resolve(NAME, new AccountOptions(false, true, false, false));
+
+        assertThat(account).isEqualTo(new ManagedAccount(NAME, "502"));
+        assertThat(fake.invocations()).containsExactly(
+                List.of("dscl", ".", "-read", RECORD, "UniqueID"),
+                List.of("dseditgroup", "-o", "checkmember", "-m", NAME, "admin"),
+                List.of("dseditgroup", "-o", "edit", "-a", NAME, "-t", "user", "admin"),
+                List.of("dseditgroup", "-o", "checkmember", "-m", NAME, "admin"));
+    }
+
+    @Test
+    void policyWithoutEnsureAdminLeavesANonAdminRefusedAndUnchanged() {
+        accountExists("502");
+        fake.respond("dseditgroup", List.of("-o", "checkmember", "-m", NAME, "admin"),
+                "no " + NAME + " is NOT a member of admin\n", "", 67);
+
+        assertThatThrownBy(() -> manager().resolve(NAME, new AccountOptions(true, false, true, true)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("account-not-admin"));
+        assertThat(fake.invocations()).noneMatch(call -> call.contains("edit"));
+    }
+
+    @Test
+    void keychainRemovalFollowsThePolicyOfTheLatestResolve() throws Exception {
+        Path keychain = Files.createDirectories(usersRoot.resolve(NAME).resolve("Library/Keychains")).resolve("login.keychain-db");
+        accountExists("499");
+        accountIsAdmin();
+        secureToken(false);
+        MacAccountManager manager = manager();
+
+        manager.resolve(NAME, new AccountOptions(false, false, false, true));
+        Files.writeString(keychain, "stale");
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
+        assertThat(keychain).doesNotExist();
+
+        // The policy turned it off again: the next reset keeps the keychain.
+        manager.resolve(NAME, AccountOptions.NONE);
+        Files.writeString(keychain, "stale again");
+        manager.setPassword(ACCOUNT, Secret.of(NEW + "2"));
+        assertThat(keychain).exists();
+    }
+
+    @Test
+    void onlyEnableAccountIsReportedAsIgnoredOnMacos() {
+        assertThat(manager().ignoredOptions(new AccountOptions(true, true, true, true)))
+                .containsExactly("account-option-ignored:enableAccount");
+        assertThat(manager().ignoredOptions(new AccountOptions(true, true, false, true))).isEmpty();
     }
 }
