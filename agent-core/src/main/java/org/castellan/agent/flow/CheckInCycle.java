@@ -128,7 +128,8 @@ public final class CheckInCycle {
 
         // Warnings can appear during the rotation (e.g. current-password-unsaved) or the key scan:
         // tell the server now rather than at the next check-in, which may be hours away.
-        List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account), keys.warnings());
+        List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account, answer.policy()),
+                keys.warnings());
         if (!warningsNow.equals(sentWarnings)) {
             try {
                 api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),
@@ -152,9 +153,10 @@ public final class CheckInCycle {
         return all.stream().limit(20).toList();
     }
 
-    private List<String> accountWarnings(ManagedAccount account) {
+    /** The account manager's notes plus the policy options it does not carry out, as sent at check-in. */
+    private List<String> accountWarnings(ManagedAccount account, AgentPolicy policy) {
         try {
-            return platform.accounts().warnings(account);
+            return merge(platform.accounts().warnings(account), platform.accounts().ignoredOptions(policy.accountOptions()));
         } catch (RuntimeException e) {
             return List.of();
         }

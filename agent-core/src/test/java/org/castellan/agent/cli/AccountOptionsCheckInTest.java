@@ -90,6 +90,8 @@ class AccountOptionsCheckInTest {
         assertThat(run("check-in", "--state-dir", state.toString())).isZero();
 
         assertThat(server.checkIns.get(0).warnings()).containsExactly("account-option-ignored:ensureAdmin");
+        // Nothing changed during the cycle: no second check-in (which would drop the warning again).
+        assertThat(server.checkIns).hasSize(1);
     }
 
     @Test
