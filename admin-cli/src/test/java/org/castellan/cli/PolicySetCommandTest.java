@@ -150,4 +150,59 @@ class PolicySetCommandTest {
         assertThat(result.stdout()).contains("length:             20").contains("checkInSeconds:     3600")
                 .contains("passphraseWords:    -").contains("updatedAt:");
     }
+
+    private static final String CURRENT_WITH_OPTIONS = "{\"name\":\"macs\",\"account\":\"castellan\",\"length\":20,"
+            + "\"complexity\":\"full\",\"passphraseWords\":0,\"excludeLookalikes\":true,\"maxAgeDays\":30,"
+            + "\"checkInSeconds\":3600,\"historyKeep\":10,\"historyDays\":90,\"createAccount\":false,"
+            + "\"ensureAdmin\":true,\"enableAccount\":false,\"removeKeychainAfterReset\":true}";
+
+    @Test
+    void accountOptionFlagsAreSentAndTheOthersKeptFromTheCurrentPolicy() throws Exception {
+        server.respond("GET", "/api/v1/policies/macs", 200, CURRENT_WITH_OPTIONS);
+        server.respond("PUT", "/api/v1/policies/macs", 200, CURRENT_WITH_OPTIONS);
+
+        CliRunner.Result result = cli.run("policy", "set", "macs", "--create-account", "true",
+                "--remove-keychain-after-reset", "false", "--enable-account", "TRUE");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        JsonNode put = JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/macs").body());
+        assertThat(put.get("createAccount").asBoolean()).isTrue();
+        assertThat(put.get("ensureAdmin").asBoolean()).as("kept from the current policy").isTrue();
+        assertThat(put.get("enableAccount").asBoolean()).isTrue();
+        assertThat(put.get("removeKeychainAfterReset").asBoolean()).isFalse();
+        assertThat(put.get("account").asText()).isEqualTo("castellan");
+        assertThat(put.get("createAccount").isBoolean()).as("a JSON boolean, not a string").isTrue();
+    }
+
+    @Test
+    void accountOptionsAreNotSentToAServerThatDoesNotKnowThem() throws Exception {
+        // An older server rejects unknown fields: a merge must not invent them.
+        server.respond("GET", "/api/v1/policies/default", 200, CURRENT);
+        server.respond("PUT", "/api/v1/policies/default", 200, CURRENT);
+
+        assertThat(cli.run("policy", "set", "--length", "24").exitCode()).isZero();
+
+        assertThat(JSON.readTree(server.lastRequest("PUT", "/api/v1/policies/default").body()).has("ensureAdmin")).isFalse();
+    }
+
+    @Test
+    void accountOptionFlagThatIsNotABooleanIsAUsageErrorAndSendsNothing() {
+        CliRunner.Result result = cli.run("policy", "set", "--ensure-admin", "yes");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--ensure-admin");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void getShowsTheAccountOptions() {
+        server.respond("GET", "/api/v1/policies/macs", 200, CURRENT_WITH_OPTIONS);
+
+        CliRunner.Result result = cli.run("policy", "get", "macs");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("createAccount:").contains("ensureAdmin:").contains("enableAccount:")
+                .contains("removeKeychainAfterReset:");
+        assertThat(result.stdout()).containsPattern("ensureAdmin:\\s+true");
+    }
 }

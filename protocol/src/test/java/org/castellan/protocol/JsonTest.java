@@ -38,10 +38,33 @@ class JsonTest {
 
     @Test
     void wellFormedMessagesRoundTrip() throws Exception {
-        AgentPolicy policy = new AgentPolicy("root", 24, "full", 0, true, 30, 3600);
+        AgentPolicy policy = new AgentPolicy("root", 24, "full", 0, true, 30, 3600,
+                new org.castellan.protocol.messages.AccountOptions(true, false, true, false));
         String json = Json.mapper().writeValueAsString(policy);
+        assertThat(json).contains("\"accountOptions\":{\"createAccount\":true,\"ensureAdmin\":false,"
+                + "\"enableAccount\":true,\"removeKeychainAfterReset\":false}");
         assertThat(Json.mapper().readValue(json, AgentPolicy.class)).isEqualTo(policy);
     }
+
+    @Test
+    void policyFromAnOlderServerWithoutAccountOptionsMeansEverythingOff() throws Exception {
+        String older = "{\"account\":\"root\",\"length\":24,\"complexity\":\"full\",\"passphraseWords\":0,"
+                + "\"excludeLookalikes\":true,\"maxAgeDays\":30,\"checkInSeconds\":3600}";
+        assertThat(Json.tolerant().readValue(older, AgentPolicy.class).accountOptions())
+                .isEqualTo(org.castellan.protocol.messages.AccountOptions.NONE);
+    }
+
+    @Test
+    void anOlderAgentReadsAPolicyWithAccountOptionsTolerantly() throws Exception {
+        // An old agent's AgentPolicy has no accountOptions: the tolerant reader must skip the
+        // nested object. Simulated with a record of the old shape.
+        String newer = Json.mapper().writeValueAsString(new AgentPolicy("root", 24, "full", 0, true, 30, 3600,
+                new org.castellan.protocol.messages.AccountOptions(true, true, true, true)));
+        assertThat(Json.tolerant().readValue(newer, OldAgentPolicy.class).checkInSeconds()).isEqualTo(3600);
+    }
+
+    record OldAgentPolicy(String account, int length, String complexity, int passphraseWords,
+                          boolean excludeLookalikes, int maxAgeDays, int checkInSeconds) {}
 
     @Test
     void tolerantReaderIgnoresNewFieldsButKeepsTypesStrict() throws Exception {

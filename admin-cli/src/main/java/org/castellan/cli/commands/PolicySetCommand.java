@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         "A policy that does not exist yet is created from the given fields."})
 final class PolicySetCommand extends ApiCommand {
     static final List<String> FIELDS = List.of("account", "length", "complexity", "passphraseWords",
-            "excludeLookalikes", "maxAgeDays", "checkInSeconds", "historyKeep", "historyDays");
+            "excludeLookalikes", "maxAgeDays", "checkInSeconds", "historyKeep", "historyDays",
+            "createAccount", "ensureAdmin", "enableAccount", "removeKeychainAfterReset");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "default",
             description = "Policy name (default: ${DEFAULT-VALUE}).")
@@ -60,6 +61,22 @@ final class PolicySetCommand extends ApiCommand {
 
     @Option(names = "--history-days", paramLabel = "N", description = "Keep every password of the last N days (0 or more).")
     Integer historyDays;
+
+    @Option(names = "--create-account", paramLabel = "true|false", arity = "1",
+            description = "Create the named account when it is missing (Windows, macOS; needs --account).")
+    Boolean createAccount;
+
+    @Option(names = "--ensure-admin", paramLabel = "true|false", arity = "1",
+            description = "Add the account to the local administrators group when it is not a member (Windows, macOS).")
+    Boolean ensureAdmin;
+
+    @Option(names = "--enable-account", paramLabel = "true|false", arity = "1",
+            description = "Enable the account when it is disabled (Windows).")
+    Boolean enableAccount;
+
+    @Option(names = "--remove-keychain-after-reset", paramLabel = "true|false", arity = "1",
+            description = "Delete the account's login keychain after a reset without the old password (macOS).")
+    Boolean removeKeychainAfterReset;
 
     private ObjectNode changes;
 
@@ -130,12 +147,23 @@ final class PolicySetCommand extends ApiCommand {
             }
             changes.put("historyDays", historyDays);
         }
+        putBoolean(changes, "createAccount", createAccount);
+        putBoolean(changes, "ensureAdmin", ensureAdmin);
+        putBoolean(changes, "enableAccount", enableAccount);
+        putBoolean(changes, "removeKeychainAfterReset", removeKeychainAfterReset);
         if (changes.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to change: give at least one of --account, --length,"
                     + " --complexity, --passphrase-words, --exclude-lookalikes, --max-age-days, --check-in-seconds,"
-                    + " --history-keep, --history-days");
+                    + " --history-keep, --history-days, --create-account, --ensure-admin, --enable-account,"
+                    + " --remove-keychain-after-reset");
         }
         return changes;
+    }
+
+    private static void putBoolean(ObjectNode changes, String field, Boolean value) {
+        if (value != null) {
+            changes.put(field, value);
+        }
     }
 
     private void putPositive(ObjectNode changes, String field, String flag, Integer value) {

@@ -34,15 +34,23 @@ public record AgentContext(
                 clock, new SecureRandom(), ServerConnector.https(clock));
     }
 
-    /** {@code --state-dir}, else {@code CASTELLAN_STATE_DIR}, else the platform's default. */
+    /**
+     * {@code --state-dir}, else {@code CASTELLAN_STATE_DIR}, else the platform's default; and tells
+     * the platform ({@link Platform#useStateDir}), so that platform files follow the same directory.
+     * Every command with a state directory calls this first.
+     */
     public StateDir stateDir(Path flag) {
-        if (flag != null) {
-            return new StateDir(flag);
-        }
+        Path chosen;
         String fromEnv = env.get(EnvVars.STATE_DIR);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return new StateDir(Path.of(fromEnv.strip()));
+        if (flag != null) {
+            chosen = flag;
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            chosen = Path.of(fromEnv.strip());
+        } else {
+            chosen = platform.get().defaultStateDir();
         }
-        return new StateDir(platform.get().defaultStateDir());
+        StateDir dir = new StateDir(chosen);
+        platform.get().useStateDir(dir.path());
+        return dir;
     }
 }

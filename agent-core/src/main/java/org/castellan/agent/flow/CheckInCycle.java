@@ -24,6 +24,7 @@ import org.castellan.agent.state.RotationJournal;
 import org.castellan.agent.state.StateDir;
 import org.castellan.agent.state.StateLock;
 import org.castellan.agent.state.StateStore;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
@@ -50,6 +51,9 @@ public final class CheckInCycle {
     public CheckInCycle(Platform platform, StateDir dir, ServerConnector connector, Clock clock, SecureRandom random) {
         this.platform = platform;
         this.dir = dir;
+        // The platform may keep its own files in the state dir (macOS: the current password): it
+        // must read this run's directory, not its default.
+        platform.useStateDir(dir.path());
         this.connector = connector;
         this.clock = clock;
         this.random = random;
@@ -124,7 +128,8 @@ public final class CheckInCycle {
 
         // Warnings can appear during the rotation (e.g. current-password-unsaved) or the key scan:
         // tell the server now rather than at the next check-in, which may be hours away.
-        List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account), keys.warnings());
+        List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account, answer.policy()),
+                keys.warnings());
         if (!warningsNow.equals(sentWarnings)) {
             try {
                 api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),
@@ -148,9 +153,10 @@ public final class CheckInCycle {
         return all.stream().limit(20).toList();
     }
 
-    private List<String> accountWarnings(ManagedAccount account) {
+    /** The account manager's notes plus the policy options it does not carry out, as sent at check-in. */
+    private List<String> accountWarnings(ManagedAccount account, AgentPolicy policy) {
         try {
-            return platform.accounts().warnings(account);
+            return merge(platform.accounts().warnings(account), platform.accounts().ignoredOptions(policy.accountOptions()));
         } catch (RuntimeException e) {
             return List.of();
         }
@@ -164,9 +170,11 @@ public final class CheckInCycle {
 
     private AccountChoice resolveAccount(AgentPolicy policy) {
         String wanted = policy == null ? "" : policy.account();
+        AccountOptions options = policy == null ? AccountOptions.NONE : policy.accountOptions();
         try {
-            ManagedAccount account = platform.accounts().resolve(wanted);
-            return new AccountChoice(account, null, platform.accounts().warnings(account));
+            ManagedAccount account = platform.accounts().resolve(wanted, options);
+            return new AccountChoice(account, null, merge(platform.accounts().warnings(account),
+                    platform.accounts().ignoredOptions(options)));
         } catch (PlatformException e) {
             return new AccountChoice(null, e.code() + ": " + e.getMessage(), List.of());
         }

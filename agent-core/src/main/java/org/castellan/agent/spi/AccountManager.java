@@ -1,7 +1,9 @@
 package org.castellan.agent.spi;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 
 /** Finds the managed account and sets its password. */
 public interface AccountManager {
@@ -14,6 +16,41 @@ public interface AccountManager {
      *     {@code account-unsupported} when the account cannot be managed
      */
     ManagedAccount resolve(String policyAccount) throws PlatformException;
+
+    /**
+     * Resolves the account named by policy, doing what the policy's {@code options} allow to make
+     * it manageable (create it, add it to the administrators, enable it). agent-core calls this
+     * one, with the options of the policy it resolves for; the options hold for this call (and,
+     * on platforms that need them, for the {@link #setPassword} of the account it returns).
+     * The default ignores the options: see {@link #ignoredOptions}.
+     */
+    default ManagedAccount resolve(String policyAccount, AccountOptions options) throws PlatformException {
+        return resolve(policyAccount);
+    }
+
+    /**
+     * The options that are set but that this platform does not carry out, as warnings for admins
+     * ({@code account-option-ignored:ensureAdmin}). The default, for platforms that do not override
+     * {@link #resolve(String, AccountOptions)}, names every set option except
+     * {@code removeKeychainAfterReset}, which is macOS-only by definition and so not worth a warning
+     * on every other device a mixed policy covers.
+     */
+    default List<String> ignoredOptions(AccountOptions options) {
+        List<String> ignored = new ArrayList<>();
+        if (options.createAccount()) {
+            ignored.add(IGNORED_OPTION + "createAccount");
+        }
+        if (options.ensureAdmin()) {
+            ignored.add(IGNORED_OPTION + "ensureAdmin");
+        }
+        if (options.enableAccount()) {
+            ignored.add(IGNORED_OPTION + "enableAccount");
+        }
+        return List.copyOf(ignored);
+    }
+
+    /** Prefix of the warnings {@link #ignoredOptions} returns. */
+    String IGNORED_OPTION = "account-option-ignored:";
 
     /**
      * An opaque value that changes whenever the account's password changes (on Linux a digest of

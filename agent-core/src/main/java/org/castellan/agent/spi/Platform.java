@@ -18,6 +18,15 @@ public interface Platform {
     /** Protects the device private key at rest (DPAPI on Windows, a 0600 file elsewhere). */
     KeyProtector keyProtector();
 
+    /**
+     * Tells the platform which state directory this run uses (the {@code --state-dir} flag, the
+     * environment or {@link #defaultStateDir()}). agent-core calls it once, before anything else
+     * touches the platform, in every command that has a state directory. Platforms that keep
+     * their own files there (macOS: the current password, the FileVault key) must use this one
+     * and not the default. The default does nothing.
+     */
+    default void useStateDir(Path stateDir) {}
+
     /** Applies OS-appropriate permissions to the agent's state directory. */
     void secureStateDir(Path stateDir) throws PlatformException;
 

@@ -227,7 +227,8 @@ class AgentMainTest {
 
     @Test
     void unmanageableAccountIsReportedToTheServer() {
-        server.policy = new org.castellan.protocol.messages.AgentPolicy("admin", 20, "full", 0, false, 30, 3600);
+        server.policy = new org.castellan.protocol.messages.AgentPolicy("admin", 20, "full", 0, false, 30, 3600,
+                org.castellan.protocol.messages.AccountOptions.NONE);
         assertThat(register()).isZero();
 
         assertThat(run("check-in", "--state-dir", state.toString())).isEqualTo(AgentMain.FAILED);

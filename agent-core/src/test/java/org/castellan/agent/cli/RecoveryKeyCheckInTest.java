@@ -21,6 +21,7 @@ import org.castellan.agent.fake.SecretScan;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.agent.client.ServerException;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.EscrowedRecoveryKey;
@@ -174,7 +175,7 @@ class RecoveryKeyCheckInTest {
 
     @Test
     void recoveryKeysAreEscrowedEvenWhenTheAccountCannotBeManaged() {
-        server.policy = new AgentPolicy("admin", 20, "full", 0, false, 30, 3600);
+        server.policy = new AgentPolicy("admin", 20, "full", 0, false, 30, 3600, AccountOptions.NONE);
 
         assertThat(checkIn()).isEqualTo(AgentMain.FAILED);
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.Headers;
 import org.castellan.protocol.Json;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
@@ -61,7 +62,7 @@ class ServerClientTest {
         https.start();
         base = URI.create("https://127.0.0.1:" + https.getAddress().getPort());
         answer = Json.mapper().writeValueAsString(new CheckInResponse(Instant.parse("2026-01-01T00:00:00Z"),
-                new AgentPolicy("", 20, "full", 0, false, 30, 900),
+                new AgentPolicy("", 20, "full", 0, false, 30, 900, AccountOptions.NONE),
                 VaultKeyPair.generate("v1", new SecureRandom()).publicKey(), true, "no-password"));
     }
 

@@ -6,6 +6,7 @@ import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 
 /** One local account, {@code root}, whose password lives in memory; crashes and failures injectable. */
 public final class FakeAccounts implements AccountManager {
@@ -28,6 +29,15 @@ public final class FakeAccounts implements AccountManager {
     /** Off: the SPI's default ({@code unsupported}). On: the seeded password is kept in {@link #seeded}. */
     public boolean seedSupported;
     public String seeded;
+
+    /** The options of every options-aware resolve, in order. */
+    public final List<AccountOptions> optionsSeen = new ArrayList<>();
+
+    @Override
+    public ManagedAccount resolve(String policyAccount, AccountOptions options) throws PlatformException {
+        optionsSeen.add(options);
+        return resolve(policyAccount);
+    }
 
     @Override
     public ManagedAccount resolve(String policyAccount) throws PlatformException {

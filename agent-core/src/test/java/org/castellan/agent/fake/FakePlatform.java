@@ -16,6 +16,8 @@ public final class FakePlatform implements Platform {
     public final FakeAccounts accounts = new FakeAccounts();
     public final FakeRecoveryKeys recoveryKeys = new FakeRecoveryKeys();
     public final List<Path> securedDirs = new ArrayList<>();
+    /** Every {@link #useStateDir} call, in order. */
+    public final List<Path> usedStateDirs = new ArrayList<>();
     public final List<ServiceSpec> installed = new ArrayList<>();
     public int uninstalls;
     public Path defaultStateDir;
@@ -68,6 +70,11 @@ public final class FakePlatform implements Platform {
                 return sealed.clone();
             }
         };
+    }
+
+    @Override
+    public void useStateDir(Path stateDir) {
+        usedStateDirs.add(stateDir);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.castellan.protocol.envelope.Envelope;
 import org.castellan.protocol.envelope.EnvelopeException;
 import org.castellan.protocol.envelope.SecretEnvelope;
 import org.castellan.protocol.envelope.VaultKeyPair;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
@@ -57,7 +58,7 @@ public final class FakeServer implements ServerApi {
     public final List<String> calls = new ArrayList<>();
     public final List<CheckInRequest> checkIns = new ArrayList<>();
     public final List<RegisterRequest> registrations = new ArrayList<>();
-    public AgentPolicy policy = new AgentPolicy("", 20, "full", 0, false, 30, 3600);
+    public AgentPolicy policy = new AgentPolicy("", 20, "full", 0, false, 30, 3600, AccountOptions.NONE);
     public String committedPassword;
     public String committedAccount;
     public boolean rotateRequested;

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ class PasswordGeneratorTest {
     private final PasswordGenerator generator = new PasswordGenerator(new SecureRandom());
 
     private static AgentPolicy chars(int length, String complexity, boolean excludeLookalikes) {
-        return new AgentPolicy("", length, complexity, 0, excludeLookalikes, 30, 3600);
+        return new AgentPolicy("", length, complexity, 0, excludeLookalikes, 30, 3600, AccountOptions.NONE);
     }
 
     private String generate(AgentPolicy policy) {
@@ -102,7 +103,7 @@ class PasswordGeneratorTest {
         for (int i = 0; i < list.size(); i++) {
             words.add(list.get(i));
         }
-        String phrase = generate(new AgentPolicy("", 0, "full", 6, false, 30, 3600));
+        String phrase = generate(new AgentPolicy("", 0, "full", 6, false, 30, 3600, AccountOptions.NONE));
         // EFF words may contain '-' themselves (e.g. "t-shirt"), so count by matching greedily.
         assertThat(splitIntoListWords(phrase, words)).isEqualTo(6);
     }
@@ -117,7 +118,7 @@ class PasswordGeneratorTest {
         int[] counts = new int[list.size()];
         int draws = 0;
         for (int i = 0; i < 12_000; i++) {
-            try (Secret phrase = generator.generate(new AgentPolicy("", 0, "full", 10, false, 30, 3600))) {
+            try (Secret phrase = generator.generate(new AgentPolicy("", 0, "full", 10, false, 30, 3600, AccountOptions.NONE))) {
                 for (String word : phrase.reveal().split("-")) {
                     Integer at = index.get(word);
                     if (at != null) { // skip the halves of the few hyphenated words
@@ -148,7 +149,7 @@ class PasswordGeneratorTest {
     void unsafePoliciesAreRefusedWithTheFieldNamed() {
         assertThatThrownBy(() -> generate(chars(7, "full", false))).hasMessageContaining("policy length 7");
         assertThatThrownBy(() -> generate(chars(12, "emoji", false))).hasMessageContaining("complexity 'emoji'");
-        assertThatThrownBy(() -> generate(new AgentPolicy("", 0, "full", 2, false, 30, 3600)))
+        assertThatThrownBy(() -> generate(new AgentPolicy("", 0, "full", 2, false, 30, 3600, AccountOptions.NONE)))
                 .hasMessageContaining("passphraseWords 2");
     }
 

@@ -20,6 +20,7 @@ import org.castellan.agent.state.JournalEntry;
 import org.castellan.agent.state.JournalEntry.Step;
 import org.castellan.agent.state.RotationJournal;
 import org.castellan.agent.state.StateDir;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class RotationEngineTest {
-    private static final AgentPolicy POLICY = new AgentPolicy("", 24, "full", 0, false, 30, 3600);
+    private static final AgentPolicy POLICY = new AgentPolicy("", 24, "full", 0, false, 30, 3600, AccountOptions.NONE);
 
     @TempDir
     Path tmp;
@@ -254,7 +255,7 @@ class RotationEngineTest {
 
     @Test
     void invalidPolicyFailsBeforeAnythingIsSent() {
-        AgentPolicy tooShort = new AgentPolicy("", 4, "full", 0, false, 30, 3600);
+        AgentPolicy tooShort = new AgentPolicy("", 4, "full", 0, false, 30, 3600, AccountOptions.NONE);
 
         assertThatThrownBy(() -> engine().rotate(FakeAccounts.ROOT, tooShort, server.vaultKey()))
                 .hasMessageContaining("generate password for account root: policy length 4");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.castellan.agent.password.PasswordGenerator;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -68,7 +69,7 @@ class ChpasswdNamespaceTest {
 
     private String generatedPassword() {
         try (Secret secret = new PasswordGenerator(new SecureRandom())
-                .generate(new AgentPolicy("", 24, "full", 0, false, 30, 3600))) {
+                .generate(new AgentPolicy("", 24, "full", 0, false, 30, 3600, AccountOptions.NONE))) {
             return secret.reveal();
         }
     }

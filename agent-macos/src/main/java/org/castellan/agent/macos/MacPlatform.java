@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.account.MacAccountManager;
-import org.castellan.agent.macos.account.MacAccountOptions;
 import org.castellan.agent.macos.filevault.FileVaultRecoveryKeys;
 import org.castellan.agent.macos.store.SealedSecretFiles;
 import org.castellan.agent.macos.parse.ProductVersion;
@@ -39,24 +38,26 @@ public final class MacPlatform implements Platform {
     private final CommandRunner runner;
     private final MacTools tools;
     private final KeyProtector keyProtector = new FileKeyProtector();
-    /** The state directory in use: agent-core hands it to {@link #secureStateDir} at start-up. */
+    /**
+     * The state directory in use: agent-core hands it to {@link #useStateDir} before anything else
+     * (and again to {@link #secureStateDir}); every file of ours there follows it.
+     */
     private volatile Path stateDir = DEFAULT_STATE_DIR;
     private final MacAccountManager accounts;
     private final LaunchdServiceInstaller serviceInstaller;
     private final FileVaultRecoveryKeys recoveryKeys;
 
     public MacPlatform() {
-        this(new ProcessCommandRunner(), MacTools.defaults(), MacAccountOptions.defaults(),
-                LaunchdPaths.defaults(), new PosixPathOwnership(), Path.of("/Users"));
+        this(new ProcessCommandRunner(), MacTools.defaults(), LaunchdPaths.defaults(), new PosixPathOwnership(), Path.of("/Users"));
     }
 
-    public MacPlatform(CommandRunner runner, MacTools tools, MacAccountOptions options, LaunchdPaths launchd,
+    public MacPlatform(CommandRunner runner, MacTools tools, LaunchdPaths launchd,
             PathOwnership ownership, Path usersRoot) {
         this.runner = runner;
         this.tools = tools;
         SealedSecretFiles secrets = new SealedSecretFiles(() -> stateDir, keyProtector);
         CurrentPasswordStore store = new CurrentPasswordStore(secrets);
-        this.accounts = new MacAccountManager(runner, tools, options, store, usersRoot);
+        this.accounts = new MacAccountManager(runner, tools, store, usersRoot);
         this.serviceInstaller = new LaunchdServiceInstaller(runner, tools, launchd, ownership);
         this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools, secrets, store, accounts::lastResolvedAccount);
     }
@@ -84,6 +85,11 @@ public final class MacPlatform implements Platform {
     @Override
     public KeyProtector keyProtector() {
         return keyProtector;
+    }
+
+    @Override
+    public void useStateDir(Path dir) {
+        stateDir = dir;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.ServiceLoader;
-import org.castellan.agent.macos.account.MacAccountOptions;
 import org.castellan.agent.macos.process.ProcessCommandRunner;
 import org.castellan.agent.macos.service.LaunchdPaths;
 import org.castellan.agent.macos.service.PosixPathOwnership;
@@ -30,7 +29,7 @@ class MacPlatformTest {
     @BeforeEach
     void setUp() {
         fake = new FakeMacTools(temp.resolve("fake"));
-        platform = new MacPlatform(new ProcessCommandRunner(), fake.tools(), MacAccountOptions.defaults(),
+        platform = new MacPlatform(new ProcessCommandRunner(), fake.tools(),
                 new LaunchdPaths(temp.resolve("plist"), temp.resolve("logs"), false), new PosixPathOwnership(), temp.resolve("Users"));
     }
 

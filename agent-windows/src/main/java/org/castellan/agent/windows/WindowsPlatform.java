@@ -16,7 +16,6 @@ import org.castellan.agent.spi.ServiceInstaller;
 import org.castellan.agent.spi.ServiceSpec;
 import org.castellan.agent.windows.account.JnaLocalAccounts;
 import org.castellan.agent.windows.account.WindowsAccountManager;
-import org.castellan.agent.windows.account.WindowsAccountOptions;
 import org.castellan.agent.windows.bitlocker.BitLockerRecoveryKeys;
 import org.castellan.agent.windows.bitlocker.JnaBitLockerWmiSession;
 import org.castellan.agent.windows.bitlocker.WmiBitLockerReader;
@@ -55,9 +54,9 @@ public final class WindowsPlatform implements Platform {
     }
 
     /** The real platform. Loads no native library until a part is used. */
-    public static WindowsPlatform create(WindowsAccountOptions options, Map<String, String> environment) {
+    public static WindowsPlatform create(Map<String, String> environment) {
         return new WindowsPlatform(
-                new WindowsAccountManager(new JnaLocalAccounts(), options, Clock.systemUTC(), new SecureRandom()),
+                new WindowsAccountManager(new JnaLocalAccounts(), Clock.systemUTC(), new SecureRandom()),
                 new DpapiKeyProtector(new JnaDpapi()),
                 new StateDirSecurity(new WindowsFileSecurity()),
                 new WindowsServiceInstaller(new JnaServiceManager(), duration -> Thread.sleep(duration.toMillis())),

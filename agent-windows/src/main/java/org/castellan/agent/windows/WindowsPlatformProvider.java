@@ -3,7 +3,6 @@ package org.castellan.agent.windows;
 import java.util.Locale;
 import org.castellan.agent.spi.Platform;
 import org.castellan.agent.spi.PlatformProvider;
-import org.castellan.agent.windows.account.WindowsAccountOptions;
 
 /** Registered in META-INF/services; chosen when {@code os.name} starts with "Windows". */
 public final class WindowsPlatformProvider implements PlatformProvider {
@@ -19,6 +18,6 @@ public final class WindowsPlatformProvider implements PlatformProvider {
     @Override
     public Platform create() {
         // Account options will come from the server policy; until then, the safe defaults.
-        return WindowsPlatform.create(WindowsAccountOptions.DEFAULTS, System.getenv());
+        return WindowsPlatform.create(System.getenv());
     }
 }

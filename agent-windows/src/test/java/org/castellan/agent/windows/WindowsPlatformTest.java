@@ -128,8 +128,7 @@ class WindowsPlatformTest {
     @Test
     void creatingTheRealPlatformLoadsNoNativeLibraryOnThisOs() {
         // Wiring only: JNA libraries load on first use, so this also works on Linux.
-        WindowsPlatform platform = WindowsPlatform.create(
-                org.castellan.agent.windows.account.WindowsAccountOptions.DEFAULTS, Map.of());
+        WindowsPlatform platform = WindowsPlatform.create(Map.of());
 
         assertThat(platform.defaultStateDir().toString()).isEqualTo("C:\\ProgramData\\Castellan");
         assertThat(platform.keyProtector().name()).isEqualTo("dpapi-machine");

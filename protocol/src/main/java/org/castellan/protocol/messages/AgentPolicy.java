@@ -11,6 +11,8 @@ package org.castellan.protocol.messages;
  * @param excludeLookalikes leave out characters people confuse when reading (0/O, 1/l/I)
  * @param maxAgeDays rotate once the password is older than this
  * @param checkInSeconds how often the agent checks in
+ * @param accountOptions what the agent may do to make the account manageable; an answer without
+ *     it (an older server) means {@link AccountOptions#NONE}
  */
 public record AgentPolicy(
         String account,
@@ -19,4 +21,12 @@ public record AgentPolicy(
         int passphraseWords,
         boolean excludeLookalikes,
         int maxAgeDays,
-        int checkInSeconds) {}
+        int checkInSeconds,
+        AccountOptions accountOptions) {
+
+    public AgentPolicy {
+        if (accountOptions == null) {
+            accountOptions = AccountOptions.NONE;
+        }
+    }
+}

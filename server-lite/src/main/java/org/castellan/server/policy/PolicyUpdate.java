@@ -9,7 +9,8 @@ import org.castellan.server.http.TextRules;
  */
 public record PolicyUpdate(String account, Integer length, String complexity, Integer passphraseWords,
                            Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds,
-                           Integer historyKeep, Integer historyDays) {
+                           Integer historyKeep, Integer historyDays, Boolean createAccount,
+                           Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset) {
 
     /** Applies this update to {@code current} and validates every resulting field. */
     public Policy applyTo(Policy current) {
@@ -22,7 +23,11 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
                 maxAgeDays != null ? maxAgeDays : current.maxAgeDays(),
                 checkInSeconds != null ? checkInSeconds : current.checkInSeconds(),
                 historyKeep != null ? historyKeep : current.historyKeep(),
-                historyDays != null ? historyDays : current.historyDays());
+                historyDays != null ? historyDays : current.historyDays(),
+                createAccount != null ? createAccount : current.createAccount(),
+                ensureAdmin != null ? ensureAdmin : current.ensureAdmin(),
+                enableAccount != null ? enableAccount : current.enableAccount(),
+                removeKeychainAfterReset != null ? removeKeychainAfterReset : current.removeKeychainAfterReset());
         validate(p);
         return p;
     }
@@ -43,6 +48,11 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
         range("checkInSeconds", p.checkInSeconds(), 60, 86400);
         range("historyKeep", p.historyKeep(), 1, 1000);
         range("historyDays", p.historyDays(), 0, 36500);
+        // The default account (RID 500 on Windows, root on Linux) always exists; creating "it" is
+        // meaningless, and on macOS there is no default to create.
+        if (p.createAccount() && p.account().isBlank()) {
+            throw invalid("createAccount", "needs a named 'account': the platform default account always exists");
+        }
     }
 
     private static void range(String field, int value, int min, int max) {

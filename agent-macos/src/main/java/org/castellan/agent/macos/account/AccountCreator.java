@@ -38,11 +38,16 @@ final class AccountCreator {
             tool.dsclSession("account-create-failed", "create account " + name + " (uid " + uid
                     + "; the record may be half-made, check it with dscl . -read " + record + ")", script);
         }
-        CommandResult added = tool.run("account-create-failed", "add " + name + " to admin",
+        addToAdmin(name, "account-create-failed", "created account " + name + " but could not add it to admin");
+    }
+
+    /** {@code dseditgroup -o edit -a NAME -t user admin}; also used for an existing account (ensureAdmin). */
+    void addToAdmin(String name, String code, String context) throws PlatformException {
+        CommandResult added = tool.run(code, "add " + name + " to admin",
                 tool.paths().dseditgroup(), "-o", "edit", "-a", name, "-t", "user", "admin");
         if (!added.succeeded()) {
-            throw new PlatformException("account-create-failed", "created account " + name
-                    + " but could not add it to admin: dseditgroup exit " + added.exitCode() + ": " + added.combinedOutput().strip());
+            throw new PlatformException(code, context + ": dseditgroup exit " + added.exitCode() + ": "
+                    + added.combinedOutput().strip());
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 
 /**
  * The managed macOS account: a local admin named by policy, its password set through
@@ -27,6 +29,11 @@ import org.castellan.protocol.Secret;
  * the current one, which it keeps in a {@link CurrentPasswordStore}; when it does not know it
  * (first run), it refuses with {@code needs-first-password} and reports that warning until an
  * admin seeds it ({@link #seedCurrentPassword}).
+ *
+ * <p>Options come from the policy with each {@link #resolve(String, AccountOptions)}. The one that
+ * matters after resolving, {@code removeKeychainAfterReset}, is remembered per account for the
+ * {@link #setPassword} that follows: agent-core resolves the account from the policy in the same
+ * check-in just before it sets the password, so the options in force are those of that policy.
  */
 public final class MacAccountManager implements AccountManager {
     public static final String NEEDS_FIRST_PASSWORD = "needs-first-password";
@@ -36,7 +43,8 @@ public final class MacAccountManager implements AccountManager {
 
     private final MacTool tool;
     private final AccountLookup lookup;
-    private final MacAccountOptions options;
+    /** The options of the last resolve of each account, for its setPassword (keychain removal). */
+    private final Map<String, MacAccountOptions> optionsByAccount = new ConcurrentHashMap<>();
     private final CurrentPasswordStore store;
     private final Path usersRoot;
     /** Accounts whose password changed but whose new password could not be stored. */
@@ -50,17 +58,35 @@ public final class MacAccountManager implements AccountManager {
      * @param usersRoot where home directories live ({@code /Users}); only used to find the login
      *     keychain when {@link MacAccountOptions#removeKeychainAfterReset()} is on
      */
-    public MacAccountManager(CommandRunner runner, MacTools tools, MacAccountOptions options,
-            CurrentPasswordStore store, Path usersRoot) {
+    public MacAccountManager(CommandRunner runner, MacTools tools, CurrentPasswordStore store, Path usersRoot) {
         this.tool = new MacTool(runner, tools);
         this.lookup = new AccountLookup(tool);
-        this.options = options;
         this.store = store;
         this.usersRoot = usersRoot;
     }
 
+    /** Without policy options: nothing is created or changed. */
     @Override
     public ManagedAccount resolve(String policyAccount) throws PlatformException {
+        return resolve(policyAccount, MacAccountOptions.defaults());
+    }
+
+    @Override
+    public ManagedAccount resolve(String policyAccount, AccountOptions options) throws PlatformException {
+        return resolve(policyAccount, MacAccountOptions.from(options));
+    }
+
+    /** macOS has no use for {@code enableAccount}: it is the one option reported as ignored. */
+    @Override
+    public List<String> ignoredOptions(AccountOptions options) {
+        return options.enableAccount() ? List.of(IGNORED_OPTION + "enableAccount") : List.of();
+    }
+
+    /**
+     * Finds the account, creating it (hidden admin) or adding it to {@code admin} as far as
+     * {@code options} allow; the options stay in force for this account's next {@link #setPassword}.
+     */
+    public ManagedAccount resolve(String policyAccount, MacAccountOptions options) throws PlatformException {
         if (policyAccount == null || policyAccount.isBlank()) {
             throw new PlatformException("account-unsupported", "set the policy's account for macOS devices");
         }
@@ -81,8 +107,17 @@ public final class MacAccountManager implements AccountManager {
             }
         }
         if (!lookup.isAdmin(name)) {
-            throw new PlatformException("account-not-admin", "account " + name + " is not in the admin group");
+            if (!options.addToAdmin()) {
+                throw new PlatformException("account-not-admin", "account " + name
+                        + " is not in the admin group and the policy does not allow adding it (ensureAdmin)");
+            }
+            new AccountCreator(tool).addToAdmin(name, "add-to-admin-failed", "add account " + name + " to admin");
+            if (!lookup.isAdmin(name)) {
+                throw new PlatformException("account-not-admin", "account " + name
+                        + " is still not in the admin group after adding it");
+            }
         }
+        optionsByAccount.put(name, options);
         lastResolved = name;
         return new ManagedAccount(name, uid.get());
     }
@@ -140,7 +175,8 @@ public final class MacAccountManager implements AccountManager {
             throw e;
         }
         remember(name, newPassword);
-        if (token == SecureTokenStatus.DISABLED && options.removeKeychainAfterReset()) {
+        if (token == SecureTokenStatus.DISABLED
+                && optionsByAccount.getOrDefault(name, MacAccountOptions.defaults()).removeKeychainAfterReset()) {
             removeLoginKeychain(name);
         }
     }

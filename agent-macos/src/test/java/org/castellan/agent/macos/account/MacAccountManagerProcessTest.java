@@ -15,6 +15,7 @@ import org.castellan.agent.macos.process.ProcessCommandRunner;
 import org.castellan.agent.spi.ManagedAccount;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,12 +47,8 @@ class MacAccountManagerProcessTest {
         store = new CurrentPasswordStore(new SealedSecretFiles(() -> stateDir, new FileKeyProtector()));
     }
 
-    private MacAccountManager manager(MacAccountOptions options) {
-        return new MacAccountManager(new ProcessCommandRunner(), fake.tools(), options, store, usersRoot);
-    }
-
     private MacAccountManager manager() {
-        return manager(MacAccountOptions.defaults());
+        return new MacAccountManager(new ProcessCommandRunner(), fake.tools(), store, usersRoot);
     }
 
     private void accountExists(String uid) {
@@ -131,7 +128,7 @@ class MacAccountManagerProcessTest {
         fake.respond("dscl", List.of(".", "-read", RECORD, "UniqueID"), "",
                 "<dscl_cmd> DS Error: -14087 (eDSPermissionError)\n", 167);
 
-        assertThatThrownBy(() -> manager(new MacAccountOptions(true, false)).resolve(NAME))
+        assertThatThrownBy(() -> manager().resolve(NAME, new MacAccountOptions(true, false, false)))
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("account-lookup-failed"));
         assertThat(fake.invocations()).hasSize(1);
     }
@@ -145,7 +142,7 @@ class MacAccountManagerProcessTest {
                 "_amavisd                 83\n_www                     70\nroot                     0\nhidden1                  499\nalice                    501\n", "", 0);
         accountIsAdmin();
 
-        ManagedAccount account = manager(new MacAccountOptions(true, false)).resolve(NAME);
+        ManagedAccount account = manager().resolve(NAME, new MacAccountOptions(true, false, false));
 
         assertThat(account).isEqualTo(new ManagedAccount(NAME, "498"));
         assertThat(fake.invocations()).containsExactly(
@@ -172,7 +169,7 @@ class MacAccountManagerProcessTest {
         fake.respond("dscl", List.of(".", "-list", "/Users", "UniqueID"), "root 0\n", "", 0);
         fake.respond("dscl", List.of("-q", "."), "", "<main> attribute status: eDSPermissionError\n<dscl_cmd> DS Error: -14120 (eDSPermissionError)\n", 0);
 
-        assertThatThrownBy(() -> manager(new MacAccountOptions(true, false)).resolve(NAME))
+        assertThatThrownBy(() -> manager().resolve(NAME, new MacAccountOptions(true, false, false)))
                 .isInstanceOfSatisfying(PlatformException.class, e -> {
                     assertThat(e.code()).isEqualTo("account-create-failed");
                     assertThat(e.getMessage()).contains("eDSPermissionError");
@@ -348,7 +345,7 @@ class MacAccountManagerProcessTest {
                 throw new org.castellan.agent.macos.process.CommandException(argv.get(0) + " did not finish within 60s");
             }
             return new ProcessCommandRunner().run(argv, stdin, env, timeout);
-        }, fake.tools(), MacAccountOptions.defaults(), store, usersRoot);
+        }, fake.tools(), store, usersRoot);
 
         assertThatThrownBy(() -> manager.setPassword(ACCOUNT, Secret.of(NEW)))
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("set-password-failed"));
@@ -408,10 +405,16 @@ class MacAccountManagerProcessTest {
         Files.writeString(keychain, "old keychain");
         secureToken(false);
 
-        manager().setPassword(ACCOUNT, Secret.of(NEW));
+        accountExists("499");
+        accountIsAdmin();
+        MacAccountManager manager = manager();
+
+        manager.resolve(NAME, new MacAccountOptions(false, false, false));
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
         assertThat(keychain).exists();
 
-        manager(new MacAccountOptions(false, true)).setPassword(ACCOUNT, Secret.of(NEW + "2"));
+        manager.resolve(NAME, new MacAccountOptions(false, false, true));
+        manager.setPassword(ACCOUNT, Secret.of(NEW + "2"));
         assertThat(keychain).doesNotExist();
     }
 
@@ -421,8 +424,12 @@ class MacAccountManagerProcessTest {
         Files.writeString(keychain, "keychain in sync");
         secureToken(true);
         store.save(NAME, Secret.of(OLD));
+        accountExists("499");
+        accountIsAdmin();
+        MacAccountManager manager = manager();
+        manager.resolve(NAME, new MacAccountOptions(false, false, true));
 
-        manager(new MacAccountOptions(false, true)).setPassword(ACCOUNT, Secret.of(NEW));
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
 
         assertThat(keychain).exists();
     }
@@ -496,5 +503,92 @@ class MacAccountManagerProcessTest {
                     assertThat(e.getMessage()).doesNotContain(OLD);
                 });
         assertThat(store.has(NAME)).isFalse();
+    }
+
+    @Test
+    void policyCreateAccountRunsTheCreationSequence() throws Exception {
+        List<String> readUid = List.of(".", "-read", RECORD, "UniqueID");
+        fake.onCall(1, "dscl", readUid, "", "<dscl_cmd> DS Error: -14136 (eDSRecordNotFound)\n", 56);
+        fake.onCall(2, "dscl", readUid, "UniqueID: 499\n", "", 0);
+        fake.respond("dscl", List.of(".", "-list", "/Users", "UniqueID"), "root 0\nalice 501\n", "", 0);
+        accountIsAdmin();
+
+        ManagedAccount account = manager().resolve(NAME, new AccountOptions(true, false, false, false));
+
+        assertThat(account).isEqualTo(new ManagedAccount(NAME, "499"));
+        assertThat(fake.invocations()).containsExactly(
+                List.of("dscl", ".", "-read", RECORD, "UniqueID"),
+                List.of("dscl", ".", "-list", "/Users", "UniqueID"),
+                List.of("dscl", "-q", "."),
+                List.of("dseditgroup", "-o", "edit", "-a", NAME, "-t", "user", "admin"),
+                List.of("dscl", ".", "-read", RECORD, "UniqueID"),
+                List.of("dseditgroup", "-o", "checkmember", "-m", NAME, "admin"));
+        assertThat(fake.stdinOf(3)).contains("create \"/Users/castellan\" \"IsHidden\" \"1\"\n");
+    }
+
+    @Test
+    void policyWithoutCreateAccountLeavesAMissingAccountMissing() {
+        fake.respond("dscl", List.of(".", "-read", RECORD, "UniqueID"), "",
+                "<dscl_cmd> DS Error: -14136 (eDSRecordNotFound)\n", 56);
+
+        // Every other option on: only createAccount may create.
+        assertThatThrownBy(() -> manager().resolve(NAME, new AccountOptions(false, true, true, true)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("account-missing"));
+        assertThat(fake.invocations()).containsExactly(List.of("dscl", ".", "-read", RECORD, "UniqueID"));
+    }
+
+    @Test
+    void policyEnsureAdminAddsAnExistingAccountToTheAdminGroup() throws Exception {
+        accountExists("502");
+        List<String> check = List.of("-o", "checkmember", "-m", NAME, "admin");
+        fake.onCall(1, "dseditgroup", check, "no " + NAME + " is NOT a member of admin\n", "", 67);
+        fake.onCall(2, "dseditgroup", check, "yes " + NAME + " is a member of admin\n", "", 0);
+
+        ManagedAccount account = manager().resolve(NAME, new AccountOptions(false, true, false, false));
+
+        assertThat(account).isEqualTo(new ManagedAccount(NAME, "502"));
+        assertThat(fake.invocations()).containsExactly(
+                List.of("dscl", ".", "-read", RECORD, "UniqueID"),
+                List.of("dseditgroup", "-o", "checkmember", "-m", NAME, "admin"),
+                List.of("dseditgroup", "-o", "edit", "-a", NAME, "-t", "user", "admin"),
+                List.of("dseditgroup", "-o", "checkmember", "-m", NAME, "admin"));
+    }
+
+    @Test
+    void policyWithoutEnsureAdminLeavesANonAdminRefusedAndUnchanged() {
+        accountExists("502");
+        fake.respond("dseditgroup", List.of("-o", "checkmember", "-m", NAME, "admin"),
+                "no " + NAME + " is NOT a member of admin\n", "", 67);
+
+        assertThatThrownBy(() -> manager().resolve(NAME, new AccountOptions(true, false, true, true)))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("account-not-admin"));
+        assertThat(fake.invocations()).noneMatch(call -> call.contains("edit"));
+    }
+
+    @Test
+    void keychainRemovalFollowsThePolicyOfTheLatestResolve() throws Exception {
+        Path keychain = Files.createDirectories(usersRoot.resolve(NAME).resolve("Library/Keychains")).resolve("login.keychain-db");
+        accountExists("499");
+        accountIsAdmin();
+        secureToken(false);
+        MacAccountManager manager = manager();
+
+        manager.resolve(NAME, new AccountOptions(false, false, false, true));
+        Files.writeString(keychain, "stale");
+        manager.setPassword(ACCOUNT, Secret.of(NEW));
+        assertThat(keychain).doesNotExist();
+
+        // The policy turned it off again: the next reset keeps the keychain.
+        manager.resolve(NAME, AccountOptions.NONE);
+        Files.writeString(keychain, "stale again");
+        manager.setPassword(ACCOUNT, Secret.of(NEW + "2"));
+        assertThat(keychain).exists();
+    }
+
+    @Test
+    void onlyEnableAccountIsReportedAsIgnoredOnMacos() {
+        assertThat(manager().ignoredOptions(new AccountOptions(true, true, true, true)))
+                .containsExactly("account-option-ignored:enableAccount");
+        assertThat(manager().ignoredOptions(new AccountOptions(true, true, false, true))).isEmpty();
     }
 }

@@ -13,6 +13,7 @@ import org.castellan.agent.windows.jna.NativePassword;
 import org.castellan.agent.windows.jna.UserInfo1;
 import org.castellan.agent.windows.jna.UserInfo1008;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.messages.AccountOptions;
 
 /**
  * Chooses the managed local account (RID 500 by default, or the policy's named account), makes it
@@ -24,27 +25,42 @@ public final class WindowsAccountManager implements AccountManager {
     static final String CREATED_COMMENT = "Local administrator managed by Castellan";
 
     private final LocalAccounts accounts;
-    private final WindowsAccountOptions options;
     private final Clock clock;
     private final SecureRandom random;
     private final Set<String> createdSids = ConcurrentHashMap.newKeySet();
 
-    public WindowsAccountManager(LocalAccounts accounts, WindowsAccountOptions options, Clock clock, SecureRandom random) {
+    public WindowsAccountManager(LocalAccounts accounts, Clock clock, SecureRandom random) {
         this.accounts = accounts;
-        this.options = options;
         this.clock = clock;
         this.random = random;
     }
 
+    /** Without policy options: nothing is created or changed. */
     @Override
     public ManagedAccount resolve(String policyAccount) throws PlatformException {
+        return resolve(policyAccount, WindowsAccountOptions.DEFAULTS);
+    }
+
+    @Override
+    public ManagedAccount resolve(String policyAccount, AccountOptions options) throws PlatformException {
+        return resolve(policyAccount, WindowsAccountOptions.from(options));
+    }
+
+    /** Windows carries out createAccount, ensureAdmin and enableAccount; the keychain one is macOS's. */
+    @Override
+    public List<String> ignoredOptions(AccountOptions options) {
+        return List.of();
+    }
+
+    /** Finds the account and makes it manageable as far as {@code options} (from the policy) allow. */
+    public ManagedAccount resolve(String policyAccount, WindowsAccountOptions options) throws PlatformException {
         refuseDomainController();
         String domainSid = accounts.accountDomainSid();
         LocalUser user = policyAccount == null || policyAccount.isBlank()
                 ? builtinAdministrator(domainSid)
-                : namedAccount(AccountNames.requireValid(policyAccount), domainSid);
+                : namedAccount(AccountNames.requireValid(policyAccount), domainSid, options);
         if (user.privilege() != UserInfo1.USER_PRIV_ADMIN) {
-            user = makeAdministrator(user);
+            user = makeAdministrator(user, options);
         }
         if ((user.flags() & UserInfo1008.UF_ACCOUNTDISABLE) != 0 && options.enableAccount()) {
             int flags = (user.flags() & ~UserInfo1008.UF_ACCOUNTDISABLE) | UserInfo1008.UF_SCRIPT;
@@ -109,7 +125,7 @@ public final class WindowsAccountManager implements AccountManager {
                         + "' but NetUserGetInfo does not find it"));
     }
 
-    private LocalUser namedAccount(String name, String domainSid) throws PlatformException {
+    private LocalUser namedAccount(String name, String domainSid, WindowsAccountOptions options) throws PlatformException {
         LocalUser user = accounts.user(name).orElse(null);
         if (user == null) {
             if (!options.createIfMissing()) {
@@ -137,7 +153,7 @@ public final class WindowsAccountManager implements AccountManager {
         return created;
     }
 
-    private LocalUser makeAdministrator(LocalUser user) throws PlatformException {
+    private LocalUser makeAdministrator(LocalUser user, WindowsAccountOptions options) throws PlatformException {
         if (!options.addToAdministrators()) {
             throw new PlatformException("account-not-admin", "account " + user.name()
                     + " is not a member of Administrators (" + Sids.BUILTIN_ADMINISTRATORS
