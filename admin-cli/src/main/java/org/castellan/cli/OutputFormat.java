@@ -4,18 +4,21 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code -o text} (tables, and secrets alone on stdout) or {@code -o json} (the server's JSON). */
+/**
+ * {@code -o text} (also {@code -o table}: tables, and secrets alone on stdout) or {@code -o json}
+ * (the server's JSON).
+ */
 public enum OutputFormat {
     TEXT, JSON;
 
-    /** Accepts {@code text} and {@code json} in any case. */
+    /** Accepts {@code text}, {@code table} and {@code json} in any case. */
     public static final class Converter implements ITypeConverter<OutputFormat> {
         @Override
         public OutputFormat convert(String value) {
             return switch (value.toLowerCase(Locale.ROOT)) {
-                case "text" -> TEXT;
+                case "text", "table" -> TEXT;
                 case "json" -> JSON;
-                default -> throw new TypeConversionException("expected text or json, got '" + value + "'");
+                default -> throw new TypeConversionException("expected text, table or json, got '" + value + "'");
             };
         }
     }

@@ -43,6 +43,16 @@ class DevicesAndPasswordsTest {
     }
 
     @Test
+    void outputTableIsTheTextTableAndUnknownFormatsAreUsageErrors() {
+        String text = cli.run("devices", "list", "-o", "text").stdout();
+
+        assertThat(cli.run("devices", "list", "-o", "table").stdout()).isEqualTo(text).contains("HOSTNAME");
+        CliRunner.Result yaml = cli.run("devices", "list", "-o", "yaml");
+        assertThat(yaml.exitCode()).isEqualTo(2);
+        assertThat(yaml.stderr()).contains("expected text, table or json");
+    }
+
+    @Test
     void devicesListWithoutFilterSendsNoQuery() {
         cli.run("devices", "list");
 
