@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.castellan.agent.spi.AccountManager;
+import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.spi.KeyProtector;
 import org.castellan.agent.spi.OsInfo;
 import org.castellan.agent.spi.Platform;

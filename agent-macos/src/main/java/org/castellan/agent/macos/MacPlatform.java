@@ -23,6 +23,7 @@ import org.castellan.agent.macos.service.LaunchdServiceInstaller;
 import org.castellan.agent.macos.service.PathOwnership;
 import org.castellan.agent.macos.service.PosixPathOwnership;
 import org.castellan.agent.spi.AccountManager;
+import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.spi.KeyProtector;
 import org.castellan.agent.spi.OsInfo;
 import org.castellan.agent.spi.Platform;

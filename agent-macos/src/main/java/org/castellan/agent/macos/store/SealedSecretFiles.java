@@ -20,7 +20,7 @@ import org.castellan.protocol.Secret;
  * Small secrets kept in the state directory, one file each, sealed by the platform
  * {@link KeyProtector}, created 0600 and replaced atomically (a crash leaves the old or the new
  * value, never half of one). On macOS the protector is file permissions only: see
- * {@link org.castellan.agent.macos.FileKeyProtector} for what that does and does not protect.
+ * {@link org.castellan.agent.spi.FileKeyProtector} for what that does and does not protect.
  */
 public final class SealedSecretFiles {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,250}");

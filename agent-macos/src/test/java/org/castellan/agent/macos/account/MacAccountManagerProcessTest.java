@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.castellan.agent.macos.FakeMacTools;
-import org.castellan.agent.macos.FileKeyProtector;
+import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.macos.TestResources;
 import org.castellan.agent.macos.store.SealedSecretFiles;
 import org.castellan.agent.macos.process.ProcessCommandRunner;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.agent.macos.FakeMacTools;
-import org.castellan.agent.macos.FileKeyProtector;
+import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.macos.TestResources;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.parse.PlistReader;

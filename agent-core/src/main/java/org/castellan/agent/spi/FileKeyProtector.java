@@ -1,17 +1,18 @@
-package org.castellan.agent.macos;
+package org.castellan.agent.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.castellan.agent.spi.KeyProtector;
-import org.castellan.agent.spi.PlatformException;
 
 /**
- * Protection by file permissions alone: sealed data is the plaintext behind a format marker, and
- * the agent writes it to 0600 files in a 0700, root-owned state directory.
+ * Protection by file permissions alone, for platforms with no machine-bound store to seal with
+ * (Linux; macOS until a native Keychain binding exists): sealed data is the plaintext behind a
+ * format marker, and the agent writes it to 0600 files in a 0700, root-owned state directory.
  *
- * <p>Honestly: this is not encryption at rest. Root (and anyone who images the disk while FileVault
- * is unlocked or off) can read it. The System keychain would be better, but the {@code security}
- * tool takes secrets as arguments, which {@code ps} shows; a native Keychain binding is left for later.
+ * <p>Honestly: this is not encryption at rest. Root, and anyone who reads the disk unencrypted, can
+ * read it; there is nothing root could not also read to seal it with, so pretending otherwise adds
+ * nothing. (The macOS {@code security} tool would take secrets as arguments, which {@code ps} shows.)
+ * The marker makes a file written by another protector (e.g. DPAPI) fail loudly instead of being
+ * taken for a key.
  */
 public final class FileKeyProtector implements KeyProtector {
     public static final String NAME = "file-0600";
