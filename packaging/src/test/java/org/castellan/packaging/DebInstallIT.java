@@ -116,6 +116,15 @@ class DebInstallIT {
                 "daemon-reload", "daemon-reload");
     }
 
+    @Test
+    void serverInstallTakesOverADataDirectoryThatAlreadyExists() throws Exception {
+        // e.g. created by hand, or restored from a backup as root, before the package was installed
+        inRoot("mkdir -m 0755 /var/lib/castellan-server && touch /var/lib/castellan-server/castellan.db");
+        Command.Result install = root.run("dpkg -i /debs/" + debName("castellan-server"));
+        assertThat(install.exitCode()).as(install.describe()).isZero();
+        assertThat(inRoot("stat -c '%a %U:%G' /var/lib/castellan-server")).isEqualTo("700 castellan:castellan");
+    }
+
     private String inRoot(String shell) throws Exception {
         Command.Result result = root.run(shell);
         assertThat(result.exitCode()).as(shell + ": " + result.describe()).isZero();
