@@ -1,0 +1,138 @@
+package org.castellan.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The three .deb files as dpkg-deb sees them: fields, files, modes, maintainer scripts. */
+class DebPackagesIT {
+    private static final String JAVA_DEPENDENCY = "default-jre-headless (>= 2:1.17) | java17-runtime-headless";
+
+    @BeforeAll
+    static void needsDpkgDeb() {
+        DebFile.assumeDpkgDeb();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"castellan-agent", "castellan-server", "castellan-cli"})
+    void eachPackageIsNamedForItselfArchitectureIndependentAndVersionedLikeItsFile(String name) throws Exception {
+        DebFile deb = DebFile.built(name);
+        assertThat(deb.field("Package")).isEqualTo(name);
+        assertThat(deb.field("Architecture")).isEqualTo("all");
+        assertThat(deb.path().getFileName().toString()).isEqualTo(name + "_" + deb.field("Version") + "_all.deb");
+        assertThat(deb.field("Version")).as("a SNAPSHOT sorts before its release").matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT)?");
+        assertThat(deb.field("Maintainer")).isNotBlank();
+        assertThat(deb.field("Description")).isNotBlank();
+    }
+
+    @Test
+    void agentDependsOnJava17AndOnPasswdForChpasswd() throws Exception {
+        assertThat(DebFile.built("castellan-agent").field("Depends")).isEqualTo(JAVA_DEPENDENCY + ", passwd");
+    }
+
+    @Test
+    void serverDependsOnJava17AndOnAdduserForItsSystemUser() throws Exception {
+        assertThat(DebFile.built("castellan-server").field("Depends")).isEqualTo(JAVA_DEPENDENCY + ", adduser");
+    }
+
+    @Test
+    void cliDependsOnJava17Only() throws Exception {
+        assertThat(DebFile.built("castellan-cli").field("Depends")).isEqualTo(JAVA_DEPENDENCY);
+    }
+
+    @Test
+    void agentShipsItsJarLauncherUnitAndRootOnlyStateDirectory() throws Exception {
+        Map<String, DebFile.Entry> files = DebFile.built("castellan-agent").contents();
+        assertThat(files.get("/usr/share/castellan/castellan-agent.jar")).isEqualTo(
+                new DebFile.Entry("-rw-r--r--", "root/root", "/usr/share/castellan/castellan-agent.jar"));
+        assertThat(files.get("/usr/bin/castellan-agent")).isEqualTo(
+                new DebFile.Entry("-rwxr-xr-x", "root/root", "/usr/bin/castellan-agent"));
+        assertThat(files.get("/lib/systemd/system/castellan-agent.service")).isEqualTo(
+                new DebFile.Entry("-rw-r--r--", "root/root", "/lib/systemd/system/castellan-agent.service"));
+        assertThat(files.get("/var/lib/castellan-agent")).as("holds the device key: root only").isEqualTo(
+                new DebFile.Entry("drwx------", "root/root", "/var/lib/castellan-agent"));
+        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan-agent.jar", "/usr/bin/castellan-agent",
+                "/lib/systemd/system/castellan-agent.service");
+    }
+
+    @Test
+    void serverShipsItsJarLauncherAndUnitButNotItsDataDirectory() throws Exception {
+        Map<String, DebFile.Entry> files = DebFile.built("castellan-server").contents();
+        assertThat(files.get("/usr/share/castellan/castellan-server.jar").mode()).isEqualTo("-rw-r--r--");
+        assertThat(files.get("/usr/bin/castellan-server").mode()).isEqualTo("-rwxr-xr-x");
+        assertThat(files.get("/lib/systemd/system/castellan-server.service").mode()).isEqualTo("-rw-r--r--");
+        // postinst creates it for the castellan user; shipped as root's, every upgrade would reset it.
+        assertThat(files).doesNotContainKey("/var/lib/castellan-server");
+        assertThat(files.values()).extracting(DebFile.Entry::owner).containsOnly("root/root");
+        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan-server.jar", "/usr/bin/castellan-server",
+                "/lib/systemd/system/castellan-server.service");
+    }
+
+    @Test
+    void cliShipsItsJarAndLauncherOnly() throws Exception {
+        Map<String, DebFile.Entry> files = DebFile.built("castellan-cli").contents();
+        assertThat(files.get("/usr/share/castellan/castellan.jar").mode()).isEqualTo("-rw-r--r--");
+        assertThat(files.get("/usr/bin/castellan").mode()).isEqualTo("-rwxr-xr-x");
+        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan.jar", "/usr/bin/castellan");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"castellan-agent", "castellan-server"})
+    void maintainerScriptsAreExecutableAndValidShell(String name, @TempDir Path control) throws Exception {
+        DebFile.built(name).extractControlTo(control);
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            Path file = control.resolve(script);
+            assertThat(file).as(script).exists();
+            assertThat(Files.isExecutable(file)).as(script + " is executable").isTrue();
+            assertThat(Files.readAllLines(file).get(0)).isEqualTo("#!/bin/sh");
+            Command.Result syntax = Command.run(List.of("sh", "-n", file.toString()));
+            assertThat(syntax.exitCode()).as(script + ": " + syntax.describe()).isZero();
+        }
+    }
+
+    @Test
+    void cliHasNoMaintainerScripts(@TempDir Path control) throws Exception {
+        DebFile.built("castellan-cli").extractControlTo(control);
+        try (var files = Files.list(control)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("control", "md5sums");
+        }
+    }
+
+    @Test
+    void serverUnitRunsAsCastellanWithHardeningAndOnlyItsDataDirectoryWritable(@TempDir Path root) throws Exception {
+        DebFile.built("castellan-server").extractTo(root);
+        List<String> unit = Files.readAllLines(root.resolve("lib/systemd/system/castellan-server.service"));
+        assertThat(unit).contains(
+                "ExecStart=/usr/bin/castellan-server serve --data /var/lib/castellan-server --listen 0.0.0.0:8443",
+                "User=castellan", "Group=castellan", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                "ReadWritePaths=/var/lib/castellan-server", "PrivateTmp=yes", "ProtectHome=yes",
+                "StandardOutput=null", "WantedBy=multi-user.target");
+    }
+
+    @Test
+    void launchersFindTheirJarNextToThemAndUseJavaFromPath(@TempDir Path root) throws Exception {
+        for (String name : List.of("castellan-agent", "castellan-server", "castellan-cli")) {
+            DebFile.built(name).extractTo(root);
+        }
+        for (String launcher : List.of("castellan-agent", "castellan-server", "castellan")) {
+            String text = Files.readString(root.resolve("usr/bin/" + launcher));
+            assertThat(text).startsWith("#!/bin/sh\n")
+                    .contains("/../share/castellan/" + launcher + ".jar\"")
+                    .contains("exec \"${JAVA:-java}\"")
+                    .doesNotContain("packaging/target");
+        }
+    }
+
+    private static void assertOnlyRegularFilesAre(Map<String, DebFile.Entry> files, String... expected) {
+        assertThat(files.values().stream().filter(e -> e.mode().startsWith("-")).map(DebFile.Entry::path))
+                .containsExactlyInAnyOrder(expected);
+    }
+}
