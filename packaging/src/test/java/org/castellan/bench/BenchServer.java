@@ -34,7 +34,8 @@ final class BenchServer implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    BenchServer start(List<String> jvmOptions) throws Exception {
+    /** {@code stderr}: where the server's log goes (kept with the results). */
+    BenchServer start(List<String> jvmOptions, Path stderr) throws Exception {
         Path config = dataDir.getParent().resolve("bench-config.json");
         Files.writeString(config, "{\"revealLimits\":\"1000000/minute\",\"registrationLimits\":\"1000000/minute\"}");
         List<String> command = new ArrayList<>();
@@ -44,7 +45,7 @@ final class BenchServer implements AutoCloseable {
                 "--listen", "127.0.0.1:0", "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.getParent().toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("CASTELLAN_"));
-        builder.redirectError(dataDir.getParent().resolve("server-stderr.log").toFile());
+        builder.redirectError(stderr.toFile());
         process = builder.start();
         Thread reader = new Thread(this::readOutput, "bench-server-output");
         reader.setDaemon(true);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one writer: concurrent {@link Database#write} calls queue their units of work; this thread
@@ -19,6 +21,7 @@ import javax.sql.DataSource;
  */
 final class GroupCommitWriter implements AutoCloseable {
     static final int MAX_BATCH = 128;
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final QueuedWrite<Void> STOP = new QueuedWrite<>(c -> null);
 
     private final DataSource dataSource;
@@ -162,6 +165,10 @@ final class GroupCommitWriter implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (units > 0) {
+            LOG.info("Database writer stopped: {} writes in {} transactions ({} per commit on average)", units, batches,
+                    String.format(java.util.Locale.ROOT, "%.2f", (double) units / batches));
         }
     }
 }
