@@ -91,7 +91,7 @@ final class GroupCommitWriter implements AutoCloseable {
                         long ticket = current.committed();
                         kept.forEach(unit -> unit.committed(current, ticket));
                     }
-                } catch (SQLException | RuntimeException e) {
+                } catch (Throwable e) {
                     rollbackQuietly(connection, e);
                     current.rolledBack();
                     throw e;
@@ -99,8 +99,9 @@ final class GroupCommitWriter implements AutoCloseable {
                     connection.setAutoCommit(true);
                 }
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
             // The transaction did not commit (or its end is unknown): no unit of it may report success.
+            // Errors too: the writer thread must survive to answer later writes.
             StorageException failure = new StorageException("database write failed", e);
             batch.forEach(unit -> unit.failBatch(failure));
         } finally {
@@ -138,7 +139,7 @@ final class GroupCommitWriter implements AutoCloseable {
         return kept;
     }
 
-    private static void rollbackQuietly(Connection connection, Exception cause) {
+    private static void rollbackQuietly(Connection connection, Throwable cause) {
         try {
             connection.rollback();
         } catch (SQLException rollback) {

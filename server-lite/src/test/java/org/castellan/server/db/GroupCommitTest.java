@@ -103,6 +103,23 @@ class GroupCommitTest {
     }
 
     @Test
+    void whenAUnitBreaksTheSharedTransactionNoUnitOfTheBatchReportsSuccessAndLaterWritesStillWork() throws Exception {
+        try (HeldWriter held = new HeldWriter(db)) {
+            Future<Integer> before = held.queue(c -> insert(c, "before"));
+            Future<Boolean> breaker = held.queue(c -> c.createStatement().execute("ROLLBACK")); // around the guard
+            Future<Integer> after = held.queue(c -> insert(c, "after"));
+            held.releaseWhenAllQueued();
+            for (Future<?> f : List.of(before, breaker, after)) {
+                assertThatThrownBy(f::get).cause().isInstanceOf(StorageException.class);
+            }
+        }
+        assertThat(names()).isEmpty();
+        int inserted = db.write(c -> insert(c, "later"));
+        assertThat(inserted).isEqualTo(1);
+        assertThat(names()).containsExactly("later");
+    }
+
+    @Test
     void aWriteReturnsOnlyOnceItsWorkIsCommittedAndVisibleToOtherConnections() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
