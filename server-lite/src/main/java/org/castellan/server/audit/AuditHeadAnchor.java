@@ -14,13 +14,14 @@ import org.slf4j.LoggerFactory;
  * Keeps {@code DIR/audit/head} at the end of the committed audit chain, so deleting the newest
  * entries (or putting back an older database) is detectable by {@code audit verify}.
  *
- * <p>Order: an append only stages the new head; the database commit makes it the committed head
- * (in memory, under the writer lock, in commit order); then, after the writer lock is released,
- * the committing request writes the anchor before it answers. The anchor is therefore never ahead
+ * <p>Order: an append only stages the new head (undone if its unit of work rolls back to its
+ * savepoint); the group commit of the batch makes it the committed head (in memory, on the
+ * database's writer thread, in commit order); then, off the writer thread, each request whose
+ * unit appended writes the anchor before it answers. The anchor is therefore never ahead
  * of the database (no false alarm) and is behind it only between a commit and the anchor write.
  * Anchor writes are grouped: whoever gets the file first writes the newest committed head, which
- * covers every request that committed meanwhile; those find their commit anchored and return.
- * So one fsync serves a whole group of concurrent appends, and a request is answered only once
+ * covers every request of its batch and of any batch that committed meanwhile; those find their
+ * commit anchored and return. So one anchor write serves at least a whole batch of appends, and a request is answered only once
  * its audit entry is both committed and anchored.
  *
  * <p>The server also checks, on every append, that the database still ends where it committed
@@ -32,8 +33,8 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener {
 
     private final HeadAnchorFile file;
     private final Object fileLock = new Object();
-    private final ThreadLocal<Long> toAnchor = new ThreadLocal<>();
-    private AuditHead pending; // touched only under the database writer lock
+    private AuditHead pending; // touched only on the database writer thread
+    private AuditHead pendingBeforeUnit; // likewise: where the running unit of work started
     private volatile Committed committed;
     private long anchoredSeq; // guarded by fileLock
     private long writes; // guarded by fileLock
@@ -100,29 +101,43 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener {
     }
 
     @Override
-    public void committed() {
+    public void beforeUnit() {
+        pendingBeforeUnit = pending;
+    }
+
+    @Override
+    public boolean unitKept() {
+        return pending != pendingBeforeUnit; // it appended: its caller must see the anchor written
+    }
+
+    @Override
+    public void unitUndone() {
+        pending = pendingBeforeUnit; // its appends rolled back with its savepoint
+    }
+
+    @Override
+    public long committed() {
         if (pending == null) {
-            return;
+            return 0;
         }
         Committed next = new Committed(committed.seq() + 1, pending);
         committed = next;
         pending = null;
-        toAnchor.set(next.seq());
+        pendingBeforeUnit = null;
+        return next.seq();
     }
 
     @Override
     public void rolledBack() {
         pending = null;
-        toAnchor.remove();
+        pendingBeforeUnit = null;
     }
 
     @Override
-    public void afterCommit() {
-        Long seq = toAnchor.get();
-        if (seq == null) {
+    public void afterCommit(long seq) {
+        if (seq == 0) {
             return;
         }
-        toAnchor.remove();
         synchronized (fileLock) {
             if (anchoredSeq >= seq) {
                 return; // a write by another request already covered this commit
