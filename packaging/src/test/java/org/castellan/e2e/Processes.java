@@ -25,7 +25,15 @@ final class Processes {
     }
 
     static Process start(List<String> command, Map<String, String> env, Path workDir) throws IOException {
+        return start(command, env, workDir, null);
+    }
+
+    /** As {@link #start(List, Map, Path)}, with stderr sent to {@code stderrFile} when it is not null. */
+    static Process start(List<String> command, Map<String, String> env, Path workDir, Path stderrFile) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (stderrFile != null) {
+            builder.redirectError(stderrFile.toFile());
+        }
         builder.environment().keySet().removeIf(k -> k.startsWith("CASTELLAN_"));
         builder.environment().putAll(env);
         if (workDir != null) {

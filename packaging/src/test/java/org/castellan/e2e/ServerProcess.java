@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The real castellan-server jar, started as its own process on an ephemeral port. */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Castellan server listening on (https://\\S+)");
     private static final Pattern FINGERPRINT = Pattern.compile("TLS certificate SHA-256 fingerprint: ([0-9a-f]{64})");
     private static final Pattern TOKEN = Pattern.compile("Initial admin token .*: (\\S+)$");
@@ -23,22 +24,37 @@ final class ServerProcess implements AutoCloseable {
     private final Path dataDir;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
-    private String url;
-    private String fingerprint;
-    private String printedToken;
+    private volatile String url;
+    private volatile String fingerprint;
+    private volatile String printedToken;
 
-    ServerProcess(Path dataDir) {
+    public ServerProcess(Path dataDir) {
         this.dataDir = dataDir;
     }
 
     ServerProcess start() throws Exception {
+        return start(List.of(), List.of(), null);
+    }
+
+    /**
+     * @param jvmOptions e.g. a JFR recording (the benchmark)
+     * @param serveArgs more {@code serve} arguments, e.g. {@code --config FILE}
+     * @param stderrFile where the server's log goes; null keeps it with {@link #output()}
+     */
+    public ServerProcess start(List<String> jvmOptions, List<String> serveArgs, Path stderrFile) throws Exception {
         url = null;
-        process = Processes.start(List.of(Processes.java(), "-jar", Processes.jar("castellan-server.jar").toString(),
-                "serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0"), Map.of(), dataDir.getParent());
+        List<String> command = new ArrayList<>(List.of(Processes.java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", Processes.jar("castellan-server.jar").toString(),
+                "serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0"));
+        command.addAll(serveArgs);
+        process = Processes.start(command, Map.of(), dataDir.getParent(), stderrFile);
         Thread reader = new Thread(this::readOutput, "server-output");
         reader.setDaemon(true);
         reader.start();
-        Processes.drain(process.getErrorStream()).thenAccept(err -> output.add("[stderr] " + err));
+        if (stderrFile == null) {
+            Processes.drain(process.getErrorStream()).thenAccept(err -> output.add("[stderr] " + err));
+        }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (url == null || fingerprint == null) {
             if (!process.isAlive()) {
@@ -73,11 +89,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    String fingerprint() {
+    public String fingerprint() {
         return fingerprint;
     }
 
@@ -86,7 +102,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The bootstrap admin token, from the file the first start wrote. */
-    String adminToken() throws IOException {
+    public String adminToken() throws IOException {
         return Files.readString(dataDir.resolve("initial-admin-token")).strip();
     }
 
@@ -97,6 +113,10 @@ final class ServerProcess implements AutoCloseable {
     /** Everything the server printed so far (for leak checks and failure messages). */
     String output() {
         return String.join("\n", output);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no graceful drain — a crash. */
@@ -110,8 +130,8 @@ final class ServerProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroy(); // SIGTERM: graceful drain (and a JFR recording is dumped on exit)
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
