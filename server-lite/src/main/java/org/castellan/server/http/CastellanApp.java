@@ -1,6 +1,8 @@
 package org.castellan.server.http;
 
 import io.javalin.Javalin;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.castellan.protocol.AgentPaths;
@@ -30,6 +32,7 @@ import org.castellan.server.tls.TlsMaterial;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.SessionRoutes;
 import org.castellan.server.users.UserRoutes;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /** Builds the Javalin app: HTTPS connector, limits, error mapping and every route, in one readable place. */
@@ -62,6 +65,9 @@ public final class CastellanApp {
                 server.setStopTimeout(10_000);
             });
             config.jetty.addConnector((server, httpConfig) -> HttpsConnector.create(server, httpConfig, tls, listen));
+            // Before Javalin routes anything: no header or parameter may change a request's method.
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(new MethodOverrideGuard()), "/*", EnumSet.of(DispatcherType.REQUEST)));
             ErrorMapping.install(config);
             config.routes.before(RequestLimits::checkDeclaredLength);
             config.routes.after(ctx -> metrics.request(ctx.statusCode()));
