@@ -1,10 +1,10 @@
 package org.castellan.e2e;
 
+import org.castellan.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +19,8 @@ class EndToEndIT {
     @BeforeAll
     static void needsSandbox() {
         String why = LinuxSandbox.whyUnavailable();
-        Assumptions.assumeTrue(why == null, "skipped: " + why);
+        Prerequisite.require(why == null, "the chpasswd sandbox (" + why + ")",
+                "run as root on Linux with unshare (util-linux), passwd and perl installed");
     }
 
     @Test

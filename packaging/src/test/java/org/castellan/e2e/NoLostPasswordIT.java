@@ -1,5 +1,6 @@
 package org.castellan.e2e;
 
+import org.castellan.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.castellan.e2e.FaultProxy.Fault;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,8 @@ class NoLostPasswordIT {
     @BeforeAll
     static void needsSandbox() {
         String why = LinuxSandbox.whyUnavailable();
-        Assumptions.assumeTrue(why == null, "skipped: " + why);
+        Prerequisite.require(why == null, "the chpasswd sandbox (" + why + ")",
+                "run as root on Linux with unshare (util-linux), passwd and perl installed");
     }
 
     @BeforeEach

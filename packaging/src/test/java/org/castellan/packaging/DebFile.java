@@ -1,5 +1,6 @@
 package org.castellan.packaging;
 
+import org.castellan.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /** A .deb built by this module, read with the real dpkg-deb. */
 record DebFile(String packageName, Path path) {
@@ -18,8 +18,8 @@ record DebFile(String packageName, Path path) {
     record Entry(String mode, String owner, String path) {}
 
     static void assumeDpkgDeb() {
-        Assumptions.assumeTrue(Command.available("dpkg-deb"),
-                "dpkg-deb is not installed (apt-get install dpkg); the .deb packages are not inspected");
+        Prerequisite.require(Command.available("dpkg-deb"), "dpkg-deb (the .deb packages cannot be inspected)",
+                "apt-get install -y dpkg");
     }
 
     /** The single {@code castellan-NAME_VERSION_all.deb} in the build directory. */

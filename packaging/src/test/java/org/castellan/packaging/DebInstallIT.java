@@ -1,10 +1,10 @@
 package org.castellan.packaging;
 
+import org.castellan.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,8 @@ class DebInstallIT {
     static void needsAnOverlayRoot(@TempDir Path probe) {
         DebFile.assumeDpkgDeb();
         String why = OverlayRoot.whyUnavailable(probe);
-        Assumptions.assumeTrue(why == null, () -> "the packages are not installed for real: " + why);
+        Prerequisite.require(why == null, "an overlay root for dpkg (" + why + ")",
+                "run as root on Linux with overlayfs and mount namespaces");
     }
 
     @BeforeEach

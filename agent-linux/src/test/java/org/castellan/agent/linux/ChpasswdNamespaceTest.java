@@ -1,5 +1,6 @@
 package org.castellan.agent.linux;
 
+import org.castellan.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -17,7 +18,6 @@ import org.castellan.protocol.Secret;
 import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -44,13 +44,14 @@ class ChpasswdNamespaceTest {
 
     @BeforeEach
     void namespaceWithCopiedEtc() throws Exception {
-        Assumptions.assumeTrue(run(List.of("id", "-u"), null).stdout().strip().equals("0"),
-                "needs root to create a mount namespace and run useradd/chpasswd");
-        for (String tool : List.of("/usr/sbin/chpasswd", "/usr/sbin/useradd", "/usr/bin/unshare", "/usr/bin/perl")) {
-            Assumptions.assumeTrue(Files.isExecutable(Path.of(tool)), tool + " is not installed");
-        }
+        Prerequisite.requireRoot("a mount namespace and useradd/chpasswd inside it");
+        Prerequisite.requireExecutable("/usr/sbin/chpasswd", "passwd");
+        Prerequisite.requireExecutable("/usr/sbin/useradd", "passwd");
+        Prerequisite.requireExecutable("/usr/bin/unshare", "util-linux");
+        Prerequisite.requireExecutable("/usr/bin/perl", "perl");
         Run probe = run(List.of("unshare", "-m", "sh", "-c", "mount --bind / /mnt && umount /mnt"), null);
-        Assumptions.assumeTrue(probe.exit() == 0, "unshare -m with bind mounts is not permitted here: " + probe.stdout());
+        Prerequisite.require(probe.exit() == 0, "unshare -m with bind mounts (" + probe.stdout().strip() + ")",
+                "run as root on a host or container that allows mount namespaces");
 
         tmp = Files.createTempDirectory("castellan-etc-copy");
         hostShadowDigest = digest(Path.of("/etc/shadow"));
