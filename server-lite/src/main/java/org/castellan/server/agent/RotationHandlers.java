@@ -20,7 +20,7 @@ import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Clients;
+import org.castellan.server.http.ClientAddresses;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Metrics;
 import org.castellan.server.http.Responses;
@@ -44,11 +44,12 @@ public final class RotationHandlers {
     private final AuditLog audit;
     private final Vault vault;
     private final Metrics metrics;
+    private final ClientAddresses addresses;
     private final Clock clock;
 
     public RotationHandlers(Database db, AgentAuthenticator authenticator, NonceStore nonces,
                             RotationStore rotations, PolicyLookup policies, AuditLog audit, Vault vault,
-                            Metrics metrics, Clock clock) {
+                            Metrics metrics, ClientAddresses addresses, Clock clock) {
         this.db = db;
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -57,6 +58,7 @@ public final class RotationHandlers {
         this.audit = audit;
         this.vault = vault;
         this.metrics = metrics;
+        this.addresses = addresses;
         this.clock = clock;
     }
 
@@ -87,7 +89,7 @@ public final class RotationHandlers {
             rotations.insertPending(c, new Rotation(rotationId, device.id(), account, Rotation.PENDING,
                     request.envelope(), now, null, null, null, null));
             audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_ESCROW, "ok", device.id(),
-                    null, Clients.address(ctx), "rotation " + rotationId + " account " + account));
+                    null, addresses.of(ctx), "rotation " + rotationId + " account " + account));
             return new Escrowed(true, Rotation.PENDING);
         });
         if (escrowed.created()) {
@@ -116,7 +118,7 @@ public final class RotationHandlers {
                 Policy policy = policies.forDevice(c, device);
                 rotations.commit(c, r, now, now.plus(Duration.ofDays(policy.maxAgeDays())));
                 audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_COMMIT, "ok",
-                        device.id(), null, Clients.address(ctx), "rotation " + rotationId
+                        device.id(), null, addresses.of(ctx), "rotation " + rotationId
                         + (detail == null ? "" : ": " + detail)));
             }
             return null;
@@ -139,7 +141,7 @@ public final class RotationHandlers {
             if (!Rotation.ABORTED.equals(r.state())) {
                 rotations.abort(c, rotationId, now, detail);
                 audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_ABORT, "ok",
-                        device.id(), null, Clients.address(ctx), "rotation " + rotationId
+                        device.id(), null, addresses.of(ctx), "rotation " + rotationId
                         + (detail == null ? "" : ": " + detail)));
             }
             return null;

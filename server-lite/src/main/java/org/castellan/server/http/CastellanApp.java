@@ -52,7 +52,7 @@ public final class CastellanApp {
         AgentAuthenticator agents = new AgentAuthenticator(s.db(), s.devices(), nonces, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);
         RotationHandlers rotationHandlers = new RotationHandlers(s.db(), agents, nonces, s.rotations(), s.policyLookup(),
-                s.audit(), s.vault(), metrics, s.clock());
+                s.audit(), s.vault(), metrics, addresses, s.clock());
         RouteTable[] table = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {
@@ -104,7 +104,7 @@ public final class CastellanApp {
                     s.audit(), auth, s.clock()).register(routes);
             new AccessRoutes(s.db(), s.devices(), s.users(), auth).register(routes);
             new ChannelRoutes(s.db(), s.channels(), s.audit(), auth, s.clock()).register(routes);
-            RecoveryKeyEndpoints.register(routes, s, agents, nonces, auth);
+            RecoveryKeyEndpoints.register(routes, s, agents, nonces, auth, addresses);
         });
         return new Built(app, table[0].routes(), auth);
     }

@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.http.Cidr;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.HexFormat;

@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.http.ClientAddressResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

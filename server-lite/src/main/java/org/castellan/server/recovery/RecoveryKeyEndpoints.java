@@ -12,11 +12,11 @@ public final class RecoveryKeyEndpoints {
     private RecoveryKeyEndpoints() {}
 
     public static void register(RouteTable routes, ServerContext s, AgentAuthenticator agents, NonceStore nonces,
-                                Authorizer auth) {
+                                Authorizer auth, org.castellan.server.http.ClientAddresses addresses) {
         RecoveryKeyStore store = new SqlRecoveryKeyStore();
         RecoveryKeyOpener opener = new RecoveryKeyOpener(s.vault());
         routes.post(AgentPaths.RECOVERY_KEYS, new RecoveryKeyEscrowHandler(s.db(), agents, nonces, store, opener,
-                s.audit(), s.clock()));
+                s.audit(), addresses, s.clock()));
         new RecoveryKeyRoutes(s.db(), s.devices(), store, opener, s.audit(), auth).register(routes);
     }
 }

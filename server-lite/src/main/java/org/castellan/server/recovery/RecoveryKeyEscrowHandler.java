@@ -20,7 +20,7 @@ import org.castellan.server.agent.SignedRequest;
 import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.Clients;
+import org.castellan.server.http.ClientAddresses;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 
@@ -39,16 +39,18 @@ public final class RecoveryKeyEscrowHandler implements Handler {
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
     private final AuditLog audit;
+    private final ClientAddresses addresses;
     private final Clock clock;
 
     public RecoveryKeyEscrowHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces,
-                                    RecoveryKeyStore keys, RecoveryKeyOpener opener, AuditLog audit, Clock clock) {
+                                    RecoveryKeyStore keys, RecoveryKeyOpener opener, AuditLog audit, ClientAddresses addresses, Clock clock) {
         this.db = db;
         this.authenticator = authenticator;
         this.nonces = nonces;
         this.keys = keys;
         this.opener = opener;
         this.audit = audit;
+        this.addresses = addresses;
         this.clock = clock;
     }
 
@@ -104,7 +106,7 @@ public final class RecoveryKeyEscrowHandler implements Handler {
                 }
                 keys.setUnprotectedVolumes(c, deviceId, unprotected, now);
                 audit.append(c, new AuditEvent("device:" + deviceId, AUDIT_ESCROW, "ok", deviceId, null,
-                        Clients.address(ctx), "stored " + stored + ", unchanged " + unchanged + ", removed " + removed
+                        addresses.of(ctx), "stored " + stored + ", unchanged " + unchanged + ", removed " + removed
                         + ", unprotected volumes " + unprotected.size()));
                 return new Outcome(stored, unchanged, removed);
             });

@@ -1,9 +1,10 @@
-package org.castellan.server.ratelimit;
+package org.castellan.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import org.castellan.server.ratelimit.LimitKeys;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.castellan.server.ratelimit;
+package org.castellan.server.http;
 
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -43,7 +43,7 @@ public final class Cidr {
         return candidate.length == network.length && Arrays.equals(mask(candidate, prefixLength), network);
     }
 
-    static byte[] mask(byte[] address, int prefixLength) {
+    public static byte[] mask(byte[] address, int prefixLength) {
         byte[] out = address.clone();
         for (int i = 0; i < out.length; i++) {
             int bitsHere = Math.max(0, Math.min(8, prefixLength - i * 8));

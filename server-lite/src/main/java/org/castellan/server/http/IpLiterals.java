@@ -1,4 +1,4 @@
-package org.castellan.server.ratelimit;
+package org.castellan.server.http;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
