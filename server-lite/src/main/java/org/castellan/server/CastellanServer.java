@@ -12,7 +12,6 @@ import org.castellan.server.audit.AuditHeadAnchor;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.SecureFiles;
-import org.castellan.server.http.CastellanApp;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
@@ -114,6 +113,11 @@ public final class CastellanServer implements AutoCloseable {
 
     public List<RouteTable.Route> routes() {
         return routes;
+    }
+
+    /** Write units the database writer has run since start: how many trips through it requests made. */
+    public long writeUnits() {
+        return db.writeBatchesAndUnits()[1];
     }
 
     /** Deletes old password history now (also runs every {@link #PURGE_EVERY}); returns how many were deleted. */

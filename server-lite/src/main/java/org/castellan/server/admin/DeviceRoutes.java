@@ -1,4 +1,4 @@
-package org.castellan.server.devices;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.sql.Connection;
@@ -8,17 +8,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.castellan.server.access.Permission;
-import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.devices.DeviceView;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.guard.DeviceGrant;
+import org.castellan.server.guard.Refusals;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.AuthorizedDevice;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.recovery.UnprotectedVolumes;
 import org.castellan.server.rotation.Rotation;
@@ -34,40 +37,30 @@ public final class DeviceRoutes {
     private final DeviceStore devices;
     private final RotationStore rotations;
     private final SqlDeviceGroupStore groups;
-    private final Authorizer auth;
+    private final AccessDecision decisions;
     private final Clock clock;
 
     public DeviceRoutes(Database db, DeviceStore devices, RotationStore rotations, SqlDeviceGroupStore groups,
-                        Authorizer auth, Clock clock) {
+                        AccessDecision decisions, Clock clock) {
         this.db = db;
         this.devices = devices;
         this.rotations = rotations;
         this.groups = groups;
-        this.auth = auth;
+        this.decisions = decisions;
         this.clock = clock;
     }
 
-    public void register(RouteTable routes) {
-        routes.get("/api/v1/devices", this::list);
-        routes.get("/api/v1/devices/{id}", this::get);
-        routes.post("/api/v1/devices/{id}/rotate", this::requestRotation);
-        routes.post("/api/v1/devices/{id}/approve", ctx -> lifecycle(ctx, AuditActions.DEVICE_APPROVE));
-        routes.post("/api/v1/devices/{id}/disable", ctx -> lifecycle(ctx, AuditActions.DEVICE_DISABLE));
-        routes.post("/api/v1/devices/{id}/enable", ctx -> lifecycle(ctx, AuditActions.DEVICE_ENABLE));
-        routes.delete("/api/v1/devices/{id}", this::delete);
-    }
-
-    private void list(Context ctx) {
-        Principal principal = auth.authenticate(ctx);
+    public void list(Context ctx, Caller caller) {
         String hostname = ctx.queryParam("hostname");
         if (hostname != null) {
             TextRules.hostname(hostname);
         }
         Paging paging = Paging.of(ctx);
         List<DeviceView> views = db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
             List<DeviceView> out = new ArrayList<>();
             for (Device device : devices.list(c, hostname)) {
-                if (auth.maySee(c, principal, device)) {
+                if (rights.maySee(device)) {
                     out.add(view(c, device));
                 }
             }
@@ -76,59 +69,64 @@ public final class DeviceRoutes {
         Responses.ok(ctx, paging.page(ctx, views, DeviceView::id));
     }
 
-    private void get(Context ctx) {
-        Principal principal = auth.authenticate(ctx);
+    public void get(Context ctx, Caller caller) {
+        Principal principal = caller.principal();
         String id = ctx.pathParam("id");
         Responses.ok(ctx, db.read(c -> {
             Device device = devices.byId(c, id).orElse(null);
             if (device == null) {
                 throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id")
-                        : Authorizer.forbidden();
+                        : Refusals.forbidden();
             }
-            if (!auth.maySee(c, principal, device)) {
-                throw Authorizer.forbidden();
+            if (!decisions.of(c, principal).maySee(device)) {
+                throw Refusals.forbidden();
             }
             return view(c, device);
         }));
     }
 
-    private void requestRotation(Context ctx) {
-        AuthorizedDevice granted = auth.authorize(ctx, Permission.DEVICE_ROTATE, ctx.pathParam("id"),
-                AuditActions.DEVICE_ROTATE_REQUEST);
+    public void requestRotation(Context ctx, DeviceGrant grant) {
         Instant now = clock.instant();
-        db.write(c -> {
-            devices.requestRotation(c, granted.device().id(), now);
-            auth.recordGranted(c, granted, null);
-            return null;
+        grant.use(c -> {
+            devices.requestRotation(c, grant.device().id(), now);
+            return Audited.of(null, null);
         });
         Responses.json(ctx, 202, Map.of("rotateRequestedAt", now));
     }
 
-    private void lifecycle(Context ctx, String action) {
-        AuthorizedDevice granted = auth.authorize(ctx, Permission.DEVICE_MANAGE, ctx.pathParam("id"), action);
-        String id = granted.device().id();
+    public void approve(Context ctx, DeviceGrant grant) {
         Instant now = clock.instant();
-        DeviceView view = db.write(c -> {
-            switch (action) {
-                case AuditActions.DEVICE_APPROVE -> devices.approve(c, id, now);
-                case AuditActions.DEVICE_DISABLE -> devices.setDisabled(c, id, now);
-                default -> devices.setDisabled(c, id, null);
-            }
-            auth.recordGranted(c, granted, null);
-            return view(c, devices.byId(c, id).orElseThrow());
-        });
-        Responses.ok(ctx, view);
+        lifecycle(ctx, grant, c -> devices.approve(c, grant.device().id(), now));
     }
 
-    private void delete(Context ctx) {
-        AuthorizedDevice granted = auth.authorize(ctx, Permission.DEVICE_MANAGE, ctx.pathParam("id"),
-                AuditActions.DEVICE_DELETE);
-        db.write(c -> {
-            devices.delete(c, granted.device().id());
-            auth.recordGranted(c, granted, "hostname " + granted.device().hostname());
-            return null;
+    public void disable(Context ctx, DeviceGrant grant) {
+        Instant now = clock.instant();
+        lifecycle(ctx, grant, c -> devices.setDisabled(c, grant.device().id(), now));
+    }
+
+    public void enable(Context ctx, DeviceGrant grant) {
+        lifecycle(ctx, grant, c -> devices.setDisabled(c, grant.device().id(), null));
+    }
+
+    public void delete(Context ctx, DeviceGrant grant) {
+        grant.use(c -> {
+            devices.delete(c, grant.device().id());
+            return Audited.of(null, "hostname " + grant.device().hostname());
         });
         ctx.status(204);
+    }
+
+    private interface Change {
+        void apply(Connection c) throws SQLException;
+    }
+
+    private void lifecycle(Context ctx, DeviceGrant grant, Change change) {
+        String id = grant.device().id();
+        DeviceView view = grant.use(c -> {
+            change.apply(c);
+            return Audited.of(view(c, devices.byId(c, id).orElseThrow()), null);
+        });
+        Responses.ok(ctx, view);
     }
 
     private DeviceView view(Connection c, Device d) throws SQLException {

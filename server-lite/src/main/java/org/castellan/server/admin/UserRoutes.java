@@ -1,4 +1,4 @@
-package org.castellan.server.users;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -6,16 +6,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.castellan.protocol.Secret;
+import org.castellan.server.users.PasswordHasher;
+import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Authorizer;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.guard.Refusals;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
 
 /** Users and their API tokens: admin-only, except that a user may list and revoke their own tokens. */
@@ -24,18 +27,13 @@ public final class UserRoutes {
     static final int MIN_PASSWORD = 12;
     private final Database db;
     private final UserStore users;
-    private final AuditLog audit;
-    private final Authorizer auth;
     private final PasswordHasher hasher;
     private final Clock clock;
     private final java.security.SecureRandom random;
 
-    public UserRoutes(Database db, UserStore users, AuditLog audit, Authorizer auth, PasswordHasher hasher,
-                      Clock clock, java.security.SecureRandom random) {
+    public UserRoutes(Database db, UserStore users, PasswordHasher hasher, Clock clock, java.security.SecureRandom random) {
         this.db = db;
         this.users = users;
-        this.audit = audit;
-        this.auth = auth;
         this.hasher = hasher;
         this.clock = clock;
         this.random = random;
@@ -53,19 +51,7 @@ public final class UserRoutes {
 
     public record CreatedToken(String id, String name, String token, Instant expiresAt) {}
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/users", this::create);
-        routes.get("/api/v1/users", this::list);
-        routes.get("/api/v1/users/{id}", this::get);
-        routes.post("/api/v1/users/{id}/disable", ctx -> setDisabled(ctx, true));
-        routes.post("/api/v1/users/{id}/enable", ctx -> setDisabled(ctx, false));
-        routes.post("/api/v1/users/{id}/tokens", this::createToken);
-        routes.get("/api/v1/users/{id}/tokens", this::listTokens);
-        routes.post("/api/v1/tokens/{id}/revoke", this::revokeToken);
-    }
-
-    private void create(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void create(Context ctx, Caller admin) {
         CreateUser request = JsonBody.read(ctx, CreateUser.class);
         if (request.name() == null || !NAME.matcher(request.name()).matches()) {
             throw ApiException.badRequest("invalid-name", "field 'name' must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
@@ -83,49 +69,50 @@ public final class UserRoutes {
         Instant now = clock.instant();
         String id = Tokens.newId();
         boolean isAdmin = Boolean.TRUE.equals(request.admin());
-        UserStore.User user = db.write(c -> {
+        UserStore.User user = admin.act(AuditActions.USER_CREATE, c -> {
             if (users.byName(c, request.name()).isPresent()) {
                 throw ApiException.conflict("user-exists", "a user with that name already exists");
             }
             users.insertUser(c, id, request.name(), isAdmin, passwordHash, now);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.USER_CREATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("user:" + id + " '" + request.name() + "'" + (isAdmin ? " admin" : "")));
-            return users.byId(c, id).orElseThrow();
+            return Audited.of(users.byId(c, id).orElseThrow(),
+                    "user:" + id + " '" + request.name() + "'" + (isAdmin ? " admin" : ""));
         });
         Responses.json(ctx, 201, UserView.of(user));
     }
 
-    private void list(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
         List<UserView> all = db.read(users::list).stream().map(UserView::of).toList();
         Responses.ok(ctx, paging.page(ctx, all, UserView::id));
     }
 
-    private void get(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void get(Context ctx, Caller admin) {
         Responses.ok(ctx, UserView.of(db.read(c -> user(c, ctx.pathParam("id")))));
     }
 
-    private void setDisabled(Context ctx, boolean disable) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void disable(Context ctx, Caller admin) {
+        setDisabled(ctx, admin, true);
+    }
+
+    public void enable(Context ctx, Caller admin) {
+        setDisabled(ctx, admin, false);
+    }
+
+    private void setDisabled(Context ctx, Caller admin, boolean disable) {
         String id = ctx.pathParam("id");
         Instant now = clock.instant();
-        UserStore.User user = db.write(c -> {
+        UserStore.User user = admin.act(disable ? AuditActions.USER_DISABLE : AuditActions.USER_ENABLE, c -> {
             UserStore.User u = user(c, id);
-            if (disable && u.id().equals(admin.userId())) {
+            if (disable && u.id().equals(admin.principal().userId())) {
                 throw ApiException.conflict("cannot-disable-self", "an admin cannot disable their own user");
             }
             users.setDisabled(c, id, disable ? now : null);
-            audit.append(c, AuditEvent.of(admin.id(), disable ? AuditActions.USER_DISABLE : AuditActions.USER_ENABLE,
-                    "ok", null, auth.clientAddress(ctx)).withDetail("user:" + id));
-            return users.byId(c, id).orElseThrow();
+            return Audited.of(users.byId(c, id).orElseThrow(), "user:" + id);
         });
         Responses.ok(ctx, UserView.of(user));
     }
 
-    private void createToken(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void createToken(Context ctx, Caller admin) {
         String userId = ctx.pathParam("id");
         CreateToken request = JsonBody.read(ctx, CreateToken.class);
         String name = TextRules.name(request.name(), "name", 100);
@@ -135,21 +122,19 @@ public final class UserRoutes {
         }
         String secret = Tokens.newSecret(Tokens.API_TOKEN_PREFIX, random);
         String id = Tokens.newId();
-        db.write(c -> {
+        admin.act(AuditActions.TOKEN_CREATE, c -> {
             user(c, userId);
             users.insertToken(c, id, userId, name, Tokens.hash(secret), now, request.expiresAt());
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.TOKEN_CREATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("token " + id + " '" + name + "' for user:" + userId));
-            return null;
+            return Audited.of(null, "token " + id + " '" + name + "' for user:" + userId);
         });
         Responses.json(ctx, 201, new CreatedToken(id, name, secret, request.expiresAt()));
     }
 
-    private void listTokens(Context ctx) {
-        Principal caller = auth.authenticate(ctx);
+    /** Admin, or the token's own user. */
+    public void listTokens(Context ctx, Caller caller) {
         String userId = ctx.pathParam("id");
-        if (!caller.admin() && !caller.userId().equals(userId)) {
-            throw Authorizer.forbidden();
+        if (!caller.principal().admin() && !caller.principal().userId().equals(userId)) {
+            throw Refusals.forbidden();
         }
         Paging paging = Paging.of(ctx);
         List<UserStore.Token> tokens = db.read(c -> {
@@ -166,22 +151,23 @@ public final class UserRoutes {
         }
     }
 
-    private void revokeToken(Context ctx) {
-        Principal caller = auth.authenticate(ctx);
+    /** Admin, or the token's owner. */
+    public void revokeToken(Context ctx, Caller caller) {
+        Principal principal = caller.principal();
         String id = ctx.pathParam("id");
         Instant now = clock.instant();
-        UserStore.Token token = db.write(c -> {
+        UserStore.Token token = caller.act(AuditActions.TOKEN_REVOKE, c -> {
             UserStore.Token t = users.tokenById(c, id).orElse(null);
-            if (t == null || (!caller.admin() && !t.userId().equals(caller.userId()))) {
+            if (t == null || (!principal.admin() && !t.userId().equals(principal.userId()))) {
                 // Someone else's token id answers like an unknown one.
-                throw caller.admin() ? ApiException.notFound("token-not-found", "no token with that id") : Authorizer.forbidden();
+                throw principal.admin() ? ApiException.notFound("token-not-found", "no token with that id")
+                        : Refusals.forbidden();
             }
-            if (t.revokedAt() == null) {
-                users.revokeToken(c, id, now);
-                audit.append(c, AuditEvent.of(caller.id(), AuditActions.TOKEN_REVOKE, "ok", null, auth.clientAddress(ctx))
-                        .withDetail("token " + id + " of user:" + t.userId()));
+            if (t.revokedAt() != null) {
+                return Audited.unchanged(t);
             }
-            return users.tokenById(c, id).orElseThrow();
+            users.revokeToken(c, id, now);
+            return Audited.of(users.tokenById(c, id).orElseThrow(), "token " + id + " of user:" + t.userId());
         });
         Responses.ok(ctx, TokenView.of(token));
     }

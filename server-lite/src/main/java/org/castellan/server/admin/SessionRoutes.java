@@ -1,4 +1,4 @@
-package org.castellan.server.users;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -8,17 +8,17 @@ import java.time.Instant;
 import java.util.Optional;
 import org.castellan.protocol.Secret;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.ClientAddresses;
+import org.castellan.server.guard.Visitor;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.ratelimit.LimitKeys;
 import org.castellan.server.ratelimit.LoginLockout;
 import org.castellan.server.ratelimit.RateDecision;
+import org.castellan.server.users.PasswordHasher;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
 
 /**
  * {@code POST /api/v1/sessions}: name and password for a 12-hour token. Failures count per user
@@ -29,21 +29,17 @@ public final class SessionRoutes {
     static final Duration SESSION = Duration.ofHours(12);
     private final Database db;
     private final UserStore users;
-    private final AuditLog audit;
     private final PasswordHasher hasher;
     private final LoginLockout lockout;
-    private final ClientAddresses addresses;
     private final Clock clock;
     private final SecureRandom random;
 
-    public SessionRoutes(Database db, UserStore users, AuditLog audit, PasswordHasher hasher, LoginLockout lockout,
-                         ClientAddresses addresses, Clock clock, SecureRandom random) {
+    public SessionRoutes(Database db, UserStore users, PasswordHasher hasher, LoginLockout lockout, Clock clock,
+                         SecureRandom random) {
         this.db = db;
         this.users = users;
-        this.audit = audit;
         this.hasher = hasher;
         this.lockout = lockout;
-        this.addresses = addresses;
         this.clock = clock;
         this.random = random;
     }
@@ -52,25 +48,23 @@ public final class SessionRoutes {
 
     public record Session(String token, Instant expiresAt) {}
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/sessions", this::login);
-    }
-
-    private void login(Context ctx) {
+    public void login(Context ctx, Visitor visitor) {
         Login request = JsonBody.read(ctx, Login.class);
         if (request.name() == null || !UserRoutes.NAME.matcher(request.name()).matches() || request.password() == null
                 || request.password().length() > 1024) {
             throw ApiException.badRequest("invalid-login", "fields 'name' and 'password' are required");
         }
-        java.net.InetAddress address = addresses.resolve(ctx);
-        String client = address.getHostAddress();
+        java.net.InetAddress address = visitor.address();
         String nameKey = "login-name:" + request.name();
         String addressKey = "login-" + LimitKeys.address(address);
         for (String key : new String[] {nameKey, addressKey}) {
             RateDecision locked = lockout.check(key);
             if (!locked.allowed()) {
-                record(new AuditEvent("anonymous", AuditActions.SESSION_CREATE, "refused", null, null, client,
-                        "locked-out for user name " + request.name()));
+                visitor.write((c, audit) -> {
+                    audit.append("anonymous", AuditActions.SESSION_CREATE, "refused", null,
+                            "locked-out for user name " + request.name());
+                    return null;
+                });
                 throw ApiException.tooManyRequests("locked-out", "too many failed logins; try again later",
                         locked.retryAfterSeconds());
             }
@@ -85,9 +79,12 @@ public final class SessionRoutes {
         if (!ok) {
             RateDecision byName = lockout.recordFailure(nameKey);
             RateDecision byAddress = lockout.recordFailure(addressKey);
-            record(new AuditEvent(user.map(u -> "user:" + u.id()).orElse("anonymous"), AuditActions.SESSION_CREATE,
-                    "denied", null, null, client, "wrong name or password for user name " + request.name()
-                    + (byName.allowed() && byAddress.allowed() ? "" : "; now locked out")));
+            String who = user.map(u -> "user:" + u.id()).orElse("anonymous");
+            visitor.write((c, audit) -> {
+                audit.append(who, AuditActions.SESSION_CREATE, "denied", null, "wrong name or password for user name "
+                        + request.name() + (byName.allowed() && byAddress.allowed() ? "" : "; now locked out"));
+                return null;
+            });
             throw ApiException.unauthorized("invalid-login", "wrong name or password");
         }
         lockout.recordSuccess(nameKey);
@@ -96,18 +93,11 @@ public final class SessionRoutes {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(SESSION);
         String userId = user.get().id();
-        db.write(c -> {
+        visitor.write((c, audit) -> {
             users.insertToken(c, Tokens.newId(), userId, "session", Tokens.hash(token), now, expiresAt);
-            audit.append(c, AuditEvent.of("user:" + userId, AuditActions.SESSION_CREATE, "ok", null, client));
+            audit.append("user:" + userId, AuditActions.SESSION_CREATE, "ok", null, null);
             return null;
         });
         Responses.json(ctx, 201, new Session(token, expiresAt));
-    }
-
-    private void record(AuditEvent event) {
-        db.write(c -> {
-            audit.append(c, event);
-            return null;
-        });
     }
 }

@@ -1,4 +1,4 @@
-package org.castellan.server.channels;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.net.URI;
@@ -7,45 +7,33 @@ import java.time.Clock;
 import java.util.Locale;
 import org.castellan.protocol.Secret;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.users.Tokens;
 
 /** {@code /api/v1/channels} (admin only): webhook channels; the secret is write-only. */
 public final class ChannelRoutes {
     private final Database db;
     private final ChannelStore channels;
-    private final AuditLog audit;
-    private final Authorizer auth;
     private final Clock clock;
 
-    public ChannelRoutes(Database db, ChannelStore channels, AuditLog audit, Authorizer auth, Clock clock) {
+    public ChannelRoutes(Database db, ChannelStore channels, Clock clock) {
         this.db = db;
         this.channels = channels;
-        this.audit = audit;
-        this.auth = auth;
         this.clock = clock;
     }
 
     public record Body(String name, String type, String url, String secret) {}
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/channels", this::create);
-        routes.get("/api/v1/channels", this::list);
-        routes.delete("/api/v1/channels/{id}", this::delete);
-    }
-
-    private void create(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
         String name = TextRules.name(body.name(), "name", 100);
         if (!"webhook".equals(body.type())) {
@@ -57,34 +45,28 @@ public final class ChannelRoutes {
         }
         ChannelStore.Channel channel = new ChannelStore.Channel(Tokens.newId(), name, "webhook", url);
         try (Secret secret = Secret.of(body.secret())) {
-            db.write(c -> {
+            admin.act(AuditActions.CHANNEL_CREATE, c -> {
                 channels.insert(c, channel, secret, clock.instant());
                 // The URL may embed a token: the audit names the channel, not where it points.
-                audit.append(c, AuditEvent.of(admin.id(), AuditActions.CHANNEL_CREATE, "ok", null, auth.clientAddress(ctx))
-                        .withDetail("channel " + channel.id() + " '" + name + "'"));
-                return null;
+                return Audited.of(null, "channel " + channel.id() + " '" + name + "'");
             });
         }
         Responses.json(ctx, 201, channel);
     }
 
-    private void list(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
         Responses.ok(ctx, paging.page(ctx, db.read(channels::list), ChannelStore.Channel::id));
     }
 
-    private void delete(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void delete(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
-        db.write(c -> {
+        admin.act(AuditActions.CHANNEL_DELETE, c -> {
             if (!channels.exists(c, id)) {
                 throw ApiException.notFound("channel-not-found", "no channel with that id");
             }
             channels.delete(c, id);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.CHANNEL_DELETE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("channel " + id));
-            return null;
+            return Audited.of(null, "channel " + id);
         });
         ctx.status(204);
     }

@@ -1,4 +1,4 @@
-package org.castellan.server.rules;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.util.List;
@@ -10,11 +10,11 @@ import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
-import org.castellan.server.users.Principal;
 import org.castellan.server.users.UserStore;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.users.Principal;
 
 /**
  * {@code GET /api/v1/access?principal=user:ID|user-group:ID&device=ID}: what the principal may do
@@ -25,13 +25,13 @@ public final class AccessRoutes {
     private final Database db;
     private final DeviceStore devices;
     private final UserStore users;
-    private final Authorizer auth;
+    private final AccessDecision decisions;
 
-    public AccessRoutes(Database db, DeviceStore devices, UserStore users, Authorizer auth) {
+    public AccessRoutes(Database db, DeviceStore devices, UserStore users, AccessDecision decisions) {
         this.db = db;
         this.devices = devices;
         this.users = users;
-        this.auth = auth;
+        this.decisions = decisions;
     }
 
     public record RuleRef(String id, String name, List<String> permissions) {}
@@ -39,12 +39,7 @@ public final class AccessRoutes {
     public record Answer(String principal, String device, List<String> permissions, List<RuleRef> rules,
                          boolean requireReason, Integer rotateAfterReadMinutes) {}
 
-    public void register(RouteTable routes) {
-        routes.get("/api/v1/access", this::access);
-    }
-
-    private void access(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void access(Context ctx, Caller admin) {
         PrincipalRef principal;
         try {
             principal = PrincipalRef.parse(ctx.queryParam("principal"));
@@ -62,9 +57,9 @@ public final class AccessRoutes {
             if (principal.kind() == PrincipalRef.Kind.USER) {
                 UserStore.User user = users.byId(c, principal.id()).orElseThrow(() ->
                         ApiException.notFound("user-not-found", "no user with that id"));
-                access = auth.accessFor(c, new Principal(user.id(), user.name(), user.admin(), null), device);
+                access = decisions.of(c, new Principal(user.id(), user.name(), user.admin(), null)).on(device);
             } else {
-                access = auth.accessFor(c, Set.of(principal), device);
+                access = decisions.forPrincipals(c, Set.of(principal), device);
             }
             return new Answer(principal.wire(), device.id(),
                     access.permissions().stream().sorted().map(Permission::wireName).toList(),

@@ -1,4 +1,4 @@
-package org.castellan.server.rules;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.sql.Connection;
@@ -13,8 +13,6 @@ import org.castellan.server.access.PrincipalRef;
 import org.castellan.server.access.Rule;
 import org.castellan.server.access.TargetRef;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.DeviceStore;
@@ -22,31 +20,29 @@ import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.groups.SqlUserGroupStore;
 import org.castellan.server.users.UserStore;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Principal;
 import org.castellan.server.users.Tokens;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.rules.SqlRuleStore;
 
 /** {@code /api/v1/rules} (admin only). Rules are immutable: replace one by creating and deleting. */
 public final class RuleRoutes {
     private final Database db;
     private final SqlRuleStore rules;
     private final ChannelStore channels;
-    private final AuditLog audit;
     private final UserStore users;
     private final SqlUserGroupStore userGroups;
     private final DeviceStore devices;
     private final SqlDeviceGroupStore deviceGroups;
-    private final Authorizer auth;
     private final Clock clock;
 
     public RuleRoutes(Database db, SqlRuleStore rules, ChannelStore channels, UserStore users,
                       SqlUserGroupStore userGroups, DeviceStore devices, SqlDeviceGroupStore deviceGroups,
-                      AuditLog audit, Authorizer auth, Clock clock) {
+                      Clock clock) {
         this.users = users;
         this.userGroups = userGroups;
         this.devices = devices;
@@ -54,8 +50,6 @@ public final class RuleRoutes {
         this.db = db;
         this.rules = rules;
         this.channels = channels;
-        this.audit = audit;
-        this.auth = auth;
         this.clock = clock;
     }
 
@@ -73,15 +67,7 @@ public final class RuleRoutes {
         }
     }
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/rules", this::create);
-        routes.get("/api/v1/rules", this::list);
-        routes.get("/api/v1/rules/{id}", this::get);
-        routes.delete("/api/v1/rules/{id}", this::delete);
-    }
-
-    private void create(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
         Instant now = clock.instant();
         String name = TextRules.name(body.name(), "name", 100);
@@ -97,41 +83,34 @@ public final class RuleRoutes {
         List<String> channelIds = body.channels() == null ? List.of() : body.channels();
         Rule rule = new Rule(Tokens.newId(), name, principals, targets, EnumSet.copyOf(permissions),
                 Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false);
-        db.write(c -> {
+        admin.act(AuditActions.RULE_CREATE, c -> {
             requireExisting(c, principals, targets);
             for (String channel : channelIds) {
                 if (channel == null || !channels.exists(c, channel)) {
                     throw ApiException.badRequest("invalid-channels", "field 'channels' names a channel that does not exist");
                 }
             }
-            rules.insert(c, rule, admin.id(), now);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.RULE_CREATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("rule " + rule.id() + " '" + name + "' " + RuleView.of(rule)));
-            return null;
+            rules.insert(c, rule, admin.principal().id(), now);
+            return Audited.of(null, "rule " + rule.id() + " '" + name + "' " + RuleView.of(rule));
         });
         Responses.json(ctx, 201, RuleView.of(rule));
     }
 
-    private void list(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
         Responses.ok(ctx, paging.page(ctx, db.read(rules::list).stream().map(RuleView::of).toList(), RuleView::id));
     }
 
-    private void get(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void get(Context ctx, Caller admin) {
         Responses.ok(ctx, RuleView.of(db.read(c -> find(c, ctx.pathParam("id")))));
     }
 
-    private void delete(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void delete(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
-        db.write(c -> {
+        admin.act(AuditActions.RULE_DELETE, c -> {
             Rule rule = find(c, id);
             rules.delete(c, id);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.RULE_DELETE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("rule " + id + " '" + rule.name() + "'"));
-            return null;
+            return Audited.of(null, "rule " + id + " '" + rule.name() + "'");
         });
         ctx.status(204);
     }

@@ -1,4 +1,4 @@
-package org.castellan.server.agent;
+package org.castellan.server.guard;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,19 +12,19 @@ import org.castellan.server.http.ApiException;
 /**
  * Nonces of accepted agent requests, in the database so a replay fails across restarts too.
  * A nonce older than the allowed skew can never be accepted again (its timestamp is stale), so
- * such rows are pruned.
+ * such rows are pruned. Only the agent guard uses it: no handler records (or forgets) a nonce.
  */
-public final class NonceStore {
+final class NonceStore {
     private final Clock clock;
     private final Duration maxSkew;
     private volatile long lastPruneMillis;
 
-    public NonceStore(Clock clock, Duration maxSkew) {
+    NonceStore(Clock clock, Duration maxSkew) {
         this.clock = clock;
         this.maxSkew = maxSkew;
     }
 
-    public boolean seen(Connection c, String deviceKey, String nonce) throws SQLException {
+    boolean seen(Connection c, String deviceKey, String nonce) throws SQLException {
         try (PreparedStatement st = Rows.bind(c.prepareStatement(
                 "SELECT 1 FROM request_nonces WHERE device_key = ? AND nonce = ?"), deviceKey, nonce);
              ResultSet rs = st.executeQuery()) {
@@ -33,7 +33,7 @@ public final class NonceStore {
     }
 
     /** Stores the request's nonce in the caller's transaction; a concurrent replay loses here. */
-    public void record(Connection c, SignedRequest request) throws SQLException {
+    void record(Connection c, SignedRequest request) throws SQLException {
         if (seen(c, request.publicKey(), request.nonce())) {
             throw ApiException.unauthorized("replayed-request", "this request was already received");
         }

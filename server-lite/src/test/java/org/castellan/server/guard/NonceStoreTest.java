@@ -1,4 +1,4 @@
-package org.castellan.server.agent;
+package org.castellan.server.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package org.castellan.server.registration;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -6,38 +6,34 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import java.util.ArrayList;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.registration.RegistrationKey;
+import org.castellan.server.registration.RegistrationKeyStore;
 import org.castellan.server.users.Tokens;
 
 /** {@code /api/v1/registration-keys}: create (key shown once), list, revoke. */
 public final class RegistrationKeyRoutes {
     private final Database db;
     private final RegistrationKeyStore keys;
-    private final AuditLog audit;
-    private final Authorizer auth;
     private final SqlDeviceGroupStore deviceGroups;
     private final Clock clock;
     private final SecureRandom random;
 
-    public RegistrationKeyRoutes(Database db, RegistrationKeyStore keys, AuditLog audit, Authorizer auth,
+    public RegistrationKeyRoutes(Database db, RegistrationKeyStore keys,
                                  SqlDeviceGroupStore deviceGroups, Clock clock, SecureRandom random) {
         this.deviceGroups = deviceGroups;
         this.db = db;
         this.keys = keys;
-        this.audit = audit;
-        this.auth = auth;
         this.clock = clock;
         this.random = random;
     }
@@ -56,14 +52,7 @@ public final class RegistrationKeyRoutes {
         }
     }
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/registration-keys", this::create);
-        routes.get("/api/v1/registration-keys", this::list);
-        routes.post("/api/v1/registration-keys/{id}/revoke", this::revoke);
-    }
-
-    private void create(Context ctx) {
-        Principal principal = auth.requireAdmin(ctx);
+    public void create(Context ctx, Caller admin) {
         CreateRequest request = JsonBody.read(ctx, CreateRequest.class);
         String name = TextRules.name(request.name(), "name", 100);
         String group = TextRules.optional(request.group(), "group", 100);
@@ -76,7 +65,7 @@ public final class RegistrationKeyRoutes {
         }
         String secret = Tokens.newSecret(Tokens.REGISTRATION_KEY_PREFIX, random);
         boolean requireApproval = Boolean.TRUE.equals(request.requireApproval());
-        RegistrationKey key = db.write(c -> {
+        RegistrationKey key = admin.act(AuditActions.REGISTRATION_KEY_CREATE, c -> {
             List<DeviceGroupRow> known = deviceGroups.list(c);
             List<String> groups = new ArrayList<>();
             for (String id : request.groups() == null ? List.<String>of() : request.groups()) {
@@ -92,37 +81,32 @@ public final class RegistrationKeyRoutes {
             }
             RegistrationKey k = new RegistrationKey(Tokens.newId(), name, request.maxUses(), 0,
                     request.expiresAt(), group, now, null, requireApproval, groups);
-            keys.insert(c, k, Tokens.hash(secret), principal.id());
-            audit.append(c, AuditEvent.of(principal.id(), AuditActions.REGISTRATION_KEY_CREATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("registration key " + k.id() + " '" + name + "'" + (requireApproval ? " requires approval" : "")
-                            + (groups.isEmpty() ? "" : " groups " + groups)));
-            return k;
+            keys.insert(c, k, Tokens.hash(secret), admin.principal().id());
+            return Audited.of(k, "registration key " + k.id() + " '" + name + "'"
+                    + (requireApproval ? " requires approval" : "") + (groups.isEmpty() ? "" : " groups " + groups));
         });
         Responses.json(ctx, 201, new Created(key.id(), secret, name, key.maxUses(), key.expiresAt(),
                 key.requireApproval(), key.groups()));
     }
 
-    private void list(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void list(Context ctx, Caller admin) {
         List<Listed> listed = db.read(keys::list).stream()
                 .map(Listed::of)
                 .toList();
         Responses.ok(ctx, listed);
     }
 
-    private void revoke(Context ctx) {
-        Principal principal = auth.requireAdmin(ctx);
+    public void revoke(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Instant now = clock.instant();
-        RegistrationKey revoked = db.write(c -> {
+        RegistrationKey revoked = admin.act(AuditActions.REGISTRATION_KEY_REVOKE, c -> {
             RegistrationKey key = keys.byId(c, id).orElseThrow(() ->
                     ApiException.notFound("registration-key-not-found", "no registration key with that id"));
-            if (key.revokedAt() == null) {
-                keys.revoke(c, id, now);
-                audit.append(c, AuditEvent.of(principal.id(), AuditActions.REGISTRATION_KEY_REVOKE, "ok", null, auth.clientAddress(ctx))
-                        .withDetail("registration key " + id));
+            if (key.revokedAt() != null) {
+                return Audited.unchanged(key);
             }
-            return keys.byId(c, id).orElseThrow();
+            keys.revoke(c, id, now);
+            return Audited.of(keys.byId(c, id).orElseThrow(), "registration key " + id);
         });
         Responses.ok(ctx, Listed.of(revoked));
     }

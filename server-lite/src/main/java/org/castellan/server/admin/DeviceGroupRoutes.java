@@ -1,4 +1,4 @@
-package org.castellan.server.groups;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.sql.Connection;
@@ -7,19 +7,19 @@ import java.time.Clock;
 import java.util.List;
 import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.PolicyStore;
-import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.groups.DeviceGroupRow;
+import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.users.Tokens;
 
 /** {@code /api/v1/device-groups} (admin only): explicit members, match criteria, attached policy. */
@@ -28,81 +28,58 @@ public final class DeviceGroupRoutes {
     private final SqlDeviceGroupStore groups;
     private final DeviceStore devices;
     private final PolicyStore policies;
-    private final AuditLog audit;
-    private final Authorizer auth;
     private final Clock clock;
 
     public DeviceGroupRoutes(Database db, SqlDeviceGroupStore groups, DeviceStore devices, PolicyStore policies,
-                             AuditLog audit, Authorizer auth, Clock clock) {
+                             Clock clock) {
         this.db = db;
         this.groups = groups;
         this.devices = devices;
         this.policies = policies;
-        this.audit = audit;
-        this.auth = auth;
         this.clock = clock;
     }
 
     public record Body(String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/device-groups", this::create);
-        routes.get("/api/v1/device-groups", this::list);
-        routes.get("/api/v1/device-groups/{id}", this::get);
-        routes.put("/api/v1/device-groups/{id}", this::update);
-        routes.delete("/api/v1/device-groups/{id}", this::delete);
-    }
-
-    private void create(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
         String id = Tokens.newId();
-        DeviceGroupRow.View view = db.write(c -> {
+        DeviceGroupRow.View view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
             DeviceGroupRow row = validated(c, id, body);
             groups.insert(c, row, clock.instant());
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.DEVICE_GROUP_CREATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail(describe(row)));
-            return row.view();
+            return Audited.of(row.view(), describe(row));
         });
         Responses.json(ctx, 201, view);
     }
 
-    private void update(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Body body = JsonBody.read(ctx, Body.class);
-        DeviceGroupRow.View view = db.write(c -> {
+        DeviceGroupRow.View view = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
             find(c, id);
             DeviceGroupRow row = validated(c, id, body);
             groups.update(c, row);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.DEVICE_GROUP_UPDATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail(describe(row)));
-            return row.view();
+            return Audited.of(row.view(), describe(row));
         });
         Responses.ok(ctx, view);
     }
 
-    private void list(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
         List<DeviceGroupRow.View> all = db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
         Responses.ok(ctx, paging.page(ctx, all, DeviceGroupRow.View::id));
     }
 
-    private void get(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void get(Context ctx, Caller admin) {
         Responses.ok(ctx, db.read(c -> find(c, ctx.pathParam("id")).view()));
     }
 
-    private void delete(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void delete(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
-        db.write(c -> {
+        admin.act(AuditActions.DEVICE_GROUP_DELETE, c -> {
             DeviceGroupRow row = find(c, id);
             groups.delete(c, id);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.DEVICE_GROUP_DELETE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("device-group:" + id + " '" + row.name() + "'"));
-            return null;
+            return Audited.of(null, "device-group:" + id + " '" + row.name() + "'");
         });
         ctx.status(204);
     }

@@ -1,35 +1,30 @@
-package org.castellan.server.audit;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.Paging;
 import java.util.List;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.audit.AuditEntry;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.audit.AuditQuery;
 
 /** {@code GET /api/v1/audit?device=&principal=&action=&outcome=&since=&until=&limit=&after=}, newest first. */
 public final class AuditRoutes {
     private final Database db;
     private final AuditLog audit;
-    private final Authorizer auth;
 
-    public AuditRoutes(Database db, AuditLog audit, Authorizer auth) {
+    public AuditRoutes(Database db, AuditLog audit) {
         this.db = db;
         this.audit = audit;
-        this.auth = auth;
     }
 
-    public void register(RouteTable routes) {
-        routes.get("/api/v1/audit", this::find);
-    }
-
-    private void find(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void find(Context ctx, Caller admin) {
         int limit = limit(ctx.queryParam("limit"));
         // Fetches one row more than asked: its presence says another page exists.
         AuditQuery query = new AuditQuery(

@@ -1,7 +1,6 @@
-package org.castellan.server.recovery;
+package org.castellan.server.agent;
 
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,15 +13,14 @@ import java.util.UUID;
 import org.castellan.protocol.messages.EscrowedRecoveryKey;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
-import org.castellan.server.agent.AgentAuthenticator;
-import org.castellan.server.agent.NonceStore;
-import org.castellan.server.agent.SignedRequest;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
-import org.castellan.server.db.Database;
-import org.castellan.server.http.ClientAddresses;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
+import org.castellan.server.recovery.EscrowInput;
+import org.castellan.server.recovery.RecoveryKeyOpener;
+import org.castellan.server.recovery.RecoveryKeyRecord;
+import org.castellan.server.recovery.RecoveryKeyStore;
 
 /**
  * {@code POST /api/v1/agent/recovery-keys}: the device's full current set of recovery keys. Every
@@ -30,35 +28,20 @@ import org.castellan.server.http.Responses;
  * protector) keys are stored, identical ones left alone, and current keys missing from the set
  * marked removed (kept for history).
  */
-public final class RecoveryKeyEscrowHandler implements Handler {
-    static final String AUDIT_ESCROW = "recovery-key.escrow";
-
-    private final Database db;
-    private final AgentAuthenticator authenticator;
-    private final NonceStore nonces;
+public final class RecoveryKeyEscrowHandler {
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
-    private final AuditLog audit;
-    private final ClientAddresses addresses;
     private final Clock clock;
 
-    public RecoveryKeyEscrowHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces,
-                                    RecoveryKeyStore keys, RecoveryKeyOpener opener, AuditLog audit, ClientAddresses addresses, Clock clock) {
-        this.db = db;
-        this.authenticator = authenticator;
-        this.nonces = nonces;
+    public RecoveryKeyEscrowHandler(RecoveryKeyStore keys, RecoveryKeyOpener opener, Clock clock) {
         this.keys = keys;
         this.opener = opener;
-        this.audit = audit;
-        this.addresses = addresses;
         this.clock = clock;
     }
 
     private record Outcome(int stored, int unchanged, int removed) {}
 
-    @Override
-    public void handle(Context ctx) {
-        SignedRequest signed = authenticator.device(ctx);
+    public void handle(Context ctx, AgentRequest signed) {
         JsonBody.requireJsonContentType(ctx);
         RecoveryKeyEscrowRequest request = JsonBody.parse(signed.body(), RecoveryKeyEscrowRequest.class);
         List<EscrowedRecoveryKey> sent = EscrowInput.keys(request);
@@ -71,8 +54,7 @@ public final class RecoveryKeyEscrowHandler implements Handler {
                 plaintexts.add(opener.testOpen(deviceId, k.volumeId(), k.protectorId(), k.envelope(), i));
             }
             Instant now = clock.instant();
-            Outcome outcome = db.write(c -> {
-                nonces.record(c, signed);
+            Outcome outcome = signed.write((c, audit) -> {
                 Map<List<String>, RecoveryKeyRecord> held = new HashMap<>();
                 for (RecoveryKeyRecord r : keys.current(c, deviceId)) {
                     held.put(List.of(r.volumeId(), r.protectorId()), r);
@@ -105,9 +87,8 @@ public final class RecoveryKeyEscrowHandler implements Handler {
                     removed++;
                 }
                 keys.setUnprotectedVolumes(c, deviceId, unprotected, now);
-                audit.append(c, new AuditEvent("device:" + deviceId, AUDIT_ESCROW, "ok", deviceId, null,
-                        addresses.of(ctx), "stored " + stored + ", unchanged " + unchanged + ", removed " + removed
-                        + ", unprotected volumes " + unprotected.size()));
+                audit.ok(AuditActions.RECOVERY_KEY_ESCROW, "stored " + stored + ", unchanged " + unchanged
+                        + ", removed " + removed + ", unprotected volumes " + unprotected.size());
                 return new Outcome(stored, unchanged, removed);
             });
             Responses.ok(ctx, new RecoveryKeyEscrowResponse(outcome.stored(), outcome.unchanged()));

@@ -1,4 +1,4 @@
-package org.castellan.server.agent;
+package org.castellan.server.guard;
 
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -6,33 +6,61 @@ import java.time.Duration;
 import org.castellan.protocol.Headers;
 import org.castellan.protocol.signing.RequestVerifier;
 import org.castellan.protocol.signing.SignatureCheckException;
+import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.http.ApiException;
+import org.castellan.server.http.ClientAddresses;
 import org.castellan.server.http.RequestLimits;
 
 /**
- * Checks agent request signatures (promise 4): the canonical path is the request path plus its
- * query string, the body the exact bytes received.
+ * The agent-signed guard (promise 4): checks the signature over the method, the request path
+ * plus its query string and the exact body bytes, refuses a nonce already seen, and hands the
+ * handler an {@link AgentRequest} whose one write records the nonce.
  */
-public final class AgentAuthenticator {
+public final class AgentGuard {
     private final Database db;
     private final DeviceStore devices;
     private final NonceStore nonces;
+    private final AuditLog audit;
+    private final ClientAddresses addresses;
     private final Clock clock;
     private final Duration maxSkew;
 
-    public AgentAuthenticator(Database db, DeviceStore devices, NonceStore nonces, Clock clock, Duration maxSkew) {
+    public AgentGuard(Database db, DeviceStore devices, AuditLog audit, ClientAddresses addresses, Clock clock,
+                      Duration maxSkew) {
         this.db = db;
         this.devices = devices;
-        this.nonces = nonces;
+        this.nonces = new NonceStore(clock, maxSkew);
+        this.audit = audit;
+        this.addresses = addresses;
         this.clock = clock;
         this.maxSkew = maxSkew;
     }
 
-    /** A request from a registered device, named by the device header. */
-    public SignedRequest device(Context ctx) {
+    /** Routes signed by a registered device: the handler runs only for a verified request. */
+    void signedByDevice(Context ctx, Routes.AgentHandler handler) throws Exception {
+        AgentRequest request = verifyDevice(ctx);
+        handler.handle(ctx, request);
+        request.finish();
+    }
+
+    /**
+     * Registration, signed with the key whose public half is in the body (proof of possession):
+     * the handler reads and checks the body first (400 before 401, as for every route that
+     * parses), the guard verifies with the key it names, then the handler acts.
+     */
+    <T> void selfSigned(Context ctx, Routes.RegistrationHandler<T> handler) throws Exception {
+        byte[] body = RequestLimits.body(ctx);
+        T parsed = handler.read(ctx, body);
+        AgentRequest request = verify(ctx, null, handler.publicKey(parsed), body);
+        handler.handle(ctx, parsed, request);
+        request.finish();
+    }
+
+    /** A request from a registered, enabled and approved device, named by the device header. */
+    private AgentRequest verifyDevice(Context ctx) {
         byte[] body = RequestLimits.body(ctx);
         String deviceId = ctx.header(Headers.DEVICE);
         if (deviceId == null || deviceId.isEmpty()) {
@@ -47,7 +75,7 @@ public final class AgentAuthenticator {
         Device device = db.read(c -> devices.byId(c, deviceId)).orElseThrow(() ->
                 ApiException.unauthorized("unknown-device", "no device with that id is registered"));
         // The signature first, so only the device itself learns that it is disabled or unapproved.
-        SignedRequest signed = verify(ctx, device, device.publicKey(), body);
+        AgentRequest request = verify(ctx, device, device.publicKey(), body);
         if (device.disabledAt() != null) {
             throw ApiException.forbidden("device-disabled", "this device was disabled by an administrator");
         }
@@ -55,15 +83,10 @@ public final class AgentAuthenticator {
             // Refused before anything is recorded: an unapproved device escrows nothing.
             throw ApiException.forbidden("device-not-approved", "this device is waiting for an administrator's approval");
         }
-        return signed;
+        return request;
     }
 
-    /** Registration: signed with the key whose public half is in the body (proof of possession). */
-    public SignedRequest registration(Context ctx, String publicKey, byte[] body) {
-        return verify(ctx, null, publicKey, body);
-    }
-
-    private SignedRequest verify(Context ctx, Device device, String publicKey, byte[] body) {
+    private AgentRequest verify(Context ctx, Device device, String publicKey, byte[] body) {
         String query = ctx.queryString();
         String pathAndQuery = query == null || query.isEmpty() ? ctx.path() : ctx.path() + "?" + query;
         String[] nonceSeen = new String[1];
@@ -78,6 +101,7 @@ public final class AgentAuthenticator {
             throw ApiException.unauthorized(e.code(), e.getMessage());
         }
         long timestamp = Long.parseLong(ctx.header(Headers.TIMESTAMP));
-        return new SignedRequest(device, publicKey, nonceSeen[0], timestamp, body);
+        return new AgentRequest(new SignedRequest(device, publicKey, nonceSeen[0], timestamp, body), addresses.resolve(ctx),
+                db, nonces, audit);
     }
 }

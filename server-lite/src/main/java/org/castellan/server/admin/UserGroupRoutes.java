@@ -1,4 +1,4 @@
-package org.castellan.server.groups;
+package org.castellan.server.admin;
 
 import io.javalin.http.Context;
 import java.sql.Connection;
@@ -6,17 +6,18 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Authorizer;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.RouteTable;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.groups.SqlUserGroupStore;
+import org.castellan.server.groups.UserGroup;
 import org.castellan.server.users.Tokens;
 import org.castellan.server.users.UserStore;
 
@@ -25,17 +26,13 @@ public final class UserGroupRoutes {
     private final Database db;
     private final SqlUserGroupStore groups;
     private final UserStore users;
-    private final AuditLog audit;
-    private final Authorizer auth;
     private final Clock clock;
 
-    public UserGroupRoutes(Database db, SqlUserGroupStore groups, UserStore users, AuditLog audit, Authorizer auth,
+    public UserGroupRoutes(Database db, SqlUserGroupStore groups, UserStore users,
                            Clock clock) {
         this.db = db;
         this.groups = groups;
         this.users = users;
-        this.audit = audit;
-        this.auth = auth;
         this.clock = clock;
     }
 
@@ -43,70 +40,51 @@ public final class UserGroupRoutes {
 
     public record Members(List<String> members) {}
 
-    public void register(RouteTable routes) {
-        routes.post("/api/v1/user-groups", this::create);
-        routes.get("/api/v1/user-groups", this::list);
-        routes.get("/api/v1/user-groups/{id}", this::get);
-        routes.delete("/api/v1/user-groups/{id}", this::delete);
-        routes.put("/api/v1/user-groups/{id}/members", this::setMembers);
-    }
-
-    private void create(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void create(Context ctx, Caller admin) {
         CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
         String name = TextRules.name(request.name(), "name", 100);
         List<String> members = request.members() == null ? List.of() : request.members();
         String id = Tokens.newId();
-        UserGroup group = db.write(c -> {
+        UserGroup group = admin.act(AuditActions.USER_GROUP_CREATE, c -> {
             if (groups.nameInUse(c, name)) {
                 throw ApiException.conflict("user-group-exists", "a user group with that name already exists");
             }
             requireUsers(c, members);
             groups.insert(c, id, name, clock.instant());
             groups.setMembers(c, id, members);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.USER_GROUP_CREATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("user-group:" + id + " '" + name + "' members " + members));
-            return groups.byId(c, id).orElseThrow();
+            return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " '" + name + "' members " + members);
         });
         Responses.json(ctx, 201, group);
     }
 
-    private void list(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
         Responses.ok(ctx, paging.page(ctx, db.read(groups::list), UserGroup::id));
     }
 
-    private void get(Context ctx) {
-        auth.requireAdmin(ctx);
+    public void get(Context ctx, Caller admin) {
         Responses.ok(ctx, db.read(c -> find(c, ctx.pathParam("id"))));
     }
 
-    private void delete(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void delete(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
-        db.write(c -> {
+        admin.act(AuditActions.USER_GROUP_DELETE, c -> {
             UserGroup group = find(c, id);
             groups.delete(c, id);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.USER_GROUP_DELETE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("user-group:" + id + " '" + group.name() + "'"));
-            return null;
+            return Audited.of(null, "user-group:" + id + " '" + group.name() + "'");
         });
         ctx.status(204);
     }
 
-    private void setMembers(Context ctx) {
-        Principal admin = auth.requireAdmin(ctx);
+    public void setMembers(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Members request = JsonBody.read(ctx, Members.class);
         List<String> members = request.members() == null ? List.of() : request.members();
-        UserGroup group = db.write(c -> {
+        UserGroup group = admin.act(AuditActions.USER_GROUP_UPDATE, c -> {
             find(c, id);
             requireUsers(c, members);
             groups.setMembers(c, id, members);
-            audit.append(c, AuditEvent.of(admin.id(), AuditActions.USER_GROUP_UPDATE, "ok", null, auth.clientAddress(ctx))
-                    .withDetail("user-group:" + id + " members " + members));
-            return groups.byId(c, id).orElseThrow();
+            return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " members " + members);
         });
         Responses.ok(ctx, group);
     }
