@@ -111,8 +111,14 @@ public final class CastellanServer implements AutoCloseable {
         return initialAdminToken;
     }
 
+    /** The routes as registered, each with its guard. */
     public List<RouteTable.Route> routes() {
         return routes;
+    }
+
+    /** The HTTP routes as Javalin itself holds them, each with the guard it carries (null: none). */
+    public List<RouteTable.Route> servedRoutes() {
+        return RouteTable.served(app);
     }
 
     /** Write units the database writer has run since start: how many trips through it requests made. */
