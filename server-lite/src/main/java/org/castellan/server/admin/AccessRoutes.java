@@ -3,18 +3,19 @@ package org.castellan.server.admin;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
+import org.castellan.api.AccessAnswer;
 import org.castellan.server.access.EffectiveAccess;
 import org.castellan.server.access.Permission;
 import org.castellan.server.access.PrincipalRef;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.Responses;
-import org.castellan.server.users.UserStore;
-import org.castellan.server.guard.Caller;
-import org.castellan.server.guard.AccessDecision;
 import org.castellan.server.users.Principal;
+import org.castellan.server.users.UserStore;
 
 /**
  * {@code GET /api/v1/access?principal=user:ID|user-group:ID&device=ID}: what the principal may do
@@ -34,11 +35,6 @@ public final class AccessRoutes {
         this.decisions = decisions;
     }
 
-    public record RuleRef(String id, String name, List<String> permissions) {}
-
-    public record Answer(String principal, String device, List<String> permissions, List<RuleRef> rules,
-                         boolean requireReason, Integer rotateAfterReadMinutes) {}
-
     public void access(Context ctx, Caller admin) {
         PrincipalRef principal;
         try {
@@ -50,7 +46,7 @@ public final class AccessRoutes {
         if (deviceId == null || deviceId.isEmpty()) {
             throw ApiException.badRequest("invalid-device", "query parameter 'device' is required");
         }
-        Answer answer = db.read(c -> {
+        AccessAnswer answer = db.read(c -> {
             Device device = devices.byId(c, deviceId).orElseThrow(() ->
                     ApiException.notFound("device-not-found", "no device with that id"));
             EffectiveAccess access;
@@ -61,9 +57,9 @@ public final class AccessRoutes {
             } else {
                 access = decisions.forPrincipals(c, Set.of(principal), device);
             }
-            return new Answer(principal.wire(), device.id(),
+            return new AccessAnswer(principal.wire(), device.id(),
                     access.permissions().stream().sorted().map(Permission::wireName).toList(),
-                    access.matchingRules().stream().map(r -> new RuleRef(r.id(), r.name(),
+                    access.matchingRules().stream().map(r -> new AccessAnswer.RuleRef(r.id(), r.name(),
                             r.permissions().stream().sorted().map(Permission::wireName).toList())).toList(),
                     access.requireReason(), access.rotateAfterReadMinutes());
         });

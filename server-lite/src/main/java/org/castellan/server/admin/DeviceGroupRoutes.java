@@ -5,21 +5,21 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import org.castellan.api.DeviceGroupView;
 import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.DeviceGroupRow;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.PolicyStore;
-import org.castellan.server.users.Tokens;
-import org.castellan.server.guard.Audited;
-import org.castellan.server.guard.Caller;
-import org.castellan.server.groups.DeviceGroupRow;
-import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.users.Tokens;
 
 /** {@code /api/v1/device-groups} (admin only): explicit members, match criteria, attached policy. */
@@ -44,7 +44,7 @@ public final class DeviceGroupRoutes {
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
         String id = Tokens.newId();
-        DeviceGroupRow.View view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
+        DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
             DeviceGroupRow row = validated(c, id, body);
             groups.insert(c, row, clock.instant());
             return Audited.of(row.view(), describe(row));
@@ -55,7 +55,7 @@ public final class DeviceGroupRoutes {
     public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Body body = JsonBody.read(ctx, Body.class);
-        DeviceGroupRow.View view = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
+        DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
             find(c, id);
             DeviceGroupRow row = validated(c, id, body);
             groups.update(c, row);
@@ -66,8 +66,8 @@ public final class DeviceGroupRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<DeviceGroupRow.View> all = db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
-        Responses.ok(ctx, paging.page(ctx, all, DeviceGroupRow.View::id));
+        List<DeviceGroupView> all = db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
+        Responses.ok(ctx, paging.page(ctx, all, DeviceGroupView::id));
     }
 
     public void get(Context ctx, Caller admin) {

@@ -7,11 +7,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.castellan.api.DeviceView;
+import org.castellan.api.RotationRequested;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
-import org.castellan.server.devices.DeviceView;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.guard.AccessDecision;
@@ -91,7 +91,7 @@ public final class DeviceRoutes {
             devices.requestRotation(c, grant.device().id(), now);
             return Audited.of(null, null);
         });
-        Responses.json(ctx, 202, Map.of("rotateRequestedAt", now));
+        Responses.json(ctx, 202, new RotationRequested(now));
     }
 
     public void approve(Context ctx, DeviceGrant grant) {

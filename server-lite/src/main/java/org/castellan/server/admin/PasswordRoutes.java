@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.castellan.api.PasswordHistoryEntry;
+import org.castellan.api.PasswordReveal;
+import org.castellan.protocol.Secret;
 import org.castellan.server.devices.Device;
 import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.DeviceGrant;
@@ -34,29 +37,22 @@ public final class PasswordRoutes {
         this.clock = clock;
     }
 
-    public record PendingPassword(String rotationId, String account, String password, Instant escrowedAt, String note) {}
-
-    public record Reveal(String deviceId, String hostname, String account, String password, String rotationId,
-                         Instant rotatedAt, Instant expiresAt, List<PendingPassword> pending) {}
-
-    public record HistoryEntry(String rotationId, String account, String state, Instant escrowedAt,
-                               Instant committedAt, Instant abortedAt, Instant expiresAt, String password) {}
-
     public void reveal(Context ctx, DeviceGrant grant) {
         Device device = grant.device();
         Instant now = clock.instant();
         Integer rotateAfter = grant.rotateAfterReadMinutes();
         // Read, expire-after-read and audit in one transaction: the record exists exactly when the
         // password was handed out.
-        Reveal reveal = grant.use(c -> {
+        PasswordReveal reveal = grant.use(c -> {
             Optional<Rotation> current = rotations.current(c, device.id());
             List<Rotation> pending = rotations.pending(c, device.id());
             if (current.isEmpty() && pending.isEmpty()) {
                 throw ApiException.notFound("no-password", "no password has been escrowed for this device yet");
             }
-            List<PendingPassword> pendingPasswords = new ArrayList<>();
+            List<PasswordReveal.Pending> pendingPasswords = new ArrayList<>();
             for (Rotation r : pending) {
-                pendingPasswords.add(new PendingPassword(r.id(), r.account(), opener.reveal(r), r.escrowedAt(), PENDING_NOTE));
+                pendingPasswords.add(new PasswordReveal.Pending(r.id(), r.account(), opener.open(r), r.escrowedAt(),
+                        PENDING_NOTE));
             }
             Instant expiresAt = current.map(Rotation::expiresAt).orElse(null);
             if (current.isPresent() && rotateAfter != null) {
@@ -67,28 +63,36 @@ public final class PasswordRoutes {
                 }
             }
             Instant shownExpiry = expiresAt;
-            Reveal answer = current.map(r -> new Reveal(device.id(), device.hostname(), r.account(), opener.reveal(r),
-                            r.id(), r.committedAt(), shownExpiry, pendingPasswords))
-                    .orElseGet(() -> new Reveal(device.id(), device.hostname(), pending.get(0).account(), null, null,
-                            null, null, pendingPasswords));
+            PasswordReveal answer = current.map(r -> new PasswordReveal(device.id(), device.hostname(), r.account(),
+                            opener.open(r), r.id(), r.committedAt(), shownExpiry, pendingPasswords))
+                    .orElseGet(() -> new PasswordReveal(device.id(), device.hostname(), pending.get(0).account(), null,
+                            null, null, null, pendingPasswords));
             return Audited.of(answer, (answer.rotationId() == null ? "pending only" : "rotation " + answer.rotationId())
                     + " account " + answer.account()
                     + (rotateAfter != null && current.isPresent() ? "; expires " + shownExpiry : ""));
         });
-        Responses.ok(ctx, reveal);
+        try {
+            Responses.ok(ctx, reveal);
+        } finally {
+            reveal.wipe();
+        }
     }
 
     public void history(Context ctx, DeviceGrant grant) {
         Device device = grant.device();
-        List<HistoryEntry> entries = grant.use(c -> {
-            List<HistoryEntry> list = new ArrayList<>();
+        List<PasswordHistoryEntry> entries = grant.use(c -> {
+            List<PasswordHistoryEntry> list = new ArrayList<>();
             for (Rotation r : rotations.history(c, device.id())) {
-                String password = Rotation.ABORTED.equals(r.state()) ? null : opener.reveal(r);
-                list.add(new HistoryEntry(r.id(), r.account(), r.state(), r.escrowedAt(), r.committedAt(),
+                Secret password = Rotation.ABORTED.equals(r.state()) ? null : opener.open(r);
+                list.add(new PasswordHistoryEntry(r.id(), r.account(), r.state(), r.escrowedAt(), r.committedAt(),
                         r.abortedAt(), r.expiresAt(), password));
             }
             return Audited.of(list, list.size() + " rotations");
         });
-        Responses.ok(ctx, entries);
+        try {
+            Responses.ok(ctx, entries);
+        } finally {
+            entries.forEach(PasswordHistoryEntry::wipe);
+        }
     }
 }

@@ -1,11 +1,11 @@
 package org.castellan.server.admin;
 
 import io.javalin.http.Context;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.castellan.api.RecoveryKey;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
@@ -36,21 +36,18 @@ public final class RecoveryKeyRoutes {
         this.opener = opener;
     }
 
-    /** A key as a reveal shows it; {@code deviceId}/{@code hostname} only in key-id lookups. */
-    public record RevealedKey(String volumeId, String volumeLabel, String protectorId, String recoveryKey,
-                              Instant escrowedAt, Instant removedAt) {}
-
-    public record FoundKey(String deviceId, String hostname, String volumeId, String volumeLabel, String protectorId,
-                           String recoveryKey, Instant escrowedAt, Instant removedAt) {}
-
     public void byDevice(Context ctx, DeviceGrant grant) {
-        List<RevealedKey> revealed = new ArrayList<>();
-        for (RecoveryKeyRecord k : db.read(c -> keys.all(c, grant.device().id()))) {
-            revealed.add(new RevealedKey(k.volumeId(), k.volumeLabel(), k.protectorId(), opener.reveal(k),
-                    k.escrowedAt(), k.removedAt()));
+        List<RecoveryKey> revealed = new ArrayList<>();
+        try {
+            for (RecoveryKeyRecord k : db.read(c -> keys.all(c, grant.device().id()))) {
+                revealed.add(RecoveryKey.onDevice(k.volumeId(), k.volumeLabel(), k.protectorId(), opener.open(k),
+                        k.escrowedAt(), k.removedAt()));
+            }
+            grant.use(c -> Audited.of(null, revealed.size() + " keys"));
+            Responses.ok(ctx, revealed);
+        } finally {
+            revealed.forEach(RecoveryKey::wipe);
         }
-        grant.use(c -> Audited.of(null, revealed.size() + " keys"));
-        Responses.ok(ctx, revealed);
     }
 
     /**
@@ -73,16 +70,20 @@ public final class RecoveryKeyRoutes {
             db.read(c -> devices.byId(c, deviceId)).ifPresent(candidates::add);
         }
         List<DeviceGrant> granted = search.permitted(candidates);
-        List<FoundKey> found = new ArrayList<>();
-        for (DeviceGrant grant : granted) {
-            for (RecoveryKeyRecord k : byDevice.get(grant.device().id())) {
-                found.add(new FoundKey(k.deviceId(), grant.device().hostname(), k.volumeId(), k.volumeLabel(),
-                        k.protectorId(), opener.reveal(k), k.escrowedAt(), k.removedAt()));
+        List<RecoveryKey> found = new ArrayList<>();
+        try {
+            for (DeviceGrant grant : granted) {
+                for (RecoveryKeyRecord k : byDevice.get(grant.device().id())) {
+                    found.add(new RecoveryKey(k.deviceId(), grant.device().hostname(), k.volumeId(), k.volumeLabel(),
+                            k.protectorId(), opener.open(k), k.escrowedAt(), k.removedAt()));
+                }
             }
+            // A search that found nothing is on record too.
+            search.record(granted, device -> "key id " + prefix + ": " + byDevice.get(device.id()).size() + " keys",
+                    candidates.isEmpty() ? "key id " + prefix + ": no match" : null);
+            Responses.ok(ctx, found);
+        } finally {
+            found.forEach(RecoveryKey::wipe);
         }
-        // A search that found nothing is on record too.
-        search.record(granted, device -> "key id " + prefix + ": " + byDevice.get(device.id()).size() + " keys",
-                candidates.isEmpty() ? "key id " + prefix + ": no match" : null);
-        Responses.ok(ctx, found);
     }
 }

@@ -4,19 +4,21 @@ import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.castellan.api.CreatedRegistrationKey;
+import org.castellan.api.RegistrationKeyView;
+import org.castellan.protocol.Secret;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
-import java.util.ArrayList;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Tokens;
-import org.castellan.server.guard.Audited;
-import org.castellan.server.guard.Caller;
 import org.castellan.server.registration.RegistrationKey;
 import org.castellan.server.registration.RegistrationKeyStore;
 import org.castellan.server.users.Tokens;
@@ -41,15 +43,9 @@ public final class RegistrationKeyRoutes {
     public record CreateRequest(String name, Integer maxUses, Instant expiresAt, String group, Boolean requireApproval,
                                 List<String> groups) {}
 
-    public record Created(String id, String key, String name, Integer maxUses, Instant expiresAt, boolean requireApproval,
-                          List<String> groups) {}
-
-    public record Listed(String id, String name, int uses, Integer maxUses, Instant expiresAt, String group,
-                         Instant revokedAt, Instant createdAt, boolean requireApproval, List<String> groups) {
-        static Listed of(RegistrationKey k) {
-            return new Listed(k.id(), k.name(), k.uses(), k.maxUses(), k.expiresAt(), k.group(), k.revokedAt(),
-                    k.createdAt(), k.requireApproval(), k.groups());
-        }
+    private static RegistrationKeyView view(RegistrationKey k) {
+        return new RegistrationKeyView(k.id(), k.name(), k.uses(), k.maxUses(), k.expiresAt(), k.group(), k.revokedAt(),
+                k.createdAt(), k.requireApproval(), k.groups());
     }
 
     public void create(Context ctx, Caller admin) {
@@ -85,13 +81,15 @@ public final class RegistrationKeyRoutes {
             return Audited.of(k, "registration key " + k.id() + " '" + name + "'"
                     + (requireApproval ? " requires approval" : "") + (groups.isEmpty() ? "" : " groups " + groups));
         });
-        Responses.json(ctx, 201, new Created(key.id(), secret, name, key.maxUses(), key.expiresAt(),
-                key.requireApproval(), key.groups()));
+        try (Secret shownOnce = Secret.of(secret)) {
+            Responses.json(ctx, 201, new CreatedRegistrationKey(key.id(), shownOnce, name, key.maxUses(),
+                    key.expiresAt(), key.requireApproval(), key.groups()));
+        }
     }
 
     public void list(Context ctx, Caller admin) {
-        List<Listed> listed = db.read(keys::list).stream()
-                .map(Listed::of)
+        List<RegistrationKeyView> listed = db.read(keys::list).stream()
+                .map(RegistrationKeyRoutes::view)
                 .toList();
         Responses.ok(ctx, listed);
     }
@@ -108,6 +106,6 @@ public final class RegistrationKeyRoutes {
             keys.revoke(c, id, now);
             return Audited.of(keys.byId(c, id).orElseThrow(), "registration key " + id);
         });
-        Responses.ok(ctx, Listed.of(revoked));
+        Responses.ok(ctx, view(revoked));
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import org.castellan.api.RuleView;
 import org.castellan.server.access.Permission;
 import org.castellan.server.access.PrincipalRef;
 import org.castellan.server.access.Rule;
@@ -18,16 +19,16 @@ import org.castellan.server.db.Database;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.groups.SqlUserGroupStore;
-import org.castellan.server.users.UserStore;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Tokens;
-import org.castellan.server.guard.Audited;
-import org.castellan.server.guard.Caller;
 import org.castellan.server.rules.SqlRuleStore;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
 
 /** {@code /api/v1/rules} (admin only). Rules are immutable: replace one by creating and deleting. */
 public final class RuleRoutes {
@@ -56,15 +57,11 @@ public final class RuleRoutes {
     public record Body(String name, List<String> principals, List<String> targets, List<String> permissions,
                        Boolean requireReason, Integer rotateAfterReadMinutes, List<String> channels, Instant expiresAt) {}
 
-    public record RuleView(String id, String name, List<String> principals, List<String> targets,
-                           List<String> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
-                           List<String> channels, Instant expiresAt) {
-        public static RuleView of(Rule r) {
-            return new RuleView(r.id(), r.name(), r.principals().stream().map(PrincipalRef::wire).toList(),
-                    r.targets().stream().map(TargetRef::wire).toList(),
-                    r.permissions().stream().sorted().map(Permission::wireName).toList(), r.requireReason(),
-                    r.rotateAfterReadMinutes(), r.channels(), r.expiresAt());
-        }
+    static RuleView view(Rule r) {
+        return new RuleView(r.id(), r.name(), r.principals().stream().map(PrincipalRef::wire).toList(),
+                r.targets().stream().map(TargetRef::wire).toList(),
+                r.permissions().stream().sorted().map(Permission::wireName).toList(), r.requireReason(),
+                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt());
     }
 
     public void create(Context ctx, Caller admin) {
@@ -91,18 +88,18 @@ public final class RuleRoutes {
                 }
             }
             rules.insert(c, rule, admin.principal().id(), now);
-            return Audited.of(null, "rule " + rule.id() + " '" + name + "' " + RuleView.of(rule));
+            return Audited.of(null, "rule " + rule.id() + " '" + name + "' " + view(rule));
         });
-        Responses.json(ctx, 201, RuleView.of(rule));
+        Responses.json(ctx, 201, view(rule));
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, db.read(rules::list).stream().map(RuleView::of).toList(), RuleView::id));
+        Responses.ok(ctx, paging.page(ctx, db.read(rules::list).stream().map(RuleRoutes::view).toList(), RuleView::id));
     }
 
     public void get(Context ctx, Caller admin) {
-        Responses.ok(ctx, RuleView.of(db.read(c -> find(c, ctx.pathParam("id")))));
+        Responses.ok(ctx, view(db.read(c -> find(c, ctx.pathParam("id")))));
     }
 
     public void delete(Context ctx, Caller admin) {

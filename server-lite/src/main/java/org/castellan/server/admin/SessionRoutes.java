@@ -6,11 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.castellan.api.CreatedSession;
 import org.castellan.protocol.Secret;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.ApiException;
 import org.castellan.server.guard.Visitor;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 import org.castellan.server.ratelimit.LimitKeys;
@@ -46,7 +47,6 @@ public final class SessionRoutes {
 
     public record Login(String name, String password) {}
 
-    public record Session(String token, Instant expiresAt) {}
 
     public void login(Context ctx, Visitor visitor) {
         Login request = JsonBody.read(ctx, Login.class);
@@ -98,6 +98,8 @@ public final class SessionRoutes {
             audit.append("user:" + userId, AuditActions.SESSION_CREATE, "ok", null, null);
             return null;
         });
-        Responses.json(ctx, 201, new Session(token, expiresAt));
+        try (Secret secret = Secret.of(token)) {
+            Responses.json(ctx, 201, new CreatedSession(secret, expiresAt));
+        }
     }
 }

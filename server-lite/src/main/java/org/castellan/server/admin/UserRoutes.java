@@ -5,21 +5,24 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.castellan.api.CreatedToken;
+import org.castellan.api.TokenView;
+import org.castellan.api.UserView;
 import org.castellan.protocol.Secret;
-import org.castellan.server.users.PasswordHasher;
-import org.castellan.server.users.Principal;
-import org.castellan.server.users.Tokens;
-import org.castellan.server.users.UserStore;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.ApiException;
 import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.guard.Refusals;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
+import org.castellan.server.users.PasswordHasher;
+import org.castellan.server.users.Principal;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
 
 /** Users and their API tokens: admin-only, except that a user may list and revoke their own tokens. */
 public final class UserRoutes {
@@ -41,15 +44,9 @@ public final class UserRoutes {
 
     public record CreateUser(String name, String password, Boolean admin) {}
 
-    public record UserView(String id, String name, boolean admin, java.time.Instant createdAt, java.time.Instant disabledAt) {
-        static UserView of(UserStore.User u) {
-            return new UserView(u.id(), u.name(), u.admin(), u.createdAt(), u.disabledAt());
-        }
-    }
 
     public record CreateToken(String name, Instant expiresAt) {}
 
-    public record CreatedToken(String id, String name, String token, Instant expiresAt) {}
 
     public void create(Context ctx, Caller admin) {
         CreateUser request = JsonBody.read(ctx, CreateUser.class);
@@ -77,17 +74,17 @@ public final class UserRoutes {
             return Audited.of(users.byId(c, id).orElseThrow(),
                     "user:" + id + " '" + request.name() + "'" + (isAdmin ? " admin" : ""));
         });
-        Responses.json(ctx, 201, UserView.of(user));
+        Responses.json(ctx, 201, userView(user));
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<UserView> all = db.read(users::list).stream().map(UserView::of).toList();
+        List<UserView> all = db.read(users::list).stream().map(UserRoutes::userView).toList();
         Responses.ok(ctx, paging.page(ctx, all, UserView::id));
     }
 
     public void get(Context ctx, Caller admin) {
-        Responses.ok(ctx, UserView.of(db.read(c -> user(c, ctx.pathParam("id")))));
+        Responses.ok(ctx, userView(db.read(c -> user(c, ctx.pathParam("id")))));
     }
 
     public void disable(Context ctx, Caller admin) {
@@ -109,7 +106,7 @@ public final class UserRoutes {
             users.setDisabled(c, id, disable ? now : null);
             return Audited.of(users.byId(c, id).orElseThrow(), "user:" + id);
         });
-        Responses.ok(ctx, UserView.of(user));
+        Responses.ok(ctx, userView(user));
     }
 
     public void createToken(Context ctx, Caller admin) {
@@ -127,7 +124,9 @@ public final class UserRoutes {
             users.insertToken(c, id, userId, name, Tokens.hash(secret), now, request.expiresAt());
             return Audited.of(null, "token " + id + " '" + name + "' for user:" + userId);
         });
-        Responses.json(ctx, 201, new CreatedToken(id, name, secret, request.expiresAt()));
+        try (Secret token = Secret.of(secret)) {
+            Responses.json(ctx, 201, new CreatedToken(id, name, token, request.expiresAt()));
+        }
     }
 
     /** Admin, or the token's own user. */
@@ -141,14 +140,15 @@ public final class UserRoutes {
             user(c, userId);
             return users.tokens(c, userId);
         });
-        Responses.ok(ctx, paging.page(ctx, tokens.stream().map(TokenView::of).toList(), TokenView::id));
+        Responses.ok(ctx, paging.page(ctx, tokens.stream().map(UserRoutes::tokenView).toList(), TokenView::id));
     }
 
-    public record TokenView(String id, String name, Instant createdAt, Instant expiresAt, Instant lastUsedAt,
-                            Instant revokedAt) {
-        static TokenView of(UserStore.Token t) {
-            return new TokenView(t.id(), t.name(), t.createdAt(), t.expiresAt(), t.lastUsedAt(), t.revokedAt());
-        }
+    private static UserView userView(UserStore.User u) {
+        return new UserView(u.id(), u.name(), u.admin(), u.createdAt(), u.disabledAt());
+    }
+
+    private static TokenView tokenView(UserStore.Token t) {
+        return new TokenView(t.id(), t.name(), t.createdAt(), t.expiresAt(), t.lastUsedAt(), t.revokedAt());
     }
 
     /** Admin, or the token's owner. */
@@ -169,7 +169,7 @@ public final class UserRoutes {
             users.revokeToken(c, id, now);
             return Audited.of(users.tokenById(c, id).orElseThrow(), "token " + id + " of user:" + t.userId());
         });
-        Responses.ok(ctx, TokenView.of(token));
+        Responses.ok(ctx, tokenView(token));
     }
 
     private UserStore.User user(java.sql.Connection c, String id) throws java.sql.SQLException {

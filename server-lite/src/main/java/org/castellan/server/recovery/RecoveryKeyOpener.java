@@ -53,11 +53,11 @@ public final class RecoveryKeyOpener {
         }
     }
 
-    /** The key as the last hop (a JSON response) needs it; intermediate copies are wiped. */
-    public String reveal(RecoveryKeyRecord k) {
+    /** The key for a reveal; the caller wipes it (the plaintext bytes are wiped here). */
+    public Secret open(RecoveryKeyRecord k) {
         byte[] plaintext = openBytes(k);
-        try (Secret secret = Secret.fromUtf8(plaintext)) {
-            return secret.reveal();
+        try {
+            return Secret.fromUtf8(plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
