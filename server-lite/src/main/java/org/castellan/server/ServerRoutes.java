@@ -1,9 +1,17 @@
 package org.castellan.server;
 
+import static org.castellan.server.audit.AuditActions.DEVICE_APPROVE;
+import static org.castellan.server.audit.AuditActions.DEVICE_DELETE;
+import static org.castellan.server.audit.AuditActions.DEVICE_DISABLE;
+import static org.castellan.server.audit.AuditActions.DEVICE_ENABLE;
+import static org.castellan.server.audit.AuditActions.DEVICE_ROTATE_REQUEST;
+import static org.castellan.server.audit.AuditActions.PASSWORD_HISTORY;
+import static org.castellan.server.audit.AuditActions.PASSWORD_REVEAL;
+import static org.castellan.server.audit.AuditActions.RECOVERY_KEY_REVEAL;
+
 import io.javalin.http.Handler;
 import java.util.Map;
 import org.castellan.protocol.AgentPaths;
-import org.castellan.protocol.messages.RegisterRequest;
 import org.castellan.server.access.Permission;
 import org.castellan.server.admin.AccessRoutes;
 import org.castellan.server.admin.AuditRoutes;
@@ -33,15 +41,6 @@ import org.castellan.server.recovery.RecoveryKeyStore;
 import org.castellan.server.recovery.SqlRecoveryKeyStore;
 import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.users.PasswordHasher;
-
-import static org.castellan.server.audit.AuditActions.DEVICE_APPROVE;
-import static org.castellan.server.audit.AuditActions.DEVICE_DELETE;
-import static org.castellan.server.audit.AuditActions.DEVICE_DISABLE;
-import static org.castellan.server.audit.AuditActions.DEVICE_ENABLE;
-import static org.castellan.server.audit.AuditActions.DEVICE_ROTATE_REQUEST;
-import static org.castellan.server.audit.AuditActions.PASSWORD_HISTORY;
-import static org.castellan.server.audit.AuditActions.PASSWORD_REVEAL;
-import static org.castellan.server.audit.AuditActions.RECOVERY_KEY_REVEAL;
 
 /**
  * Every route the server serves, with the guard it is registered with: who may call what is
@@ -104,7 +103,7 @@ final class ServerRoutes {
                 .get(OpenApiRoutes.PATH, (ctx, visitor) -> openApi.handle(ctx))
                 .post("/api/v1/sessions", sessions::login);
 
-        routes.<RegisterRequest>registration()
+        routes.registration()
                 .post(AgentPaths.REGISTER, register);
         routes.agent()
                 .post(AgentPaths.CHECK_IN, checkIn::handle)

@@ -3,16 +3,16 @@ package org.castellan.server.admin;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import org.castellan.server.db.Database;
-import org.castellan.server.http.Paging;
 import java.util.List;
-import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
-import org.castellan.server.guard.Caller;
 import org.castellan.server.audit.AuditEntry;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.audit.AuditQuery;
+import org.castellan.server.db.Database;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.Paging;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
 
 /** {@code GET /api/v1/audit?device=&principal=&action=&outcome=&since=&until=&limit=&after=}, newest first. */
 public final class AuditRoutes {

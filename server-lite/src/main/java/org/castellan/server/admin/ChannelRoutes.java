@@ -7,16 +7,15 @@ import java.time.Clock;
 import java.util.Locale;
 import org.castellan.protocol.Secret;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.db.Database;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
-import org.castellan.server.users.Tokens;
-import org.castellan.server.guard.Audited;
-import org.castellan.server.guard.Caller;
-import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.users.Tokens;
 
 /** {@code /api/v1/channels} (admin only): webhook channels; the secret is write-only. */

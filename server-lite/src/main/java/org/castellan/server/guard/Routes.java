@@ -113,7 +113,7 @@ public final class Routes {
         return new Guarded<>(table, new RouteTable.Guard("agent-signed"), h -> ctx -> agents.signedByDevice(ctx, h));
     }
 
-    public <T> Guarded<RegistrationHandler<T>> registration() {
+    public Guarded<RegistrationHandler<?>> registration() {
         return new Guarded<>(table, new RouteTable.Guard("agent-signed registration (key in the body)"),
                 h -> ctx -> agents.selfSigned(ctx, h));
     }

@@ -50,14 +50,8 @@ public final class RouteTable {
 
     /** Every HTTP route Javalin serves that carries no guard, as {@code METHOD path}; empty when all do. */
     public static List<String> unguarded(Javalin app) {
-        List<String> out = new ArrayList<>();
-        for (ParsedEndpoint parsed : app.unsafe.internalRouter.allHttpHandlers()) {
-            Endpoint endpoint = parsed.endpoint;
-            if (endpoint.method.isHttpMethod() && endpoint.metadata(Guard.class) == null) {
-                out.add(endpoint.method.name() + " " + endpoint.path);
-            }
-        }
-        return out;
+        return served(app).stream().filter(route -> route.guard() == null)
+                .map(route -> route.method().toUpperCase(Locale.ROOT) + " " + route.path()).toList();
     }
 
     /** The guard Javalin holds for each of its HTTP routes ({@code METHOD path} → guard name, null when none). */
