@@ -8,6 +8,7 @@ import io.javalin.http.HandlerType;
 import java.nio.file.Path;
 import java.util.List;
 import org.castellan.server.admin.fixture.HandlerThatChecksTokensItself;
+import org.castellan.server.admin.fixture.HandlerThatWritesAroundItsGuard;
 import org.castellan.server.admin.fixture.UnguardedRoute;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.testing.TestServer;
@@ -60,6 +61,13 @@ class RouteGuardTest {
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().getDetails()).anySatisfy(line -> assertThat(line).contains("Authentication"))
                 .anySatisfy(line -> assertThat(line).contains("principalForToken"));
+    }
+
+    @Test
+    void handlersWriteOnlyThroughTheirGuardsRequestObject() {
+        ServerArchitecture.HANDLERS_WRITE_THROUGH_THEIR_GUARD.check(ServerArchitecture.mainClasses());
+        assertThat(ServerArchitecture.HANDLERS_WRITE_THROUGH_THEIR_GUARD
+                .evaluate(ServerArchitecture.classes(HandlerThatWritesAroundItsGuard.class)).hasViolation()).isTrue();
     }
 
     @Test

@@ -73,6 +73,16 @@ public final class ServerArchitecture {
             .orShould().callMethodWhere(TokenCalls.PRINCIPAL_FOR_TOKEN_OR_TOUCH)
             .as("only guard/ verifies signatures, records nonces and authenticates tokens");
 
+    /**
+     * A handler's writes go through what its guard handed it ({@code AgentRequest.write},
+     * {@code Caller.act}, {@code DeviceGrant.use}, {@code Visitor.write}), which add the nonce, the
+     * token's use and the audit row: a handler cannot open a transaction that forgets them.
+     */
+    public static final ArchRule HANDLERS_WRITE_THROUGH_THEIR_GUARD = noClasses().that()
+            .resideInAnyPackage(SERVER + ".admin..", SERVER + ".agent..")
+            .should().callMethodWhere(TokenCalls.DATABASE_WRITE)
+            .as("admin/ and agent/ handlers write only through their guard's request object");
+
     /** Routes are added through the guarded builders only; Javalin's route API is the toolkit's business. */
     public static final ArchRule ROUTES_ONLY_WITH_A_GUARD = noClasses().that()
             .resideOutsideOfPackage(SERVER + ".guard..").and().resideOutsideOfPackage(SERVER + ".http..")

@@ -17,6 +17,14 @@ final class TokenCalls {
         }
     };
 
+    static final DescribedPredicate<JavaMethodCall> DATABASE_WRITE = new DescribedPredicate<>("Database.write") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+            return call.getTarget().getOwner().getName().equals("org.castellan.server.db.Database")
+                    && call.getTarget().getName().equals("write");
+        }
+    };
+
     static final DescribedPredicate<JavaMethodCall> ROUTE_TABLE_ADD = new DescribedPredicate<>("RouteTable.add") {
         @Override
         public boolean test(JavaMethodCall call) {
