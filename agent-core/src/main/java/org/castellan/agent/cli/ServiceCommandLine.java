@@ -94,7 +94,7 @@ final class ServiceCommandLine {
         CodeSource source = AgentMain.class.getProtectionDomain().getCodeSource();
         try {
             if (source != null && source.getLocation() != null) {
-                Path location = Path.of(source.getLocation().toURI()).toAbsolutePath();
+                Path location = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
                 if (Files.isRegularFile(location) && location.toString().endsWith(".jar")
                         && isSelfContained(location)) {
                     return location.toString();
@@ -118,6 +118,6 @@ final class ServiceCommandLine {
     /** A jar alone on the class path is the assembled agent; otherwise keep the whole class path. */
     private static boolean isSelfContained(Path jar) {
         String classPath = System.getProperty("java.class.path", "");
-        return classPath.isEmpty() || Path.of(classPath).toAbsolutePath().equals(jar);
+        return classPath.isEmpty() || Path.of(classPath).toAbsolutePath().normalize().equals(jar);
     }
 }

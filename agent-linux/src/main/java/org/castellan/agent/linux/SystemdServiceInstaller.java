@@ -81,7 +81,9 @@ final class SystemdServiceInstaller implements ServiceInstaller {
         try {
             systemctl(systemctl, "service-install-failed", "daemon-reload");
             enabling = true;
-            systemctl(systemctl, "service-install-failed", "enable", "--now", UNIT);
+            systemctl(systemctl, "service-install-failed", "enable", UNIT);
+            // restart, not start: an agent already running keeps its old unit's settings until then.
+            systemctl(systemctl, "service-install-failed", "restart", UNIT);
         } catch (PlatformException e) {
             undo(systemctl, previous, enabling, e);
             throw e;
@@ -90,7 +92,8 @@ final class SystemdServiceInstaller implements ServiceInstaller {
 
     /**
      * Takes a failed install back: the unit is stopped and disabled if enabling got that far, the
-     * file it replaced (or none) is put back, and systemd forgets the new one. What cannot be
+     * file it replaced (or none) is put back, systemd forgets the new one, and a replaced unit is
+     * enabled and started again. What cannot be
      * undone is added to the failure, never thrown instead of it.
      */
     private void undo(String systemctl, Optional<byte[]> previous, boolean enabling, PlatformException failure) {
@@ -113,6 +116,9 @@ final class SystemdServiceInstaller implements ServiceInstaller {
         }
         try {
             systemctl(systemctl, "service-install-failed", "daemon-reload");
+            if (enabling && previous.isPresent()) {
+                systemctl(systemctl, "service-install-failed", "enable", "--now", UNIT);
+            }
         } catch (PlatformException e) {
             failure.addSuppressed(e);
         }

@@ -62,7 +62,8 @@ class SystemdServiceInstallerTest {
         Path unit = units.resolve("castellan-agent.service");
         assertThat(Files.readString(unit)).isEqualTo(SystemdUnit.render(spec()));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(unit))).isEqualTo("rw-r--r--");
-        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable --now castellan-agent.service");
+        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable castellan-agent.service",
+                "restart castellan-agent.service");
         assertThat(installer.status()).isEqualTo("installed (" + unit + "), active");
     }
 
@@ -96,14 +97,14 @@ class SystemdServiceInstallerTest {
 
     @Test
     void failingStartDisablesAndRemovesTheNewUnit() throws Exception {
-        writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = enable ]; then echo 'Job for castellan-agent.service failed' >&2; exit 1; fi");
+        writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = restart ]; then echo 'Job for castellan-agent.service failed' >&2; exit 1; fi");
 
         assertThatThrownBy(() -> installer.install(spec())).isInstanceOf(PlatformException.class)
-                .hasMessageContaining("systemctl enable --now castellan-agent.service exited with status 1: Job for");
+                .hasMessageContaining("systemctl restart castellan-agent.service exited with status 1: Job for");
 
         assertThat(units).isEmptyDirectory();
-        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable --now castellan-agent.service",
-                "disable --now castellan-agent.service", "daemon-reload");
+        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable castellan-agent.service",
+                "restart castellan-agent.service", "disable --now castellan-agent.service", "daemon-reload");
     }
 
     @Test
@@ -111,11 +112,13 @@ class SystemdServiceInstallerTest {
         Files.createDirectories(units);
         Path unit = units.resolve("castellan-agent.service");
         Files.writeString(unit, "[Service]\nExecStart=/usr/bin/castellan-agent run\n");
-        writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = enable ]; then exit 1; fi");
+        writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = restart ]; then exit 1; fi");
 
         assertThatThrownBy(() -> installer.install(spec())).isInstanceOf(PlatformException.class);
 
         assertThat(Files.readString(unit)).isEqualTo("[Service]\nExecStart=/usr/bin/castellan-agent run\n");
+        assertThat(Files.readAllLines(log)).endsWith("disable --now castellan-agent.service", "daemon-reload",
+                "enable --now castellan-agent.service");
         try (var files = Files.list(units)) {
             assertThat(files).containsExactly(unit);
         }
