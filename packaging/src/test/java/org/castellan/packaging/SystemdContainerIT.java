@@ -218,9 +218,12 @@ class SystemdContainerIT {
             UnitState stopped = UnitState.of(container, unit);
             assertThat(stopped.activeState()).as(unit + " " + stopped).isEqualTo("inactive");
             assertThat(stopped.result()).as(unit + " " + stopped).isEqualTo("success");
-            // The JVM exits 143 on SIGTERM once its shutdown hook is done; the unit counts that as the clean stop it is.
+            // A JVM stopped by SIGTERM exits 143 after its shutdown hooks (0 when its main thread's own
+            // System.exit got there first); SuccessExitStatus=143 makes both the clean stop they are.
             assertThat(stopped.execMainStatus()).as(unit + " " + stopped + "\n"
-                    + container.ok("journalctl -u " + unit + " --no-pager -n 30")).isEqualTo(143);
+                    + container.ok("journalctl -u " + unit + " --no-pager -n 30")).isIn(0, 143);
+            scores.add("systemctl stop " + unit + ": " + stopped.activeState() + ", result " + stopped.result()
+                    + ", exit status " + stopped.execMainStatus());
             assertThat(container.run("systemctl is-failed " + unit).stdout().strip()).isEqualTo("inactive");
         }
     }
