@@ -39,6 +39,7 @@ final class ServiceCommandLine {
     /** Off Windows: the launcher next to a packaged jar, else the service manager's java with the class path. */
     static List<String> forRun(Path stateDir, String classPath, List<Path> searchPath) throws AgentException {
         Path java = serviceJava(searchPath);
+        JavaVersion.require(java);
         Optional<Path> launcher = packagedLauncher(classPath);
         if (launcher.isPresent()) {
             return List.of(launcher.get().toString(), "run", "--state-dir", stateDir.toString());

@@ -71,8 +71,33 @@ class ServiceCommandLineTest {
         assertThat(ServiceCommandLine.packagedLauncher("relative.jar")).isEmpty();
     }
 
+    @Test
+    void aServiceJavaOlderThan17IsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path jar = file("opt/castellan/castellan-agent.jar", "rw-r--r--");
+        Path java = javaIn("usr/bin", "openjdk version \"11.0.22\" 2024-01-16");
+
+        assertThatThrownBy(() -> ServiceCommandLine.forRun(STATE, jar.toString(), List.of(java.getParent())))
+                .isInstanceOf(AgentException.class).hasMessageContaining(java + ", which is Java 11")
+                .hasMessageContaining("needs Java 17 or later");
+    }
+
+    @Test
+    void javaVersionOutputsOfEveryEraAreRead() {
+        assertThat(JavaVersion.parse("openjdk version \"17.0.15\" 2025-04-15\nOpenJDK Runtime Environment")).isEqualTo(17);
+        assertThat(JavaVersion.parse("java version \"1.8.0_392\"")).isEqualTo(8);
+        assertThat(JavaVersion.parse("openjdk version \"21-ea\" 2023-09-19")).isEqualTo(21);
+        assertThat(JavaVersion.parse("bash: java: command not found")).isEqualTo(-1);
+    }
+
     private Path javaIn(String dir) throws Exception {
-        return file(dir + "/java", "rwxr-xr-x");
+        return javaIn(dir, "openjdk version \"17.0.15\" 2025-04-15");
+    }
+
+    /** A stand-in java that prints {@code version} to stderr, as java -version does. */
+    private Path javaIn(String dir, String version) throws Exception {
+        Path java = file(dir + "/java", "rwxr-xr-x");
+        Files.writeString(java, "#!/bin/sh\necho '" + version + "' >&2\n");
+        return java;
     }
 
     private Path file(String relative, String mode) throws Exception {
