@@ -12,7 +12,6 @@ import org.castellan.server.audit.AuditHeadAnchor;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.SecureFiles;
-import org.castellan.server.http.CastellanApp;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
@@ -112,8 +111,19 @@ public final class CastellanServer implements AutoCloseable {
         return initialAdminToken;
     }
 
+    /** The routes as registered, each with its guard. */
     public List<RouteTable.Route> routes() {
         return routes;
+    }
+
+    /** The HTTP routes as Javalin itself holds them, each with the guard it carries (null: none). */
+    public List<RouteTable.Route> servedRoutes() {
+        return RouteTable.served(app);
+    }
+
+    /** Write units the database writer has run since start: how many trips through it requests made. */
+    public long writeUnits() {
+        return db.writeBatchesAndUnits()[1];
     }
 
     /** Deletes old password history now (also runs every {@link #PURGE_EVERY}); returns how many were deleted. */
