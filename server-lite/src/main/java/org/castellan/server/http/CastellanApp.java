@@ -63,11 +63,20 @@ public final class CastellanApp {
                 // Drains in-flight requests on stop instead of cutting them off.
                 server.setHandler(new GracefulHandler());
                 server.setStopTimeout(10_000);
+                // What Jetty refuses before routing (bad request line, URI, headers) answers JSON too.
+                server.setErrorHandler(new JettyErrors());
             });
-            config.jetty.addConnector((server, httpConfig) -> HttpsConnector.create(server, httpConfig, tls, listen));
-            // Before Javalin routes anything: no header or parameter may change a request's method.
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new MethodOverrideGuard()), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.addConnector((server, httpConfig) -> {
+                httpConfig.addCustomizer(new SecurityHeaders());
+                return HttpsConnector.create(server, httpConfig, tls, listen);
+            });
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.setErrorHandler(new JettyErrors());
+                // Before Javalin routes anything: a method, query or Content-Type Javalin would mishandle
+                // is refused, and no header or parameter may change a request's method.
+                handler.addFilter(new FilterHolder(new RequestGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new MethodOverrideGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             ErrorMapping.install(config);
             config.routes.before(RequestLimits::checkDeclaredLength);
             config.routes.after(ctx -> metrics.request(ctx.statusCode()));
