@@ -53,8 +53,12 @@ public final class RawHttps {
     }
 
     public Answer send(byte[] request) throws IOException {
-        try (SSLSocket socket = (SSLSocket) trust.socketFactory().createSocket(host, port)) {
+        SSLSocket socket = (SSLSocket) trust.socketFactory().createSocket(host, port);
+        try {
             socket.setSoTimeout(10_000);
+            // Without it the request waits for the ACK of the handshake's last flight (Nagle against
+            // delayed ACK): 40 ms a request.
+            socket.setTcpNoDelay(true);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();
             try {
@@ -64,6 +68,12 @@ public final class RawHttps {
                 // The server may close while we still write an oversized request; read what it said.
             }
             return read(socket.getInputStream());
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // the server closed first: nothing left to say
+            }
         }
     }
 
