@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
+import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
 import org.castellan.server.http.CastellanApp;
 import org.castellan.server.http.RouteTable;
@@ -64,6 +65,8 @@ public final class CastellanServer implements AutoCloseable {
             throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
+        // Before any secret is read or written: refuse a data directory that others can read.
+        DataDirModes.requirePrivate(dataDir, config.tlsKeystore() == null ? List.of() : List.of(config.tlsKeystore()));
         SecureFiles.createPrivateDirectory(dataDir);
         TlsMaterial tls = config.tlsKeystore() != null
                 ? TlsFiles.load(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
