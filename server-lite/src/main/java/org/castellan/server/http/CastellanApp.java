@@ -14,6 +14,7 @@ import org.castellan.server.agent.NonceStore;
 import org.castellan.server.agent.RegisterHandler;
 import org.castellan.server.agent.RotationHandlers;
 import org.castellan.server.audit.AuditRoutes;
+import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.channels.ChannelRoutes;
 import org.castellan.server.config.ListenAddress;
 import org.castellan.server.devices.DeviceRoutes;
@@ -43,7 +44,20 @@ public final class CastellanApp {
     public record Built(Javalin app, List<RouteTable.Route> routes, Authorizer authorizer) {}
 
     public static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits) {
+        return build(s, tls, listen, limits, null, null);
+    }
+
+    /**
+     * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
+     * @param metricsToken the bearer token /metrics requires (null: open)
+     */
+    public static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
+                              ChainWatch chain, String metricsToken) {
         Metrics metrics = new Metrics();
+        metrics.requireToken(metricsToken);
+        if (chain != null) {
+            metrics.add(chain);
+        }
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         Authorizer auth = new Authorizer(s.db(), s.users(), s.userGroups(), s.deviceGroups(), s.rules(), s.devices(),
                 s.audit(), s.outbox(), limits.revealLimiter(s.clock()), addresses, metrics, s.clock());
@@ -83,7 +97,7 @@ public final class CastellanApp {
 
             RouteTable routes = new RouteTable(config);
             table[0] = routes;
-            routes.get("/healthz", ctx -> Responses.ok(ctx, Map.of("status", "ok")));
+            routes.get("/healthz", ctx -> Responses.ok(ctx, health(chain)));
             routes.get("/metrics", metrics::serve);
             OpenApiRoutes.register(routes);
 
@@ -116,5 +130,14 @@ public final class CastellanApp {
             RecoveryKeyEndpoints.register(routes, s, agents, nonces, auth);
         });
         return new Built(app, table[0].routes(), auth);
+    }
+
+    /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
+    private static Map<String, Object> health(ChainWatch chain) {
+        if (chain == null) {
+            return Map.of("status", "ok");
+        }
+        ChainWatch.Status status = chain.status();
+        return Map.of("status", status.broken() ? "degraded" : "ok", "audit", status.asMap());
     }
 }
