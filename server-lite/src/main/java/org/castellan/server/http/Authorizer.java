@@ -21,6 +21,7 @@ import org.castellan.server.access.Rule;
 import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
+import org.castellan.server.db.StorageException;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.DeviceGroupRow;
@@ -54,6 +55,7 @@ import org.castellan.server.users.UserStore;
  * </ul>
  */
 public final class Authorizer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Authorizer.class);
     private static final Pattern ID_LIKE = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private final Database db;
     private final UserStore users;
@@ -98,11 +100,26 @@ public final class Authorizer {
         String hash = Tokens.hash(token);
         Instant now = clock.instant();
         Optional<Principal> principal = db.read(c -> users.principalForToken(c, hash, now));
-        principal.ifPresent(p -> db.write(c -> {
-            users.touchToken(c, p.tokenId(), now);
-            return null;
-        }));
+        principal.ifPresent(p -> touch(p, now));
         return principal;
+    }
+
+    /**
+     * Records the token's last use; bookkeeping, so a busy database or a full disk does not stop a
+     * lookup that writes nothing else (what must be audited still fails closed in its own write).
+     */
+    private void touch(Principal p, Instant now) {
+        try {
+            db.write(c -> {
+                users.touchToken(c, p.tokenId(), now);
+                return null;
+            });
+        } catch (StorageException e) {
+            if (e.unavailableCode() == null) {
+                throw e;
+            }
+            LOG.warn("token last-use not recorded ({}): {}", e.unavailableCode(), e.toString());
+        }
     }
 
     public Principal authenticate(Context ctx) {
