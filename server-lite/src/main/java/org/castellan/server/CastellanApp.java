@@ -5,6 +5,7 @@ import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.List;
 import org.castellan.protocol.signing.RequestVerifier;
+import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.config.ListenAddress;
 import org.castellan.server.guard.AccessAudit;
 import org.castellan.server.guard.AccessDecision;
@@ -15,7 +16,10 @@ import org.castellan.server.guard.PermissionGuard;
 import org.castellan.server.guard.Routes;
 import org.castellan.server.http.ClientAddresses;
 import org.castellan.server.http.ErrorMapping;
+import org.castellan.server.http.JettyErrors;
 import org.castellan.server.http.MethodOverrideGuard;
+import org.castellan.server.http.RequestGuard;
+import org.castellan.server.http.SecurityHeaders;
 import org.castellan.server.http.Metrics;
 import org.castellan.server.http.RequestLimits;
 import org.castellan.server.http.RouteTable;
@@ -35,8 +39,17 @@ final class CastellanApp {
 
     record Built(Javalin app, List<RouteTable.Route> routes) {}
 
-    static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits) {
+    /**
+     * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
+     * @param metricsToken the bearer token /metrics requires (null: open)
+     */
+    static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
+                       ChainWatch chain, String metricsToken) {
         Metrics metrics = new Metrics();
+        metrics.requireToken(metricsToken);
+        if (chain != null) {
+            metrics.add(chain);
+        }
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
@@ -46,7 +59,7 @@ final class CastellanApp {
                 s.db());
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);
-        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions);
+        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {
@@ -57,11 +70,20 @@ final class CastellanApp {
                 // Drains in-flight requests on stop instead of cutting them off.
                 server.setHandler(new GracefulHandler());
                 server.setStopTimeout(10_000);
+                // What Jetty refuses before routing (bad request line, URI, headers) answers JSON too.
+                server.setErrorHandler(new JettyErrors());
             });
-            config.jetty.addConnector((server, httpConfig) -> HttpsConnector.create(server, httpConfig, tls, listen));
-            // Before Javalin routes anything: no header or parameter may change a request's method.
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new MethodOverrideGuard()), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.addConnector((server, httpConfig) -> {
+                httpConfig.addCustomizer(new SecurityHeaders());
+                return HttpsConnector.create(server, httpConfig, tls, listen);
+            });
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.setErrorHandler(new JettyErrors());
+                // Before Javalin routes anything: a method, query or Content-Type Javalin would mishandle
+                // is refused, and no header or parameter may change a request's method.
+                handler.addFilter(new FilterHolder(new RequestGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new MethodOverrideGuard()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             ErrorMapping.install(config);
             config.routes.before(RequestLimits::checkDeclaredLength);
             config.routes.after(ctx -> metrics.request(ctx.statusCode()));

@@ -13,6 +13,7 @@ import io.javalin.http.Handler;
 import java.util.Map;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.server.access.Permission;
+import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.admin.AccessRoutes;
 import org.castellan.server.admin.AuditRoutes;
 import org.castellan.server.admin.ChannelRoutes;
@@ -67,8 +68,11 @@ final class ServerRoutes {
     private final RuleRoutes rules;
     private final AccessRoutes access;
     private final ChannelRoutes channels;
+    private final ChainWatch chain;
 
-    ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions) {
+    ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
+                 ChainWatch chain) {
+        this.chain = chain;
         PasswordHasher hasher = new PasswordHasher();
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
@@ -95,10 +99,19 @@ final class ServerRoutes {
         channels = new ChannelRoutes(s.db(), s.channels(), s.clock());
     }
 
+    /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
+    private Map<String, Object> health() {
+        if (chain == null) {
+            return Map.of("status", "ok");
+        }
+        ChainWatch.Status status = chain.status();
+        return Map.of("status", status.broken() ? "degraded" : "ok", "audit", status.asMap());
+    }
+
     void register(Routes routes) {
         Handler openApi = OpenApiRoutes.handler();
         routes.open()
-                .get("/healthz", (ctx, visitor) -> Responses.ok(ctx, Map.of("status", "ok")))
+                .get("/healthz", (ctx, visitor) -> Responses.ok(ctx, health()))
                 .get("/metrics", (ctx, visitor) -> metrics.serve(ctx))
                 .get(OpenApiRoutes.PATH, (ctx, visitor) -> openApi.handle(ctx))
                 .post("/api/v1/sessions", sessions::login);

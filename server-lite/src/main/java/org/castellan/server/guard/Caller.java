@@ -4,6 +4,7 @@ import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.db.SqlWork;
+import org.castellan.server.db.StorageException;
 import org.castellan.server.users.Principal;
 
 /**
@@ -12,6 +13,7 @@ import org.castellan.server.users.Principal;
  * through the database writer; a request that writes nothing records it once at the end.
  */
 public final class Caller {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Caller.class);
     private final Principal principal;
     private final String clientAddress;
     private final Database db;
@@ -64,10 +66,23 @@ public final class Caller {
         return result;
     }
 
-    /** After the handler, whatever its outcome: a request that wrote nothing still records the token's use. */
+    /**
+     * After the handler, whatever its outcome: a request that wrote nothing still records the token's use.
+     * That is bookkeeping, so a busy database or a full disk does not stop a lookup that writes nothing
+     * else (what must be audited still fails closed in its own write).
+     */
     void finish() {
-        if (!useRecorded) {
+        if (useRecorded) {
+            return;
+        }
+        try {
             write(c -> null);
+        } catch (StorageException e) {
+            if (e.unavailableCode() == null) {
+                throw e;
+            }
+            useRecorded = true;
+            LOG.warn("token last-use not recorded ({}): {}", e.unavailableCode(), e.toString());
         }
     }
 }
