@@ -7,6 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import org.castellan.agent.macos.account.MacThrowawayAccounts;
+import org.castellan.agent.macos.parse.IoregPlatform;
+import org.castellan.agent.spi.DiagnosticCheck;
+import org.castellan.agent.spi.MachineIdentity;
+import org.castellan.agent.spi.ThrowawayAccounts;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.account.MacAccountManager;
 import org.castellan.agent.macos.filevault.FileVaultRecoveryKeys;
@@ -112,6 +118,32 @@ public final class MacPlatform implements Platform {
     @Override
     public RecoveryKeySource recoveryKeys() {
         return recoveryKeys;
+    }
+
+    /** The hardware UUID ({@code ioreg -rd1 -c IOPlatformExpertDevice}); unknown when ioreg says nothing usable. */
+    @Override
+    public MachineIdentity machineIdentity() {
+        try {
+            CommandResult result = runner.run(List.of(tools.ioreg(), "-rd1", "-c", "IOPlatformExpertDevice"));
+            if (result.succeeded()) {
+                return IoregPlatform.platformUuid(result.stdout())
+                        .map(uuid -> new MachineIdentity(Map.of("IOPlatformUUID", uuid)))
+                        .orElse(MachineIdentity.UNKNOWN);
+            }
+        } catch (CommandException e) {
+            // Reported by diagnose; clone detection is off while ioreg cannot run.
+        }
+        return MachineIdentity.UNKNOWN;
+    }
+
+    @Override
+    public ThrowawayAccounts throwawayAccounts() {
+        return new MacThrowawayAccounts(runner, tools);
+    }
+
+    @Override
+    public List<DiagnosticCheck> diagnostics(Path stateDir) {
+        return new MacDiagnostics(runner, tools).checks(stateDir, machineIdentity());
     }
 
     /**

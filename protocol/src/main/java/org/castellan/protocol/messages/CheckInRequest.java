@@ -8,6 +8,9 @@ import java.util.List;
  * @param account the account the agent manages now (after resolving the policy), or null if none
  * @param accountProblem why the account cannot be managed (missing, not an admin, ...), or null
  * @param warnings platform notes for admins, e.g. {@code needs-first-password} on macOS
+ * @param cloneDetected null normally; set when the agent found that its state directory was copied
+ *     from the machine this device was registered on (which identity sources differ). Such an
+ *     agent reports and stops: it rotates nothing with the copied identity.
  */
 public record CheckInRequest(
         String hostname,
@@ -15,4 +18,12 @@ public record CheckInRequest(
         String agentVersion,
         String account,
         String accountProblem,
-        List<String> warnings) {}
+        List<String> warnings,
+        String cloneDetected) {
+
+    /** An ordinary check-in (no clone report). */
+    public CheckInRequest(String hostname, String osVersion, String agentVersion, String account,
+                          String accountProblem, List<String> warnings) {
+        this(hostname, osVersion, agentVersion, account, accountProblem, warnings, null);
+    }
+}
