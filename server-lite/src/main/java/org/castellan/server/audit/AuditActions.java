@@ -35,4 +35,6 @@ public final class AuditActions {
     public static final String DEVICE_ENABLE = "device.enable";
     public static final String DEVICE_DELETE = "device.delete";
     public static final String HISTORY_PURGE = "history.purge";
+    /** An agent found its state directory copied to another machine and reported it. */
+    public static final String DEVICE_CLONE_REPORTED = "device.clone-reported";
 }

@@ -82,7 +82,7 @@ public final class CastellanApp {
                     s.devices(), s.policyLookup(), s.deviceGroups(), limits.registrationLimiter(s.clock()), addresses,
                     s.audit(), s.vault(), s.clock()));
             routes.post(AgentPaths.CHECK_IN, new CheckInHandler(s.db(), agents, nonces, s.devices(), s.rotations(),
-                    s.policyLookup(), s.vault(), s.clock()));
+                    s.policyLookup(), s.vault(), s.clock(), s.audit()));
             routes.post(AgentPaths.ROTATIONS, rotationHandlers::escrow);
             routes.post(AgentPaths.ROTATION_COMMIT, rotationHandlers::commit);
             routes.post(AgentPaths.ROTATION_ABORT, rotationHandlers::abort);
