@@ -36,6 +36,8 @@ public final class FakeAccounts implements AccountManager {
      * lags, a tool that reports success too early); {@code Integer.MAX_VALUE}: every one.
      */
     public int checksThatFail;
+    /** A broken check that proves every candidate (the selftest must catch it). */
+    public boolean acceptsAnyPassword;
     /** Every password check, in order: the candidate and whether it was proven. */
     public final List<String> checks = new ArrayList<>();
 
@@ -94,7 +96,7 @@ public final class FakeAccounts implements AccountManager {
 
     @Override
     public PasswordCheck verifyPassword(ManagedAccount account, Secret candidate) {
-        boolean matches = password.equals(candidate.reveal());
+        boolean matches = acceptsAnyPassword || password.equals(candidate.reveal());
         if (matches && checksThatFail > 0) {
             if (checksThatFail != Integer.MAX_VALUE) {
                 checksThatFail--;
