@@ -30,6 +30,8 @@ final class FakeLocalAccounts implements LocalAccounts {
     /** The Win32 error a logon with the RIGHT password gets (0, or 1385 on hardened baselines). */
     int logonErrorWhenRight;
     int deleteStatus;
+    /** A successful set makes the password two minutes younger, so the age: marker moves (as on Windows). */
+    boolean markerMovesOnSet;
     private long nextRid = 1001;
 
     FakeLocalAccounts withUser(String name, long rid, int flags, int privilege) {
@@ -110,6 +112,10 @@ final class FakeLocalAccounts implements LocalAccounts {
         passwordsSetTo.add(value.toString());
         if (setPasswordStatus == 0) {
             passwords.put(name.toLowerCase(), value.toString());
+            if (markerMovesOnSet) {
+                users.computeIfPresent(name.toLowerCase(), (k, u) -> new LocalUser(u.name(), u.sid(), u.flags(),
+                        u.privilege(), u.passwordAgeSeconds() - 120));
+            }
         }
         return setPasswordStatus;
     }
