@@ -34,7 +34,7 @@ import org.castellan.protocol.messages.AgentPolicy;
  */
 public final class SelfTest {
     /** Short enough for Windows (20 characters), a valid name on every platform. */
-    static final String NAME_PREFIX = "castellan-st-";
+    public static final String NAME_PREFIX = "castellan-st-";
     static final AgentPolicy POLICY = new AgentPolicy("", 24, "full", 0, false, 30, 3600, AccountOptions.NONE);
 
     private final Platform platform;
@@ -43,8 +43,22 @@ public final class SelfTest {
     private final SecureRandom random;
     private final Consumer<DiagnosticCheck> reporter;
     private final List<DiagnosticCheck> steps = new ArrayList<>();
+    private final String accountName;
 
     public SelfTest(Platform platform, StateDir dir, Clock clock, SecureRandom random, Consumer<DiagnosticCheck> reporter) {
+        this(platform, dir, clock, random, reporter, null);
+    }
+
+    /**
+     * @param accountName the throwaway account's name (it must start with {@link #NAME_PREFIX}), or
+     *     null for a random one; fixed only where a test scripts the platform's tools by argument
+     */
+    public SelfTest(Platform platform, StateDir dir, Clock clock, SecureRandom random, Consumer<DiagnosticCheck> reporter,
+                    String accountName) {
+        if (accountName != null && !accountName.startsWith(NAME_PREFIX)) {
+            throw new IllegalArgumentException("a throwaway account name starts with " + NAME_PREFIX);
+        }
+        this.accountName = accountName;
         this.platform = platform;
         this.dir = dir;
         this.clock = clock;
@@ -66,7 +80,7 @@ public final class SelfTest {
             return List.copyOf(steps);
         }
         keyProtection();
-        String name = NAME_PREFIX + HexFormat.of().formatHex(randomBytes(3));
+        String name = accountName != null ? accountName : NAME_PREFIX + HexFormat.of().formatHex(randomBytes(3));
         try {
             if (throwaway.exists(name)) {
                 step(DiagnosticCheck.fail("create-account", "an account named " + name + " already exists; it is not ours, run again"));

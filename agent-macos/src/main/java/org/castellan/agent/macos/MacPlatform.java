@@ -53,6 +53,7 @@ public final class MacPlatform implements Platform {
     private final MacAccountManager accounts;
     private final LaunchdServiceInstaller serviceInstaller;
     private final FileVaultRecoveryKeys recoveryKeys;
+    private final CurrentPasswordStore store;
 
     public MacPlatform() {
         this(new ProcessCommandRunner(), MacTools.defaults(), LaunchdPaths.defaults(), new PosixPathOwnership(), Path.of("/Users"));
@@ -64,6 +65,7 @@ public final class MacPlatform implements Platform {
         this.tools = tools;
         SealedSecretFiles secrets = new SealedSecretFiles(() -> stateDir, keyProtector);
         CurrentPasswordStore store = new CurrentPasswordStore(secrets);
+        this.store = store;
         this.accounts = new MacAccountManager(runner, tools, store, usersRoot);
         this.serviceInstaller = new LaunchdServiceInstaller(runner, tools, launchd, ownership);
         this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools, secrets, store, accounts::lastResolvedAccount);
@@ -138,7 +140,7 @@ public final class MacPlatform implements Platform {
 
     @Override
     public ThrowawayAccounts throwawayAccounts() {
-        return new MacThrowawayAccounts(runner, tools);
+        return new MacThrowawayAccounts(runner, tools, store);
     }
 
     @Override

@@ -15,10 +15,16 @@ import org.castellan.agent.spi.ThrowawayAccounts;
 public final class MacThrowawayAccounts implements ThrowawayAccounts {
     private final MacTool tool;
     private final AccountLookup lookup;
+    private final CurrentPasswordStore store;
 
-    public MacThrowawayAccounts(CommandRunner runner, MacTools tools) {
+    /**
+     * @param store where {@link MacAccountManager} keeps the current password of the accounts it
+     *     set: the throwaway's copy is removed with the account
+     */
+    public MacThrowawayAccounts(CommandRunner runner, MacTools tools, CurrentPasswordStore store) {
         this.tool = new MacTool(runner, tools);
         this.lookup = new AccountLookup(tool);
+        this.store = store;
     }
 
     @Override
@@ -41,13 +47,14 @@ public final class MacThrowawayAccounts implements ThrowawayAccounts {
     @Override
     public void delete(String name) throws PlatformException {
         String valid = valid(name);
-        if (lookup.uniqueId(valid).isEmpty()) {
-            return;
+        if (lookup.uniqueId(valid).isPresent()) {
+            try (DsclScript script = new DsclScript()) {
+                script.command("delete", "/Users/" + valid);
+                tool.dsclSession("account-delete-failed", "delete throwaway account " + valid, script);
+            }
         }
-        try (DsclScript script = new DsclScript()) {
-            script.command("delete", "/Users/" + valid);
-            tool.dsclSession("account-delete-failed", "delete throwaway account " + valid, script);
-        }
+        store.delete(valid);
+        store.deletePending(valid);
     }
 
     private static String valid(String name) throws PlatformException {
