@@ -140,7 +140,8 @@ class ProofCommandsTest {
             assertThat(text).as(entry.getKey()).doesNotContain(password, REG_KEY, sealedKey,
                     Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)));
         }
-        assertThat(Files.getPosixFilePermissions(bundle)).hasToString("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(bundle)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(err()).contains("support bundle written to");
     }
 
