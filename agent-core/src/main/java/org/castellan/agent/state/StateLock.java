@@ -26,7 +26,14 @@ public final class StateLock implements AutoCloseable {
     public static StateLock acquire(StateDir dir) throws AgentException {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Owner-only like every other file here (diagnose checks that none is readable by others).
+            java.nio.file.attribute.FileAttribute<?>[] ownerOnly = dir.resolve(FILE).getFileSystem()
+                    .supportedFileAttributeViews().contains("posix")
+                    ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
+                            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
+                    : new java.nio.file.attribute.FileAttribute<?>[0];
+            channel = FileChannel.open(dir.resolve(FILE), java.util.Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE), ownerOnly);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new AgentException("another castellan-agent is working on " + dir

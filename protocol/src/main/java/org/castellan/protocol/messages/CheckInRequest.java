@@ -1,5 +1,6 @@
 package org.castellan.protocol.messages;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -19,7 +20,8 @@ public record CheckInRequest(
         String account,
         String accountProblem,
         List<String> warnings,
-        String cloneDetected) {
+        // Left out when null, so an ordinary check-in of this agent stays readable by older servers.
+        @JsonInclude(JsonInclude.Include.NON_NULL) String cloneDetected) {
 
     /** An ordinary check-in (no clone report). */
     public CheckInRequest(String hostname, String osVersion, String agentVersion, String account,
