@@ -100,7 +100,7 @@ public final class SelfTest {
                 step(DiagnosticCheck.fail("create-account", name + ": " + e.code() + ": " + e.getMessage()));
                 return List.copyOf(steps);
             }
-            rotateTwice(account);
+            rotateTwice(account, throwaway);
         } finally {
             deleteAccount(throwaway, name, record);
         }
@@ -135,7 +135,7 @@ public final class SelfTest {
             record.clear();
             step(DiagnosticCheck.ok("clean-up", existed
                     ? "deleted the throwaway account " + name + " left by an interrupted run (" + left.get().startedAt() + ")"
-                    : "an interrupted run (" + left.get().startedAt() + ") had not created " + name + "; record removed"));
+                    : name + " of an interrupted run (" + left.get().startedAt() + ") is already gone; record removed"));
             return true;
         } catch (PlatformException e) {
             step(DiagnosticCheck.fail("clean-up", "delete the throwaway account " + name + " left by an interrupted run: "
@@ -164,14 +164,21 @@ public final class SelfTest {
     }
 
     /** Two rotations' worth of platform calls, each checked, as the rotation engine makes them. */
-    private void rotateTwice(ManagedAccount account) {
+    private void rotateTwice(ManagedAccount account, ThrowawayAccounts throwaway) {
         AccountManager accounts = platform.accounts();
         PasswordGenerator generator = new PasswordGenerator(random);
         try (Secret first = generator.generate(POLICY); Secret second = generator.generate(POLICY)) {
             if (!setAndProve(accounts, account, first, null, "first")) {
                 return;
             }
-            setAndProve(accounts, account, second, first, "second");
+            if (!setAndProve(accounts, account, second, first, "second")) {
+                return;
+            }
+            try {
+                throwaway.checkAssumptions(account, second, first).forEach(this::step);
+            } catch (RuntimeException e) {
+                step(DiagnosticCheck.fail("platform-assumptions", AgentException.describe(e)));
+            }
         }
     }
 

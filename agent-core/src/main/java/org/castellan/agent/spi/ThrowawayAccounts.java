@@ -17,4 +17,15 @@ public interface ThrowawayAccounts {
 
     /** Deletes the account; no error if it is already gone. */
     void delete(String name) throws PlatformException;
+
+    /**
+     * Checks, on the throwaway account, what this platform's check before commit assumes and
+     * cannot be seen from elsewhere (Windows: that a disabled account's right password is still
+     * told from a wrong one). Called after the selftest proved {@code current}; may change the
+     * account, which is deleted next. Default: nothing to check.
+     */
+    default java.util.List<DiagnosticCheck> checkAssumptions(ManagedAccount account, org.castellan.protocol.Secret current,
+            org.castellan.protocol.Secret wrong) {
+        return java.util.List.of();
+    }
 }

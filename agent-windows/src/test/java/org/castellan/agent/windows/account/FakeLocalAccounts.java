@@ -30,6 +30,8 @@ final class FakeLocalAccounts implements LocalAccounts {
     /** The Win32 error a logon with the RIGHT password gets (0, or 1385 on hardened baselines). */
     int logonErrorWhenRight;
     int deleteStatus;
+    /** A broken Windows that reports a disabled account before looking at the password. */
+    boolean disabledBeforePassword;
     /** A successful set makes the password two minutes younger, so the age: marker moves (as on Windows). */
     boolean markerMovesOnSet;
     private long nextRid = 1001;
@@ -125,10 +127,16 @@ final class FakeLocalAccounts implements LocalAccounts {
         calls.add("LogonUser network " + name);
         passwordsSeen.add(password);
         String stored = passwords.get(name.toLowerCase());
+        LocalUser user = users.get(name.toLowerCase());
+        boolean disabled = user != null && (user.flags() & UserInfo1008.UF_ACCOUNTDISABLE) != 0;
+        if (disabled && disabledBeforePassword) {
+            return LogonResults.ERROR_ACCOUNT_DISABLED;
+        }
         if (stored == null || !stored.equals(read(password))) {
             return LogonResults.ERROR_LOGON_FAILURE;
         }
-        return logonErrorWhenRight;
+        // MSV1_0: the account's state is reported only once the password matched.
+        return disabled ? LogonResults.ERROR_ACCOUNT_DISABLED : logonErrorWhenRight;
     }
 
     @Override

@@ -74,13 +74,43 @@ class WindowsProofTest {
     }
 
     @Test
-    void wrongPasswordAndDisabledAccountAreNotProof() throws Exception {
+    void wrongPasswordLockoutAndOtherErrorsAreNotProof() throws Exception {
         assertThat(setThenCheck("New-Pass-4821-xyz", "Old-Pass").proven()).isFalse();
         assertThat(setThenCheck("New-Pass-4821-xyz", "Old-Pass").detail()).contains("1326");
-        assertThat(LogonResults.interpret(LogonResults.ERROR_ACCOUNT_DISABLED).proven()).isFalse();
-        assertThat(LogonResults.interpret(LogonResults.ERROR_ACCOUNT_DISABLED).detail()).contains("enableAccount");
         assertThat(LogonResults.interpret(LogonResults.ERROR_ACCOUNT_LOCKED_OUT).proven()).isFalse();
+        assertThat(LogonResults.interpret(LogonResults.ERROR_ACCOUNT_RESTRICTION).proven()).isFalse();
         assertThat(LogonResults.interpret(5).detail()).contains("Win32 error 5");
+    }
+
+    @Test
+    void disabledBuiltInAdministratorIsProvenByTheRightPasswordOnly() throws Exception {
+        fake.users.computeIfPresent("localboss", (k, u) -> new LocalUser(u.name(), u.sid(),
+                u.flags() | UserInfo1008.UF_ACCOUNTDISABLE, u.privilege(), u.passwordAgeSeconds()));
+
+        PasswordCheck right = setThenCheck("New-Pass-4821-xyz", "New-Pass-4821-xyz");
+        PasswordCheck wrong = setThenCheck("New-Pass-4821-xyz", "Old-Pass");
+
+        assertThat(right.proven()).isTrue();
+        assertThat(right.detail()).contains("ERROR_ACCOUNT_DISABLED 1331", "only after the password matched");
+        assertThat(wrong.proven()).isFalse();
+    }
+
+    @Test
+    void selftestFailsWhereADisabledAccountIsRefusedBeforeItsPasswordIsLookedAt() throws Exception {
+        fake.markerMovesOnSet = true;
+        fake.disabledBeforePassword = true;
+        StateDir dir = new StateDir(tmp.resolve("state"));
+        dir.create();
+
+        List<DiagnosticCheck> steps = new SelfTest(platform(new WindowsThrowawayAccounts(fake, new SecureRandom())), dir,
+                Clock.systemUTC(), new SecureRandom(), s -> {}).run();
+
+        assertThat(steps).filteredOn(s -> s.name().equals("disabled-account-check")).singleElement().satisfies(s -> {
+            assertThat(s.status()).isEqualTo(DiagnosticCheck.Status.FAIL);
+            assertThat(s.detail()).contains("does not tell them apart");
+        });
+        assertThat(SelfTest.passed(steps)).isFalse();
+        assertThat(fake.calls).last().asString().startsWith("NetUserDel ");
     }
 
     @Test
@@ -100,7 +130,9 @@ class WindowsProofTest {
                 "NetUserAdd " + name,
                 "NetUserSetInfo 1003 " + name, "LogonUser network " + name, "LogonUser network " + name,
                 "NetUserSetInfo 1003 " + name, "LogonUser network " + name, "LogonUser network " + name,
+                "NetUserSetInfo 1008 " + name + " 203", "LogonUser network " + name, "LogonUser network " + name,
                 "NetUserDel " + name);
+        assertThat(steps).extracting(DiagnosticCheck::name).contains("disabled-account-check");
         assertThat(fake.calls).noneMatch(c -> c.startsWith("NetLocalGroupAddMembers"));
         assertThat(fake.users).doesNotContainKey(name);
         assertThat(fake.passwordsSeen).allMatch(NativePassword::isClosed);
