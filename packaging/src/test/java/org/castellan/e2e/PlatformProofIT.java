@@ -98,7 +98,9 @@ class PlatformProofIT {
         assertThat(original.checkIn().exitCode()).isZero();
         String before = password(deviceId, "clone test");
 
+        // Another machine: the same accounts (a cloned VM has them), another machine-id.
         LinuxSandbox other = LinuxSandbox.create(Files.createDirectories(tmp.resolve("other-machine")));
+        other.createAccount(ACCOUNT);
         Path machineId = other.etc().resolve("machine-id");
         Files.deleteIfExists(machineId);
         Files.writeString(machineId, "0badc0de0badc0de0badc0de0badc0de\n");
