@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,11 @@ final class Command {
     }
 
     static Result run(List<String> command, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return run(command, extraEnv, Duration.ofSeconds(60));
+    }
+
+    static Result run(List<String> command, Map<String, String> extraEnv, Duration timeout)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", PATH);
@@ -36,9 +42,9 @@ final class Command {
         process.getOutputStream().close();
         CompletableFuture<String> out = drain(process.getInputStream());
         CompletableFuture<String> err = drain(process.getErrorStream());
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("timed out after 60 s: " + String.join(" ", command));
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command));
         }
         try {
             return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
