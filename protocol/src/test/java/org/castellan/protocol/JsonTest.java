@@ -31,6 +31,19 @@ class JsonTest {
     }
 
     @Test
+    void ordinaryCheckInLeavesTheCloneFieldOutSoOlderServersStillReadIt() throws Exception {
+        String ordinary = Json.mapper().writeValueAsString(new org.castellan.protocol.messages.CheckInRequest(
+                "h", "1", "1", "root", null, java.util.List.of()));
+        String clone = Json.mapper().writeValueAsString(new org.castellan.protocol.messages.CheckInRequest(
+                "h", "1", "1", null, null, java.util.List.of(), "machine-id differ"));
+
+        assertThat(ordinary).doesNotContain("cloneDetected");
+        assertThat(clone).contains("\"cloneDetected\":\"machine-id differ\"");
+        assertThat(Json.mapper().readValue(clone, org.castellan.protocol.messages.CheckInRequest.class).cloneDetected())
+                .isEqualTo("machine-id differ");
+    }
+
+    @Test
     void trailingGarbageIsRejected() {
         assertThatThrownBy(() -> Json.mapper().readValue("{\"detail\":null} {}",
                 org.castellan.protocol.messages.RotationOutcome.class)).isInstanceOf(JsonProcessingException.class);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code castellan-agent}: the endpoint agent. Commands: register, check-in, run, status,
- * install-service, uninstall-service, seed-password. Exit codes: 0 success, 1 failure, 2 bad usage or config.
+ * install-service, uninstall-service, seed-password, diagnose, selftest. Exit codes: 0 success, 1 failure, 2 bad usage or config.
  */
 @Command(name = "castellan-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Rotates this device's local administrator password and escrows it with castellan-server.")
@@ -36,7 +36,9 @@ public final class AgentMain implements Runnable {
                 .addSubcommand(new StatusCommand(context))
                 .addSubcommand(new InstallServiceCommand(context))
                 .addSubcommand(new UninstallServiceCommand(context))
-                .addSubcommand(new SeedPasswordCommand(context));
+                .addSubcommand(new SeedPasswordCommand(context))
+                .addSubcommand(new DiagnoseCommand(context))
+                .addSubcommand(new SelfTestCommand(context));
         cli.setOut(new java.io.PrintWriter(context.out(), true));
         cli.setErr(new java.io.PrintWriter(context.err(), true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

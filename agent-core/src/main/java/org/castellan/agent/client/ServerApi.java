@@ -29,4 +29,12 @@ public interface ServerApi {
 
     /** Sends the device's full current set of sealed recovery keys; returns once the server stored it. */
     RecoveryKeyEscrowResponse escrowRecoveryKeys(RecoveryKeyEscrowRequest request) throws ServerException;
+
+    /**
+     * {@code GET /healthz}, unsigned and without side effects: is the server reachable over the
+     * pinned TLS, and what is its clock ({@code castellan-agent diagnose}).
+     */
+    default ServerHealth health() throws ServerException {
+        throw new ServerException(0, "unsupported", "this server connection cannot be probed");
+    }
 }

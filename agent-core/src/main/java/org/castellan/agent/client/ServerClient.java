@@ -109,6 +109,24 @@ public final class ServerClient implements ServerApi {
         return post(AgentPaths.RECOVERY_KEYS, request, RecoveryKeyEscrowResponse.class);
     }
 
+    @Override
+    public ServerHealth health() throws ServerException {
+        HttpUrl url = base.newBuilder().encodedPath("/healthz").build();
+        Request request = new Request.Builder().url(url).get().header("Accept", "application/json").build();
+        try (Response response = http.newCall(request).execute()) {
+            readLimited(response.body());
+            java.util.Date date = response.headers().getDate("Date");
+            return new ServerHealth(response.code(), date == null ? null : date.toInstant());
+        } catch (SSLException e) {
+            throw new ServerException(0, ServerException.TLS_FAILURE,
+                    "TLS handshake with " + base.host() + ":" + base.port() + " failed: " + rootMessage(e), e);
+        } catch (InterruptedIOException e) {
+            throw new ServerException(0, ServerException.UNREACHABLE, "GET " + url + " timed out", e);
+        } catch (IOException e) {
+            throw new ServerException(0, ServerException.UNREACHABLE, "GET " + url + " failed: " + rootMessage(e), e);
+        }
+    }
+
     private <T> T post(String path, Object message, Class<T> answerType) throws ServerException {
         HttpUrl url = base.newBuilder().encodedPath(path).build();
         byte[] body;

@@ -74,6 +74,8 @@ public final class CheckInCycle {
     private Result runLocked(StateStore store, AgentState state) throws AgentException {
         ServerApi api = connector.connect(state.server(), state.serverFingerprint(),
                 new DeviceKeyStore(dir, platform.keyProtector()).load(), state.deviceId());
+        // Before the journal is touched: a copy must not commit or abort the original's rotation.
+        state = new CloneCheck(platform, store).verify(state, api);
         RotationEngine engine = new RotationEngine(api, platform.accounts(), new RotationJournal(dir),
                 new PasswordGenerator(random), state.deviceId(), clock);
         Recovery recovery = engine.resolvePending();
@@ -98,8 +100,9 @@ public final class CheckInCycle {
         String reason = null;
         ManagedAccount account = reported.account();
         AgentException rotationFailure = null;
-        if (answer.rotate() || recovery == Recovery.REPAIR_NEEDED) {
-            reason = answer.rotate() ? answer.rotateReason() : "repair-after-recovery";
+        if (answer.rotate() || recovery == Recovery.REPAIR_NEEDED || recovery == Recovery.UNVERIFIED) {
+            reason = answer.rotate() ? answer.rotateReason()
+                    : recovery == Recovery.UNVERIFIED ? "replace-unverified-password" : "repair-after-recovery";
             try {
                 AccountChoice target = resolveAccount(answer.policy());
                 if (target.account() == null) {

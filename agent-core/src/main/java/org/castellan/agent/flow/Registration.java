@@ -8,6 +8,7 @@ import org.castellan.agent.AgentVersion;
 import org.castellan.agent.client.ServerApi;
 import org.castellan.agent.client.ServerConnector;
 import org.castellan.agent.client.ServerException;
+import org.castellan.agent.identity.MachineFingerprint;
 import org.castellan.agent.spi.OsInfo;
 import org.castellan.agent.spi.Platform;
 import org.castellan.agent.spi.PlatformException;
@@ -50,15 +51,21 @@ public final class Registration {
                     + "); use --force to register again");
         }
         RotationJournal journal = new RotationJournal(dir);
-        if (journal.read().isPresent()) {
+        if (journal.read().isPresent() && !(force && copiedFromAnotherMachine(store))) {
             throw new AgentException("an unfinished password rotation is recorded in " + journal.location()
                     + "; run 'castellan-agent check-in' to finish it before registering again");
         }
     }
 
+    /** A copied state's journal belongs to the original machine: {@code register --force} discards it. */
+    private boolean copiedFromAnotherMachine(StateStore store) throws AgentException {
+        return store.load().map(state -> CloneCheck.isCopy(platform, state)).orElse(false);
+    }
+
     public AgentState register(String server, String fingerprint, Secret registrationKey, boolean force)
             throws AgentException {
         checkAllowed(force);
+        boolean copy = force && copiedFromAnotherMachine(new StateStore(dir));
         try {
             dir.create();
             platform.secureStateDir(dir.path());
@@ -84,12 +91,15 @@ public final class Registration {
             // Forget the old registration first, so a crash from here on leaves "not registered"
             // rather than an old device id paired with a new key.
             dir.delete(StateStore.FILE);
+            if (copy) {
+                dir.delete(RotationJournal.FILE); // The original machine's unfinished rotation, not ours.
+            }
         } catch (IOException e) {
             throw new AgentException("remove previous registration " + dir.resolve(StateStore.FILE), e);
         }
         new DeviceKeyStore(dir, platform.keyProtector()).save(key);
         AgentState state = AgentState.registered(server, fingerprint, answer.deviceId(), answer.vaultKey(),
-                answer.policy(), clock.instant());
+                answer.policy(), clock.instant(), MachineFingerprint.digest(platform.machineIdentity()));
         store.save(state);
         return state;
     }

@@ -13,5 +13,12 @@ public enum Recovery {
      * uses, or says it committed one the device never set). The journal is cleared and the
      * caller must rotate at once, so that the server again holds the password that works.
      */
-    REPAIR_NEEDED
+    REPAIR_NEEDED,
+    /**
+     * A password was (or may have been) set but was never proven to authenticate. The rotation is
+     * left pending on the server, neither committed nor aborted, so the server reveals both the
+     * previous and the pending password; the caller must rotate at once with a password that is
+     * proven, whose commit supersedes it.
+     */
+    UNVERIFIED
 }

@@ -10,6 +10,7 @@ import org.castellan.agent.client.ServerException;
 import org.castellan.agent.password.PasswordGenerator;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
+import org.castellan.agent.spi.PasswordCheck;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.agent.state.JournalEntry;
 import org.castellan.agent.state.JournalEntry.Step;
@@ -27,8 +28,9 @@ import org.castellan.protocol.messages.VaultKey;
 
 /**
  * The rotation state machine of docs/agent-protocol.md, which keeps promise 1: the password is
- * set on the device only after the server has acknowledged the escrow, and every step is
- * journaled first so that a crash anywhere is resolved on the next run.
+ * set on the device only after the server has acknowledged the escrow, it is committed only once
+ * the platform proved that it authenticates, and every step is journaled first so that a crash
+ * anywhere is resolved on the next run.
  */
 public final class RotationEngine {
     static final String UNKNOWN_ROTATION = "unknown-rotation";
@@ -41,6 +43,8 @@ public final class RotationEngine {
     private final PasswordGenerator generator;
     private final String deviceId;
     private final Clock clock;
+    /** The unverified rotation the current {@link #rotate} is to supersede, if any. */
+    private JournalEntry unverified;
 
     public RotationEngine(ServerApi server, AccountManager accounts, RotationJournal journal,
                           PasswordGenerator generator, String deviceId, Clock clock) {
@@ -80,9 +84,14 @@ public final class RotationEngine {
                 if (now.equals(entry.marker())) {
                     return abortPending(entry, "agent stopped while setting the password; it did not change", context);
                 }
-                return commitPending(entry, context);
+                // The password changed, but the agent died before proving it: it must not commit
+                // what it cannot prove, nor abort what may be in use. A proven rotation follows.
+                journal.write(entry.at(Step.UNVERIFIED));
+                return Recovery.UNVERIFIED;
             case SET:
                 return commitPending(entry, context);
+            case UNVERIFIED:
+                return Recovery.UNVERIFIED;
             default:
                 throw new AgentException(context + ": unknown journal step");
         }
@@ -95,10 +104,14 @@ public final class RotationEngine {
      *     changed and escrowed with the journal kept for the next run to commit
      */
     public void rotate(ManagedAccount account, AgentPolicy policy, VaultKey vaultKey) throws AgentException {
-        if (journal.read().isPresent()) {
+        Optional<JournalEntry> recorded = journal.read();
+        if (recorded.isPresent() && recorded.get().step() != Step.UNVERIFIED) {
             throw new AgentException("rotate password for account " + account.name()
                     + ": an unfinished rotation is recorded in " + journal.location() + "; it must be resolved first");
         }
+        // An unverified rotation is superseded only by a proven commit; until then every other
+        // ending of this rotation puts its record back, so the next run tries again.
+        unverified = recorded.orElse(null);
         String rotationId = UUID.randomUUID().toString();
         JournalEntry entry = new JournalEntry(1, rotationId, account.name(), account.id(), Step.GENERATED,
                 null, clock.instant());
@@ -107,7 +120,7 @@ public final class RotationEngine {
         try {
             password = generator.generate(policy);
         } catch (IllegalArgumentException e) {
-            journal.clear();
+            endWithoutCommit();
             throw new AgentException("generate password for account " + account.name(), e);
         }
         try (password) {
@@ -127,13 +140,62 @@ public final class RotationEngine {
             try {
                 accounts.setPassword(account, password);
             } catch (PlatformException e) {
-                handleSetFailure(entry, account, e);
+                handleSetFailure(entry, account, password, e);
                 return;
             }
+            proveOrLeavePending(entry, account, password, "set password for account " + account.name());
         }
         entry = entry.at(Step.SET);
         journal.write(entry);
         commitThenClear(entry, "commit rotation " + rotationId + " for account " + account.name());
+    }
+
+    /**
+     * Check before commit: the password must authenticate. If it does not, it is set once more
+     * (a replicated directory, a tool that reported success too early) and checked again; if it
+     * still does not, the rotation is journaled {@code unverified} and left pending on the server,
+     * which reveals both the previous and this password, and this throws.
+     */
+    private void proveOrLeavePending(JournalEntry entry, ManagedAccount account, Secret password, String context)
+            throws AgentException {
+        PasswordCheck first = check(account, password);
+        if (first.proven()) {
+            return;
+        }
+        String second;
+        try {
+            accounts.setPassword(account, password);
+            PasswordCheck again = check(account, password);
+            if (again.proven()) {
+                return;
+            }
+            second = again.detail();
+        } catch (PlatformException e) {
+            second = "setting it again failed: " + e.code() + ": " + AgentException.describe(e);
+        }
+        journal.write(entry.at(Step.UNVERIFIED));
+        throw new AgentException(context + ": the new password does not authenticate (" + first.detail()
+                + "; after setting it again: " + second + "); rotation " + entry.rotationId()
+                + " stays pending, neither committed nor aborted: the server reveals both the previous and the"
+                + " pending password as may be in use, and the next check-in rotates again");
+    }
+
+    private PasswordCheck check(ManagedAccount account, Secret password) {
+        try {
+            PasswordCheck check = accounts.verifyPassword(account, password);
+            return check == null ? PasswordCheck.failed("the platform gave no answer") : check;
+        } catch (PlatformException e) {
+            return PasswordCheck.failed("could not check: " + e.code() + ": " + AgentException.describe(e));
+        }
+    }
+
+    /** This rotation ends uncommitted: restore the unverified record it was to supersede, or clear. */
+    private void endWithoutCommit() throws AgentException {
+        if (unverified != null) {
+            journal.write(unverified);
+        } else {
+            journal.clear();
+        }
     }
 
     private void escrow(JournalEntry entry, Secret password, VaultKey vaultKey) throws AgentException {
@@ -155,7 +217,7 @@ public final class RotationEngine {
             } catch (ServerException ignored) {
                 // The server may never have stored it; a stale pending escrow is superseded later.
             }
-            journal.clear();
+            endWithoutCommit();
             throw new AgentException(context, e);
         } finally {
             Arrays.fill(utf8, (byte) 0);
@@ -163,8 +225,8 @@ public final class RotationEngine {
     }
 
     /** The set failed; the marker tells whether it took effect anyway before we abort. */
-    private void handleSetFailure(JournalEntry entry, ManagedAccount account, PlatformException failure)
-            throws AgentException {
+    private void handleSetFailure(JournalEntry entry, ManagedAccount account, Secret password,
+                                  PlatformException failure) throws AgentException {
         String context = "set password for account " + account.name();
         String after;
         try {
@@ -175,6 +237,7 @@ public final class RotationEngine {
                     + "), so the rotation stays journaled for the next run", failure);
         }
         if (!after.equals(entry.marker())) {
+            proveOrLeavePending(entry, account, password, context + " reported an error but the password did change");
             JournalEntry set = entry.at(Step.SET);
             journal.write(set);
             commitThenClear(set, context + " reported an error but the password did change; commit rotation "
@@ -195,7 +258,7 @@ public final class RotationEngine {
                 throw new AgentException("abort rotation " + entry.rotationId() + " for account " + entry.account(), e);
             }
         }
-        journal.clear();
+        endWithoutCommit();
     }
 
     private void commitThenClear(JournalEntry entry, String context) throws AgentException {

@@ -65,6 +65,18 @@ public interface AccountManager {
      */
     void setPassword(ManagedAccount account, Secret newPassword) throws PlatformException;
 
+    /**
+     * Proves that {@code password} authenticates {@code account} through the platform's own
+     * authentication, without logging in: Linux compares crypt(3) of it with the shadow entry
+     * (never PAM, whose faillock could lock the account), Windows a network {@code LogonUser},
+     * macOS {@code dscl . -authonly}. The rotation engine calls it after every set and commits
+     * only a proven password.
+     *
+     * @return proven, or failed with the reason (a wrong password is a result, not an exception)
+     * @throws PlatformException when the check itself could not be run; the engine treats that as unproven
+     */
+    PasswordCheck verifyPassword(ManagedAccount account, Secret password) throws PlatformException;
+
     /** Notes for admins about this account, e.g. {@code needs-first-password}. */
     default List<String> warnings(ManagedAccount account) {
         return List.of();

@@ -38,6 +38,28 @@ public interface Platform {
     }
 
     /**
+     * What identifies this machine (see {@link MachineIdentity}), read fresh on each call. The
+     * default knows nothing, and clone detection is then off for this platform.
+     */
+    default MachineIdentity machineIdentity() {
+        return MachineIdentity.UNKNOWN;
+    }
+
+    /** Creates and deletes the selftest's disposable account; platforms without it throw {@code unsupported}. */
+    default ThrowawayAccounts throwawayAccounts() throws PlatformException {
+        throw new PlatformException("unsupported", "this platform cannot create a throwaway account");
+    }
+
+    /**
+     * The platform's own checks for {@code castellan-agent diagnose}: its tools (present, and
+     * their versions), native calls, state directory ownership and modes. Never throws: a check
+     * that cannot be made is a {@code fail} or {@code skip} line.
+     */
+    default java.util.List<DiagnosticCheck> diagnostics(Path stateDir) {
+        return java.util.List.of();
+    }
+
+    /**
      * Runs the agent's service loop the way this OS expects a service to run. The default runs it
      * in the foreground and stops it on JVM shutdown (systemd, launchd); Windows hands it to the
      * service control manager.

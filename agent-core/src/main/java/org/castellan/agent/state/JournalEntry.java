@@ -28,8 +28,18 @@ public record JournalEntry(
         @JsonProperty("escrowed") ESCROWED,
         /** About to set (or setting) the password; {@code marker} is the value before. */
         @JsonProperty("setting") SETTING,
-        /** The password is set on the device; the commit may not have reached the server. */
-        @JsonProperty("set") SET;
+        /**
+         * The password is set on the device and proven to authenticate; the commit may not have
+         * reached the server.
+         */
+        @JsonProperty("set") SET,
+        /**
+         * The set reported success (or the marker changed) but the password could not be proven
+         * to authenticate, even after setting it again. Never committed nor aborted: the server
+         * keeps revealing it as "may be in use" beside the previous one until a proven rotation
+         * supersedes it.
+         */
+        @JsonProperty("unverified") UNVERIFIED;
 
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);

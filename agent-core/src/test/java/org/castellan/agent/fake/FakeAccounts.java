@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
+import org.castellan.agent.spi.PasswordCheck;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
 import org.castellan.protocol.messages.AccountOptions;
@@ -29,6 +30,16 @@ public final class FakeAccounts implements AccountManager {
     /** Off: the SPI's default ({@code unsupported}). On: the seeded password is kept in {@link #seeded}. */
     public boolean seedSupported;
     public String seeded;
+
+    /**
+     * How many of the next password checks fail although the password is right (a replica that
+     * lags, a tool that reports success too early); {@code Integer.MAX_VALUE}: every one.
+     */
+    public int checksThatFail;
+    /** A broken check that proves every candidate (the selftest must catch it). */
+    public boolean acceptsAnyPassword;
+    /** Every password check, in order: the candidate and whether it was proven. */
+    public final List<String> checks = new ArrayList<>();
 
     /** The options of every options-aware resolve, in order. */
     public final List<AccountOptions> optionsSeen = new ArrayList<>();
@@ -81,6 +92,20 @@ public final class FakeAccounts implements AccountManager {
             crashAt = null;
             throw new SimulatedCrash("after the password changed");
         }
+    }
+
+    @Override
+    public PasswordCheck verifyPassword(ManagedAccount account, Secret candidate) {
+        boolean matches = acceptsAnyPassword || password.equals(candidate.reveal());
+        if (matches && checksThatFail > 0) {
+            if (checksThatFail != Integer.MAX_VALUE) {
+                checksThatFail--;
+            }
+            checks.add("failed");
+            return PasswordCheck.failed("the fake directory does not accept it yet");
+        }
+        checks.add(matches ? "proven" : "failed");
+        return matches ? PasswordCheck.proven("the fake directory accepts it") : PasswordCheck.failed("wrong password");
     }
 
     @Override

@@ -3,6 +3,10 @@ package org.castellan.agent.fake;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.castellan.agent.spi.DiagnosticCheck;
+import org.castellan.agent.spi.MachineIdentity;
+import org.castellan.agent.spi.ThrowawayAccounts;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.KeyProtector;
 import org.castellan.agent.spi.OsInfo;
@@ -22,6 +26,10 @@ public final class FakePlatform implements Platform {
     public int uninstalls;
     public Path defaultStateDir;
     public String hostname = "host-1";
+    public final FakeThrowawayAccounts throwaway = new FakeThrowawayAccounts();
+    /** What {@link #machineIdentity} reports; change it to simulate a copy on another machine. */
+    public Map<String, String> identity = Map.of("machine-id", "0123456789abcdef0123456789abcdef");
+    public final List<DiagnosticCheck> platformChecks = new ArrayList<>();
 
     public FakePlatform(Path defaultStateDir) {
         this.defaultStateDir = defaultStateDir;
@@ -50,6 +58,21 @@ public final class FakePlatform implements Platform {
     @Override
     public RecoveryKeySource recoveryKeys() {
         return recoveryKeys;
+    }
+
+    @Override
+    public MachineIdentity machineIdentity() {
+        return new MachineIdentity(identity);
+    }
+
+    @Override
+    public ThrowawayAccounts throwawayAccounts() {
+        return throwaway;
+    }
+
+    @Override
+    public List<DiagnosticCheck> diagnostics(Path stateDir) {
+        return List.copyOf(platformChecks);
     }
 
     @Override

@@ -72,6 +72,9 @@ public final class FakeServer implements ServerApi {
     /** The keys of the last accepted recovery escrow as the server opened them: "volumeId/protectorId" → key. */
     public final Map<String, String> recoveryKeys = new LinkedHashMap<>();
 
+    /** What {@link #health} answers: the server's clock (its Date header). */
+    public Instant serverTime = Instant.now();
+
     public FakeServer(String deviceId) {
         this.deviceId = deviceId;
     }
@@ -192,6 +195,12 @@ public final class FakeServer implements ServerApi {
         }
         rotation.state = "aborted";
         return new RotationStateResponse(rotationId, "aborted");
+    }
+
+    @Override
+    public org.castellan.agent.client.ServerHealth health() throws ServerException {
+        reachable("health");
+        return new org.castellan.agent.client.ServerHealth(200, serverTime);
     }
 
     @Override

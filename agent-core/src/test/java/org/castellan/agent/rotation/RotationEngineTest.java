@@ -137,8 +137,10 @@ class RotationEngineTest {
         assertThatThrownBy(() -> rotate(engine)).hasMessageContaining("could not tell whether it changed");
         assertThat(new RotationJournal(dir).read()).get().extracting(JournalEntry::step).isEqualTo(Step.SETTING);
 
-        assertThat(engine().resolvePending()).isEqualTo(Recovery.COMMITTED);
-        assertThat(server.committedPassword()).isEqualTo(accounts.password);
+        // The password did change, but the run that set it could not prove it: not committed.
+        assertThat(engine().resolvePending()).isEqualTo(Recovery.UNVERIFIED);
+        assertThat(server.pendingPasswords()).contains(accounts.password);
+        assertThat(server.committedPassword()).isEqualTo("initial-password");
     }
 
     /** Every point at which the process can die during a rotation, and what recovery must do. */
@@ -150,7 +152,7 @@ class RotationEngineTest {
         READING_MARKER(Recovery.ABORTED),
         AFTER_JOURNAL_SETTING(Recovery.ABORTED),
         SET_BEFORE_PASSWORD_CHANGES(Recovery.ABORTED),
-        SET_AFTER_PASSWORD_CHANGES(Recovery.COMMITTED),
+        SET_AFTER_PASSWORD_CHANGES(Recovery.UNVERIFIED),
         AFTER_JOURNAL_SET(Recovery.COMMITTED),
         COMMIT_BEFORE_SERVER_STORES(Recovery.COMMITTED),
         COMMIT_AFTER_SERVER_STORES(Recovery.COMMITTED);
@@ -193,6 +195,17 @@ class RotationEngineTest {
         Recovery recovery = engine().resolvePending();
 
         assertThat(recovery).isEqualTo(crash.expected);
+        if (crash.expected == Recovery.UNVERIFIED) {
+            // Set but never proven: neither committed nor aborted, both still revealed, and the
+            // record kept until a proven rotation supersedes it.
+            assertThat(server.pendingPasswords()).contains(accounts.password);
+            assertThat(server.committedPassword()).isEqualTo("initial-password");
+            assertThat(new RotationJournal(dir).read()).get().extracting(JournalEntry::step).isEqualTo(Step.UNVERIFIED);
+            rotate(engine());
+            assertThat(accounts.password).isEqualTo(server.committedPassword()).isNotEqualTo("initial-password");
+            assertThat(journalExists()).isFalse();
+            return;
+        }
         assertThat(accounts.password).isEqualTo(server.committedPassword());
         assertThat(journalExists()).isFalse();
         if (crash.expected == Recovery.ABORTED) {
@@ -208,15 +221,15 @@ class RotationEngineTest {
 
     @Test
     void unreachableServerDuringRecoveryKeepsTheJournalAndBlocksNewRotations() throws Exception {
-        accounts.crashAt = FakeAccounts.Point.SET_AFTER_CHANGE;
-        assertThatThrownBy(() -> rotate(engine())).isInstanceOf(SimulatedCrash.class);
+        RotationEngine dying = engine(new CrashingJournal(dir, Step.SET));
+        assertThatThrownBy(() -> rotate(dying)).isInstanceOf(SimulatedCrash.class);
         server.unreachable = true;
 
         assertThatThrownBy(() -> engine().resolvePending())
                 .isInstanceOf(AgentException.class)
                 .hasMessageContaining("resolve unfinished rotation")
                 .hasMessageContaining("server-unreachable");
-        assertThat(new RotationJournal(dir).read()).get().extracting(JournalEntry::step).isEqualTo(Step.SETTING);
+        assertThat(new RotationJournal(dir).read()).get().extracting(JournalEntry::step).isEqualTo(Step.SET);
         assertThatThrownBy(() -> rotate(engine())).hasMessageContaining("must be resolved first");
 
         server.unreachable = false;
@@ -226,8 +239,8 @@ class RotationEngineTest {
 
     @Test
     void commitRefusedDuringRecoveryAsksForARepairRotation() throws Exception {
-        accounts.crashAt = FakeAccounts.Point.SET_AFTER_CHANGE;
-        assertThatThrownBy(() -> rotate(engine())).isInstanceOf(SimulatedCrash.class);
+        RotationEngine dying = engine(new CrashingJournal(dir, Step.SET));
+        assertThatThrownBy(() -> rotate(dying)).isInstanceOf(SimulatedCrash.class);
         server.commitFailure = new ServerException(409, "rotation-aborted", "an admin aborted it");
 
         assertThat(engine().resolvePending()).isEqualTo(Recovery.REPAIR_NEEDED);
@@ -245,6 +258,80 @@ class RotationEngineTest {
 
         assertThat(engine().resolvePending()).isEqualTo(Recovery.ABORTED);
         assertThat(server.rotations).isEmpty();
+    }
+
+    @Test
+    void passwordIsCheckedAfterTheSetAndOnlyThenCommitted() throws Exception {
+        rotate(engine());
+
+        assertThat(accounts.checks).containsExactly("proven");
+        assertThat(server.calls).containsSubsequence("escrow", "commit");
+    }
+
+    @Test
+    void checkThatFailsOnceSetsTheSamePasswordAgainAndCommitsWhenTheSecondCheckProvesIt() throws Exception {
+        accounts.checksThatFail = 1;
+
+        rotate(engine());
+
+        assertThat(accounts.setCalls).isEqualTo(2);
+        assertThat(accounts.passwordsSeen).hasSize(2).allMatch(p -> p.equals(accounts.passwordsSeen.get(0)));
+        assertThat(accounts.checks).containsExactly("failed", "proven");
+        assertThat(server.committedPassword()).isEqualTo(accounts.password).isNotEqualTo("initial-password");
+        assertThat(journalExists()).isFalse();
+    }
+
+    @Test
+    void setThatSucceedsButNeverAuthenticatesStaysPendingWithBothPasswordsRevealedAndIsNeverCommitted() throws Exception {
+        accounts.checksThatFail = Integer.MAX_VALUE;
+
+        assertThatThrownBy(() -> rotate(engine()))
+                .hasMessageContaining("set password for account root: the new password does not authenticate")
+                .hasMessageContaining("after setting it again")
+                .hasMessageContaining("neither committed nor aborted")
+                .hasMessageNotContaining(accounts.password);
+
+        assertThat(accounts.setCalls).as("set, then the same password set again").isEqualTo(2);
+        assertThat(server.calls).doesNotContain("commit", "abort");
+        assertThat(server.committedPassword()).as("the previous password is still revealed").isEqualTo("initial-password");
+        assertThat(server.pendingPasswords()).as("and the pending one beside it").containsExactly(accounts.password);
+        assertThat(new RotationJournal(dir).read()).get().extracting(JournalEntry::step).isEqualTo(Step.UNVERIFIED);
+
+        // The next run neither commits nor aborts it; it asks for a rotation whose commit replaces it.
+        assertThat(engine().resolvePending()).isEqualTo(Recovery.UNVERIFIED);
+        assertThat(server.calls).doesNotContain("commit", "abort");
+        accounts.checksThatFail = 0;
+        rotate(engine());
+        assertThat(server.committedPassword()).isEqualTo(accounts.password);
+        assertThat(journalExists()).isFalse();
+    }
+
+    @Test
+    void unverifiedRecordSurvivesAReplacementWhoseEscrowFails() throws Exception {
+        accounts.checksThatFail = Integer.MAX_VALUE;
+        assertThatThrownBy(() -> rotate(engine())).hasMessageContaining("does not authenticate");
+        String unverifiedId = new RotationJournal(dir).read().orElseThrow().rotationId();
+        accounts.checksThatFail = 0;
+        server.unreachable = true;
+
+        assertThatThrownBy(() -> rotate(engine())).hasMessageContaining("escrow password");
+
+        assertThat(new RotationJournal(dir).read()).get().satisfies(e -> {
+            assertThat(e.step()).isEqualTo(Step.UNVERIFIED);
+            assertThat(e.rotationId()).isEqualTo(unverifiedId);
+        });
+    }
+
+    @Test
+    void setThatReportsAnErrorButChangedThePasswordIsCommittedOnlyIfProven() {
+        accounts.setFailure = new PlatformException("set-password-failed", "tool reported an error");
+        accounts.failAfterChange = true;
+        accounts.checksThatFail = Integer.MAX_VALUE;
+
+        assertThatThrownBy(() -> rotate(engine())).hasMessageContaining("does not authenticate");
+
+        assertThat(server.calls).doesNotContain("commit", "abort");
+        assertThat(server.pendingPasswords()).contains(accounts.password);
     }
 
     @Test
@@ -294,6 +381,12 @@ class RotationEngineTest {
         public void setPassword(org.castellan.agent.spi.ManagedAccount account, org.castellan.protocol.Secret p)
                 throws PlatformException {
             delegate.setPassword(account, p);
+        }
+
+        @Override
+        public org.castellan.agent.spi.PasswordCheck verifyPassword(org.castellan.agent.spi.ManagedAccount account,
+                org.castellan.protocol.Secret p) {
+            return delegate.verifyPassword(account, p);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
+import org.castellan.agent.spi.PasswordCheck;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
 
@@ -32,6 +33,7 @@ public final class LinuxAccountManager implements AccountManager {
     private final Path passwd;
     private final Path shadow;
     private final String chpasswd;
+    private final ShadowPasswordCheck check;
 
     /** The real files and chpasswd (or {@code CASTELLAN_CHPASSWD}). */
     public LinuxAccountManager(Map<String, String> env) {
@@ -39,9 +41,18 @@ public final class LinuxAccountManager implements AccountManager {
     }
 
     LinuxAccountManager(Path passwd, Path shadow, String chpasswd) {
+        this(passwd, shadow, chpasswd, new LibCrypt());
+    }
+
+    LinuxAccountManager(Path passwd, Path shadow, String chpasswd, Crypt crypt) {
         this.passwd = passwd;
         this.shadow = shadow;
         this.chpasswd = chpasswd;
+        this.check = new ShadowPasswordCheck(crypt);
+    }
+
+    String chpasswd() {
+        return chpasswd;
     }
 
     static String chpasswdPath(Map<String, String> env) {
@@ -108,6 +119,15 @@ public final class LinuxAccountManager implements AccountManager {
             Arrays.fill(password, (byte) 0);
             Arrays.fill(line, (byte) 0);
         }
+    }
+
+    /** crypt(3) of the password against the account's shadow entry, in-process (never through PAM). */
+    @Override
+    public PasswordCheck verifyPassword(ManagedAccount account, Secret password) throws PlatformException {
+        String text = read(shadow, "password-check-unavailable");
+        String hash = PasswdParser.shadowHash(text, account.name()).orElseThrow(() ->
+                new PlatformException("password-check-unavailable", "account " + account.name() + " has no entry in " + shadow));
+        return check.check(hash, password);
     }
 
     @Override

@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import org.castellan.agent.spi.DiagnosticCheck;
+import org.castellan.agent.spi.MachineIdentity;
+import org.castellan.agent.spi.ThrowawayAccounts;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.spi.KeyProtector;
@@ -15,17 +19,35 @@ import org.castellan.agent.spi.Platform;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.agent.spi.ServiceInstaller;
 
-/** Linux: /etc/passwd and chpasswd for accounts, a 0600 key file, a systemd unit. */
+/** Linux: /etc/passwd and chpasswd for accounts (checked with libcrypt), a 0600 key file, a systemd unit. */
 public final class LinuxPlatform implements Platform {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/castellan-agent");
     private static final Path[] OS_RELEASE = {Path.of("/etc/os-release"), Path.of("/usr/lib/os-release")};
 
     private final Map<String, String> env;
     private final LinuxAccountManager accounts;
+    private final LinuxMachineIdentity identity = new LinuxMachineIdentity();
 
     public LinuxPlatform(Map<String, String> env) {
         this.env = env;
         this.accounts = new LinuxAccountManager(env);
+    }
+
+    /** /etc/machine-id and the DMI product_uuid (see {@link LinuxMachineIdentity}). */
+    @Override
+    public MachineIdentity machineIdentity() {
+        return identity.read();
+    }
+
+    /** useradd / userdel; the password is then set with chpasswd like any rotation. */
+    @Override
+    public ThrowawayAccounts throwawayAccounts() {
+        return new LinuxThrowawayAccounts(Path.of("/etc/passwd"));
+    }
+
+    @Override
+    public List<DiagnosticCheck> diagnostics(Path stateDir) {
+        return new LinuxDiagnostics(accounts.chpasswd(), new LibCrypt(), identity.read(), env).checks(stateDir);
     }
 
     @Override

@@ -7,6 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import org.castellan.agent.macos.account.MacThrowawayAccounts;
+import org.castellan.agent.macos.parse.IoregPlatform;
+import org.castellan.agent.spi.DiagnosticCheck;
+import org.castellan.agent.spi.MachineIdentity;
+import org.castellan.agent.spi.ThrowawayAccounts;
 import org.castellan.agent.macos.account.CurrentPasswordStore;
 import org.castellan.agent.macos.account.MacAccountManager;
 import org.castellan.agent.macos.filevault.FileVaultRecoveryKeys;
@@ -47,6 +53,7 @@ public final class MacPlatform implements Platform {
     private final MacAccountManager accounts;
     private final LaunchdServiceInstaller serviceInstaller;
     private final FileVaultRecoveryKeys recoveryKeys;
+    private final CurrentPasswordStore store;
 
     public MacPlatform() {
         this(new ProcessCommandRunner(), MacTools.defaults(), LaunchdPaths.defaults(), new PosixPathOwnership(), Path.of("/Users"));
@@ -58,6 +65,7 @@ public final class MacPlatform implements Platform {
         this.tools = tools;
         SealedSecretFiles secrets = new SealedSecretFiles(() -> stateDir, keyProtector);
         CurrentPasswordStore store = new CurrentPasswordStore(secrets);
+        this.store = store;
         this.accounts = new MacAccountManager(runner, tools, store, usersRoot);
         this.serviceInstaller = new LaunchdServiceInstaller(runner, tools, launchd, ownership);
         this.recoveryKeys = new FileVaultRecoveryKeys(runner, tools, secrets, store, accounts::lastResolvedAccount);
@@ -112,6 +120,32 @@ public final class MacPlatform implements Platform {
     @Override
     public RecoveryKeySource recoveryKeys() {
         return recoveryKeys;
+    }
+
+    /** The hardware UUID ({@code ioreg -rd1 -c IOPlatformExpertDevice}); unknown when ioreg says nothing usable. */
+    @Override
+    public MachineIdentity machineIdentity() {
+        try {
+            CommandResult result = runner.run(List.of(tools.ioreg(), "-rd1", "-c", "IOPlatformExpertDevice"));
+            if (result.succeeded()) {
+                return IoregPlatform.platformUuid(result.stdout())
+                        .map(uuid -> new MachineIdentity(Map.of("IOPlatformUUID", uuid)))
+                        .orElse(MachineIdentity.UNKNOWN);
+            }
+        } catch (CommandException e) {
+            // Reported by diagnose; clone detection is off while ioreg cannot run.
+        }
+        return MachineIdentity.UNKNOWN;
+    }
+
+    @Override
+    public ThrowawayAccounts throwawayAccounts() {
+        return new MacThrowawayAccounts(runner, tools, store);
+    }
+
+    @Override
+    public List<DiagnosticCheck> diagnostics(Path stateDir) {
+        return new MacDiagnostics(runner, tools).checks(stateDir, machineIdentity());
     }
 
     /**

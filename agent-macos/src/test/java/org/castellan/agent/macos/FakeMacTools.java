@@ -17,7 +17,7 @@ import org.castellan.agent.macos.process.MacTools;
  * output. Responses are keyed by the exact arguments; {@code onCall} scripts the n-th such call.
  */
 public final class FakeMacTools {
-    public static final List<String> TOOLS = List.of("dscl", "dseditgroup", "sysadminctl", "launchctl", "sw_vers", "scutil", "fdesetup");
+    public static final List<String> TOOLS = List.of("dscl", "dseditgroup", "sysadminctl", "launchctl", "sw_vers", "scutil", "fdesetup", "ioreg");
 
     private final Path bin;
     private final Path log;

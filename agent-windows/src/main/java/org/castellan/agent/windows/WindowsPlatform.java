@@ -3,7 +3,17 @@ package org.castellan.agent.windows;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.castellan.agent.spi.DiagnosticCheck;
+import org.castellan.agent.spi.MachineIdentity;
+import org.castellan.agent.spi.ThrowawayAccounts;
+import org.castellan.agent.windows.account.WindowsThrowawayAccounts;
+import org.castellan.agent.windows.proof.JnaIdentitySources;
+import org.castellan.agent.windows.proof.JnaNativeFunctions;
+import org.castellan.agent.windows.proof.WindowsDiagnostics;
+import org.castellan.agent.windows.proof.WindowsMachineIdentity;
 import java.util.function.Supplier;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.AgentService;
@@ -39,10 +49,27 @@ public final class WindowsPlatform implements Platform {
     private final WindowsServiceRunner serviceRunner;
     private final Supplier<OsInfo> osInfo;
     private final Path defaultStateDir;
+    private final Proof proof;
+
+    /**
+     * The parts of selftest and diagnose: the throwaway accounts, the identity and the platform checks.
+     */
+    public record Proof(ThrowawayAccounts throwaway, Supplier<MachineIdentity> identity,
+                        Function<Path, List<DiagnosticCheck>> diagnostics) {
+        static final Proof NONE = new Proof(null, () -> MachineIdentity.UNKNOWN, dir -> List.of());
+    }
 
     public WindowsPlatform(AccountManager accounts, KeyProtector keyProtector, StateDirSecurity stateDirSecurity,
             ServiceInstaller serviceInstaller, RecoveryKeySource recoveryKeys, WindowsServiceRunner serviceRunner,
             Supplier<OsInfo> osInfo, Path defaultStateDir) {
+        this(accounts, keyProtector, stateDirSecurity, serviceInstaller, recoveryKeys, serviceRunner, osInfo,
+                defaultStateDir, Proof.NONE);
+    }
+
+    public WindowsPlatform(AccountManager accounts, KeyProtector keyProtector, StateDirSecurity stateDirSecurity,
+            ServiceInstaller serviceInstaller, RecoveryKeySource recoveryKeys, WindowsServiceRunner serviceRunner,
+            Supplier<OsInfo> osInfo, Path defaultStateDir, Proof proof) {
+        this.proof = proof;
         this.accounts = accounts;
         this.keyProtector = keyProtector;
         this.stateDirSecurity = stateDirSecurity;
@@ -55,15 +82,38 @@ public final class WindowsPlatform implements Platform {
 
     /** The real platform. Loads no native library until a part is used. */
     public static WindowsPlatform create(Map<String, String> environment) {
+        JnaLocalAccounts local = new JnaLocalAccounts();
+        SecureRandom random = new SecureRandom();
+        WindowsMachineIdentity identity = new WindowsMachineIdentity(new JnaIdentitySources());
         return new WindowsPlatform(
-                new WindowsAccountManager(new JnaLocalAccounts(), Clock.systemUTC(), new SecureRandom()),
+                new WindowsAccountManager(local, Clock.systemUTC(), random),
                 new DpapiKeyProtector(new JnaDpapi()),
                 new StateDirSecurity(new WindowsFileSecurity()),
                 new WindowsServiceInstaller(new JnaServiceManager(), duration -> Thread.sleep(duration.toMillis())),
                 new BitLockerRecoveryKeys(new WmiBitLockerReader(JnaBitLockerWmiSession::open)),
                 new WindowsServiceRunner(new JnaServiceControlDispatcher()),
                 new WindowsOsInfo(),
-                Path.of(WindowsPaths.stateDir(environment)));
+                Path.of(WindowsPaths.stateDir(environment)),
+                new Proof(new WindowsThrowawayAccounts(local, random), identity,
+                        new WindowsDiagnostics(new JnaNativeFunctions(), local, identity)::checks));
+    }
+
+    @Override
+    public MachineIdentity machineIdentity() {
+        return proof.identity().get();
+    }
+
+    @Override
+    public ThrowawayAccounts throwawayAccounts() throws PlatformException {
+        if (proof.throwaway() == null) {
+            return Platform.super.throwawayAccounts();
+        }
+        return proof.throwaway();
+    }
+
+    @Override
+    public List<DiagnosticCheck> diagnostics(Path stateDir) {
+        return proof.diagnostics().apply(stateDir);
     }
 
     @Override

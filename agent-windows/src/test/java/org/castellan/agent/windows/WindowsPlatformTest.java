@@ -67,6 +67,10 @@ class WindowsPlatformTest {
             }
 
             public void setPassword(ManagedAccount account, Secret newPassword) {}
+
+            public org.castellan.agent.spi.PasswordCheck verifyPassword(ManagedAccount account, Secret password) {
+                return org.castellan.agent.spi.PasswordCheck.failed("not used here");
+            }
         };
         ServiceControlDispatcher console = new ServiceControlDispatcher() {
             public int runDispatcher(String serviceName, Runnable serviceMain) {

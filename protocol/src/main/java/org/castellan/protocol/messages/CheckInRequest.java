@@ -1,5 +1,6 @@
 package org.castellan.protocol.messages;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -8,6 +9,9 @@ import java.util.List;
  * @param account the account the agent manages now (after resolving the policy), or null if none
  * @param accountProblem why the account cannot be managed (missing, not an admin, ...), or null
  * @param warnings platform notes for admins, e.g. {@code needs-first-password} on macOS
+ * @param cloneDetected null normally; set when the agent found that its state directory was copied
+ *     from the machine this device was registered on (which identity sources differ). Such an
+ *     agent reports and stops: it rotates nothing with the copied identity.
  */
 public record CheckInRequest(
         String hostname,
@@ -15,4 +19,13 @@ public record CheckInRequest(
         String agentVersion,
         String account,
         String accountProblem,
-        List<String> warnings) {}
+        List<String> warnings,
+        // Left out when null, so an ordinary check-in of this agent stays readable by older servers.
+        @JsonInclude(JsonInclude.Include.NON_NULL) String cloneDetected) {
+
+    /** An ordinary check-in (no clone report). */
+    public CheckInRequest(String hostname, String osVersion, String agentVersion, String account,
+                          String accountProblem, List<String> warnings) {
+        this(hostname, osVersion, agentVersion, account, accountProblem, warnings, null);
+    }
+}

@@ -3,10 +3,12 @@ package org.castellan.server.agent;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
+import org.castellan.server.audit.AuditActions;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.guard.AgentRequest;
@@ -20,8 +22,16 @@ import org.castellan.server.rotation.RotateDecision;
 import org.castellan.server.rotation.RotationStore;
 import org.castellan.server.vault.Vault;
 
-/** {@code POST /api/v1/agent/check-in}: records what the device reports and says whether to rotate. */
+/**
+ * {@code POST /api/v1/agent/check-in}: records what the device reports and says whether to rotate.
+ * A check-in with {@code cloneDetected} comes from a copy of the device's state on another machine:
+ * it changes nothing of the device's record but its warnings, where {@code clone-reported:HOST}
+ * stays (shown by {@code devices list}), is audited once per copy, and is never told to rotate.
+ */
 public final class CheckInHandler {
+    /** The sticky device warning a clone report leaves: {@code clone-reported:HOSTNAME}. */
+    public static final String CLONE_WARNING = "clone-reported:";
+
     private final DeviceStore devices;
     private final RotationStore rotations;
     private final PolicyLookup policies;
@@ -45,11 +55,32 @@ public final class CheckInHandler {
         String account = TextRules.optional(request.account(), "account", 64);
         String accountProblem = TextRules.optional(request.accountProblem(), "accountProblem", 200);
         List<String> warnings = warnings(request.warnings());
+        String clone = TextRules.optional(request.cloneDetected(), "cloneDetected", 200);
         Device device = signed.device();
         Instant now = clock.instant();
 
         CheckInResponse response = signed.write((c, audit) -> {
-            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, warnings, now);
+            Device stored = devices.byId(c, device.id()).orElseThrow();
+            if (clone != null) {
+                String warning = CLONE_WARNING + hostname;
+                if (!stored.warnings().contains(warning)) {
+                    List<String> flagged = new ArrayList<>(stored.warnings());
+                    flagged.add(0, warning);
+                    devices.checkedIn(c, stored.id(), stored.hostname(), stored.osVersion(), stored.agentVersion(),
+                            stored.account(), stored.accountProblem(), flagged.stream().limit(20).toList(),
+                            stored.lastSeenAt());
+                    audit.append("device:" + device.id(), AuditActions.DEVICE_CLONE_REPORTED, "reported", device.id(),
+                            "a copy of this device's state on host " + hostname + ": " + clone);
+                }
+                Policy policy = policies.forDevice(c, stored);
+                return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(), false, null);
+            }
+            // A reported copy stays visible after the original's next check-in.
+            List<String> kept = new ArrayList<>(stored.warnings().stream().filter(w -> w.startsWith(CLONE_WARNING))
+                    .toList());
+            warnings.stream().filter(w -> !kept.contains(w)).forEach(kept::add);
+            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem,
+                    kept.stream().limit(20).toList(), now);
             Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
                     device.rotateRequestedAt(), policy, now);

@@ -25,20 +25,29 @@ final class AccountCreator {
     }
 
     void create(String name) throws PlatformException {
+        createRecord(name, "/bin/zsh");
+        addToAdmin(name, "account-create-failed", "created account " + name + " but could not add it to admin");
+    }
+
+    /** A hidden standard user that cannot log in (the selftest's throwaway: never in admin). */
+    void createStandard(String name) throws PlatformException {
+        createRecord(name, "/usr/bin/false");
+    }
+
+    private void createRecord(String name, String shell) throws PlatformException {
         String uid = Integer.toString(freeHiddenUid());
         String record = "/Users/" + name;
         try (DsclScript script = new DsclScript()) {
             script.command("create", record)
                     .command("create", record, "UniqueID", uid)
                     .command("create", record, "PrimaryGroupID", STAFF_GID)
-                    .command("create", record, "UserShell", "/bin/zsh")
+                    .command("create", record, "UserShell", shell)
                     .command("create", record, "RealName", name)
                     .command("create", record, "NFSHomeDirectory", record)
                     .command("create", record, "IsHidden", "1");
             tool.dsclSession("account-create-failed", "create account " + name + " (uid " + uid
                     + "; the record may be half-made, check it with dscl . -read " + record + ")", script);
         }
-        addToAdmin(name, "account-create-failed", "created account " + name + " but could not add it to admin");
     }
 
     /** {@code dseditgroup -o edit -a NAME -t user admin}; also used for an existing account (ensureAdmin). */

@@ -16,6 +16,7 @@ import org.castellan.agent.macos.process.CommandRunner;
 import org.castellan.agent.macos.process.MacTools;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
+import org.castellan.agent.spi.PasswordCheck;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.protocol.Secret;
 import org.castellan.protocol.messages.AccountOptions;
@@ -198,10 +199,34 @@ public final class MacAccountManager implements AccountManager {
         return store.load(name);
     }
 
+    /**
+     * {@code dscl . -authonly NAME} with the password on dscl's stdin (interactive mode, never in
+     * argv): the directory's own check, without a login.
+     */
+    @Override
+    public PasswordCheck verifyPassword(ManagedAccount account, Secret password) throws PlatformException {
+        String name = checkedName(account);
+        char[] chars = password.chars();
+        try {
+            if (!DsclScript.canEncode(chars)) {
+                return PasswordCheck.failed("the password cannot be passed to dscl");
+            }
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
+        return authenticates(name, password, "password-check-failed")
+                ? PasswordCheck.proven("dscl . -authonly accepts it")
+                : PasswordCheck.failed("dscl . -authonly refuses it (eDSAuthFailed)");
+    }
+
     private boolean authenticates(String name, Secret password) throws PlatformException {
+        return authenticates(name, password, "set-password-failed");
+    }
+
+    private boolean authenticates(String name, Secret password, String code) throws PlatformException {
         try (DsclScript script = new DsclScript()) {
             script.command("authonly", new String[] {name}, password);
-            tool.dsclSession("set-password-failed", "check the pending password of " + name, script, password);
+            tool.dsclSession(code, "check the password of " + name, script, password);
             return true;
         } catch (PlatformException e) {
             if (e.getMessage().contains("eDSAuthFailed") || e.getMessage().contains("-14090")) {

@@ -14,7 +14,8 @@ public record MacTools(
         String launchctl,
         String swVers,
         String scutil,
-        String fdesetup) {
+        String fdesetup,
+        String ioreg) {
 
     public static MacTools defaults() {
         return new MacTools(
@@ -24,7 +25,8 @@ public record MacTools(
                 "/bin/launchctl",
                 "/usr/bin/sw_vers",
                 "/usr/sbin/scutil",
-                "/usr/bin/fdesetup");
+                "/usr/bin/fdesetup",
+                "/usr/sbin/ioreg");
     }
 
     /** Every tool taken from one directory, by its plain name (used by tests with fake tools). */
@@ -36,6 +38,7 @@ public record MacTools(
                 dir.resolve("launchctl").toString(),
                 dir.resolve("sw_vers").toString(),
                 dir.resolve("scutil").toString(),
-                dir.resolve("fdesetup").toString());
+                dir.resolve("fdesetup").toString(),
+                dir.resolve("ioreg").toString());
     }
 }

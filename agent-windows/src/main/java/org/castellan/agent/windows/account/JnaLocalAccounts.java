@@ -142,6 +142,24 @@ public final class JnaLocalAccounts implements LocalAccounts {
     }
 
     @Override
+    public int logonNetwork(String name, NativePassword password) {
+        WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
+        // "." is the local account database: a domain account of the same name is never tried.
+        boolean ok = advapi().LogonUser(name, ".", password.pointer(), CastellanAdvapi32.LOGON32_LOGON_NETWORK,
+                CastellanAdvapi32.LOGON32_PROVIDER_DEFAULT, token);
+        if (!ok) {
+            return com.sun.jna.Native.getLastError();
+        }
+        com.sun.jna.platform.win32.Kernel32.INSTANCE.CloseHandle(token.getValue());
+        return 0;
+    }
+
+    @Override
+    public int deleteUser(String name) {
+        return netapi().NetUserDel(null, name);
+    }
+
+    @Override
     public OptionalLong samPasswordLastSet(long rid) {
         try {
             byte[] f = Advapi32Util.registryGetBinaryValue(WinReg.HKEY_LOCAL_MACHINE, SamUserRecord.keyPath(rid), "F");

@@ -36,6 +36,15 @@ public interface LocalAccounts {
     int setPassword(String name, NativePassword password);
 
     /**
+     * LogonUser with a network logon of the local account ({@code .\name}): checks the password
+     * without opening a session. Returns 0 on success, else the Win32 error (GetLastError).
+     */
+    int logonNetwork(String name, NativePassword password);
+
+    /** NetUserDel: the selftest's throwaway account only. */
+    int deleteUser(String name);
+
+    /**
      * The exact password-last-set FILETIME from the SAM's {@code F} value of the user with this
      * RID; empty when the SAM is not readable (only SYSTEM may read it) or does not look right.
      */

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.ManagedAccount;
+import org.castellan.agent.spi.PasswordCheck;
 import org.castellan.agent.spi.PlatformException;
 import org.castellan.agent.windows.jna.NativePassword;
 import org.castellan.agent.windows.jna.UserInfo1;
@@ -89,6 +90,19 @@ public final class WindowsAccountManager implements AccountManager {
                     + ": the password contains a character Windows cannot store", e);
         }
         NetApiStatus.check(status, "set-password-failed", "set password of account " + user.name());
+    }
+
+    /** A network LogonUser of the local account; 1385 (network logon denied) counts as proof. */
+    @Override
+    public PasswordCheck verifyPassword(ManagedAccount account, Secret password) throws PlatformException {
+        LocalUser user = currentUser(account);
+        int error;
+        try (NativePassword candidate = NativePassword.copyOf(password)) {
+            error = accounts.logonNetwork(user.name(), candidate);
+        } catch (IllegalArgumentException e) {
+            return PasswordCheck.failed("the password holds a character Windows cannot store");
+        }
+        return LogonResults.interpret(error);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.castellan.agent.windows.jna;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.NTSecApi;
+import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
@@ -25,4 +26,15 @@ public interface CastellanAdvapi32 extends Advapi32 {
     int LsaClose(Pointer policyHandle);
 
     int LsaNtStatusToWinError(int status);
+
+    /** LOGON32_LOGON_NETWORK: checks the credentials without a profile, a desktop or a session. */
+    int LOGON32_LOGON_NETWORK = 3;
+    int LOGON32_PROVIDER_DEFAULT = 0;
+
+    /**
+     * LogonUserW with the password as a pointer to native memory the caller wipes (jna-platform's
+     * overload takes a String, which JNA copies into memory nobody clears).
+     */
+    boolean LogonUser(String username, String domain, Pointer password, int logonType, int logonProvider,
+            WinNT.HANDLEByReference token);
 }

@@ -25,6 +25,15 @@ final class FakeLocalAccounts implements LocalAccounts {
     int addUserStatus;
     int addMemberStatus;
     OptionalLong samFiletime = OptionalLong.empty();
+    /** What each account's password is now, as Windows would check it (lower-case name → password). */
+    final Map<String, String> passwords = new LinkedHashMap<>();
+    /** The Win32 error a logon with the RIGHT password gets (0, or 1385 on hardened baselines). */
+    int logonErrorWhenRight;
+    int deleteStatus;
+    /** A broken Windows that reports a disabled account before looking at the password. */
+    boolean disabledBeforePassword;
+    /** A successful set makes the password two minutes younger, so the age: marker moves (as on Windows). */
+    boolean markerMovesOnSet;
     private long nextRid = 1001;
 
     FakeLocalAccounts withUser(String name, long rid, int flags, int privilege) {
@@ -63,6 +72,7 @@ final class FakeLocalAccounts implements LocalAccounts {
         calls.add("NetUserAdd " + name);
         passwordsSeen.add(password);
         if (addUserStatus == 0) {
+            passwords.put(name.toLowerCase(), read(password));
             withUser(name, nextRid++, UserInfo1008.UF_SCRIPT | UserInfo1008.UF_NORMAL_ACCOUNT, UserInfo1.USER_PRIV_USER);
         }
         return addUserStatus;
@@ -102,7 +112,52 @@ final class FakeLocalAccounts implements LocalAccounts {
             value.append(c);
         }
         passwordsSetTo.add(value.toString());
+        if (setPasswordStatus == 0) {
+            passwords.put(name.toLowerCase(), value.toString());
+            if (markerMovesOnSet) {
+                users.computeIfPresent(name.toLowerCase(), (k, u) -> new LocalUser(u.name(), u.sid(), u.flags(),
+                        u.privilege(), u.passwordAgeSeconds() - 120));
+            }
+        }
         return setPasswordStatus;
+    }
+
+    @Override
+    public int logonNetwork(String name, NativePassword password) {
+        calls.add("LogonUser network " + name);
+        passwordsSeen.add(password);
+        String stored = passwords.get(name.toLowerCase());
+        LocalUser user = users.get(name.toLowerCase());
+        boolean disabled = user != null && (user.flags() & UserInfo1008.UF_ACCOUNTDISABLE) != 0;
+        if (disabled && disabledBeforePassword) {
+            return LogonResults.ERROR_ACCOUNT_DISABLED;
+        }
+        if (stored == null || !stored.equals(read(password))) {
+            return LogonResults.ERROR_LOGON_FAILURE;
+        }
+        // MSV1_0: the account's state is reported only once the password matched.
+        return disabled ? LogonResults.ERROR_ACCOUNT_DISABLED : logonErrorWhenRight;
+    }
+
+    @Override
+    public int deleteUser(String name) {
+        calls.add("NetUserDel " + name);
+        if (deleteStatus != 0) {
+            return deleteStatus;
+        }
+        passwords.remove(name.toLowerCase());
+        return users.remove(name.toLowerCase()) == null ? NetApiStatus.NERR_USER_NOT_FOUND : 0;
+    }
+
+    private static String read(NativePassword password) {
+        StringBuilder value = new StringBuilder();
+        for (long i = 0; ; i += 2) {
+            char c = (char) password.pointer().getShort(i);
+            if (c == 0) {
+                return value.toString();
+            }
+            value.append(c);
+        }
     }
 
     @Override
