@@ -27,6 +27,11 @@ final class Command {
     }
 
     static Result run(List<String> command, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return run(command, extraEnv, 60);
+    }
+
+    static Result run(List<String> command, Map<String, String> extraEnv, int timeoutSeconds)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", PATH);
@@ -36,9 +41,9 @@ final class Command {
         process.getOutputStream().close();
         CompletableFuture<String> out = drain(process.getInputStream());
         CompletableFuture<String> err = drain(process.getErrorStream());
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("timed out after 60 s: " + String.join(" ", command));
+            throw new AssertionError("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
         }
         try {
             return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
