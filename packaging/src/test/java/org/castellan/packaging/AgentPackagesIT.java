@@ -124,17 +124,29 @@ class AgentPackagesIT {
     }
 
     @Test
-    void linuxRuntimeHoldsTheModulesJdepsFoundPlusTheEcProviderOnly() throws Exception {
+    void linuxRuntimeHoldsTheModulesJdepsFoundPlusTheEcProviderAndWhatTheyRequireOnly() throws Exception {
         Path payload = PackageAgent.jars().resolve("agent-payload");
         String jdeps = Files.readString(payload.resolve("linux-x64/jdeps-modules")).strip();
         assertThat(jdeps).startsWith("java.base");
-        List<String> expected = new ArrayList<>(Arrays.asList(jdeps.split(",")));
-        expected.add("jdk.crypto.ec");
+        List<String> roots = new ArrayList<>(Arrays.asList(jdeps.split(",")));
+        roots.add("jdk.crypto.ec");
+        // What jlink adds: the modules those require, as this JDK's own module graph says.
+        java.util.Set<String> closure = new java.util.TreeSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(roots);
+        java.lang.module.ModuleFinder system = java.lang.module.ModuleFinder.ofSystem();
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (closure.add(name)) {
+                system.find(name).orElseThrow().descriptor().requires().stream()
+                        .filter(r -> !r.modifiers().contains(java.lang.module.ModuleDescriptor.Requires.Modifier.STATIC))
+                        .forEach(r -> todo.push(r.name()));
+            }
+        }
         String release = Files.readString(payload.resolve("linux-x64/runtime/release"));
         String modules = release.lines().filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow()
                 .replaceAll("^MODULES=\"|\"$", "");
-        assertThat(Arrays.asList(modules.split(" "))).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(modules).doesNotContain("jdk.compiler").doesNotContain("java.se");
+        assertThat(Arrays.asList(modules.split(" "))).containsExactlyInAnyOrderElementsOf(closure);
+        assertThat(modules).doesNotContain("jdk.compiler").doesNotContain("java.se ").doesNotContain("jdk.jshell");
     }
 
     @Test

@@ -56,8 +56,8 @@ final class DebWriter {
         maker.setControl(control.toFile());
         maker.setDeb(deb.toFile());
         maker.setCompression("gzip");
-        maker.setTarLongFileMode("posix");
-        maker.setTarBigNumberMode("posix");
+        maker.setTarLongFileMode("gnu"); // dpkg reads GNU long names, not PAX headers
+        maker.setTarBigNumberMode("gnu");
         try {
             maker.validate();
             maker.makeDeb();

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * where this is built): the machine needs a Java 17 or later (JAVA_HOME or java.exe on PATH).
  */
 final class MsiWriter {
-    /** Stays the same for every Castellan agent MSI, so a newer one upgrades an older one. */
-    static final String UPGRADE_CODE = "6a1f7e8c-0b7e-4c1e-9c55-3b1d6a0c2f11";
+    /** Stays the same for every Castellan agent MSI, so a newer one upgrades an older one (upper case, as Windows Installer compares GUIDs). */
+    static final String UPGRADE_CODE = "6A1F7E8C-0B7E-4C1E-9C55-3B1D6A0C2F11";
 
     private MsiWriter() {}
 
