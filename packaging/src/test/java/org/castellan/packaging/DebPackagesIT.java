@@ -157,6 +157,16 @@ class DebPackagesIT {
                 .contains("java=\"$lib/runtime/bin/java\"").contains("java=\"${JAVA:-java}\"").contains("exec \"$java\"");
     }
 
+    @Test
+    void agentAndCliJarsRegisterNoJcaProviderSoTheJdkNeverBuildsBouncyCastlesOne() throws Exception {
+        for (String jar : List.of("castellan-agent.jar", "castellan.jar")) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(PackageAgent.jars().resolve(jar).toFile())) {
+                assertThat(zip.getEntry("META-INF/services/java.security.Provider")).as(jar).isNull();
+                assertThat(zip.getEntry("org/bouncycastle/crypto/signers/Ed25519Signer.class")).as(jar).isNotNull();
+            }
+        }
+    }
+
     private static void assertOnlyRegularFilesAre(Map<String, DebFile.Entry> files, String... expected) {
         assertThat(files.values().stream().filter(e -> e.mode().startsWith("-")).map(DebFile.Entry::path))
                 .containsExactlyInAnyOrder(expected);
