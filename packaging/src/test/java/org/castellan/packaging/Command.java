@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +28,15 @@ final class Command {
     }
 
     static Result run(List<String> command, Map<String, String> extraEnv) throws IOException, InterruptedException {
-        return run(command, extraEnv, 60);
+        return run(command, extraEnv, Duration.ofSeconds(60));
     }
 
     static Result run(List<String> command, Map<String, String> extraEnv, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(command, extraEnv, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    static Result run(List<String> command, Map<String, String> extraEnv, Duration timeout)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
@@ -41,9 +47,9 @@ final class Command {
         process.getOutputStream().close();
         CompletableFuture<String> out = drain(process.getInputStream());
         CompletableFuture<String> err = drain(process.getErrorStream());
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command));
         }
         try {
             return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));

@@ -137,7 +137,8 @@ class DebPackagesIT {
                 "ExecStart=/usr/bin/castellan-server serve --data /var/lib/castellan-server --listen 0.0.0.0:8443",
                 "User=castellan", "Group=castellan", "NoNewPrivileges=yes", "ProtectSystem=strict",
                 "ReadWritePaths=/var/lib/castellan-server", "PrivateTmp=yes", "ProtectHome=yes",
-                "StandardOutput=null", "WantedBy=multi-user.target");
+                "StandardOutput=null", "WantedBy=multi-user.target", "SuccessExitStatus=143", "CapabilityBoundingSet=",
+                "PrivateUsers=yes", "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_INET AF_INET6");
     }
 
     @Test

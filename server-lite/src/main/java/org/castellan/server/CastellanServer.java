@@ -9,10 +9,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
+import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
+import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
-import org.castellan.server.http.CastellanApp;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
@@ -37,10 +38,12 @@ public final class CastellanServer implements AutoCloseable {
     private final ServerConfig config;
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
+    private final ChainWatch chain;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger) {
+                            HistoryPurger purger, ChainWatch chain) {
+        this.chain = chain;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -64,6 +67,15 @@ public final class CastellanServer implements AutoCloseable {
             throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
+        // Before any secret is read or written: refuse a data directory that others can read.
+        List<Path> configured = new java.util.ArrayList<>();
+        if (config.tlsKeystore() != null) {
+            configured.add(config.tlsKeystore());
+        }
+        if (config.metricsTokenFile() != null) {
+            configured.add(config.metricsTokenFile());
+        }
+        DataDirModes.requirePrivate(dataDir, configured);
         SecureFiles.createPrivateDirectory(dataDir);
         TlsMaterial tls = config.tlsKeystore() != null
                 ? TlsFiles.load(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
@@ -76,7 +88,9 @@ public final class CastellanServer implements AutoCloseable {
             db.listen(anchor);
             ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
-            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits());
+            ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
+            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
+                    metricsToken(config));
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
@@ -84,7 +98,8 @@ public final class CastellanServer implements AutoCloseable {
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
             purger.start(PURGE_EVERY);
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger);
+            chain.start();
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain);
         } catch (RuntimeException | IOException e) {
             db.close();
             throw e;
@@ -112,13 +127,42 @@ public final class CastellanServer implements AutoCloseable {
         return initialAdminToken;
     }
 
+    /** The routes as registered, each with its guard. */
     public List<RouteTable.Route> routes() {
         return routes;
+    }
+
+    /** The HTTP routes as Javalin itself holds them, each with the guard it carries (null: none). */
+    public List<RouteTable.Route> servedRoutes() {
+        return RouteTable.served(app);
+    }
+
+    /** Write units the database writer has run since start: how many trips through it requests made. */
+    public long writeUnits() {
+        return db.writeBatchesAndUnits()[1];
     }
 
     /** Deletes old password history now (also runs every {@link #PURGE_EVERY}); returns how many were deleted. */
     public int purgeHistory() {
         return purger.purge();
+    }
+
+    /** Runs the background audit chain check to the end of a whole pass now, and returns what it found. */
+    public ChainWatch.Status verifyAuditChainNow() {
+        return chain.verifyNow();
+    }
+
+    /** The /metrics token from the configured file (the file is checked for private modes at start). */
+    private static String metricsToken(ServerConfig config) throws IOException {
+        if (config.metricsTokenFile() == null) {
+            return null;
+        }
+        String token = java.nio.file.Files.readString(config.metricsTokenFile(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip();
+        if (token.length() < 16) {
+            throw new IOException("metrics token file " + config.metricsTokenFile() + " must hold a token of at least 16 characters");
+        }
+        return token;
     }
 
     /**
@@ -130,6 +174,7 @@ public final class CastellanServer implements AutoCloseable {
             app.stop();
         } finally {
             try {
+                chain.stop();
                 dispatcher.stop();
                 purger.stop();
             } finally {

@@ -46,6 +46,25 @@ class ClientAddressAndRegistrationLimitTest {
         }
     }
 
+    /** Agent rows (escrow, commit) take the client address from the same function as every other row. */
+    @Test
+    void agentAuditRowsHonourTrustedProxiesLikeEveryOtherRow() throws Exception {
+        try (TestServer server = TestServer.start(dataDir, limits(List.of("127.0.0.0/8")), Clock.systemUTC(),
+                DispatcherSettings.defaults())) {
+            TestAgent agent = new TestAgent(server).registered();
+            String rotationId = java.util.UUID.randomUUID().toString();
+            byte[] escrow = TestAgent.bytes(new org.castellan.protocol.messages.EscrowRequest(rotationId, "root",
+                    agent.seal("root", rotationId, "correct horse battery")));
+            Request request = agent.signed(org.castellan.protocol.AgentPaths.ROTATIONS, escrow, agent.clock).newBuilder()
+                    .header("X-Forwarded-For", "198.51.100.23").build();
+            assertThat(server.call(request).status()).isEqualTo(201);
+            assertThat(new AdminApi(server).audit("action=rotation.escrow&device=" + agent.deviceId)).singleElement()
+                    .satisfies(row -> assertThat(row.get("clientAddress").asText()).isEqualTo("198.51.100.23"));
+            assertThat(new AdminApi(server).audit("action=device.register&device=" + agent.deviceId)).singleElement()
+                    .satisfies(row -> assertThat(row.get("clientAddress").asText()).isEqualTo("127.0.0.1"));
+        }
+    }
+
     @Test
     void thirdRegistrationFromOneAddressWithinTheWindowIsRefusedWith429AndAudited() throws Exception {
         try (TestServer server = TestServer.start(dataDir, limits(List.of()), Clock.systemUTC(), DispatcherSettings.defaults())) {

@@ -1,6 +1,7 @@
 package org.castellan.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.castellan.api.CreatedSession;
 import org.castellan.cli.CliException;
 import org.castellan.cli.Host;
 import org.castellan.cli.Session;
@@ -23,7 +24,6 @@ import picocli.CommandLine.ParameterException;
         + " terminal. Repeated failures lock the name out for a while (the wait is printed)."})
 public final class LoginCommand extends ApiCommand {
     /** {@code POST /sessions}'s answer. */
-    record CreatedSession(Secret token, String expiresAt) {}
 
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Your user name.")
     String name;

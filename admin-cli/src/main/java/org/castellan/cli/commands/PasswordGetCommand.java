@@ -1,5 +1,9 @@
 package org.castellan.cli.commands;
 
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import org.castellan.api.PasswordReveal;
 import org.castellan.cli.CliException;
 import org.castellan.cli.Session;
 import org.castellan.cli.http.ApiResponse;
@@ -45,6 +49,12 @@ final class PasswordGetCommand extends ApiCommand {
         }
     }
 
+    /** The most recently escrowed pending password: the one a device that crashed mid-rotation most likely set. */
+    static Optional<PasswordReveal.Pending> newestPending(PasswordReveal reveal) {
+        return reveal.pendingOrEmpty().stream().filter(p -> p.password() != null)
+                .max(Comparator.comparing(p -> p.escrowedAt() == null ? Instant.EPOCH : p.escrowedAt()));
+    }
+
     private static void print(PasswordReveal reveal, DeviceTarget.Device device, Output output) {
         int pendingCount = reveal.pendingOrEmpty().size();
         if (reveal.password() != null) {
@@ -56,7 +66,7 @@ final class PasswordGetCommand extends ApiCommand {
             }
             return;
         }
-        PasswordReveal.Pending newest = reveal.newestPending().orElseThrow(() -> new CliException(CliException.FAILED,
+        PasswordReveal.Pending newest = newestPending(reveal).orElseThrow(() -> new CliException(CliException.FAILED,
                 "get password for " + device.hostname() + ": the server has no password for this device yet"));
         output.printSecret(newest.password());
         output.warn("no confirmed password for " + device.hostname() + "; printed the newest pending password (rotation "

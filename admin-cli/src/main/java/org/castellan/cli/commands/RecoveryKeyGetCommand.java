@@ -1,7 +1,9 @@
 package org.castellan.cli.commands;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.castellan.api.RecoveryKey;
 import org.castellan.cli.CliException;
 import org.castellan.cli.Host;
 import org.castellan.cli.Session;
@@ -74,25 +76,25 @@ final class RecoveryKeyGetCommand extends ApiCommand {
                 session.output().printJson(response.tree());
                 return;
             }
-            List<RecoveryKeyEntry> keys = Arrays.asList(response.read(RecoveryKeyEntry[].class));
+            List<RecoveryKey> keys = Arrays.asList(response.read(RecoveryKey[].class));
             try {
                 print(session, context, byKey, keys);
             } finally {
-                keys.forEach(RecoveryKeyEntry::wipe);
+                keys.forEach(RecoveryKey::wipe);
             }
         } finally {
             response.wipe();
         }
     }
 
-    private void print(Session session, String context, boolean byKey, List<RecoveryKeyEntry> keys) {
+    private void print(Session session, String context, boolean byKey, List<RecoveryKey> keys) {
         if (keys.isEmpty()) {
             throw new CliException(CliException.FAILED, context + ": " + (byKey
                     ? "no recovery key you may read matches" : "no recovery key has been escrowed for this device"));
         }
         if (keyOnly) {
             // By host name: the keys that unlock the volumes now; by key id: every match, the key wanted may be an old one.
-            List<RecoveryKeyEntry> shown = byKey ? keys : keys.stream().filter(RecoveryKeyEntry::current).toList();
+            List<RecoveryKey> shown = byKey ? keys : keys.stream().filter(RecoveryKey::current).toList();
             if (shown.isEmpty()) {
                 throw new CliException(CliException.FAILED, context + ": the device has only removed keys; see them"
                         + " without -q");
@@ -105,16 +107,26 @@ final class RecoveryKeyGetCommand extends ApiCommand {
         }
         Table table = byKey ? Table.withColumns("VOLUME", "PROTECTOR-ID", "RECOVERY-KEY", "ESCROWED", "REMOVED", "HOSTNAME", "DEVICE")
                 : Table.withColumns("VOLUME", "PROTECTOR-ID", "RECOVERY-KEY", "ESCROWED", "REMOVED");
-        for (RecoveryKeyEntry key : keys) {
+        for (RecoveryKey key : keys) {
             // Table cells are Strings: the text table is the one place a key becomes one.
             String secret = key.recoveryKey() == null ? null : key.recoveryKey().reveal();
             if (byKey) {
-                table.row(key.volume(), key.protectorId(), secret, key.escrowedAt(), key.removedAt(), key.hostname(),
-                        key.deviceId());
+                table.row(volume(key), key.protectorId(), secret, text(key.escrowedAt()), text(key.removedAt()),
+                        key.hostname(), key.deviceId());
             } else {
-                table.row(key.volume(), key.protectorId(), secret, key.escrowedAt(), key.removedAt());
+                table.row(volume(key), key.protectorId(), secret, text(key.escrowedAt()), text(key.removedAt()));
             }
         }
         session.output().printTable(table);
+    }
+
+    /** The volume as people know it: its label (C:) when it has one, else its id. */
+    private static String volume(RecoveryKey key) {
+        return key.volumeLabel() != null && !key.volumeLabel().isBlank() ? key.volumeLabel()
+                : key.volumeId() == null ? "-" : key.volumeId();
+    }
+
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
     }
 }

@@ -2,6 +2,7 @@ package org.castellan.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import org.castellan.api.CreatedRegistrationKey;
 import org.castellan.cli.CliException;
 import org.castellan.cli.Host;
 import org.castellan.cli.Session;

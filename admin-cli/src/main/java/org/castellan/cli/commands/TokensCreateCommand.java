@@ -2,6 +2,7 @@ package org.castellan.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import org.castellan.api.CreatedToken;
 import org.castellan.cli.CliException;
 import org.castellan.cli.Host;
 import org.castellan.cli.Session;
@@ -18,7 +19,6 @@ import picocli.CommandLine.Option;
         + " once: the server keeps only its hash."})
 final class TokensCreateCommand extends ApiCommand {
     /** {@code POST /users/{id}/tokens}'s answer; the token is in it once and only once. */
-    record CreatedToken(String id, String name, Secret token, String expiresAt) {}
 
     @Option(names = "--user", required = true, paramLabel = "ID", description = "The user the token acts as.")
     String user;

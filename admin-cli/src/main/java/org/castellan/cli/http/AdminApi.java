@@ -150,13 +150,9 @@ public final class AdminApi implements AutoCloseable {
             return new CliException(CliException.FAILED, context + ": the server answered with a redirect (HTTP " + status
                     + (location != null ? " to " + location : "") + "), which the CLI does not follow; check the server URL");
         }
-        ApiError error = null;
-        try {
-            error = LenientJson.mapper().readValue(bytes, ApiError.class);
-        } catch (IOException | RuntimeException notJson) {
-            // Not our server's error body (a proxy's HTML page, say): fall back to the status line.
-        }
-        String code = error != null && error.error() != null ? error.error() : "http-error";
+        // Not our server's error body (a proxy's HTML page, say): fall back to the status line.
+        ApiError error = ApiError.read(bytes).orElse(null);
+        String code = error != null ? error.error() : "http-error";
         String message = error != null && error.message() != null ? error.message()
                 : response.message().isBlank() ? "request failed" : response.message();
         return new ApiException(context, status, code, message, response.header("Retry-After"));

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.castellan.agent.AgentException;
 import org.castellan.agent.spi.Platform;
 import org.castellan.agent.spi.PlatformException;
+import org.castellan.agent.spi.ServiceInstaller;
 import org.castellan.agent.spi.ServiceSpec;
 import org.castellan.agent.state.StateDir;
 import org.castellan.agent.state.StateStore;
@@ -32,10 +33,12 @@ final class InstallServiceCommand implements Callable<Integer> {
                     + "until 'castellan-agent register' is run");
         }
         try {
+            ServiceSpec spec = new ServiceSpec(ServiceCommandLine.forRun(dir), dir.path());
+            ServiceInstaller installer = platform.serviceInstaller();
+            installer.checkCanInstall(spec); // before anything is written, the state directory included
             dir.create();
             platform.secureStateDir(dir.path());
-            ServiceSpec spec = new ServiceSpec(ServiceCommandLine.forRun(dir), dir.path());
-            platform.serviceInstaller().install(spec);
+            installer.install(spec);
         } catch (IOException | PlatformException e) {
             throw new AgentException("install service " + ServiceSpec.SERVICE_NAME, e);
         }

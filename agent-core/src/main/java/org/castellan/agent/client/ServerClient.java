@@ -161,14 +161,11 @@ public final class ServerClient implements ServerApi {
 
     /** Maps the protocol's {@code {"error":..,"message":..}} body; anything else is described. */
     static ServerException errorFrom(int status, byte[] body) {
-        try {
-            ApiError error = Json.tolerant().readValue(body, ApiError.class);
-            if (error.error() != null) {
-                return new ServerException(status, error.error(), error.message());
-            }
-        } catch (IOException e) {
-            // Not the protocol's error body (a proxy's HTML page, say): described below.
+        ApiError error = ApiError.read(body).orElse(null);
+        if (error != null) {
+            return new ServerException(status, error.error(), error.message());
         }
+        // Not the protocol's error body (a proxy's HTML page, say).
         String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8)
                 .replaceAll("\\s+", " ").strip();
         return new ServerException(status, "http-" + status, text.isEmpty() ? "(no error body)" : text);

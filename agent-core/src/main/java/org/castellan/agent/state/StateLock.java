@@ -26,7 +26,12 @@ public final class StateLock implements AutoCloseable {
     public static StateLock acquire(StateDir dir) throws AgentException {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Owner-only like every file in the state directory (start-up refuses any other mode).
+            channel = dir.path().getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? FileChannel.open(dir.resolve(FILE), java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
+                    : FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new AgentException("another castellan-agent is working on " + dir

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,6 +77,28 @@ class AgentMainTest {
         env.put(EnvVars.REGISTRATION_KEY, REG_KEY);
         return run("register", "--server", "https://castellan.test:8443", "--server-fingerprint", FP,
                 "--state-dir", state.toString());
+    }
+
+    @Test
+    void everyCommandRefusesAStateDirectoryOthersCanReadNamingEachFileAndItsFix() throws Exception {
+        assertThat(register()).as(err()).isEqualTo(AgentMain.OK);
+        Path key = state.resolve("device.key");
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path config = state.resolve("config.json");
+        Files.writeString(config, "{}");
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        for (String command : new String[] {"check-in", "status", "run"}) {
+            assertThat(run(command, "--state-dir", state.toString())).as(command).isEqualTo(AgentMain.FAILED);
+            assertThat(err()).contains(state + " is readable by group and others (mode 0755): chmod 700 " + state)
+                    .contains(key + " is readable and writable by group and others (mode 0666): chmod 600 " + key)
+                    .contains(config + " is writable by group (mode 0664): chmod go-w " + config);
+        }
+        assertThat(connections).as("nothing reached the server").hasSize(1);
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(run("status", "--state-dir", state.toString())).as(err()).isEqualTo(AgentMain.OK);
     }
 
     @Test
@@ -227,7 +250,8 @@ class AgentMainTest {
 
     @Test
     void serverAndStateDirComeFromEnvironmentAndConfigFile() throws Exception {
-        Files.createDirectories(state);
+        Files.createDirectories(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // readable by others is fine for the config file (it holds no secret)
         Files.writeString(state.resolve("config.json"), "{\"server\":\"https://from-file.test:9\"}");
         env.put(EnvVars.STATE_DIR, state.toString());
         env.put(EnvVars.REGISTRATION_KEY, REG_KEY);
@@ -242,7 +266,7 @@ class AgentMainTest {
 
     @Test
     void unknownKeyInConfigFileIsAUsageError() throws Exception {
-        Files.createDirectories(state);
+        Files.createDirectories(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.writeString(state.resolve("config.json"), "{\"sever\":\"https://typo.test\"}");
         env.put(EnvVars.REGISTRATION_KEY, REG_KEY);
 

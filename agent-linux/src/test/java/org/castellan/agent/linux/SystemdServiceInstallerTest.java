@@ -15,8 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The installer with a stand-in systemctl on a temporary PATH that records its arguments. */
+/**
+ * The installer with a stand-in systemctl on a temporary PATH that records its arguments, and a
+ * stand-in for /run/systemd/system (present: systemd is running). The same installer runs against
+ * the real systemd in packaging's SystemdContainerIT.
+ */
 @EnabledOnOs(OS.LINUX)
 class SystemdServiceInstallerTest {
     @TempDir
@@ -24,6 +30,7 @@ class SystemdServiceInstallerTest {
     Path bin;
     Path units;
     Path log;
+    Path running;
     SystemdServiceInstaller installer;
 
     @BeforeEach
@@ -31,8 +38,9 @@ class SystemdServiceInstallerTest {
         bin = Files.createDirectories(tmp.resolve("bin"));
         units = tmp.resolve("units");
         log = tmp.resolve("systemctl.log");
+        running = Files.createDirectories(tmp.resolve("run/systemd/system"));
         writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = is-active ]; then echo active; fi");
-        installer = new SystemdServiceInstaller(units, Map.of("PATH", bin + ":/usr/bin:/bin"));
+        installer = new SystemdServiceInstaller(units, running, Map.of("PATH", bin + ":/usr/bin:/bin"));
     }
 
     private void writeSystemctl(String body) throws Exception {
@@ -54,7 +62,8 @@ class SystemdServiceInstallerTest {
         Path unit = units.resolve("castellan-agent.service");
         assertThat(Files.readString(unit)).isEqualTo(SystemdUnit.render(spec()));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(unit))).isEqualTo("rw-r--r--");
-        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable --now castellan-agent.service");
+        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable castellan-agent.service",
+                "restart castellan-agent.service");
         assertThat(installer.status()).isEqualTo("installed (" + unit + "), active");
     }
 
@@ -77,17 +86,100 @@ class SystemdServiceInstallerTest {
     }
 
     @Test
-    void failingSystemctlIsReportedWithItsOutput() throws Exception {
-        writeSystemctl("echo 'Failed to connect to bus: No such file or directory' >&2\nexit 1");
+    void failingDaemonReloadIsReportedWithItsOutputAndLeavesNoUnit() throws Exception {
+        writeSystemctl("echo \"$*\" >> " + log + "\necho 'Failed to connect to bus: No such file or directory' >&2\nexit 1");
 
         assertThatThrownBy(() -> installer.install(spec()))
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("service-install-failed"))
                 .hasMessageContaining("systemctl daemon-reload exited with status 1: Failed to connect to bus");
+        assertThat(units).isEmptyDirectory();
+    }
+
+    @Test
+    void failingStartDisablesAndRemovesTheNewUnit() throws Exception {
+        writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = restart ]; then echo 'Job for castellan-agent.service failed' >&2; exit 1; fi");
+
+        assertThatThrownBy(() -> installer.install(spec())).isInstanceOf(PlatformException.class)
+                .hasMessageContaining("systemctl restart castellan-agent.service exited with status 1: Job for");
+
+        assertThat(units).isEmptyDirectory();
+        assertThat(Files.readAllLines(log)).containsExactly("daemon-reload", "enable castellan-agent.service",
+                "restart castellan-agent.service", "disable --now castellan-agent.service", "daemon-reload");
+    }
+
+    @Test
+    void failingReinstallPutsThePreviousUnitBack() throws Exception {
+        Files.createDirectories(units);
+        Path unit = units.resolve("castellan-agent.service");
+        Files.writeString(unit, "[Service]\nExecStart=/usr/bin/castellan-agent run\n");
+        writeSystemctl("echo \"$*\" >> " + log + "\nif [ \"$1\" = restart ]; then exit 1; fi");
+
+        assertThatThrownBy(() -> installer.install(spec())).isInstanceOf(PlatformException.class);
+
+        assertThat(Files.readString(unit)).isEqualTo("[Service]\nExecStart=/usr/bin/castellan-agent run\n");
+        assertThat(Files.readAllLines(log)).endsWith("disable --now castellan-agent.service", "daemon-reload",
+                "enable --now castellan-agent.service");
+        try (var files = Files.list(units)) {
+            assertThat(files).containsExactly(unit);
+        }
+    }
+
+    @Test
+    void withoutARunningSystemdNothingIsWrittenAndSystemctlIsNotCalled() throws Exception {
+        // This machine's case: systemctl is installed, but systemd is not the init.
+        Files.delete(running);
+
+        assertThatThrownBy(() -> installer.install(spec()))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("systemd-missing"))
+                .hasMessageContaining("systemd is not running here (no " + running + ")");
+        assertThatThrownBy(() -> installer.checkCanInstall(spec())).isInstanceOf(PlatformException.class);
+        assertThat(units).doesNotExist();
+        assertThat(log).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/root/castellan/castellan-agent.jar", "/home/ann/agent.jar", "/tmp/castellan-agent.jar",
+            "/var/tmp/a.jar:/opt/castellan/b.jar", "/run/user/1000/agent.jar"})
+    void aJarTheUnitsSandboxWouldHideIsRefusedBeforeAnythingIsWritten(String classPath) {
+        ServiceSpec spec = new ServiceSpec(List.of("/usr/bin/java", "-cp", classPath, "org.castellan.agent.cli.AgentMain",
+                "run", "--state-dir", "/var/lib/castellan-agent"), Path.of("/var/lib/castellan-agent"));
+
+        assertThatThrownBy(() -> installer.install(spec))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("service-path-hidden"))
+                .hasMessageContaining("ProtectHome=yes, PrivateTmp=yes");
+        assertThat(units).doesNotExist();
+        assertThat(log).doesNotExist();
+    }
+
+    @Test
+    void aLauncherOrStateDirectoryTheSandboxWouldHideIsRefused() {
+        ServiceSpec launcherUnderHome = new ServiceSpec(List.of("/home/ann/castellan/usr/bin/castellan-agent", "run"),
+                Path.of("/var/lib/castellan-agent"));
+        ServiceSpec stateUnderTmp = new ServiceSpec(List.of("/usr/bin/castellan-agent", "run", "--state-dir",
+                "/tmp/state"), Path.of("/tmp/state"));
+
+        assertThatThrownBy(() -> installer.install(launcherUnderHome)).hasMessageContaining("/home/ann/castellan");
+        assertThatThrownBy(() -> installer.install(stateUnderTmp)).hasMessageContaining("/tmp/state is under /tmp");
+        assertThat(units).doesNotExist();
+    }
+
+    @Test
+    void aJarLinkedFromAVisiblePlaceIntoRootsHomeIsRefusedToo() throws Exception {
+        // In the build directory, since every @TempDir is itself under the hidden /tmp.
+        Path dir = Files.createDirectories(Path.of("target", "hidden-paths-test").toAbsolutePath());
+        Path link = dir.resolve("agent.jar");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of("/root"));
+        ServiceSpec spec = new ServiceSpec(List.of("/usr/bin/java", "-cp", link.toString(), "Main", "run"),
+                Path.of("/var/lib/castellan-agent"));
+
+        assertThatThrownBy(() -> installer.install(spec)).hasMessageContaining(link + " (/root) is under /root");
+        Files.delete(link);
     }
 
     @Test
     void missingSystemctlIsExplained() {
-        SystemdServiceInstaller noSystemd = new SystemdServiceInstaller(units, Map.of("PATH", tmp.resolve("empty").toString()));
+        SystemdServiceInstaller noSystemd = new SystemdServiceInstaller(units, running, Map.of("PATH", tmp.resolve("empty").toString()));
 
         assertThatThrownBy(() -> noSystemd.install(spec()))
                 .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("systemd-missing"));

@@ -20,19 +20,33 @@ class SystemdUnitTest {
         assertThat(unit).contains("ExecStart=/usr/lib/jvm/java-17/bin/java -cp /opt/castellan/castellan-agent.jar "
                 + "org.castellan.agent.cli.AgentMain run --state-dir /var/lib/castellan-agent\n");
         assertThat(unit).contains("Restart=on-failure\n", "NoNewPrivileges=yes\n", "ProtectHome=yes\n",
-                "PrivateTmp=yes\n", "WantedBy=multi-user.target\n", "After=network-online.target\n");
-        // chpasswd must be able to write /etc/shadow.
-        assertThat(unit).doesNotContain("ProtectSystem=strict").doesNotContain("ProtectSystem=full");
+                "PrivateTmp=yes\n", "WantedBy=multi-user.target\n", "After=network-online.target\n",
+                "CapabilityBoundingSet=CAP_CHOWN\n", "ProtectSystem=strict\n", "RestrictNamespaces=yes\n",
+                "SystemCallFilter=@system-service\n", "SystemCallArchitectures=native\n");
         assertThat(unit.lines().filter(l -> l.startsWith("[")).toList())
                 .containsExactly("[Unit]", "[Service]", "[Install]");
     }
 
     @Test
-    void agentUnderHomeKeepsHomeReadable() {
-        ServiceSpec spec = new ServiceSpec(List.of("/usr/bin/java", "-cp", "/root/castellan/agent.jar", "Main", "run"),
-                Path.of("/var/lib/castellan-agent"));
+    void chpasswdMayRewriteEtcAndTheAgentItsStateDirectoryButNothingElse() {
+        List<String> lines = SystemdUnit.render(SPEC).lines().toList();
 
-        assertThat(SystemdUnit.render(spec)).contains("ProtectHome=read-only\n").doesNotContain("ProtectHome=yes");
+        assertThat(lines).contains("ProtectSystem=strict", "ReadWritePaths=/etc /var/lib/castellan-agent");
+        assertThat(lines).filteredOn(l -> l.startsWith("ReadWritePaths=")).hasSize(1);
+    }
+
+    @Test
+    void aStopBySigtermIsACleanExitNotAFailure() {
+        // The JVM exits 143 after its shutdown hooks when systemd stops it with SIGTERM.
+        assertThat(SystemdUnit.render(SPEC).lines()).contains("SuccessExitStatus=143");
+    }
+
+    @Test
+    void aStateDirectoryThatReadWritePathsCouldMisreadIsRefused() {
+        ServiceSpec spaced = new ServiceSpec(SPEC.command(), Path.of("/var/lib/my agent"));
+
+        assertThatThrownBy(() -> SystemdUnit.render(spaced)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/var/lib/my agent");
     }
 
     @Test

@@ -51,11 +51,15 @@ public final class RequestVerifier {
         if (!NONCE.matcher(nonce).matches()) {
             throw new SignatureCheckException("bad-signature", "nonce header is malformed");
         }
-        long skew = Math.abs(clock.instant().getEpochSecond() - timestamp);
-        if (skew > maxSkew.toSeconds()) {
+        long now = clock.instant().getEpochSecond();
+        long limit = maxSkew.toSeconds();
+        // Compared as a range, not Math.abs(now - timestamp): that difference overflows for a timestamp
+        // near Long.MIN_VALUE + now, and Math.abs(Long.MIN_VALUE) is negative, i.e. "fresh".
+        if (timestamp < now - limit || timestamp > now + limit) {
+            String away = timestamp < now - limit * 1000 || timestamp > now + limit * 1000 ? "far"
+                    : Math.abs(now - timestamp) + " s";
             throw new SignatureCheckException("stale-request",
-                    "request timestamp is " + skew + " s away from server time (limit "
-                            + maxSkew.toSeconds() + " s)");
+                    "request timestamp is " + away + " away from server time (limit " + limit + " s)");
         }
         byte[] signature;
         byte[] publicKey;

@@ -80,6 +80,20 @@ class RequestSigningTest {
     }
 
     @Test
+    void aTimestampWhoseDistanceFromNowOverflowsIsStaleNotFresh() {
+        // now - ts == Long.MIN_VALUE, whose Math.abs is negative: it passed a "skew > max" check.
+        long overflowing = NOW.getEpochSecond() + Long.MIN_VALUE;
+        String nonce = "abcdefghijklmnop";
+        byte[] signature = device.sign(CanonicalRequest.build("POST", "/p", "d", overflowing, nonce, body));
+        Map<String, String> headers = Map.of(Headers.TIMESTAMP, Long.toString(overflowing), Headers.NONCE, nonce,
+                Headers.SIGNATURE, java.util.Base64.getEncoder().encodeToString(signature));
+        assertCode(() -> verify(headers, "POST", "/p", "d", body), "stale-request");
+        Map<String, String> farFuture = new HashMap<>(headers);
+        farFuture.put(Headers.TIMESTAMP, Long.toString(Long.MAX_VALUE));
+        assertCode(() -> verify(farFuture, "POST", "/p", "d", body), "stale-request");
+    }
+
+    @Test
     void missingOrMalformedHeadersAreRejected() {
         for (String header : new String[] {Headers.TIMESTAMP, Headers.NONCE, Headers.SIGNATURE}) {
             Map<String, String> headers = sign(NOW, "POST", "/p", "d", body);

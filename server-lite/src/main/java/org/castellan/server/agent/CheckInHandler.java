@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
-import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
@@ -21,21 +21,14 @@ import org.castellan.server.rotation.RotationStore;
 import org.castellan.server.vault.Vault;
 
 /** {@code POST /api/v1/agent/check-in}: records what the device reports and says whether to rotate. */
-public final class CheckInHandler implements io.javalin.http.Handler {
-    private final Database db;
-    private final AgentAuthenticator authenticator;
-    private final NonceStore nonces;
+public final class CheckInHandler {
     private final DeviceStore devices;
     private final RotationStore rotations;
     private final PolicyLookup policies;
     private final Vault vault;
     private final Clock clock;
 
-    public CheckInHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces, DeviceStore devices,
-                          RotationStore rotations, PolicyLookup policies, Vault vault, Clock clock) {
-        this.db = db;
-        this.authenticator = authenticator;
-        this.nonces = nonces;
+    public CheckInHandler(DeviceStore devices, RotationStore rotations, PolicyLookup policies, Vault vault, Clock clock) {
         this.devices = devices;
         this.rotations = rotations;
         this.policies = policies;
@@ -43,9 +36,7 @@ public final class CheckInHandler implements io.javalin.http.Handler {
         this.clock = clock;
     }
 
-    @Override
-    public void handle(Context ctx) {
-        SignedRequest signed = authenticator.device(ctx);
+    public void handle(Context ctx, AgentRequest signed) {
         JsonBody.requireJsonContentType(ctx);
         CheckInRequest request = JsonBody.parse(signed.body(), CheckInRequest.class);
         String hostname = TextRules.hostname(request.hostname());
@@ -57,8 +48,7 @@ public final class CheckInHandler implements io.javalin.http.Handler {
         Device device = signed.device();
         Instant now = clock.instant();
 
-        CheckInResponse response = db.write(c -> {
-            nonces.record(c, signed);
+        CheckInResponse response = signed.write((c, audit) -> {
             devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, warnings, now);
             Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,

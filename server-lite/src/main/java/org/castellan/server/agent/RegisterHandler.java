@@ -9,20 +9,17 @@ import org.castellan.protocol.messages.RegisterRequest;
 import org.castellan.protocol.messages.RegisterResponse;
 import org.castellan.protocol.signing.DeviceKeyPair;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
-import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.guard.AgentRequest;
+import org.castellan.server.guard.Routes;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
-import org.castellan.server.http.RequestLimits;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.Policy;
 import org.castellan.server.policy.PolicyLookup;
-import org.castellan.server.groups.SqlDeviceGroupStore;
-import org.castellan.server.http.ClientAddresses;
 import org.castellan.server.ratelimit.LimitKeys;
 import org.castellan.server.ratelimit.RateDecision;
 import org.castellan.server.ratelimit.SlidingWindowLimiter;
@@ -35,35 +32,23 @@ import org.castellan.server.vault.Vault;
  * {@code POST /api/v1/agent/register}: a valid registration key and a request signed with the
  * new device key create the device; the key's use is counted in the same transaction.
  */
-public final class RegisterHandler implements io.javalin.http.Handler {
+public final class RegisterHandler implements Routes.RegistrationHandler<RegisterRequest> {
     private static final Set<String> OPERATING_SYSTEMS = Set.of("linux", "windows", "macos");
-    private final Database db;
-    private final AgentAuthenticator authenticator;
-    private final NonceStore nonces;
     private final RegistrationKeyStore keys;
     private final DeviceStore devices;
     private final PolicyLookup policies;
     private final SqlDeviceGroupStore deviceGroups;
     private final SlidingWindowLimiter limiter;
-    private final ClientAddresses addresses;
-    private final AuditLog audit;
     private final Vault vault;
     private final Clock clock;
 
-    public RegisterHandler(Database db, AgentAuthenticator authenticator, NonceStore nonces,
-                           RegistrationKeyStore keys, DeviceStore devices, PolicyLookup policies,
-                           SqlDeviceGroupStore deviceGroups, SlidingWindowLimiter limiter, ClientAddresses addresses,
-                           AuditLog audit, Vault vault, Clock clock) {
-        this.deviceGroups = deviceGroups;
-        this.limiter = limiter;
-        this.addresses = addresses;
-        this.db = db;
-        this.authenticator = authenticator;
-        this.nonces = nonces;
+    public RegisterHandler(RegistrationKeyStore keys, DeviceStore devices, PolicyLookup policies,
+                           SqlDeviceGroupStore deviceGroups, SlidingWindowLimiter limiter, Vault vault, Clock clock) {
         this.keys = keys;
         this.devices = devices;
         this.policies = policies;
-        this.audit = audit;
+        this.deviceGroups = deviceGroups;
+        this.limiter = limiter;
         this.vault = vault;
         this.clock = clock;
     }
@@ -72,49 +57,54 @@ public final class RegisterHandler implements io.javalin.http.Handler {
     private record Outcome(Device device, String refusal, Policy policy) {}
 
     @Override
-    public void handle(Context ctx) {
-        byte[] body = RequestLimits.body(ctx);
+    public RegisterRequest read(Context ctx, byte[] body) {
         JsonBody.requireJsonContentType(ctx);
         RegisterRequest request = JsonBody.parse(body, RegisterRequest.class);
-        String hostname = TextRules.hostname(request.hostname());
+        TextRules.hostname(request.hostname());
         if (request.os() == null || !OPERATING_SYSTEMS.contains(request.os())) {
             throw ApiException.badRequest("invalid-os", "field 'os' must be linux, windows or macos");
         }
-        String osVersion = TextRules.optional(request.osVersion(), "osVersion", 100);
-        String agentVersion = TextRules.optional(request.agentVersion(), "agentVersion", 100);
+        TextRules.optional(request.osVersion(), "osVersion", 100);
+        TextRules.optional(request.agentVersion(), "agentVersion", 100);
         if (request.publicKey() == null || !DeviceKeyPair.isValidPublicKey(request.publicKey())) {
             throw ApiException.badRequest("invalid-publicKey", "field 'publicKey' must be a base64 Ed25519 public key");
         }
-        SignedRequest signed = authenticator.registration(ctx, request.publicKey(), body);
+        return request;
+    }
+
+    @Override
+    public String publicKey(RegisterRequest request) {
+        return request.publicKey();
+    }
+
+    @Override
+    public void handle(Context ctx, RegisterRequest request, AgentRequest signed) {
+        String hostname = request.hostname();
         String keyHash = request.registrationKey() == null ? null : Tokens.hash(request.registrationKey());
         Instant now = clock.instant();
-        java.net.InetAddress clientAddress = addresses.resolve(ctx);
-        String client = clientAddress.getHostAddress();
-        RateDecision allowed = limiter.tryAcquire(LimitKeys.address(clientAddress));
+        RateDecision allowed = limiter.tryAcquire(LimitKeys.address(signed.client()));
         if (!allowed.allowed()) {
-            db.write(c -> {
-                audit.append(c, new AuditEvent("anonymous", AuditActions.DEVICE_REGISTER, "refused", null, null, client,
-                        "rate-limited for hostname " + hostname));
+            signed.write((c, audit) -> {
+                audit.append("anonymous", AuditActions.DEVICE_REGISTER, "refused", null,
+                        "rate-limited for hostname " + hostname);
                 return null;
             });
             throw ApiException.tooManyRequests("rate-limited", "too many registrations from this address; try again later",
                     allowed.retryAfterSeconds());
         }
 
-        Outcome outcome = db.write(c -> {
-            nonces.record(c, signed);
+        Outcome outcome = signed.write((c, audit) -> {
             RegistrationKey key = keyHash == null ? null : keys.byHash(c, keyHash).orElse(null);
             String refusal = key == null ? "registration-key-invalid" : key.refusal(now);
             if (refusal != null) {
-                audit.append(c, new AuditEvent(key == null ? "anonymous" : "registration-key:" + key.id(),
-                        AuditActions.DEVICE_REGISTER, "refused", null, null, client,
-                        refusal + " for hostname " + hostname));
+                audit.append(key == null ? "anonymous" : "registration-key:" + key.id(), AuditActions.DEVICE_REGISTER,
+                        "refused", null, refusal + " for hostname " + hostname);
                 return new Outcome(null, refusal, null);
             }
             if (devices.publicKeyInUse(c, request.publicKey())) {
                 throw ApiException.conflict("device-exists", "a device with this public key is already registered");
             }
-            Device device = new Device(Tokens.newId(), hostname, request.os(), osVersion, agentVersion,
+            Device device = new Device(Tokens.newId(), hostname, request.os(), request.osVersion(), request.agentVersion(),
                     request.publicKey(), null, null, List.of(), now, null, null, null,
                     key.requireApproval() ? null : now);
             devices.insert(c, device, key.id());
@@ -124,9 +114,8 @@ public final class RegisterHandler implements io.javalin.http.Handler {
                 }
             }
             keys.countUse(c, key.id());
-            audit.append(c, new AuditEvent("registration-key:" + key.id(), AuditActions.DEVICE_REGISTER, "ok",
-                    device.id(), null, client, "hostname " + hostname
-                    + (key.requireApproval() ? "; waiting for approval" : "")));
+            audit.append("registration-key:" + key.id(), AuditActions.DEVICE_REGISTER, "ok", device.id(),
+                    "hostname " + hostname + (key.requireApproval() ? "; waiting for approval" : ""));
             return new Outcome(device, null, policies.forDevice(c, device));
         });
         if (outcome.refusal() != null) {

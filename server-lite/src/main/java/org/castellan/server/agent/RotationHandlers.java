@@ -15,12 +15,9 @@ import org.castellan.protocol.messages.EscrowResponse;
 import org.castellan.protocol.messages.RotationOutcome;
 import org.castellan.protocol.messages.RotationStateResponse;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.audit.AuditEvent;
-import org.castellan.server.audit.AuditLog;
-import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
+import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
-import org.castellan.server.http.Clients;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Metrics;
 import org.castellan.server.http.Responses;
@@ -36,25 +33,15 @@ import org.castellan.server.vault.Vault;
  * after the envelope was test-opened and its row committed durably.
  */
 public final class RotationHandlers {
-    private final Database db;
-    private final AgentAuthenticator authenticator;
-    private final NonceStore nonces;
     private final RotationStore rotations;
     private final PolicyLookup policies;
-    private final AuditLog audit;
     private final Vault vault;
     private final Metrics metrics;
     private final Clock clock;
 
-    public RotationHandlers(Database db, AgentAuthenticator authenticator, NonceStore nonces,
-                            RotationStore rotations, PolicyLookup policies, AuditLog audit, Vault vault,
-                            Metrics metrics, Clock clock) {
-        this.db = db;
-        this.authenticator = authenticator;
-        this.nonces = nonces;
+    public RotationHandlers(RotationStore rotations, PolicyLookup policies, Vault vault, Metrics metrics, Clock clock) {
         this.rotations = rotations;
         this.policies = policies;
-        this.audit = audit;
         this.vault = vault;
         this.metrics = metrics;
         this.clock = clock;
@@ -62,8 +49,7 @@ public final class RotationHandlers {
 
     private record Escrowed(boolean created, String state) {}
 
-    public void escrow(Context ctx) {
-        SignedRequest signed = authenticator.device(ctx);
+    public void escrow(Context ctx, AgentRequest signed) {
         JsonBody.requireJsonContentType(ctx);
         EscrowRequest request = JsonBody.parse(signed.body(), EscrowRequest.class);
         String rotationId = rotationId(request.rotationId(), "rotationId");
@@ -71,7 +57,7 @@ public final class RotationHandlers {
         Device device = signed.device();
         testOpen(device.id(), account, rotationId, request.envelope());
         Instant now = clock.instant();
-        Escrowed escrowed = db.write(c -> {
+        Escrowed escrowed = signed.write((c, audit) -> {
             var existing = rotations.byId(c, rotationId);
             if (existing.isPresent()) {
                 Rotation r = existing.get();
@@ -80,14 +66,11 @@ public final class RotationHandlers {
                     throw ApiException.conflict("rotation-conflict",
                             "rotation " + rotationId + " was already escrowed with a different password");
                 }
-                nonces.record(c, signed);
                 return new Escrowed(false, r.state());
             }
-            nonces.record(c, signed);
             rotations.insertPending(c, new Rotation(rotationId, device.id(), account, Rotation.PENDING,
                     request.envelope(), now, null, null, null, null));
-            audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_ESCROW, "ok", device.id(),
-                    null, Clients.address(ctx), "rotation " + rotationId + " account " + account));
+            audit.ok(AuditActions.ROTATION_ESCROW, "rotation " + rotationId + " account " + account);
             return new Escrowed(true, Rotation.PENDING);
         });
         if (escrowed.created()) {
@@ -96,13 +79,12 @@ public final class RotationHandlers {
         Responses.json(ctx, escrowed.created() ? 201 : 200, new EscrowResponse(rotationId, escrowed.state()));
     }
 
-    public void commit(Context ctx) {
-        SignedRequest signed = authenticator.device(ctx);
+    public void commit(Context ctx, AgentRequest signed) {
         String detail = detail(signed.body(), ctx);
         String rotationId = rotationId(ctx.pathParam("rotationId"), "rotationId");
         Device device = signed.device();
         Instant now = clock.instant();
-        db.write(c -> {
+        signed.write((c, audit) -> {
             Rotation r = owned(rotations.byId(c, rotationId).orElse(null), device);
             if (Rotation.ABORTED.equals(r.state())) {
                 throw ApiException.conflict("rotation-aborted", "rotation " + rotationId + " was aborted");
@@ -111,36 +93,29 @@ public final class RotationHandlers {
                 throw ApiException.conflict("rotation-superseded",
                         "rotation " + rotationId + " was overtaken by a later committed rotation");
             }
-            nonces.record(c, signed);
             if (r.committedAt() == null) {
                 Policy policy = policies.forDevice(c, device);
                 rotations.commit(c, r, now, now.plus(Duration.ofDays(policy.maxAgeDays())));
-                audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_COMMIT, "ok",
-                        device.id(), null, Clients.address(ctx), "rotation " + rotationId
-                        + (detail == null ? "" : ": " + detail)));
+                audit.ok(AuditActions.ROTATION_COMMIT, "rotation " + rotationId + (detail == null ? "" : ": " + detail));
             }
             return null;
         });
         Responses.ok(ctx, new RotationStateResponse(rotationId, Rotation.COMMITTED));
     }
 
-    public void abort(Context ctx) {
-        SignedRequest signed = authenticator.device(ctx);
+    public void abort(Context ctx, AgentRequest signed) {
         String detail = detail(signed.body(), ctx);
         String rotationId = rotationId(ctx.pathParam("rotationId"), "rotationId");
         Device device = signed.device();
         Instant now = clock.instant();
-        db.write(c -> {
+        signed.write((c, audit) -> {
             Rotation r = owned(rotations.byId(c, rotationId).orElse(null), device);
             if (r.committedAt() != null) {
                 throw ApiException.conflict("rotation-committed", "rotation " + rotationId + " was already committed");
             }
-            nonces.record(c, signed);
             if (!Rotation.ABORTED.equals(r.state())) {
                 rotations.abort(c, rotationId, now, detail);
-                audit.append(c, new AuditEvent("device:" + device.id(), AuditActions.ROTATION_ABORT, "ok",
-                        device.id(), null, Clients.address(ctx), "rotation " + rotationId
-                        + (detail == null ? "" : ": " + detail)));
+                audit.ok(AuditActions.ROTATION_ABORT, "rotation " + rotationId + (detail == null ? "" : ": " + detail));
             }
             return null;
         });

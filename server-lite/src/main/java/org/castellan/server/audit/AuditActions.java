@@ -35,4 +35,6 @@ public final class AuditActions {
     public static final String DEVICE_ENABLE = "device.enable";
     public static final String DEVICE_DELETE = "device.delete";
     public static final String HISTORY_PURGE = "history.purge";
+    public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
+    public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
 }

@@ -47,38 +47,24 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener {
     }
 
     /**
-     * Checks the database against the anchor and starts tracking it. First start, or first start
-     * after upgrading a server that had no anchor (no key, no head): creates the key and anchors
-     * the current end. Throws {@link AuditAnchorException} when the database does not reach the
-     * anchored head, the anchor is forged, or the head is gone while its key remains: the operator
-     * investigates with {@code audit verify}; the server does not paper over it.
+     * Checks the database against the anchor by {@link AnchorRule} and starts tracking it: a first
+     * start (empty log, no anchor material) creates the key and anchors the empty log; anything
+     * else the rule refuses throws {@link AuditAnchorException} and writes nothing.
      */
     public static AuditHeadAnchor open(Database db, Path dataDir, SecureRandom random) throws IOException {
         HeadAnchorFile file = new HeadAnchorFile(dataDir);
         AuditHead end = db.read(SqlAuditLog::head);
-        if (!file.keyExists() && !file.headExists()) {
+        AnchorRule.Found found = file.find();
+        Optional<String> problem = found instanceof AnchorRule.Found.Head recorded
+                ? db.read(c -> HeadComparison.problem(recorded.head(), end,
+                        SqlAuditLog.hashOf(c, recorded.head().id()), SqlAuditLog.countUpTo(c, recorded.head().id())))
+                : Optional.empty();
+        if (AnchorRule.decide(found, end, problem) == AnchorRule.Decision.CREATE) {
             file.createKey(random);
             file.write(end);
-            if (end.count() > 0) {
-                LOG.warn("Audit log had no head anchor (a database from before anchoring): anchored its current end, "
-                        + "entry {} of {} entries", end.id(), end.count());
-            }
             return new AuditHeadAnchor(file, end);
         }
-        Optional<AuditHead> recorded = file.read();
-        if (recorded.isEmpty()) {
-            throw new AuditAnchorException("the audit head anchor " + file.headPath() + " is missing but its key "
-                    + file.keyPath() + " exists: run 'castellan-server audit verify'; after investigating, "
-                    + "'audit verify --reset-anchor' anchors the database as it is");
-        }
-        AuditHead anchor = recorded.get();
-        Optional<String> problem = db.read(c -> HeadComparison.problem(anchor, end,
-                SqlAuditLog.hashOf(c, anchor.id()), SqlAuditLog.countUpTo(c, anchor.id())));
-        if (problem.isPresent()) {
-            throw new AuditAnchorException("the audit log does not match its head anchor: " + problem.get()
-                    + ". Run 'castellan-server audit verify'; after investigating (e.g. a deliberate restore from "
-                    + "backup), 'audit verify --reset-anchor' anchors the database as it is");
-        }
+        AuditHead anchor = ((AnchorRule.Found.Head) found).head();
         if (end.id() != anchor.id()) {
             // Committed just before a crash, before their anchor write: chained onto the anchored head.
             LOG.warn("Audit log has {} entries after its anchored head (entry {}), committed just before the last stop; "

@@ -77,12 +77,38 @@ public final class HeadAnchorFile {
         key = new SecretKeySpec(bytes, "HmacSHA256");
     }
 
-    /** The recorded head, empty when there is no head file; throws when it is malformed or its HMAC is wrong. */
+    /** What there is of the anchor material, for {@link AnchorRule}. */
+    public AnchorRule.Found find() {
+        boolean hasHead = headExists();
+        boolean hasKey = keyExists();
+        if (!hasHead && !hasKey) {
+            return new AnchorRule.Found.Nothing();
+        }
+        if (!hasHead) {
+            return new AnchorRule.Found.Unusable("the audit head anchor " + head + " is missing but its key " + keyFile
+                    + " exists");
+        }
+        try {
+            return new AnchorRule.Found.Head(read().orElseThrow());
+        } catch (AuditAnchorException e) {
+            return new AnchorRule.Found.Unusable(e.getMessage());
+        } catch (IOException e) {
+            return new AnchorRule.Found.Unusable("the audit head anchor cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The recorded head, empty when there is no head file; throws when it is unreadable, malformed or its HMAC is wrong. */
     public Optional<AuditHead> read() throws IOException {
         if (!headExists()) {
             return Optional.empty();
         }
-        String text = Files.readString(head, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(head, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AuditAnchorException("the head anchor " + head + " cannot be read (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")", e);
+        }
         Matcher m = FORMAT.matcher(text);
         if (!m.matches()) {
             throw new AuditAnchorException("the head anchor " + head + " is malformed (corrupted or forged)");
@@ -94,6 +120,16 @@ public final class HeadAnchorFile {
                     + keyFile + " was replaced)");
         }
         return Optional.of(recorded);
+    }
+
+    /** Whether the key can be read and has the right size. */
+    public boolean keyUsable() {
+        try {
+            key();
+            return true;
+        } catch (AuditAnchorException | IOException e) {
+            return false;
+        }
     }
 
     /** Replaces the head atomically and durably. */
@@ -124,7 +160,13 @@ public final class HeadAnchorFile {
                 throw new AuditAnchorException("the head anchor key " + keyFile + " is missing, so the head anchor "
                         + head + " cannot be checked or written");
             }
-            byte[] bytes = Files.readAllBytes(keyFile);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(keyFile);
+            } catch (IOException e) {
+                throw new AuditAnchorException("the head anchor key " + keyFile + " cannot be read ("
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            }
             if (bytes.length != KEY_BYTES) {
                 throw new AuditAnchorException("the head anchor key " + keyFile + " is not " + KEY_BYTES + " bytes");
             }

@@ -141,6 +141,19 @@ public final class SqlAuditLog implements AuditLog {
         }
     }
 
+    /** Up to {@code limit} entries after {@code afterId}, in id order (the background chain check reads in steps). */
+    public static List<AuditEntry> after(Connection c, long afterId, int limit) throws SQLException {
+        List<AuditEntry> entries = new java.util.ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?"), afterId, limit);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                entries.add(map(rs));
+            }
+        }
+        return entries;
+    }
+
     private static AuditEntry map(ResultSet rs) throws SQLException {
         return new AuditEntry(rs.getLong("id"), Rows.instant(rs, "at"), rs.getString("principal"),
                 rs.getString("action"), rs.getString("outcome"), rs.getString("device_id"),

@@ -3,7 +3,6 @@ package org.castellan.server.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,9 +33,12 @@ final class AuditVerifyCommand implements Callable<Integer> {
     String expectHead;
 
     @Option(names = "--reset-anchor",
-            description = "After investigating a mismatch (e.g. a deliberate restore from backup), anchor the database "
+            description = "Same as 'audit re-anchor' (audited): after investigating a mismatch, anchor the database "
                     + "as it is now. Needs an intact chain; stop the server first.")
     boolean resetAnchor;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (with --reset-anchor); goes into the audit log.")
+    String reason;
 
     @Override
     public Integer call() throws IOException {
@@ -72,7 +74,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         }
         AuditHead end = result.end();
         if (resetAnchor) {
-            return reset(anchorFile, anchor, anchorError, end);
+            return reset(dir);
         }
         if (anchorError != null) {
             System.out.println("Audit log BROKEN: " + anchorError + ".");
@@ -106,16 +108,8 @@ final class AuditVerifyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int reset(HeadAnchorFile anchorFile, Optional<AuditHead> previous, String previousError, AuditHead end)
-            throws IOException {
-        if (!anchorFile.keyExists()) {
-            anchorFile.createKey(new SecureRandom());
-        }
-        anchorFile.write(end);
-        String was = previousError != null ? "unreadable: " + previousError
-                : previous.map(p -> "entry " + p.id() + " " + p.hash() + ", " + p.count() + " entries").orElse("none");
-        System.out.println("Audit head anchor reset to entry " + end.id() + " " + end.hash() + " (" + end.count()
-                + " entries); it was " + was + ".");
-        return 0;
+    private int reset(Path dir) throws IOException {
+        String why = reason == null || reason.isBlank() ? "audit verify --reset-anchor" : reason.strip();
+        return AuditReanchorCommand.reanchor(dir, why, "Audit head anchor reset to");
     }
 }

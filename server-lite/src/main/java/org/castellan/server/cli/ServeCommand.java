@@ -4,7 +4,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.List;
+import org.castellan.protocol.files.PrivateFiles;
 import org.castellan.server.CastellanServer;
+import org.castellan.server.files.DataDirModes;
 import org.castellan.server.audit.AuditAnchorException;
 import org.castellan.server.config.ConfigResolver;
 import org.castellan.server.config.ServerConfig;
@@ -33,9 +36,21 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
         }
+        if (config.tlsKeystorePassword() != null) {
+            // The config file holds the keystore password: it is a secret file too.
+            String file = configFile != null ? configFile : System.getenv(ConfigResolver.ENV_CONFIG);
+            List<PrivateFiles.Problem> problems = file == null ? List.of() : PrivateFiles.check(List.of(Path.of(file)));
+            if (!problems.isEmpty()) {
+                System.err.println("castellan-server: " + PrivateFiles.describe("the config file", problems));
+                return 1;
+            }
+        }
         CastellanServer server;
         try {
             server = CastellanServer.start(config);
+        } catch (DataDirModes.NotPrivate e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 1;
         } catch (AuditAnchorException e) {
             // Refuses to serve (and to anchor over the evidence) until an operator has looked.
             System.err.println("castellan-server: " + e.getMessage());

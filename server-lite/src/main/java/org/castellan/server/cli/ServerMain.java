@@ -21,14 +21,14 @@ public final class ServerMain implements Runnable {
     }
 
     @Command(name = "audit", description = "Audit log tools.", mixinStandardHelpOptions = true,
-            subcommands = {AuditVerifyCommand.class})
+            subcommands = {AuditVerifyCommand.class, AuditReanchorCommand.class})
     static final class AuditCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
         @Override
         public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing command: verify");
+            throw new ParameterException(spec.commandLine(), "Missing command: verify or re-anchor");
         }
     }
 

@@ -17,6 +17,7 @@ public final class ConfigResolver {
     public static final String ENV_DATA = "CASTELLAN_DATA";
     public static final String ENV_LISTEN = "CASTELLAN_LISTEN";
     public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
+    public static final String ENV_METRICS_TOKEN_FILE = "CASTELLAN_METRICS_TOKEN_FILE";
 
     private final Map<String, String> env;
 
@@ -30,8 +31,9 @@ public final class ConfigResolver {
         String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
         String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
         Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());
+        String metricsToken = first(env.get(ENV_METRICS_TOKEN_FILE), file.metricsTokenFile());
         return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword(),
-                limits(file));
+                limits(file), metricsToken == null ? null : Path.of(metricsToken));
     }
 
     static RateLimitSettings limits(ConfigFile file) {

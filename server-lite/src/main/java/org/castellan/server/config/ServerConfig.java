@@ -8,14 +8,20 @@ import java.nio.file.Path;
  *
  * @param tlsKeystore a PKCS12 keystore to use instead of the generated self-signed certificate, or null
  * @param tlsKeystorePassword its password (only with {@code tlsKeystore})
+ * @param metricsTokenFile a file holding the token {@code /metrics} requires, or null (open)
  */
 public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
-                           RateLimitSettings limits) {
+                           RateLimitSettings limits, Path metricsTokenFile) {
     public static final String DEFAULT_DATA = "./castellan-data";
     public static final String DEFAULT_LISTEN = "0.0.0.0:8443";
 
     public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword) {
-        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, RateLimitSettings.defaults());
+        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, RateLimitSettings.defaults(), null);
+    }
+
+    public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
+                        RateLimitSettings limits) {
+        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, null);
     }
 
     public ServerConfig {
@@ -32,7 +38,11 @@ public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore,
     }
 
     public ServerConfig withLimits(RateLimitSettings newLimits) {
-        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits);
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits, metricsTokenFile);
+    }
+
+    public ServerConfig withMetricsTokenFile(Path file) {
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, file);
     }
 
     @Override

@@ -23,6 +23,10 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
     public static final String FILE_NAME = "castellan.db";
+    /** System property: busy timeout in milliseconds (default 10,000). */
+    public static final String BUSY_TIMEOUT_PROPERTY = "castellan.db.busyTimeoutMs";
+    /** System property: a cap on the database size in pages (default none); how tests reach a full disk. */
+    public static final String MAX_PAGES_PROPERTY = "castellan.db.maxPages";
     private final HikariDataSource dataSource;
     private final GroupCommitWriter writer;
     private volatile WriteListener listener = WriteListener.NONE;
@@ -42,7 +46,13 @@ public final class Database implements AutoCloseable {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        sqlite.setBusyTimeout(10_000);
+        // A write waits this long for a lock held outside the server (a backup, a sqlite3 shell)
+        // before it is answered 503 database-busy.
+        sqlite.setBusyTimeout(Integer.getInteger(BUSY_TIMEOUT_PROPERTY, 10_000));
+        int maxPages = Integer.getInteger(MAX_PAGES_PROPERTY, 0);
+        if (maxPages > 0) {
+            sqlite.setMaxPageCount(maxPages); // caps the file: past it SQLite answers SQLITE_FULL, as on a full disk
+        }
         sqlite.enforceForeignKeys(true);
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);

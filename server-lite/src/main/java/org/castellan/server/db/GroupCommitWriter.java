@@ -80,7 +80,14 @@ final class GroupCommitWriter implements AutoCloseable {
         WriteListener current = listener.get();
         try {
             try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false); // BEGIN IMMEDIATE (see Database.open)
+                try {
+                    connection.setAutoCommit(false); // BEGIN IMMEDIATE (see Database.open)
+                } catch (SQLException e) {
+                    // BEGIN failed (busy, locked, full): sqlite-jdbc already believes a transaction is open,
+                    // so the connection would run the next batch outside any transaction. Never reuse it.
+                    discard(connection);
+                    throw e;
+                }
                 try {
                     List<QueuedWrite<?>> kept = runUnits(connection, current, batch);
                     if (kept.isEmpty()) {
@@ -108,6 +115,18 @@ final class GroupCommitWriter implements AutoCloseable {
             batches++;
             units += batch.size();
             batch.forEach(QueuedWrite::finish);
+        }
+    }
+
+    private void discard(Connection connection) {
+        if (dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+            hikari.evictConnection(connection);
+        } else {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the flag is reset before the failing COMMIT it sends
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.castellan.server.groups;
 
 import java.util.List;
 import java.util.Set;
+import org.castellan.api.DeviceGroupView;
 import org.castellan.server.access.DeviceGroup;
 import org.castellan.server.access.DeviceMatch;
 
@@ -19,10 +20,8 @@ public record DeviceGroupRow(String id, String name, List<String> devices, Strin
     }
 
     /** The API form: {@code match} null when the group has explicit members only. */
-    public record View(String id, String name, List<String> devices, Match match, String policy) {}
-
-    public View view() {
-        return new View(id, name, devices, matchHostname == null && matchOs == null ? null
-                : new Match(matchHostname, matchOs), policy);
+    public DeviceGroupView view() {
+        return new DeviceGroupView(id, name, devices, matchHostname == null && matchOs == null ? null
+                : new DeviceGroupView.Match(matchHostname, matchOs), policy);
     }
 }

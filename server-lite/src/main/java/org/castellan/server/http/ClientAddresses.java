@@ -3,7 +3,6 @@ package org.castellan.server.http;
 import io.javalin.http.Context;
 import java.util.Collections;
 import java.util.List;
-import org.castellan.server.ratelimit.ClientAddressResolver;
 
 /**
  * The client address the audit log and the limits use: the socket peer, or what

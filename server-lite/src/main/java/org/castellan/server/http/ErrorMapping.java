@@ -25,6 +25,16 @@ public final class ErrorMapping {
         });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> fromJavalin(ctx, e.getStatus()));
         config.routes.exception(Exception.class, (e, ctx) -> {
+            Unavailable unavailable = unavailable(e);
+            if (unavailable != null) {
+                // Busy or locked database, full disk: nothing was done; the client may retry later.
+                LOG.warn("{} {} answered 503 {}: {}", ctx.method(), ctx.path(), unavailable.unavailableCode(), e.toString());
+                ctx.header("Retry-After", Long.toString(unavailable.retryAfterSeconds()));
+                write(ctx, 503, unavailable.unavailableCode(), unavailable.unavailableCode().equals("storage-full")
+                        ? "the server's storage is full; nothing was changed; retry later"
+                        : "the database is busy; nothing was changed; retry shortly");
+                return;
+            }
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             write(ctx, 500, "internal-error", "the server failed to handle this request; see the server log");
         });
@@ -41,6 +51,15 @@ public final class ErrorMapping {
     }
 
     private static final String WRITTEN = "castellan.error-written";
+
+    private static Unavailable unavailable(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof Unavailable u && u.unavailableCode() != null) {
+                return u;
+            }
+        }
+        return null;
+    }
 
     private static void fromJavalin(Context ctx, int status) {
         switch (status) {

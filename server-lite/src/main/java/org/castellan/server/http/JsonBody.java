@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.castellan.protocol.Json;
 
@@ -28,11 +27,23 @@ public final class JsonBody {
         return parse(body, type);
     }
 
+    /**
+     * {@code application/json}, optionally with {@code charset=utf-8}: 415 for another media type or
+     * charset, 400 {@code malformed-content-type} for a value that does not parse.
+     */
     public static void requireJsonContentType(Context ctx) {
-        String contentType = ctx.header("Content-Type");
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) {
+        String header = ctx.header("Content-Type");
+        if (header == null) {
             throw new ApiException(415, "unsupported-media-type", "request body must be application/json");
+        }
+        ContentType contentType = ContentType.parse(header).orElseThrow(() ->
+                ApiException.badRequest("malformed-content-type", "the Content-Type header is malformed"));
+        if (!contentType.mediaType().equals("application/json")) {
+            throw new ApiException(415, "unsupported-media-type", "request body must be application/json");
+        }
+        String charset = contentType.parameters().get("charset");
+        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+            throw new ApiException(415, "unsupported-media-type", "request body must be UTF-8 (charset=utf-8 or none)");
         }
     }
 
@@ -40,6 +51,7 @@ public final class JsonBody {
         if (body.length == 0) {
             throw ApiException.badRequest("malformed-json", "request body is empty; a JSON object is required");
         }
+        requireStrictText(body);
         try {
             // Duplicate keys are refused: two readers could otherwise disagree on what was sent.
             T value = Json.mapper().readerFor(type)
@@ -54,6 +66,44 @@ public final class JsonBody {
         } catch (IOException e) {
             throw ApiException.badRequest("malformed-json", "request body could not be read as JSON");
         }
+    }
+
+    /**
+     * RFC 8259 JSON text: UTF-8 without a byte-order mark, refused rather than repaired when it is
+     * not. Jackson skips a BOM, and decodes overlong forms and {@code \\ud800} escapes into strings
+     * that the database then stores as something other than what was sent.
+     */
+    static void requireStrictText(byte[] body) {
+        if (startsWithByteOrderMark(body)) {
+            throw ApiException.badRequest("byte-order-mark", "request body starts with a byte-order mark; send UTF-8 without one");
+        }
+        try {
+            StrictUtf8.decode(body);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.badRequest("invalid-utf8", "request body is not valid UTF-8");
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.mapper().getFactory().createParser(body)) {
+            com.fasterxml.jackson.core.JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if ((token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+                        || token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME)
+                        && !StrictUtf8.wellFormedUtf16(parser.getText())) {
+                    throw ApiException.badRequest("invalid-utf8",
+                            "request body holds a lone surrogate escape (\\ud800-\\udfff without its pair)");
+                }
+            }
+        } catch (JacksonException e) {
+            throw translate(e);
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed-json", "request body could not be read as JSON");
+        }
+    }
+
+    private static boolean startsWithByteOrderMark(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf
+                || b.length >= 2 && ((b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff
+                        || (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe)
+                || b.length >= 4 && b[0] == 0 && b[1] == 0 && (b[2] & 0xff) == 0xfe && (b[3] & 0xff) == 0xff;
     }
 
     /** A message for a JSON error that names the place and problem but not the value. */

@@ -12,8 +12,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
-import org.castellan.protocol.ApiError;
-import org.castellan.protocol.Json;
 
 /**
  * The HTTP method of a request is the one on its request line, and nothing else.
@@ -78,11 +76,7 @@ public final class MethodOverrideGuard implements Filter {
     }
 
     private static void refuse(HttpServletResponse response) throws IOException {
-        byte[] body = Json.mapper().writeValueAsBytes(new ApiError("method-override-refused",
-                "method-override headers and parameters are not accepted; send the HTTP method itself"));
-        response.setStatus(400);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        FilterResponses.refuse(response, 400, "method-override-refused",
+                "method-override headers and parameters are not accepted; send the HTTP method itself");
     }
 }

@@ -1,5 +1,6 @@
 package org.castellan.server.http;
 
+import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +23,9 @@ public final class OpenApiRoutes {
         }
     }
 
-    public static void register(RouteTable routes) {
+    /** Answers with the document (read once, at start-up). */
+    public static Handler handler() {
         byte[] document = document();
-        routes.get(PATH, ctx -> ctx.contentType("application/json").result(document));
+        return ctx -> ctx.contentType("application/json").result(document);
     }
 }

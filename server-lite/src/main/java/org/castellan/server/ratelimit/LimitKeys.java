@@ -3,6 +3,7 @@ package org.castellan.server.ratelimit;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.HexFormat;
+import org.castellan.server.http.Cidr;
 
 /** The keys limits are counted under, so principals and addresses never collide. */
 public final class LimitKeys {

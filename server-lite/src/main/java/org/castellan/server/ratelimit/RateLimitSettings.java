@@ -3,6 +3,7 @@ package org.castellan.server.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.castellan.server.http.ClientAddressResolver;
 
 /**
  * Every limit the server applies, in one place for the configuration file.

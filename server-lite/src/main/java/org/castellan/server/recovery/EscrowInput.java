@@ -13,7 +13,7 @@ import org.castellan.server.http.TextRules;
  * Checks a {@link RecoveryKeyEscrowRequest} before anything is opened or written: every id and
  * label bounded and printable, no (volume, protector) pair twice. Errors name the field.
  */
-final class EscrowInput {
+public final class EscrowInput {
     static final int MAX_KEYS = 64;
     static final int MAX_VOLUMES = 64;
     static final int MAX_ID = 200;
@@ -21,7 +21,7 @@ final class EscrowInput {
 
     private EscrowInput() {}
 
-    static List<EscrowedRecoveryKey> keys(RecoveryKeyEscrowRequest request) {
+    public static List<EscrowedRecoveryKey> keys(RecoveryKeyEscrowRequest request) {
         if (request.keys() == null) {
             throw ApiException.badRequest("invalid-keys", "field 'keys' is required (an empty list when there are none)");
         }
@@ -47,7 +47,7 @@ final class EscrowInput {
         return checked;
     }
 
-    static List<String> unprotectedVolumes(RecoveryKeyEscrowRequest request) {
+    public static List<String> unprotectedVolumes(RecoveryKeyEscrowRequest request) {
         List<String> volumes = request.unprotectedVolumes();
         if (volumes == null) {
             return List.of();

@@ -8,14 +8,14 @@ import java.util.regex.Pattern;
  * compared as lowercase hex digits with braces and hyphens dropped, so {@code {1A2B3C4D-…}},
  * {@code 1a2b3c4d} and {@code 1A2B3C4D-5E6F} all find the same protector.
  */
-final class KeyIds {
+public final class KeyIds {
     static final int MIN_PREFIX = 8;
     private static final Pattern HEX_ID = Pattern.compile("\\{?[0-9A-Fa-f-]+}?");
 
     private KeyIds() {}
 
     /** The hex form of a protector id, or null when it is not a hex identifier. */
-    static String hex(String protectorId) {
+    public static String hex(String protectorId) {
         if (!HEX_ID.matcher(protectorId).matches()) {
             return null;
         }
@@ -24,7 +24,7 @@ final class KeyIds {
     }
 
     /** The searchable prefix, or null when the query is not 8..32 hex digits (braces, hyphens, case ignored). */
-    static String prefix(String query) {
+    public static String prefix(String query) {
         if (query == null || query.length() > 40 || !HEX_ID.matcher(query.strip()).matches()) {
             return null;
         }

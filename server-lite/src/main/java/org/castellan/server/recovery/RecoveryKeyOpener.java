@@ -26,7 +26,7 @@ public final class RecoveryKeyOpener {
      *
      * @throws ApiException 400 {@code bad-envelope} when it does not open for this device, volume and protector
      */
-    byte[] testOpen(String deviceId, String volumeId, String protectorId, Envelope envelope, int index) {
+    public byte[] testOpen(String deviceId, String volumeId, String protectorId, Envelope envelope, int index) {
         String which = "keys[" + index + "]";
         if (envelope == null) {
             throw ApiException.badRequest("bad-envelope", "field '" + which + ".envelope' is required");
@@ -42,7 +42,7 @@ public final class RecoveryKeyOpener {
     }
 
     /** The stored key's plaintext bytes; the caller wipes them. */
-    byte[] openBytes(RecoveryKeyRecord k) {
+    public byte[] openBytes(RecoveryKeyRecord k) {
         VaultKeyPair key = vault.key(k.envelope().keyId()).orElseThrow(() -> new IllegalStateException(
                 "vault key " + k.envelope().keyId() + " of recovery key " + k.id() + " is missing from the vault directory"));
         try {
@@ -53,11 +53,11 @@ public final class RecoveryKeyOpener {
         }
     }
 
-    /** The key as the last hop (a JSON response) needs it; intermediate copies are wiped. */
-    String reveal(RecoveryKeyRecord k) {
+    /** The key for a reveal; the caller wipes it (the plaintext bytes are wiped here). */
+    public Secret open(RecoveryKeyRecord k) {
         byte[] plaintext = openBytes(k);
-        try (Secret secret = Secret.fromUtf8(plaintext)) {
-            return secret.reveal();
+        try {
+            return Secret.fromUtf8(plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import org.castellan.protocol.Secret;
 import org.castellan.protocol.envelope.AssociatedData;
 import org.castellan.protocol.envelope.EnvelopeException;
-import org.castellan.protocol.envelope.VaultKeyPair;
 import org.castellan.protocol.envelope.SecretEnvelope;
+import org.castellan.protocol.envelope.VaultKeyPair;
 import org.castellan.server.vault.Vault;
 
 /** Opens a stored password envelope with the vault key it was sealed to, bound to its device, account and rotation. */
@@ -16,6 +16,7 @@ public final class PasswordOpener {
         this.vault = vault;
     }
 
+    /** The password for a reveal; the caller wipes it. */
     public Secret open(Rotation r) {
         VaultKeyPair key = vault.key(r.envelope().keyId()).orElseThrow(() -> new IllegalStateException(
                 "vault key " + r.envelope().keyId() + " of rotation " + r.id() + " is missing from the vault directory"));
@@ -29,13 +30,6 @@ public final class PasswordOpener {
             if (plaintext != null) {
                 Arrays.fill(plaintext, (byte) 0);
             }
-        }
-    }
-
-    /** The password as the last hop (a JSON response) needs it; the Secret is wiped. */
-    public String reveal(Rotation r) {
-        try (Secret secret = open(r)) {
-            return secret.reveal();
         }
     }
 }

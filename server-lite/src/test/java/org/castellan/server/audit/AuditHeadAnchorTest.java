@@ -121,7 +121,7 @@ class AuditHeadAnchorTest {
         assertThat(result.out).contains("the last " + (after.count() - before.count()) + " entries are missing (anchor says entry "
                 + after.id() + ", database ends at entry " + before.id() + ")");
         assertThatThrownBy(this::restart).isInstanceOf(AuditAnchorException.class)
-                .hasMessageContaining("entries are missing").hasMessageContaining("--reset-anchor");
+                .hasMessageContaining("entries are missing").hasMessageContaining("audit re-anchor");
         // The refusal did not move the anchor over the evidence.
         assertThat(new HeadAnchorFile(dataDir).read()).contains(after);
     }
@@ -181,17 +181,71 @@ class AuditHeadAnchorTest {
     }
 
     @Test
-    void databaseFromBeforeAnchoringIsAnchoredOnItsFirstStart() throws Exception {
-        String token = serveAndAudit(2);
-        // What an upgraded server finds: a database with history and no audit/ directory.
+    void aNonEmptyLogWithoutAnyAnchorMaterialIsRefusedUntilAnAuditedReanchor() throws Exception {
+        String token = serveAndAudit(3);
+        // Delete the newest rows, then the whole audit/ directory: this used to re-anchor with a warning,
+        // after which 'audit verify' said "intact".
+        long last = dbEnd().id();
+        sql("DELETE FROM audit_log WHERE id > " + (last - 2));
+        assertThat(dbEnd().count()).isPositive();
         Files.delete(dataDir.resolve("audit/head"));
         Files.delete(dataDir.resolve("audit/anchor.key"));
+        Files.delete(dataDir.resolve("audit"));
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(this::restart).isInstanceOf(AuditAnchorException.class)
+                    .hasMessageContaining("no head anchor").hasMessageContaining(AnchorRule.RECOVERY);
+        }
+        assertThat(dataDir.resolve("audit")).as("the refusal wrote no new anchor").doesNotExist();
         assertThat(verify().out).contains("UNANCHORED");
+
+        Verified reanchored = run("audit", "re-anchor", "--data", dataDir.toString(), "--reason", "ticket 42: restored");
+        assertThat(reanchored.exitCode).as(reanchored.out).isZero();
+        AuditHead end = dbEnd();
+        assertThat(reanchored.out).contains("Audit log re-anchored at entry " + end.id()).contains("it was no anchor");
+        try (var c = org.castellan.server.testing.DbSnapshot.open(dataDir); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT principal, action, reason, detail FROM audit_log WHERE id = " + end.id())) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("principal")).isEqualTo("system");
+            assertThat(rs.getString("action")).isEqualTo(Reanchor.ACTION);
+            assertThat(rs.getString("reason")).isEqualTo("ticket 42: restored");
+            assertThat(rs.getString("detail")).contains("\"anchorWas\":\"no anchor\"").contains("\"operator\":");
+        }
         try (TestServer server = TestServer.attach(restart(), dataDir, token)) {
-            assertThat(new HeadAnchorFile(dataDir).read()).contains(dbEnd());
             audited(server, 1);
         }
         assertThat(verify().exitCode).isZero();
+    }
+
+    @Test
+    void anUnreadableAnchorStopsServeNamingTheProblemAndTheRecoveryCommand() throws Exception {
+        serveAndAudit(1);
+        // A directory where the head file should be: unreadable even for root.
+        Files.delete(dataDir.resolve("audit/head"));
+        Files.createDirectory(dataDir.resolve("audit/head"), java.nio.file.attribute.PosixFilePermissions
+                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = ServerMain.execute("serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("cannot be read").contains(AnchorRule.RECOVERY)
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void reanchorRefusesABrokenChainAndNeedsAReason() throws Exception {
+        serveAndAudit(2);
+        sql("UPDATE audit_log SET reason = 'edited' WHERE id = 2");
+        Verified broken = run("audit", "re-anchor", "--data", dataDir.toString(), "--reason", "try");
+        assertThat(broken.exitCode).isEqualTo(1);
+        assertThat(broken.out).contains("NOT re-anchored").contains("BROKEN at entry 2");
+        assertThat(ServerMain.execute("audit", "re-anchor", "--data", dataDir.toString())).isEqualTo(2);
+        assertThat(ServerMain.execute("audit", "re-anchor", "--data", dataDir.toString(), "--reason", " ")).isEqualTo(2);
     }
 
     @Test
@@ -272,6 +326,10 @@ class AuditHeadAnchorTest {
         args[1] = "verify";
         args[2] = "--data=" + dataDir;
         System.arraycopy(extra, 0, args, 3, extra.length);
+        return run(args);
+    }
+
+    private Verified run(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));

@@ -44,23 +44,60 @@ public final class LaunchdServiceInstaller implements ServiceInstaller {
     }
 
     @Override
-    public void install(ServiceSpec spec) throws PlatformException {
+    public void checkCanInstall(ServiceSpec spec) throws PlatformException {
         List<String> command = spec.command();
         if (command.isEmpty()) {
             throw new PlatformException("service-install-failed", "install launchd daemon: the service command is empty");
+        }
+        if (!Files.isExecutable(Path.of(tools.launchctl()))) {
+            throw new PlatformException("launchd-missing", "no " + tools.launchctl()
+                    + " here, so there is no launchd to install a daemon into");
         }
         safePaths.requireRootOwned(Path.of(command.get(0)), "java executable");
         for (Path jar : classPath(command)) {
             safePaths.requireRootOwned(jar, "agent jar");
         }
-        boolean replacing = Files.exists(paths.plist());
-        writePlist(PlistWriter.write(LaunchdPlist.daemon(command, paths)));
-        if (replacing) {
-            // A loaded daemon keeps its old definition until it is booted out.
-            launchctl("bootout", TARGET);
+    }
+
+    /** Checks first, then writes; if launchd refuses the daemon, the plist it replaced (or none) is put back. */
+    @Override
+    public void install(ServiceSpec spec) throws PlatformException {
+        checkCanInstall(spec);
+        byte[] previous = readPrevious();
+        writePlist(PlistWriter.write(LaunchdPlist.daemon(spec.command(), paths)));
+        try {
+            if (previous != null) {
+                // A loaded daemon keeps its old definition until it is booted out.
+                launchctl("bootout", TARGET);
+            }
+            require(launchctl("enable", TARGET), "launchctl enable " + TARGET);
+            require(launchctl("bootstrap", "system", paths.plist().toString()), "launchctl bootstrap system " + paths.plist());
+        } catch (PlatformException e) {
+            undo(previous, e);
+            throw e;
         }
-        require(launchctl("enable", TARGET), "launchctl enable " + TARGET);
-        require(launchctl("bootstrap", "system", paths.plist().toString()), "launchctl bootstrap system " + paths.plist());
+    }
+
+    private void undo(byte[] previous, PlatformException failure) {
+        try {
+            launchctl("bootout", TARGET);
+            if (previous == null) {
+                Files.deleteIfExists(paths.plist());
+            } else {
+                writePlist(new String(previous, StandardCharsets.UTF_8));
+                launchctl("bootstrap", "system", paths.plist().toString());
+            }
+        } catch (IOException | PlatformException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private byte[] readPrevious() throws PlatformException {
+        try {
+            return Files.isRegularFile(paths.plist()) ? Files.readAllBytes(paths.plist()) : null;
+        } catch (IOException e) {
+            throw new PlatformException("service-install-failed", "read " + paths.plist() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -80,6 +80,34 @@ class LaunchdServiceInstallerProcessTest {
                     assertThat(e.code()).isEqualTo("service-install-failed");
                     assertThat(e.getMessage()).contains("Bootstrap failed: 5");
                 });
+        assertThat(paths.plist()).as("nothing left behind").doesNotExist();
+        assertThat(fake.invocations()).endsWith(List.of("launchctl", "bootout", "system/org.castellan.agent"));
+    }
+
+    @Test
+    void failedReinstallPutsThePreviousPlistBackAndLoadsIt() throws Exception {
+        LaunchdServiceInstaller installer = installer(new FakePathOwnership());
+        installer.install(SPEC);
+        String before = Files.readString(paths.plist());
+        ServiceSpec other = new ServiceSpec(List.of(JAVA, "-jar", JAR, "run", "--state-dir", "/Library/Other"),
+                Path.of("/Library/Other"));
+        fake.onCall(2, "launchctl", List.of("bootstrap", "system", paths.plist().toString()), "", "Bootstrap failed: 5\n", 5);
+
+        assertThatThrownBy(() -> installer.install(other)).isInstanceOf(PlatformException.class);
+
+        assertThat(Files.readString(paths.plist())).isEqualTo(before);
+        assertThat(fake.invocations()).endsWith(List.of("launchctl", "bootout", "system/org.castellan.agent"),
+                List.of("launchctl", "bootstrap", "system", paths.plist().toString()));
+    }
+
+    @Test
+    void withoutLaunchctlNothingIsWritten() throws Exception {
+        Files.delete(Path.of(fake.tools().launchctl()));
+
+        assertThatThrownBy(() -> installer(new FakePathOwnership()).install(SPEC))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.code()).isEqualTo("launchd-missing"));
+        assertThat(paths.plist()).doesNotExist();
+        assertThat(paths.logDir()).doesNotExist();
     }
 
     @Test

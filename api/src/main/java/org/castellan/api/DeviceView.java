@@ -1,0 +1,11 @@
+package org.castellan.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A device as {@code /api/v1/devices} shows it. */
+public record DeviceView(String id, String hostname, String os, String osVersion, String agentVersion,
+                         String account, String accountProblem, Instant registeredAt, Instant lastSeenAt,
+                         Instant passwordRotatedAt, boolean pendingRotation, Instant rotateRequestedAt,
+                         List<String> warnings, String status, List<String> groups,
+                         List<String> unprotectedVolumes) {}

@@ -1,0 +1,9 @@
+package org.castellan.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/** An access rule as {@code /api/v1/rules} shows it; principals, targets and permissions in their wire spelling. */
+public record RuleView(String id, String name, List<String> principals, List<String> targets,
+                       List<String> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
+                       List<String> channels, Instant expiresAt) {}

@@ -1,0 +1,180 @@
+package org.castellan.server;
+
+import static org.castellan.server.audit.AuditActions.DEVICE_APPROVE;
+import static org.castellan.server.audit.AuditActions.DEVICE_DELETE;
+import static org.castellan.server.audit.AuditActions.DEVICE_DISABLE;
+import static org.castellan.server.audit.AuditActions.DEVICE_ENABLE;
+import static org.castellan.server.audit.AuditActions.DEVICE_ROTATE_REQUEST;
+import static org.castellan.server.audit.AuditActions.PASSWORD_HISTORY;
+import static org.castellan.server.audit.AuditActions.PASSWORD_REVEAL;
+import static org.castellan.server.audit.AuditActions.RECOVERY_KEY_REVEAL;
+
+import io.javalin.http.Handler;
+import java.util.Map;
+import org.castellan.protocol.AgentPaths;
+import org.castellan.server.access.Permission;
+import org.castellan.server.audit.ChainWatch;
+import org.castellan.server.admin.AccessRoutes;
+import org.castellan.server.admin.AuditRoutes;
+import org.castellan.server.admin.ChannelRoutes;
+import org.castellan.server.admin.DeviceGroupRoutes;
+import org.castellan.server.admin.DeviceRoutes;
+import org.castellan.server.admin.PasswordRoutes;
+import org.castellan.server.admin.PolicyRoutes;
+import org.castellan.server.admin.RecoveryKeyRoutes;
+import org.castellan.server.admin.RegistrationKeyRoutes;
+import org.castellan.server.admin.RuleRoutes;
+import org.castellan.server.admin.SessionRoutes;
+import org.castellan.server.admin.UserGroupRoutes;
+import org.castellan.server.admin.UserRoutes;
+import org.castellan.server.agent.CheckInHandler;
+import org.castellan.server.agent.RecoveryKeyEscrowHandler;
+import org.castellan.server.agent.RegisterHandler;
+import org.castellan.server.agent.RotationHandlers;
+import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.Routes;
+import org.castellan.server.http.Metrics;
+import org.castellan.server.http.OpenApiRoutes;
+import org.castellan.server.http.Responses;
+import org.castellan.server.ratelimit.RateLimitSettings;
+import org.castellan.server.recovery.RecoveryKeyOpener;
+import org.castellan.server.recovery.RecoveryKeyStore;
+import org.castellan.server.recovery.SqlRecoveryKeyStore;
+import org.castellan.server.rotation.PasswordOpener;
+import org.castellan.server.users.PasswordHasher;
+
+/**
+ * Every route the server serves, with the guard it is registered with: who may call what is
+ * read here, top to bottom. {@link #register} is the table; the constructor builds the handlers.
+ * A route cannot be added without naming its guard ({@link Routes}), and {@code RouteGuardTest}
+ * fails on any route Javalin serves that has none.
+ */
+final class ServerRoutes {
+    private final Metrics metrics;
+    private final CheckInHandler checkIn;
+    private final RegisterHandler register;
+    private final RotationHandlers rotations;
+    private final RecoveryKeyEscrowHandler recoveryKeyEscrow;
+    private final RegistrationKeyRoutes registrationKeys;
+    private final DeviceRoutes devices;
+    private final PasswordRoutes passwords;
+    private final RecoveryKeyRoutes recoveryKeys;
+    private final PolicyRoutes policies;
+    private final AuditRoutes audit;
+    private final UserRoutes users;
+    private final SessionRoutes sessions;
+    private final UserGroupRoutes userGroups;
+    private final DeviceGroupRoutes deviceGroups;
+    private final RuleRoutes rules;
+    private final AccessRoutes access;
+    private final ChannelRoutes channels;
+    private final ChainWatch chain;
+
+    ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
+                 ChainWatch chain) {
+        this.chain = chain;
+        PasswordHasher hasher = new PasswordHasher();
+        RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
+        RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
+        this.metrics = metrics;
+        checkIn = new CheckInHandler(s.devices(), s.rotations(), s.policyLookup(), s.vault(), s.clock());
+        register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
+                limits.registrationLimiter(s.clock()), s.vault(), s.clock());
+        rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
+        recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.clock());
+        registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
+                s.random());
+        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock());
+        passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
+        recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener);
+        policies = new PolicyRoutes(s.db(), s.policies(), s.clock());
+        audit = new AuditRoutes(s.db(), s.audit());
+        users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
+        sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock()), s.clock(), s.random());
+        userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
+        deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
+        rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
+                s.deviceGroups(), s.clock());
+        access = new AccessRoutes(s.db(), s.devices(), s.users(), decisions);
+        channels = new ChannelRoutes(s.db(), s.channels(), s.clock());
+    }
+
+    /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
+    private Map<String, Object> health() {
+        if (chain == null) {
+            return Map.of("status", "ok");
+        }
+        ChainWatch.Status status = chain.status();
+        return Map.of("status", status.broken() ? "degraded" : "ok", "audit", status.asMap());
+    }
+
+    void register(Routes routes) {
+        Handler openApi = OpenApiRoutes.handler();
+        routes.open()
+                .get("/healthz", (ctx, visitor) -> Responses.ok(ctx, health()))
+                .get("/metrics", (ctx, visitor) -> metrics.serve(ctx))
+                .get(OpenApiRoutes.PATH, (ctx, visitor) -> openApi.handle(ctx))
+                .post("/api/v1/sessions", sessions::login);
+
+        routes.registration()
+                .post(AgentPaths.REGISTER, register);
+        routes.agent()
+                .post(AgentPaths.CHECK_IN, checkIn::handle)
+                .post(AgentPaths.ROTATIONS, rotations::escrow)
+                .post(AgentPaths.ROTATION_COMMIT, rotations::commit)
+                .post(AgentPaths.ROTATION_ABORT, rotations::abort)
+                .post(AgentPaths.RECOVERY_KEYS, recoveryKeyEscrow::handle);
+
+        routes.authenticated()
+                .get("/api/v1/devices", devices::list)
+                .get("/api/v1/devices/{id}", devices::get)
+                .get("/api/v1/users/{id}/tokens", users::listTokens)
+                .post("/api/v1/tokens/{id}/revoke", users::revokeToken);
+        routes.permission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
+                .get("/api/v1/devices/{id}/password", passwords::reveal);
+        routes.permission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)
+                .get("/api/v1/devices/{id}/password/history", passwords::history);
+        routes.permission(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
+                .get("/api/v1/devices/{id}/recovery-keys", recoveryKeys::byDevice);
+        routes.permissionOnFoundDevices(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
+                .get("/api/v1/recovery-keys", recoveryKeys::byKeyId);
+        routes.permission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
+                .post("/api/v1/devices/{id}/rotate", devices::requestRotation);
+        routes.permission(Permission.DEVICE_MANAGE, DEVICE_APPROVE).post("/api/v1/devices/{id}/approve", devices::approve);
+        routes.permission(Permission.DEVICE_MANAGE, DEVICE_DISABLE).post("/api/v1/devices/{id}/disable", devices::disable);
+        routes.permission(Permission.DEVICE_MANAGE, DEVICE_ENABLE).post("/api/v1/devices/{id}/enable", devices::enable);
+        routes.permission(Permission.DEVICE_MANAGE, DEVICE_DELETE).delete("/api/v1/devices/{id}", devices::delete);
+
+        routes.admin()
+                .post("/api/v1/registration-keys", registrationKeys::create)
+                .get("/api/v1/registration-keys", registrationKeys::list)
+                .post("/api/v1/registration-keys/{id}/revoke", registrationKeys::revoke)
+                .get("/api/v1/policies/{name}", policies::get)
+                .put("/api/v1/policies/{name}", policies::put)
+                .get("/api/v1/audit", audit::find)
+                .post("/api/v1/users", users::create)
+                .get("/api/v1/users", users::list)
+                .get("/api/v1/users/{id}", users::get)
+                .post("/api/v1/users/{id}/disable", users::disable)
+                .post("/api/v1/users/{id}/enable", users::enable)
+                .post("/api/v1/users/{id}/tokens", users::createToken)
+                .post("/api/v1/user-groups", userGroups::create)
+                .get("/api/v1/user-groups", userGroups::list)
+                .get("/api/v1/user-groups/{id}", userGroups::get)
+                .delete("/api/v1/user-groups/{id}", userGroups::delete)
+                .put("/api/v1/user-groups/{id}/members", userGroups::setMembers)
+                .post("/api/v1/device-groups", deviceGroups::create)
+                .get("/api/v1/device-groups", deviceGroups::list)
+                .get("/api/v1/device-groups/{id}", deviceGroups::get)
+                .put("/api/v1/device-groups/{id}", deviceGroups::update)
+                .delete("/api/v1/device-groups/{id}", deviceGroups::delete)
+                .post("/api/v1/rules", rules::create)
+                .get("/api/v1/rules", rules::list)
+                .get("/api/v1/rules/{id}", rules::get)
+                .delete("/api/v1/rules/{id}", rules::delete)
+                .get("/api/v1/access", access::access)
+                .post("/api/v1/channels", channels::create)
+                .get("/api/v1/channels", channels::list)
+                .delete("/api/v1/channels/{id}", channels::delete);
+    }
+}

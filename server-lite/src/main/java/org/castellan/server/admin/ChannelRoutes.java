@@ -1,0 +1,85 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.Locale;
+import org.castellan.protocol.Secret;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.channels.ChannelStore;
+import org.castellan.server.db.Database;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Paging;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.users.Tokens;
+
+/** {@code /api/v1/channels} (admin only): webhook channels; the secret is write-only. */
+public final class ChannelRoutes {
+    private final Database db;
+    private final ChannelStore channels;
+    private final Clock clock;
+
+    public ChannelRoutes(Database db, ChannelStore channels, Clock clock) {
+        this.db = db;
+        this.channels = channels;
+        this.clock = clock;
+    }
+
+    public record Body(String name, String type, String url, String secret) {}
+
+    public void create(Context ctx, Caller admin) {
+        Body body = JsonBody.read(ctx, Body.class);
+        String name = TextRules.name(body.name(), "name", 100);
+        if (!"webhook".equals(body.type())) {
+            throw ApiException.badRequest("invalid-type", "field 'type' must be 'webhook'");
+        }
+        String url = url(body.url());
+        if (body.secret() == null || body.secret().length() < 16 || body.secret().length() > 512) {
+            throw ApiException.badRequest("invalid-secret", "field 'secret' must be 16 to 512 characters");
+        }
+        ChannelStore.Channel channel = new ChannelStore.Channel(Tokens.newId(), name, "webhook", url);
+        try (Secret secret = Secret.of(body.secret())) {
+            admin.act(AuditActions.CHANNEL_CREATE, c -> {
+                channels.insert(c, channel, secret, clock.instant());
+                // The URL may embed a token: the audit names the channel, not where it points.
+                return Audited.of(null, "channel " + channel.id() + " '" + name + "'");
+            });
+        }
+        Responses.json(ctx, 201, channel);
+    }
+
+    public void list(Context ctx, Caller admin) {
+        Paging paging = Paging.of(ctx);
+        Responses.ok(ctx, paging.page(ctx, db.read(channels::list), ChannelStore.Channel::id));
+    }
+
+    public void delete(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        admin.act(AuditActions.CHANNEL_DELETE, c -> {
+            if (!channels.exists(c, id)) {
+                throw ApiException.notFound("channel-not-found", "no channel with that id");
+            }
+            channels.delete(c, id);
+            return Audited.of(null, "channel " + id);
+        });
+        ctx.status(204);
+    }
+
+    private static String url(String value) {
+        try {
+            URI uri = new URI(value == null ? "" : value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null && value.length() <= 2000) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // falls through
+        }
+        throw ApiException.badRequest("invalid-url", "field 'url' must be an http or https URL");
+    }
+}

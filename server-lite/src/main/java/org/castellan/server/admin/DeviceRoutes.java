@@ -1,0 +1,145 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.castellan.api.DeviceView;
+import org.castellan.api.RotationRequested;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.DeviceGroupRow;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.guard.DeviceGrant;
+import org.castellan.server.guard.Refusals;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.Paging;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.recovery.UnprotectedVolumes;
+import org.castellan.server.rotation.Rotation;
+import org.castellan.server.rotation.RotationStore;
+import org.castellan.server.users.Principal;
+
+/**
+ * {@code /api/v1/devices}: list and look up (only devices the caller has some permission on),
+ * ask a device to rotate, and the lifecycle: approve, disable, enable, delete.
+ */
+public final class DeviceRoutes {
+    private final Database db;
+    private final DeviceStore devices;
+    private final RotationStore rotations;
+    private final SqlDeviceGroupStore groups;
+    private final AccessDecision decisions;
+    private final Clock clock;
+
+    public DeviceRoutes(Database db, DeviceStore devices, RotationStore rotations, SqlDeviceGroupStore groups,
+                        AccessDecision decisions, Clock clock) {
+        this.db = db;
+        this.devices = devices;
+        this.rotations = rotations;
+        this.groups = groups;
+        this.decisions = decisions;
+        this.clock = clock;
+    }
+
+    public void list(Context ctx, Caller caller) {
+        String hostname = ctx.queryParam("hostname");
+        if (hostname != null) {
+            TextRules.hostname(hostname);
+        }
+        Paging paging = Paging.of(ctx);
+        List<DeviceView> views = db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+            List<DeviceView> out = new ArrayList<>();
+            for (Device device : devices.list(c, hostname)) {
+                if (rights.maySee(device)) {
+                    out.add(view(c, device));
+                }
+            }
+            return out;
+        });
+        Responses.ok(ctx, paging.page(ctx, views, DeviceView::id));
+    }
+
+    public void get(Context ctx, Caller caller) {
+        Principal principal = caller.principal();
+        String id = ctx.pathParam("id");
+        Responses.ok(ctx, db.read(c -> {
+            Device device = devices.byId(c, id).orElse(null);
+            if (device == null) {
+                throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id")
+                        : Refusals.forbidden();
+            }
+            if (!decisions.of(c, principal).maySee(device)) {
+                throw Refusals.forbidden();
+            }
+            return view(c, device);
+        }));
+    }
+
+    public void requestRotation(Context ctx, DeviceGrant grant) {
+        Instant now = clock.instant();
+        grant.use(c -> {
+            devices.requestRotation(c, grant.device().id(), now);
+            return Audited.of(null, null);
+        });
+        Responses.json(ctx, 202, new RotationRequested(now));
+    }
+
+    public void approve(Context ctx, DeviceGrant grant) {
+        Instant now = clock.instant();
+        lifecycle(ctx, grant, c -> devices.approve(c, grant.device().id(), now));
+    }
+
+    public void disable(Context ctx, DeviceGrant grant) {
+        Instant now = clock.instant();
+        lifecycle(ctx, grant, c -> devices.setDisabled(c, grant.device().id(), now));
+    }
+
+    public void enable(Context ctx, DeviceGrant grant) {
+        lifecycle(ctx, grant, c -> devices.setDisabled(c, grant.device().id(), null));
+    }
+
+    public void delete(Context ctx, DeviceGrant grant) {
+        grant.use(c -> {
+            devices.delete(c, grant.device().id());
+            return Audited.of(null, "hostname " + grant.device().hostname());
+        });
+        ctx.status(204);
+    }
+
+    private interface Change {
+        void apply(Connection c) throws SQLException;
+    }
+
+    private void lifecycle(Context ctx, DeviceGrant grant, Change change) {
+        String id = grant.device().id();
+        DeviceView view = grant.use(c -> {
+            change.apply(c);
+            return Audited.of(view(c, devices.byId(c, id).orElseThrow()), null);
+        });
+        Responses.ok(ctx, view);
+    }
+
+    private DeviceView view(Connection c, Device d) throws SQLException {
+        Instant rotatedAt = rotations.current(c, d.id()).map(Rotation::committedAt).orElse(null);
+        boolean pending = !rotations.pending(c, d.id()).isEmpty();
+        List<String> groupIds = new ArrayList<>();
+        for (DeviceGroupRow g : groups.list(c)) {
+            if (g.toAccessGroup().contains(d.facts())) {
+                groupIds.add(g.id());
+            }
+        }
+        return new DeviceView(d.id(), d.hostname(), d.os(), d.osVersion(), d.agentVersion(), d.account(),
+                d.accountProblem(), d.registeredAt(), d.lastSeenAt(), rotatedAt, pending, d.rotateRequestedAt(),
+                d.warnings(), d.status(), groupIds, UnprotectedVolumes.of(c, d.id()));
+    }
+}

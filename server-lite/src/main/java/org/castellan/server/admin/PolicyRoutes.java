@@ -1,0 +1,54 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Database;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Responses;
+import org.castellan.server.policy.Policy;
+import org.castellan.server.policy.PolicyStore;
+import org.castellan.server.policy.PolicyUpdate;
+
+/** {@code GET|PUT /api/v1/policies/{name}}; PUT merges the given fields onto the current policy. */
+public final class PolicyRoutes {
+    private final Database db;
+    private final PolicyStore policies;
+    private final Clock clock;
+
+    public PolicyRoutes(Database db, PolicyStore policies, Clock clock) {
+        this.db = db;
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    public void get(Context ctx, Caller admin) {
+        String name = policyName(ctx);
+        Policy policy = db.read(c -> policies.byName(c, name)).orElseThrow(() ->
+                ApiException.notFound("policy-not-found", "no policy with that name"));
+        Responses.ok(ctx, policy);
+    }
+
+    public void put(Context ctx, Caller admin) {
+        String name = policyName(ctx);
+        PolicyUpdate update = JsonBody.read(ctx, PolicyUpdate.class);
+        Policy saved = admin.act(AuditActions.POLICY_UPDATE, c -> {
+            Policy current = policies.byName(c, name).orElse(Policy.defaults(name));
+            Policy next = update.applyTo(current);
+            policies.save(c, next, clock.instant());
+            return Audited.of(next, "policy " + name + ": " + next);
+        });
+        Responses.ok(ctx, saved);
+    }
+
+    private static String policyName(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw ApiException.badRequest("invalid-policy-name", "policy names are 1-64 characters of a-z, 0-9 and '-'");
+        }
+        return name;
+    }
+}

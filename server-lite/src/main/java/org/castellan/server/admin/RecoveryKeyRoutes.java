@@ -1,0 +1,89 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.castellan.api.RecoveryKey;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.DeviceGrant;
+import org.castellan.server.guard.DeviceSearch;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.Responses;
+import org.castellan.server.recovery.KeyIds;
+import org.castellan.server.recovery.RecoveryKeyOpener;
+import org.castellan.server.recovery.RecoveryKeyRecord;
+import org.castellan.server.recovery.RecoveryKeyStore;
+
+/**
+ * Recovery-key reveal by device and by BitLocker key id (promise 3: every attempt, granted or
+ * denied, is audited as {@code recovery-key.reveal}), guarded by permission {@code recovery-key.read}.
+ */
+public final class RecoveryKeyRoutes {
+    private final Database db;
+    private final DeviceStore devices;
+    private final RecoveryKeyStore keys;
+    private final RecoveryKeyOpener opener;
+
+    public RecoveryKeyRoutes(Database db, DeviceStore devices, RecoveryKeyStore keys, RecoveryKeyOpener opener) {
+        this.db = db;
+        this.devices = devices;
+        this.keys = keys;
+        this.opener = opener;
+    }
+
+    public void byDevice(Context ctx, DeviceGrant grant) {
+        List<RecoveryKey> revealed = new ArrayList<>();
+        try {
+            for (RecoveryKeyRecord k : db.read(c -> keys.all(c, grant.device().id()))) {
+                revealed.add(RecoveryKey.onDevice(k.volumeId(), k.volumeLabel(), k.protectorId(), opener.open(k),
+                        k.escrowedAt(), k.removedAt()));
+            }
+            grant.use(c -> Audited.of(null, revealed.size() + " keys"));
+            Responses.ok(ctx, revealed);
+        } finally {
+            revealed.forEach(RecoveryKey::wipe);
+        }
+    }
+
+    /**
+     * A help desk reads the first 8 digits of the key id off the BitLocker recovery screen. A short
+     * prefix may match keys of several devices: each device is authorized on its own, and ones
+     * the caller may not read are left out (and their denial audited).
+     */
+    public void byKeyId(Context ctx, DeviceSearch search) {
+        String prefix = KeyIds.prefix(ctx.queryParam("keyId"));
+        if (prefix == null) {
+            throw ApiException.badRequest("invalid-keyId",
+                    "keyId must be at least the first 8 hex digits of the protector id (braces, hyphens and case ignored)");
+        }
+        Map<String, List<RecoveryKeyRecord>> byDevice = new LinkedHashMap<>();
+        for (RecoveryKeyRecord k : db.read(c -> keys.byKeyIdPrefix(c, prefix))) {
+            byDevice.computeIfAbsent(k.deviceId(), id -> new ArrayList<>()).add(k);
+        }
+        List<Device> candidates = new ArrayList<>();
+        for (String deviceId : byDevice.keySet()) {
+            db.read(c -> devices.byId(c, deviceId)).ifPresent(candidates::add);
+        }
+        List<DeviceGrant> granted = search.permitted(candidates);
+        List<RecoveryKey> found = new ArrayList<>();
+        try {
+            for (DeviceGrant grant : granted) {
+                for (RecoveryKeyRecord k : byDevice.get(grant.device().id())) {
+                    found.add(new RecoveryKey(k.deviceId(), grant.device().hostname(), k.volumeId(), k.volumeLabel(),
+                            k.protectorId(), opener.open(k), k.escrowedAt(), k.removedAt()));
+                }
+            }
+            // A search that found nothing is on record too.
+            search.record(granted, device -> "key id " + prefix + ": " + byDevice.get(device.id()).size() + " keys",
+                    candidates.isEmpty() ? "key id " + prefix + ": no match" : null);
+            Responses.ok(ctx, found);
+        } finally {
+            found.forEach(RecoveryKey::wipe);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.castellan.api.RuleView;
+import org.castellan.server.access.Permission;
+import org.castellan.server.access.PrincipalRef;
+import org.castellan.server.access.Rule;
+import org.castellan.server.access.TargetRef;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.channels.ChannelStore;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.groups.SqlUserGroupStore;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Paging;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.rules.SqlRuleStore;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
+
+/** {@code /api/v1/rules} (admin only). Rules are immutable: replace one by creating and deleting. */
+public final class RuleRoutes {
+    private final Database db;
+    private final SqlRuleStore rules;
+    private final ChannelStore channels;
+    private final UserStore users;
+    private final SqlUserGroupStore userGroups;
+    private final DeviceStore devices;
+    private final SqlDeviceGroupStore deviceGroups;
+    private final Clock clock;
+
+    public RuleRoutes(Database db, SqlRuleStore rules, ChannelStore channels, UserStore users,
+                      SqlUserGroupStore userGroups, DeviceStore devices, SqlDeviceGroupStore deviceGroups,
+                      Clock clock) {
+        this.users = users;
+        this.userGroups = userGroups;
+        this.devices = devices;
+        this.deviceGroups = deviceGroups;
+        this.db = db;
+        this.rules = rules;
+        this.channels = channels;
+        this.clock = clock;
+    }
+
+    public record Body(String name, List<String> principals, List<String> targets, List<String> permissions,
+                       Boolean requireReason, Integer rotateAfterReadMinutes, List<String> channels, Instant expiresAt) {}
+
+    static RuleView view(Rule r) {
+        return new RuleView(r.id(), r.name(), r.principals().stream().map(PrincipalRef::wire).toList(),
+                r.targets().stream().map(TargetRef::wire).toList(),
+                r.permissions().stream().sorted().map(Permission::wireName).toList(), r.requireReason(),
+                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt());
+    }
+
+    public void create(Context ctx, Caller admin) {
+        Body body = JsonBody.read(ctx, Body.class);
+        Instant now = clock.instant();
+        String name = TextRules.name(body.name(), "name", 100);
+        List<PrincipalRef> principals = parse(body.principals(), "principals", PrincipalRef::parse);
+        List<TargetRef> targets = parse(body.targets(), "targets", TargetRef::parse);
+        List<Permission> permissions = parse(body.permissions(), "permissions", Permission::fromWire);
+        if (body.rotateAfterReadMinutes() != null && (body.rotateAfterReadMinutes() < 0 || body.rotateAfterReadMinutes() > 525_600)) {
+            throw ApiException.badRequest("invalid-rotateAfterReadMinutes", "field 'rotateAfterReadMinutes' must be 0 to 525600");
+        }
+        if (body.expiresAt() != null && !body.expiresAt().isAfter(now)) {
+            throw ApiException.badRequest("invalid-expiresAt", "field 'expiresAt' must be in the future");
+        }
+        List<String> channelIds = body.channels() == null ? List.of() : body.channels();
+        Rule rule = new Rule(Tokens.newId(), name, principals, targets, EnumSet.copyOf(permissions),
+                Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false);
+        admin.act(AuditActions.RULE_CREATE, c -> {
+            requireExisting(c, principals, targets);
+            for (String channel : channelIds) {
+                if (channel == null || !channels.exists(c, channel)) {
+                    throw ApiException.badRequest("invalid-channels", "field 'channels' names a channel that does not exist");
+                }
+            }
+            rules.insert(c, rule, admin.principal().id(), now);
+            return Audited.of(null, "rule " + rule.id() + " '" + name + "' " + view(rule));
+        });
+        Responses.json(ctx, 201, view(rule));
+    }
+
+    public void list(Context ctx, Caller admin) {
+        Paging paging = Paging.of(ctx);
+        Responses.ok(ctx, paging.page(ctx, db.read(rules::list).stream().map(RuleRoutes::view).toList(), RuleView::id));
+    }
+
+    public void get(Context ctx, Caller admin) {
+        Responses.ok(ctx, view(db.read(c -> find(c, ctx.pathParam("id")))));
+    }
+
+    public void delete(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        admin.act(AuditActions.RULE_DELETE, c -> {
+            Rule rule = find(c, id);
+            rules.delete(c, id);
+            return Audited.of(null, "rule " + id + " '" + rule.name() + "'");
+        });
+        ctx.status(204);
+    }
+
+    /** A rule naming a user, group or device that does not exist is a typo, refused by field. */
+    private void requireExisting(Connection c, List<PrincipalRef> principals, List<TargetRef> targets) throws SQLException {
+        for (PrincipalRef p : principals) {
+            boolean exists = p.kind() == PrincipalRef.Kind.USER ? users.byId(c, p.id()).isPresent()
+                    : userGroups.byId(c, p.id()).isPresent();
+            if (!exists) {
+                throw ApiException.badRequest("invalid-principals", "field 'principals': " + p.kind().prefix()
+                        + " " + p.id() + " does not exist");
+            }
+        }
+        for (TargetRef t : targets) {
+            boolean exists = switch (t.kind()) {
+                case ALL -> true;
+                case DEVICE -> devices.byId(c, t.id()).isPresent();
+                case DEVICE_GROUP -> deviceGroups.byId(c, t.id()).isPresent();
+            };
+            if (!exists) {
+                throw ApiException.badRequest("invalid-targets", "field 'targets': " + t.wire() + " does not exist");
+            }
+        }
+    }
+
+    private Rule find(Connection c, String id) throws SQLException {
+        return rules.byId(c, id).orElseThrow(() -> ApiException.notFound("rule-not-found", "no rule with that id"));
+    }
+
+    private static <T> List<T> parse(List<String> values, String field, java.util.function.Function<String, T> parser) {
+        if (values == null || values.isEmpty()) {
+            throw ApiException.badRequest("invalid-" + field, "field '" + field + "' must list at least one entry");
+        }
+        List<T> out = new ArrayList<>();
+        for (String value : values) {
+            try {
+                out.add(parser.apply(value));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-" + field, "field '" + field + "': " + e.getMessage());
+            }
+        }
+        return out;
+    }
+}

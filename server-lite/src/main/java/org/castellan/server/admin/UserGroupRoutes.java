@@ -1,0 +1,101 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Database;
+import org.castellan.server.groups.SqlUserGroupStore;
+import org.castellan.server.groups.UserGroup;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Paging;
+import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.users.Tokens;
+import org.castellan.server.users.UserStore;
+
+/** {@code /api/v1/user-groups} (admin only). */
+public final class UserGroupRoutes {
+    private final Database db;
+    private final SqlUserGroupStore groups;
+    private final UserStore users;
+    private final Clock clock;
+
+    public UserGroupRoutes(Database db, SqlUserGroupStore groups, UserStore users,
+                           Clock clock) {
+        this.db = db;
+        this.groups = groups;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    public record CreateGroup(String name, List<String> members) {}
+
+    public record Members(List<String> members) {}
+
+    public void create(Context ctx, Caller admin) {
+        CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
+        String name = TextRules.name(request.name(), "name", 100);
+        List<String> members = request.members() == null ? List.of() : request.members();
+        String id = Tokens.newId();
+        UserGroup group = admin.act(AuditActions.USER_GROUP_CREATE, c -> {
+            if (groups.nameInUse(c, name)) {
+                throw ApiException.conflict("user-group-exists", "a user group with that name already exists");
+            }
+            requireUsers(c, members);
+            groups.insert(c, id, name, clock.instant());
+            groups.setMembers(c, id, members);
+            return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " '" + name + "' members " + members);
+        });
+        Responses.json(ctx, 201, group);
+    }
+
+    public void list(Context ctx, Caller admin) {
+        Paging paging = Paging.of(ctx);
+        Responses.ok(ctx, paging.page(ctx, db.read(groups::list), UserGroup::id));
+    }
+
+    public void get(Context ctx, Caller admin) {
+        Responses.ok(ctx, db.read(c -> find(c, ctx.pathParam("id"))));
+    }
+
+    public void delete(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        admin.act(AuditActions.USER_GROUP_DELETE, c -> {
+            UserGroup group = find(c, id);
+            groups.delete(c, id);
+            return Audited.of(null, "user-group:" + id + " '" + group.name() + "'");
+        });
+        ctx.status(204);
+    }
+
+    public void setMembers(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        Members request = JsonBody.read(ctx, Members.class);
+        List<String> members = request.members() == null ? List.of() : request.members();
+        UserGroup group = admin.act(AuditActions.USER_GROUP_UPDATE, c -> {
+            find(c, id);
+            requireUsers(c, members);
+            groups.setMembers(c, id, members);
+            return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " members " + members);
+        });
+        Responses.ok(ctx, group);
+    }
+
+    private UserGroup find(Connection c, String id) throws SQLException {
+        return groups.byId(c, id).orElseThrow(() -> ApiException.notFound("user-group-not-found", "no user group with that id"));
+    }
+
+    private void requireUsers(Connection c, List<String> ids) throws SQLException {
+        for (String id : ids) {
+            if (id == null || users.byId(c, id).isEmpty()) {
+                throw ApiException.badRequest("invalid-members", "field 'members' names a user that does not exist");
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.castellan.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.castellan.server.audit.AuditAnchorException;
+import org.castellan.server.audit.Reanchor;
+import org.castellan.server.config.ConfigResolver;
+import org.castellan.server.db.Database;
+import org.castellan.server.http.TextRules;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code audit re-anchor --reason TEXT}: the explicit, audited way back to serving after the head
+ * anchor was lost, became unreadable, or no longer matches the log (see {@code AnchorRule}). Exit 0
+ * re-anchored; 1 when the chain is broken (nothing written); 2 without a database or a reason.
+ */
+@Command(name = "re-anchor", mixinStandardHelpOptions = true,
+        description = "After investigating why serve refused the audit anchor, anchor the log as it is now "
+                + "(audited as audit.re-anchor). Needs an intact chain; stop the server first.")
+final class AuditReanchorCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env CASTELLAN_DATA; default ./castellan-data).")
+    String data;
+
+    @Option(names = "--reason", paramLabel = "TEXT", required = true,
+            description = "Why the log is re-anchored (a ticket, what was investigated); goes into the audit log.")
+    String reason;
+
+    @Override
+    public Integer call() throws IOException {
+        if (reason == null || reason.isBlank() || reason.length() > 500 || TextRules.hasControlCharacters(reason)) {
+            System.err.println("castellan-server: --reason must be 1-500 printable characters");
+            return 2;
+        }
+        return reanchor(new ConfigResolver(System.getenv()).dataDir(data), reason.strip(), "Audit log re-anchored at");
+    }
+
+    static int reanchor(Path dir, String reason, String saying) throws IOException {
+        if (!Files.exists(dir.resolve(Database.FILE_NAME))) {
+            System.err.println("castellan-server: no database in " + dir);
+            return 2;
+        }
+        Reanchor.Outcome outcome;
+        try (Database db = Database.open(dir)) {
+            outcome = Reanchor.run(db, dir, reason, Clock.systemUTC(), new SecureRandom());
+        } catch (AuditAnchorException e) {
+            System.out.println("Audit log NOT re-anchored: " + e.getMessage() + ".");
+            return 1;
+        }
+        System.out.println(saying + " entry " + outcome.head().id() + " " + outcome.head().hash() + " ("
+                + outcome.head().count() + " entries), recorded as that entry (" + Reanchor.ACTION + "); it was "
+                + outcome.was() + ".");
+        return 0;
+    }
+}

@@ -1,0 +1,112 @@
+package org.castellan.server.guard;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.castellan.server.access.AccessEvaluator;
+import org.castellan.server.access.DeviceFacts;
+import org.castellan.server.access.DeviceGroup;
+import org.castellan.server.access.EffectiveAccess;
+import org.castellan.server.access.Permission;
+import org.castellan.server.access.PrincipalRef;
+import org.castellan.server.access.Rule;
+import org.castellan.server.devices.Device;
+import org.castellan.server.groups.DeviceGroupRow;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.groups.SqlUserGroupStore;
+import org.castellan.server.rules.SqlRuleStore;
+import org.castellan.server.users.Principal;
+
+/**
+ * The access decision: what may a principal do on a device? Loads what the rules need once per
+ * request (the caller's user groups, every device group, every rule), then each device is a pure
+ * evaluation ({@link AccessEvaluator}). The admin role has every permission; the rules still say
+ * which reason, rotation and channels apply.
+ */
+public final class AccessDecision {
+    private final SqlUserGroupStore userGroups;
+    private final SqlDeviceGroupStore deviceGroups;
+    private final SqlRuleStore rules;
+    private final Clock clock;
+
+    public AccessDecision(SqlUserGroupStore userGroups, SqlDeviceGroupStore deviceGroups, SqlRuleStore rules,
+                          Clock clock) {
+        this.userGroups = userGroups;
+        this.deviceGroups = deviceGroups;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /** What {@code principal} may do, for as many devices as the request looks at. */
+    public CallerAccess of(Connection c, Principal principal) throws SQLException {
+        return new CallerAccess(principal, userGroups.groupsOf(c, principal.userId()), groups(c), rules.list(c),
+                clock.instant());
+    }
+
+    /** What the given principals (e.g. one user group) get on {@code device} through rules. */
+    public EffectiveAccess forPrincipals(Connection c, Set<PrincipalRef> principals, Device device) throws SQLException {
+        return AccessEvaluator.effectiveFor(principals, device.facts(), groups(c), rules.list(c), clock.instant());
+    }
+
+    private List<DeviceGroup> groups(Connection c) throws SQLException {
+        List<DeviceGroup> out = new ArrayList<>();
+        for (DeviceGroupRow row : deviceGroups.list(c)) {
+            out.add(row.toAccessGroup());
+        }
+        return out;
+    }
+
+    /** One principal's rights, with everything loaded: answering for a device reads nothing. */
+    public static final class CallerAccess {
+        private final Principal principal;
+        private final Set<String> userGroupIds;
+        private final List<DeviceGroup> groups;
+        private final List<Rule> rules;
+        private final Instant now;
+
+        CallerAccess(Principal principal, Set<String> userGroupIds, List<DeviceGroup> groups, List<Rule> rules,
+                     Instant now) {
+            this.principal = principal;
+            this.userGroupIds = userGroupIds;
+            this.groups = groups;
+            this.rules = rules;
+            this.now = now;
+        }
+
+        /** What the principal may do on {@code device} as it is (admins: everything). */
+        public EffectiveAccess on(Device device) {
+            return evaluate(device.facts());
+        }
+
+        /**
+         * As if the device were active: a caller with rights learns why a secret is withheld
+         * (409) while a caller without rights learns nothing (403).
+         */
+        EffectiveAccess asIfActive(Device device) {
+            return evaluate(new DeviceFacts(device.id(), device.hostname(), device.os(), false, true));
+        }
+
+        /**
+         * True when the principal has any right on {@code device}, counting secret permissions
+         * even while the device is disabled or unapproved: who may list and look the device up.
+         */
+        public boolean maySee(Device device) {
+            return principal.admin() || !asIfActive(device).permissions().isEmpty();
+        }
+
+        private EffectiveAccess evaluate(DeviceFacts facts) {
+            EffectiveAccess access = AccessEvaluator.effective(principal.userId(), userGroupIds, facts, groups, rules, now);
+            return principal.admin() ? withAllPermissions(access) : access;
+        }
+
+        private static EffectiveAccess withAllPermissions(EffectiveAccess access) {
+            return new EffectiveAccess(EnumSet.allOf(Permission.class), access.matchingRules(), access.requireReason(),
+                    access.rotateAfterReadMinutes(), access.channels());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.castellan.server.guard;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import org.castellan.protocol.Headers;
+import org.castellan.protocol.signing.RequestVerifier;
+import org.castellan.protocol.signing.SignatureCheckException;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.ClientAddresses;
+import org.castellan.server.http.RequestLimits;
+
+/**
+ * The agent-signed guard (promise 4): checks the signature over the method, the request path
+ * plus its query string and the exact body bytes, refuses a nonce already seen, and hands the
+ * handler an {@link AgentRequest} whose one write records the nonce.
+ */
+public final class AgentGuard {
+    private final Database db;
+    private final DeviceStore devices;
+    private final NonceStore nonces;
+    private final AuditLog audit;
+    private final ClientAddresses addresses;
+    private final Clock clock;
+    private final Duration maxSkew;
+
+    public AgentGuard(Database db, DeviceStore devices, AuditLog audit, ClientAddresses addresses, Clock clock,
+                      Duration maxSkew) {
+        this.db = db;
+        this.devices = devices;
+        this.nonces = new NonceStore(clock, maxSkew);
+        this.audit = audit;
+        this.addresses = addresses;
+        this.clock = clock;
+        this.maxSkew = maxSkew;
+    }
+
+    /** Routes signed by a registered device: the handler runs only for a verified request. */
+    void signedByDevice(Context ctx, Routes.AgentHandler handler) throws Exception {
+        AgentRequest request = verifyDevice(ctx);
+        handler.handle(ctx, request);
+        request.finish();
+    }
+
+    /**
+     * Registration, signed with the key whose public half is in the body (proof of possession):
+     * the handler reads and checks the body first (400 before 401, as for every route that
+     * parses), the guard verifies with the key it names, then the handler acts.
+     */
+    <T> void selfSigned(Context ctx, Routes.RegistrationHandler<T> handler) throws Exception {
+        byte[] body = RequestLimits.body(ctx);
+        T parsed = handler.read(ctx, body);
+        AgentRequest request = verify(ctx, null, handler.publicKey(parsed), body);
+        handler.handle(ctx, parsed, request);
+        request.finish();
+    }
+
+    /** A request from a registered, enabled and approved device, named by the device header. */
+    private AgentRequest verifyDevice(Context ctx) {
+        byte[] body = RequestLimits.body(ctx);
+        String deviceId = ctx.header(Headers.DEVICE);
+        if (deviceId == null || deviceId.isEmpty()) {
+            if (ctx.header(Headers.SIGNATURE) == null) {
+                throw ApiException.unauthorized("missing-signature", "request must carry device, timestamp, nonce and signature headers");
+            }
+            throw ApiException.unauthorized("unknown-device", "request names no device");
+        }
+        if (deviceId.length() > 64) {
+            throw ApiException.unauthorized("unknown-device", "no device with that id is registered");
+        }
+        Device device = db.read(c -> devices.byId(c, deviceId)).orElseThrow(() ->
+                ApiException.unauthorized("unknown-device", "no device with that id is registered"));
+        // The signature first, so only the device itself learns that it is disabled or unapproved.
+        AgentRequest request = verify(ctx, device, device.publicKey(), body);
+        if (device.disabledAt() != null) {
+            throw ApiException.forbidden("device-disabled", "this device was disabled by an administrator");
+        }
+        if (device.approvedAt() == null) {
+            // Refused before anything is recorded: an unapproved device escrows nothing.
+            throw ApiException.forbidden("device-not-approved", "this device is waiting for an administrator's approval");
+        }
+        return request;
+    }
+
+    private AgentRequest verify(Context ctx, Device device, String publicKey, byte[] body) {
+        String query = ctx.queryString();
+        String pathAndQuery = query == null || query.isEmpty() ? ctx.path() : ctx.path() + "?" + query;
+        String[] nonceSeen = new String[1];
+        RequestVerifier verifier = new RequestVerifier(clock, maxSkew, (key, nonce, timestamp) -> {
+            nonceSeen[0] = nonce;
+            return !db.read(c -> nonces.seen(c, key, nonce));
+        });
+        try {
+            verifier.verify(ctx.method().name(), pathAndQuery, ctx::header,
+                    device == null ? null : device.id(), publicKey, body);
+        } catch (SignatureCheckException e) {
+            throw ApiException.unauthorized(e.code(), e.getMessage());
+        }
+        long timestamp = Long.parseLong(ctx.header(Headers.TIMESTAMP));
+        return new AgentRequest(new SignedRequest(device, publicKey, nonceSeen[0], timestamp, body), addresses.resolve(ctx),
+                db, nonces, audit);
+    }
+}

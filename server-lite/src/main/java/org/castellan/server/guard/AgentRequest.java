@@ -1,0 +1,73 @@
+package org.castellan.server.guard;
+
+import java.net.InetAddress;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+
+/**
+ * An agent request whose signature verified, as its handler sees it: the device, the exact body
+ * bytes, the client address, and {@link #write}, the one transaction that also records the
+ * request's nonce. A handler never touches the nonce store; if it returns without writing, the
+ * guard records the nonce on its own ({@link #finish}), so no accepted request can be replayed.
+ */
+public final class AgentRequest {
+    private final SignedRequest signed;
+    private final InetAddress client;
+    private final String clientAddress;
+    private final Database db;
+    private final NonceStore nonces;
+    private final AuditLog audit;
+    private boolean nonceRecorded;
+
+    AgentRequest(SignedRequest signed, InetAddress client, Database db, NonceStore nonces, AuditLog audit) {
+        this.signed = signed;
+        this.client = client;
+        this.clientAddress = client.getHostAddress();
+        this.db = db;
+        this.nonces = nonces;
+        this.audit = audit;
+    }
+
+    /** The calling device; null for a registration (the device does not exist yet). */
+    public Device device() {
+        return signed.device();
+    }
+
+    /** The body exactly as received and signed. */
+    public byte[] body() {
+        return signed.body();
+    }
+
+    /** The client (trusted proxies honoured), e.g. to limit registrations per address. */
+    public InetAddress client() {
+        return client;
+    }
+
+    /**
+     * Runs {@code work} in one write transaction together with recording this request's nonce
+     * (a concurrent replay loses there). Audit rows name the device ({@code device:ID}) unless
+     * the work says otherwise. At most once per request: the nonce can be recorded only once.
+     */
+    public <T> T write(AuditedWrite<T> work) {
+        if (nonceRecorded) {
+            throw new IllegalStateException("an agent request writes once (its nonce is recorded with that write)");
+        }
+        Device device = signed.device();
+        String principal = device == null ? "anonymous" : "device:" + device.id();
+        String deviceId = device == null ? null : device.id();
+        T result = db.write(c -> {
+            nonces.record(c, signed);
+            return work.run(c, new RequestAudit(c, audit, principal, deviceId, clientAddress));
+        });
+        nonceRecorded = true;
+        return result;
+    }
+
+    /** After a handler returned normally: the nonce is recorded even if it wrote nothing. */
+    void finish() {
+        if (!nonceRecorded) {
+            write((c, rows) -> null);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.castellan.server.guard;
+
+import org.castellan.server.audit.AuditEvent;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.db.SqlWork;
+import org.castellan.server.db.StorageException;
+import org.castellan.server.users.Principal;
+
+/**
+ * An authenticated admin-API request: who is calling, from where, and {@link #act}, the one way an
+ * admin action writes. Its writes also record the token's last use, so an action is one trip
+ * through the database writer; a request that writes nothing records it once at the end.
+ */
+public final class Caller {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Caller.class);
+    private final Principal principal;
+    private final String clientAddress;
+    private final Database db;
+    private final Authentication authentication;
+    private final AuditLog audit;
+    private boolean useRecorded;
+
+    Caller(Principal principal, String clientAddress, Database db, Authentication authentication, AuditLog audit) {
+        this.principal = principal;
+        this.clientAddress = clientAddress;
+        this.db = db;
+        this.authentication = authentication;
+        this.audit = audit;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    /**
+     * An admin action: runs {@code work} and appends its audit row ({@code action}, the detail
+     * the work returns, this caller and address, outcome {@code ok}) in one transaction, so the
+     * change and its record commit together or not at all. No row when the work reports
+     * {@link Audited#unchanged}.
+     */
+    public <T> T act(String action, AuditedWork<T> work) {
+        return write(c -> {
+            Audited<T> done = work.run(c);
+            if (done.changed()) {
+                audit.append(c, new AuditEvent(principal.id(), action, "ok", null, null, clientAddress, done.detail()));
+            }
+            return done.value();
+        });
+    }
+
+    /** Every write of this request goes through here: the token's last use rides along with the first one. */
+    <T> T write(SqlWork<T> work) {
+        boolean recordUse = !useRecorded;
+        T result = db.write(c -> {
+            if (recordUse) {
+                authentication.recordUse(c, principal);
+            }
+            return work.run(c);
+        });
+        useRecorded = true;
+        return result;
+    }
+
+    /**
+     * After the handler, whatever its outcome: a request that wrote nothing still records the token's use.
+     * That is bookkeeping, so a busy database or a full disk does not stop a lookup that writes nothing
+     * else (what must be audited still fails closed in its own write).
+     */
+    void finish() {
+        if (useRecorded) {
+            return;
+        }
+        try {
+            write(c -> null);
+        } catch (StorageException e) {
+            if (e.unavailableCode() == null) {
+                throw e;
+            }
+            useRecorded = true;
+            LOG.warn("token last-use not recorded ({}): {}", e.unavailableCode(), e.toString());
+        }
+    }
+}

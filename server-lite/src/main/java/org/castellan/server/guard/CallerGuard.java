@@ -1,0 +1,72 @@
+package org.castellan.server.guard;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.Optional;
+import org.castellan.server.audit.AuditLog;
+import org.castellan.server.db.Database;
+import org.castellan.server.http.ClientAddresses;
+
+/**
+ * The authenticated and admin guards: a live bearer token or 401; for admin routes also the
+ * built-in admin role, else 403 {@code forbidden}. The handler gets the {@link Caller}; the
+ * token's last use is recorded with the request's first write, or once after the handler.
+ */
+public final class CallerGuard {
+    private final Authentication authentication;
+    private final ClientAddresses addresses;
+    private final AuditLog audit;
+    private final Database db;
+
+    public CallerGuard(Authentication authentication, ClientAddresses addresses, AuditLog audit, Database db) {
+        this.authentication = authentication;
+        this.addresses = addresses;
+        this.audit = audit;
+        this.db = db;
+    }
+
+    void authenticated(Context ctx, Routes.CallerHandler handler) throws Exception {
+        Caller caller = caller(ctx);
+        try {
+            handler.handle(ctx, caller);
+        } finally {
+            caller.finish();
+        }
+    }
+
+    void admin(Context ctx, Routes.CallerHandler handler) throws Exception {
+        Caller caller = caller(ctx);
+        try {
+            if (!caller.principal().admin()) {
+                throw Refusals.forbidden();
+            }
+            handler.handle(ctx, caller);
+        } finally {
+            caller.finish();
+        }
+    }
+
+    void open(Context ctx, Routes.OpenHandler handler) throws Exception {
+        handler.handle(ctx, new Visitor(ctx, addresses, db, audit));
+    }
+
+    /**
+     * A GET reads only, so it records the token's use before it reads (a token listing shows this
+     * very use); any other request records it with its own write.
+     */
+    private Caller caller(Context ctx) {
+        Caller caller = tryCaller(ctx).orElseThrow(Refusals::unauthorized);
+        if (ctx.method() == HandlerType.GET) {
+            caller.finish();
+        }
+        return caller;
+    }
+
+    Optional<Caller> tryCaller(Context ctx) {
+        return authentication.principal(ctx).map(p -> new Caller(p, addresses.of(ctx), db, authentication, audit));
+    }
+
+    String clientAddress(Context ctx) {
+        return addresses.of(ctx);
+    }
+}

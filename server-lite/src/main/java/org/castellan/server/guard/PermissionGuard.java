@@ -1,0 +1,161 @@
+package org.castellan.server.guard;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.castellan.server.access.EffectiveAccess;
+import org.castellan.server.access.Permission;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.TextRules;
+import org.castellan.server.ratelimit.LimitKeys;
+import org.castellan.server.ratelimit.RateDecision;
+import org.castellan.server.ratelimit.SlidingWindowLimiter;
+import org.castellan.server.users.Principal;
+
+/**
+ * The permission guard: may this caller use a permission on this device? Admins bypass the
+ * rules; everyone else gets what the active rules grant ({@link AccessDecision}). Unknown device
+ * ids answer non-admins exactly like devices they may not touch (403, no IDOR oracle). For secret
+ * permissions a disabled or unapproved device answers 409, a missing required reason 400
+ * {@code reason-required}, and the per-principal reveal limit 429. Every refusal, a missing token
+ * included, is recorded by {@link AccessAudit}; the grant is recorded by {@link DeviceGrant#use}.
+ */
+public final class PermissionGuard {
+    private static final Pattern ID_LIKE = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private final CallerGuard callers;
+    private final AccessDecision decisions;
+    private final AccessAudit accessAudit;
+    private final DeviceStore devices;
+    private final SlidingWindowLimiter revealLimiter;
+    private final Database db;
+
+    public PermissionGuard(CallerGuard callers, AccessDecision decisions, AccessAudit accessAudit, DeviceStore devices,
+                           SlidingWindowLimiter revealLimiter, Database db) {
+        this.callers = callers;
+        this.decisions = decisions;
+        this.accessAudit = accessAudit;
+        this.devices = devices;
+        this.revealLimiter = revealLimiter;
+        this.db = db;
+    }
+
+    /** The device is the route's {@code {id}}. */
+    void onDevice(Context ctx, Permission permission, String action, Routes.DeviceHandler handler) throws Exception {
+        String deviceId = ctx.pathParam("id");
+        String recordedId = deviceId != null && ID_LIKE.matcher(deviceId).matches() ? deviceId : null;
+        Caller caller = caller(ctx, permission, action, recordedId);
+        try {
+            String reason = TextRules.reason(ctx.queryParam("reason"));
+            Principal principal = caller.principal();
+            Optional<Device> found = recordedId == null ? Optional.empty() : db.read(c -> devices.byId(c, recordedId));
+            if (found.isEmpty()) {
+                deny(caller, permission, action, recordedId, null, reason, "no such device", List.of());
+                throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id")
+                        : Refusals.forbidden();
+            }
+            Device device = found.get();
+            EffectiveAccess access = db.read(c -> decisions.of(c, principal).asIfActive(device));
+            DeviceGrant grant = decide(caller, permission, action, device, access, reason);
+            if (permission.revealsSecret()) {
+                limitReveals(caller, permission, action, device, reason);
+            }
+            handler.handle(ctx, grant);
+        } finally {
+            caller.finish();
+        }
+    }
+
+    /** The devices come from the handler's search ({@link DeviceSearch#permitted}). */
+    void acrossDevices(Context ctx, Permission permission, String action, Routes.SearchHandler handler)
+            throws Exception {
+        Caller caller = caller(ctx, permission, action, null);
+        try {
+            String reason = TextRules.reason(ctx.queryParam("reason"));
+            handler.handle(ctx, new DeviceSearch(caller, this, accessAudit, permission, action, reason));
+        } finally {
+            caller.finish();
+        }
+    }
+
+    List<DeviceGrant> permitted(DeviceSearch search, List<Device> candidates) {
+        Caller caller = search.caller();
+        Permission permission = search.permission();
+        if (permission.revealsSecret()) {
+            limitReveals(caller, permission, search.action(), null, search.reason());
+        }
+        AccessDecision.CallerAccess rights = db.read(c -> decisions.of(c, caller.principal()));
+        List<DeviceGrant> out = new ArrayList<>();
+        for (Device device : candidates) {
+            try {
+                out.add(decide(caller, permission, search.action(), device, rights.asIfActive(device), search.reason()));
+            } catch (ApiException refused) {
+                // Already audited by decide(); the device is simply not in the answer.
+            }
+        }
+        return out;
+    }
+
+    /** The caller, or 401 with the attempt on record as {@code anonymous}. */
+    private Caller caller(Context ctx, Permission permission, String action, String recordedId) {
+        Optional<Caller> caller = callers.tryCaller(ctx);
+        if (caller.isEmpty()) {
+            String client = callers.clientAddress(ctx);
+            db.write(c -> {
+                accessAudit.denied(c, new AccessAudit.Denial("anonymous", action, permission, recordedId, null, null,
+                        client, "missing, unknown, revoked or expired API token", List.of()));
+                return null;
+            });
+            throw Refusals.unauthorized();
+        }
+        return caller.get();
+    }
+
+    /** The rules' answer for one existing device (evaluated as if active); a refusal is recorded and thrown. */
+    private DeviceGrant decide(Caller caller, Permission permission, String action, Device device, EffectiveAccess access,
+                               String reason) {
+        if (!access.allows(permission)) {
+            deny(caller, permission, action, device.id(), device, reason, "no rule grants " + permission.wireName(),
+                    access.matchingRules());
+            throw Refusals.forbidden();
+        }
+        if (permission.revealsSecret()) {
+            if (device.disabledAt() != null || device.approvedAt() == null) {
+                String code = device.disabledAt() != null ? "device-disabled" : "device-not-approved";
+                deny(caller, permission, action, device.id(), device, reason, code, access.rulesGranting(permission));
+                throw ApiException.conflict(code, device.disabledAt() != null
+                        ? "this device is disabled; its secrets cannot be revealed"
+                        : "this device is waiting for approval; its secrets cannot be revealed");
+            }
+            if (reason == null && access.requiresReasonFor(permission)) {
+                deny(caller, permission, action, device.id(), device, reason, "reason-required",
+                        access.rulesGranting(permission));
+                throw ApiException.badRequest("reason-required", "a rule granting this requires a reason (?reason=...)");
+            }
+        }
+        return new DeviceGrant(caller, device, permission, action, access, reason, accessAudit);
+    }
+
+    private void limitReveals(Caller caller, Permission permission, String action, Device device, String reason) {
+        RateDecision decision = revealLimiter.tryAcquire(LimitKeys.principal(caller.principal().id()));
+        if (!decision.allowed()) {
+            deny(caller, permission, action, device == null ? null : device.id(), device, reason, "rate-limited",
+                    List.of());
+            throw ApiException.tooManyRequests("rate-limited", "too many reveals; try again later",
+                    decision.retryAfterSeconds());
+        }
+    }
+
+    private void deny(Caller caller, Permission permission, String action, String deviceId, Device device,
+                      String reason, String why, List<org.castellan.server.access.Rule> rulesToNotify) {
+        caller.write(c -> {
+            accessAudit.denied(c, new AccessAudit.Denial(caller.principal().id(), action, permission, deviceId, device,
+                    reason, caller.clientAddress(), why, rulesToNotify));
+            return null;
+        });
+    }
+}

@@ -1,0 +1,82 @@
+package org.castellan.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.TestAgent;
+import org.castellan.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request's bookkeeping (the token's last use, the agent's nonce, the audit row) rides in the
+ * transaction of its work: one trip through the database writer per request, reveals included.
+ */
+class WriteTripsTest {
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+    static TestAgent agent;
+    static String helpDeskToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(dataDir);
+        agent = new TestAgent(server).registered();
+        AdminApi.escrowAndCommit(agent, "root", "first password 1");
+        AdminApi admin = new AdminApi(server);
+        helpDeskToken = admin.token(admin.user("helpdesk", null));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private interface Call {
+        TestServer.Reply send() throws Exception;
+    }
+
+    private static long tripsOf(int expectedStatus, Call call) throws Exception {
+        long before = server.server.writeUnits();
+        TestServer.Reply reply = call.send();
+        assertThat(reply.status()).as(reply.body()).isEqualTo(expectedStatus);
+        return server.server.writeUnits() - before;
+    }
+
+    @Test
+    void aGrantedRevealIsOneTripWithItsAuditRowAndTheTokensUse() throws Exception {
+        assertThat(tripsOf(200, () -> server.get("/api/v1/devices/" + agent.deviceId + "/password"))).isEqualTo(1);
+        assertThat(new AdminApi(server).audit("action=password.reveal&outcome=granted&device=" + agent.deviceId))
+                .isNotEmpty();
+    }
+
+    @Test
+    void aDeniedRevealIsOneTrip() throws Exception {
+        assertThat(tripsOf(403, () -> server.getWithToken("/api/v1/devices/" + agent.deviceId + "/password",
+                helpDeskToken))).isEqualTo(1);
+    }
+
+    @Test
+    void anAdminActionIsOneTrip() throws Exception {
+        assertThat(tripsOf(201, () -> server.post("/api/v1/registration-keys", Map.of("name", "trips")))).isEqualTo(1);
+    }
+
+    @Test
+    void anAgentRequestIsOneTripWithItsNonce() throws Exception {
+        assertThat(tripsOf(200, () -> agent.checkIn("root"))).isEqualTo(1);
+        assertThat(tripsOf(201, () -> agent.escrow("root", java.util.UUID.randomUUID().toString(), "second password 2")))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aReadRecordsOnlyTheTokensUse() throws Exception {
+        assertThat(tripsOf(200, () -> server.get("/api/v1/devices"))).isEqualTo(1);
+        assertThat(tripsOf(200, () -> server.get("/healthz"))).isZero();
+        assertThat(tripsOf(401, () -> server.getWithToken("/api/v1/devices", null))).isZero();
+    }
+}

@@ -1,0 +1,100 @@
+package org.castellan.server.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import org.castellan.server.testing.DbSnapshot;
+import org.castellan.server.testing.TestAgent;
+import org.castellan.server.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A database that is busy (a lock held outside the server past the busy timeout) or full answers
+ * 503 with {@code Retry-After} and the JSON body, not an empty 500; and lookups that write nothing
+ * keep working, although authenticating them records the token's last use.
+ *
+ * <p>The full disk is reached with SQLite's {@code max_page_count} (the server's connections are
+ * capped just above the database's size): SQLite then answers SQLITE_FULL exactly as on a full
+ * file system. A real full file system has not been tried here.
+ */
+class UnavailableStorageTest {
+    @TempDir
+    Path dataDir;
+
+    @AfterEach
+    void clearProperties() {
+        System.clearProperty(Database.BUSY_TIMEOUT_PROPERTY);
+        System.clearProperty(Database.MAX_PAGES_PROPERTY);
+    }
+
+    @Test
+    void aLockHeldOutsideTheServerAnswers503WithRetryAfterAndLookupsStillWork() throws Exception {
+        System.setProperty(Database.BUSY_TIMEOUT_PROPERTY, "300");
+        try (TestServer server = TestServer.start(dataDir);
+             Connection outside = DbSnapshot.open(dataDir); Statement st = outside.createStatement()) {
+            TestAgent agent = new TestAgent(server).registered();
+            agent.checkIn("root");
+            st.execute("BEGIN IMMEDIATE"); // e.g. a sqlite3 shell or a backup tool writing
+            st.execute("UPDATE devices SET os_version = os_version");
+
+            TestServer.Reply write = server.post("/api/v1/registration-keys", Map.of("name", "busy"));
+            assertThat(write.status()).as(write.body()).isEqualTo(503);
+            assertThat(write.error()).isEqualTo("database-busy");
+            assertThat(write.header("Retry-After")).isEqualTo("2");
+            TestServer.Reply agentWrite = agent.checkIn("root");
+            assertThat(agentWrite.status()).as(agentWrite.body()).isEqualTo(503);
+            assertThat(agentWrite.header("Retry-After")).isEqualTo("2");
+
+            TestServer.Reply lookup = server.get("/api/v1/devices/" + agent.deviceId);
+            assertThat(lookup.status()).as(lookup.body()).isEqualTo(200);
+            assertThat(server.get("/api/v1/devices").status()).isEqualTo(200);
+            st.execute("ROLLBACK");
+            // The writer recovers: a BEGIN that failed busy used to leave its connection outside any transaction.
+            for (int i = 0; i < 6; i++) {
+                TestServer.Reply after = server.post("/api/v1/registration-keys", Map.of("name", "free" + i));
+                assertThat(after.status()).as(after.body()).isEqualTo(201);
+            }
+            assertThat(agent.checkIn("root").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aFullDatabaseAnswers503AndLookupsStillWork() throws Exception {
+        TestAgent agent;
+        String token;
+        try (TestServer first = TestServer.start(dataDir)) {
+            agent = new TestAgent(first).registered();
+            agent.checkIn("root");
+            token = first.adminToken;
+        }
+        long pages = DbSnapshot.count(dataDir, "PRAGMA page_count");
+        System.setProperty(Database.MAX_PAGES_PROPERTY, Long.toString(pages + 2));
+        org.castellan.server.CastellanServer restarted = org.castellan.server.CastellanServer.start(
+                TestServer.config(dataDir, TestServer.GENEROUS));
+        try (TestServer server = TestServer.attach(restarted, dataDir, token)) {
+            agent.on(server);
+            int full = 0;
+            for (int i = 0; i < 200 && full == 0; i++) {
+                TestServer.Reply write = server.post("/api/v1/registration-keys",
+                        Map.of("name", "filler-" + i + "-" + "x".repeat(80)));
+                assertThat(write.status()).as(write.body()).isIn(201, 503);
+                if (write.status() == 503) {
+                    assertThat(write.error()).isEqualTo("storage-full");
+                    assertThat(write.header("Retry-After")).isEqualTo("60");
+                    full++;
+                }
+            }
+            assertThat(full).as("the capped database filled up").isEqualTo(1);
+            assertThat(server.get("/api/v1/devices/" + agent.deviceId).status()).isEqualTo(200);
+            assertThat(server.get("/api/v1/devices?hostname=" + agent.hostname).status()).isEqualTo(200);
+            assertThat(server.get("/healthz").status()).isEqualTo(200);
+            TestServer.Reply checkIn = agent.checkIn("root");
+            assertThat(checkIn.status()).as(checkIn.body()).isIn(200, 503);
+        }
+    }
+}
