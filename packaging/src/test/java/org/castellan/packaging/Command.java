@@ -31,6 +31,11 @@ final class Command {
         return run(command, extraEnv, Duration.ofSeconds(60));
     }
 
+    static Result run(List<String> command, Map<String, String> extraEnv, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(command, extraEnv, Duration.ofSeconds(timeoutSeconds));
+    }
+
     static Result run(List<String> command, Map<String, String> extraEnv, Duration timeout)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);

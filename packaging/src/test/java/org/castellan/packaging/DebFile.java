@@ -22,13 +22,14 @@ record DebFile(String packageName, Path path) {
                 "apt-get install -y dpkg");
     }
 
-    /** The single {@code castellan-NAME_VERSION_all.deb} in the build directory. */
+    /** The single {@code castellan-NAME_VERSION_all.deb} (the agent: {@code _amd64.deb}) in the build directory. */
     static DebFile built(String packageName) throws IOException {
         Path dir = Path.of(System.getProperty("castellan.jars", "target")).toAbsolutePath();
         List<Path> matches;
         try (Stream<Path> files = Files.list(dir)) {
             matches = files.filter(p -> p.getFileName().toString().startsWith(packageName + "_")
-                    && p.getFileName().toString().endsWith("_all.deb")).toList();
+                    && (p.getFileName().toString().endsWith("_all.deb")
+                    || p.getFileName().toString().endsWith("_amd64.deb"))).toList();
         }
         assertThat(matches).as("exactly one %s_*_all.deb in %s", packageName, dir).hasSize(1);
         return new DebFile(packageName, matches.get(0));

@@ -43,7 +43,8 @@ class DebInstallIT {
         String agent = debName("castellan-agent");
         Command.Result install = root.run("dpkg -i /debs/" + agent + " /debs/" + debName("castellan-cli"));
         assertThat(install.exitCode()).as(install.describe()).isZero();
-        assertThat(install.stdout()).contains("register this device").contains("systemctl enable --now castellan-agent");
+        assertThat(install.stdout()).contains("register this device").contains("systemctl enable --now castellan-agent-checkin.timer")
+                .doesNotContain("registered as device");
 
         assertThat(inRoot("stat -c '%a %U:%G %n' /var/lib/castellan-agent /usr/bin/castellan-agent /usr/bin/castellan"
                 + " /usr/share/castellan/castellan-agent.jar /usr/share/castellan/castellan.jar"
@@ -65,6 +66,7 @@ class DebInstallIT {
         Command.Result remove = root.run("dpkg -r castellan-agent");
         assertThat(remove.exitCode()).as(remove.describe()).isZero();
         assertThat(systemctlCalls()).containsExactly("daemon-reload", "try-restart castellan-agent.service",
+                "stop castellan-agent-checkin.timer", "disable castellan-agent-checkin.timer",
                 "stop castellan-agent.service", "disable castellan-agent.service", "daemon-reload");
         assertThat(inRoot("ls /var/lib/castellan-agent; test -e /usr/bin/castellan-agent || echo launcher-gone;"
                 + " test -e /usr/share/castellan/castellan-agent.jar || echo jar-gone").lines())

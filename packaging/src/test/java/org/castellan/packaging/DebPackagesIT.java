@@ -22,7 +22,7 @@ class DebPackagesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"castellan-agent", "castellan-server", "castellan-cli"})
+    @ValueSource(strings = {"castellan-server", "castellan-cli"})
     void eachPackageIsNamedForItselfArchitectureIndependentAndVersionedLikeItsFile(String name) throws Exception {
         DebFile deb = DebFile.built(name);
         assertThat(deb.field("Package")).isEqualTo(name);
@@ -34,8 +34,14 @@ class DebPackagesIT {
     }
 
     @Test
-    void agentDependsOnJava17AndOnPasswdForChpasswd() throws Exception {
-        assertThat(DebFile.built("castellan-agent").field("Depends")).isEqualTo(JAVA_DEPENDENCY + ", passwd");
+    void agentCarriesItsOwnRuntimeSoIsAmd64AndDependsOnPasswdOnly() throws Exception {
+        DebFile deb = DebFile.built("castellan-agent");
+        assertThat(deb.field("Package")).isEqualTo("castellan-agent");
+        assertThat(deb.field("Architecture")).isEqualTo("amd64");
+        assertThat(deb.field("Version")).as("package release 1; the SNAPSHOT sorts before its release")
+                .matches("\\d+\\.\\d+\\.\\d+(~SNAPSHOT)?-1");
+        assertThat(deb.path().getFileName().toString()).isEqualTo("castellan-agent_" + deb.field("Version") + "_amd64.deb");
+        assertThat(deb.field("Depends")).isEqualTo("passwd");
     }
 
     @Test
@@ -49,7 +55,7 @@ class DebPackagesIT {
     }
 
     @Test
-    void agentShipsItsJarLauncherUnitAndRootOnlyStateDirectory() throws Exception {
+    void agentShipsItsJarLauncherUnitsRuntimeAndRootOnlyStateDirectoryButNoKey() throws Exception {
         Map<String, DebFile.Entry> files = DebFile.built("castellan-agent").contents();
         assertThat(files.get("/usr/share/castellan/castellan-agent.jar")).isEqualTo(
                 new DebFile.Entry("-rw-r--r--", "root/root", "/usr/share/castellan/castellan-agent.jar"));
@@ -59,8 +65,23 @@ class DebPackagesIT {
                 new DebFile.Entry("-rw-r--r--", "root/root", "/lib/systemd/system/castellan-agent.service"));
         assertThat(files.get("/var/lib/castellan-agent")).as("holds the device key: root only").isEqualTo(
                 new DebFile.Entry("drwx------", "root/root", "/var/lib/castellan-agent"));
-        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan-agent.jar", "/usr/bin/castellan-agent",
-                "/lib/systemd/system/castellan-agent.service");
+        assertThat(files.get("/usr/lib/castellan-agent/runtime/bin/java").mode()).isEqualTo("-rwxr-xr-x");
+        assertThat(files.get("/usr/lib/castellan-agent/enrol").mode()).isEqualTo("-rwxr-xr-x");
+        assertThat(files.keySet().stream().filter(p -> !p.startsWith("/usr/lib/castellan-agent/runtime/"))
+                .filter(p -> files.get(p).mode().startsWith("-")))
+                .containsExactlyInAnyOrder("/usr/share/castellan/castellan-agent.jar", "/usr/bin/castellan-agent",
+                        "/lib/systemd/system/castellan-agent.service", "/lib/systemd/system/castellan-agent-checkin.service",
+                        "/lib/systemd/system/castellan-agent-checkin.timer", "/usr/lib/castellan-agent/enrol",
+                        "/usr/lib/castellan-agent/service-mode");
+    }
+
+    @Test
+    void serverShipsTheAgentPayloadForPackageAgent() throws Exception {
+        Map<String, DebFile.Entry> files = DebFile.built("castellan-server").contents();
+        assertThat(files).containsKeys("/usr/share/castellan/agent-payload/castellan-agent.jar",
+                "/usr/share/castellan/agent-payload/VERSION", "/usr/share/castellan/agent-payload/linux-x64/runtime/bin/java",
+                "/usr/share/castellan/agent-payload/linux/enrol", "/usr/share/castellan/agent-payload/windows/enrol.cmd",
+                "/usr/share/castellan/agent-payload/macos/install.sh");
     }
 
     @Test
@@ -72,8 +93,10 @@ class DebPackagesIT {
         // postinst creates it for the castellan user; shipped as root's, every upgrade would reset it.
         assertThat(files).doesNotContainKey("/var/lib/castellan-server");
         assertThat(files.values()).extracting(DebFile.Entry::owner).containsOnly("root/root");
-        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan-server.jar", "/usr/bin/castellan-server",
-                "/lib/systemd/system/castellan-server.service");
+        assertThat(files.keySet().stream().filter(p -> !p.startsWith("/usr/share/castellan/agent-payload/"))
+                .filter(p -> files.get(p).mode().startsWith("-")))
+                .containsExactlyInAnyOrder("/usr/share/castellan/castellan-server.jar", "/usr/bin/castellan-server",
+                        "/lib/systemd/system/castellan-server.service");
     }
 
     @Test
@@ -126,9 +149,22 @@ class DebPackagesIT {
         for (String launcher : List.of("castellan-agent", "castellan-server", "castellan")) {
             String text = Files.readString(root.resolve("usr/bin/" + launcher));
             assertThat(text).startsWith("#!/bin/sh\n")
-                    .contains("/../share/castellan/" + launcher + ".jar\"")
-                    .contains("exec \"${JAVA:-java}\"")
+                    .contains("/share/castellan/" + launcher + ".jar")
                     .doesNotContain("packaging/target");
+        }
+        assertThat(Files.readString(root.resolve("usr/bin/castellan-server"))).contains("exec \"${JAVA:-java}\"");
+        assertThat(Files.readString(root.resolve("usr/bin/castellan-agent")))
+                .as("the agent's own runtime first, then JAVA or java from PATH")
+                .contains("java=\"$lib/runtime/bin/java\"").contains("java=\"${JAVA:-java}\"").contains("exec \"$java\"");
+    }
+
+    @Test
+    void agentAndCliJarsRegisterNoJcaProviderSoTheJdkNeverBuildsBouncyCastlesOne() throws Exception {
+        for (String jar : List.of("castellan-agent.jar", "castellan.jar")) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(PackageAgent.jars().resolve(jar).toFile())) {
+                assertThat(zip.getEntry("META-INF/services/java.security.Provider")).as(jar).isNull();
+                assertThat(zip.getEntry("org/bouncycastle/crypto/signers/Ed25519Signer.class")).as(jar).isNotNull();
+            }
         }
     }
 

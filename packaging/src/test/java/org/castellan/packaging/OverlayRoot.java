@@ -66,7 +66,17 @@ final class OverlayRoot {
 
     /** Runs {@code shell} with /bin/sh chrooted into the overlay. */
     Command.Result run(String shell) throws IOException, InterruptedException {
+        return run(shell, 60);
+    }
+
+    Command.Result run(String shell, int timeoutSeconds) throws IOException, InterruptedException {
         return Command.run(List.of("unshare", "-m", "sh", "-c", ENTER,
-                upper.toString(), work.toString(), merged.toString(), debs.toString(), shell));
+                upper.toString(), work.toString(), merged.toString(), debs.toString(), shell), java.util.Map.of(),
+                timeoutSeconds);
+    }
+
+    /** What the packages wrote: the overlay's upper directory (host paths of changed files). */
+    Path upper() {
+        return upper;
     }
 }

@@ -1,17 +1,29 @@
 package org.castellan.agent.cli;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.castellan.agent.AgentException;
 import org.castellan.agent.flow.CheckInCycle;
+import org.castellan.agent.flow.CheckInSchedule;
 import org.castellan.agent.rotation.Recovery;
+import org.castellan.agent.state.RotationJournal;
+import org.castellan.agent.state.StateDir;
+import org.castellan.agent.state.StateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "check-in", mixinStandardHelpOptions = true,
         description = "Checks in with the server now: finishes any interrupted rotation, then rotates if due.")
 final class CheckInCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir = new StateDirOption();
+
+    @Option(names = "--if-due", description = "Check in only when the policy's check-in interval has passed since "
+            + "the last check-in (or it failed, or a rotation is unfinished); otherwise exit 0 at once. What a "
+            + "timer (systemd timer, launchd StartInterval, scheduled task) runs instead of a resident 'run'.")
+    boolean ifDue;
 
     private final AgentContext context;
 
@@ -21,7 +33,16 @@ final class CheckInCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws AgentException {
-        CheckInCycle.Result result = new CheckInCycle(context.platform().get(), context.stateDir(stateDir.stateDir),
+        StateDir dir = context.stateDir(stateDir.stateDir);
+        if (ifDue) {
+            Optional<Instant> notBefore = CheckInSchedule.notDueUntil(new StateStore(dir).require(),
+                    new RotationJournal(dir).read().isPresent(), context.clock().instant());
+            if (notBefore.isPresent()) {
+                context.out().println("not due; next check-in after " + notBefore.get());
+                return AgentMain.OK;
+            }
+        }
+        CheckInCycle.Result result = new CheckInCycle(context.platform().get(), dir,
                 context.connector(), context.clock(), context.random()).run();
         if (result.recovery() != Recovery.NOTHING_PENDING) {
             context.out().println("interrupted rotation resolved: " + result.recovery().name().toLowerCase(java.util.Locale.ROOT));

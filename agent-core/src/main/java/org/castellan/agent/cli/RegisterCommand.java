@@ -13,6 +13,7 @@ import org.castellan.agent.config.RegisterSettings.KeySource;
 import org.castellan.agent.flow.Registration;
 import org.castellan.agent.state.AgentState;
 import org.castellan.agent.state.StateDir;
+import org.castellan.agent.state.StateStore;
 import org.castellan.protocol.Secret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,8 @@ final class RegisterCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir = new StateDirOption();
 
-    @Option(names = "--server", paramLabel = "URL", description = "Server base URL, https://host:port (env CASTELLAN_SERVER).")
+    @Option(names = "--server", paramLabel = "URL[,URL...]", description = "Server base URL, https://host:port "
+            + "(env CASTELLAN_SERVER); several comma-separated URLs of nodes sharing one database are tried in order.")
     String server;
 
     @Option(names = "--registration-key", paramLabel = "KEY",
@@ -47,6 +49,10 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Register again even though this device is registered.")
     boolean force;
 
+    @Option(names = "--if-unregistered", description = "Do nothing (exit 0) when this device is already registered: "
+            + "what an installer runs, so that an upgrade keeps the device id and key.")
+    boolean ifUnregistered;
+
     private final AgentContext context;
 
     RegisterCommand(AgentContext context) {
@@ -56,6 +62,15 @@ final class RegisterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws AgentException {
         StateDir dir = context.stateDir(stateDir.stateDir);
+        if (ifUnregistered && force) {
+            throw new ConfigException("--if-unregistered and --force conflict: give one");
+        }
+        if (ifUnregistered && new StateStore(dir).isRegistered()) {
+            AgentState current = new StateStore(dir).require();
+            context.out().println("already registered as device " + current.deviceId() + " with " + current.server()
+                    + "; nothing to do");
+            return AgentMain.OK;
+        }
         RegisterSettings settings = RegisterSettings.resolve(
                 new RegisterSettings.Flags(server, serverFingerprint, registrationKey, registrationKeyFile),
                 context.env(), ConfigFile.read(dir));

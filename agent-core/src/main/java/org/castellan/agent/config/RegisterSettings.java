@@ -11,7 +11,8 @@ import org.castellan.protocol.tls.Fingerprints;
  * environment variable, then {@code config.json}. Two sources of the same setting at the same
  * level (a key flag and a key-file flag, say) are a conflict, rejected before anything runs.
  *
- * @param server the normalized {@code https://host[:port]} URL
+ * @param server the normalized {@code https://host[:port]} URL, or several of them joined by commas
+ *     (nodes sharing one database: tried in order, see {@code FailoverServerApi})
  * @param serverFingerprint normalized lower-case hex, or null to trust the system CAs
  * @param keySource where the registration key comes from (the key itself is read later)
  */
@@ -95,7 +96,23 @@ public record RegisterSettings(String server, String serverFingerprint, KeySourc
         return blankToNull(fileValue) == null ? null : fileValue.strip();
     }
 
-    static String normalizeServer(String server) throws ConfigException {
+    /** One URL, or a comma-separated list of them (each normalized, order kept, duplicates refused). */
+    static String normalizeServer(String servers) throws ConfigException {
+        java.util.List<String> normalized = new java.util.ArrayList<>();
+        for (String one : servers.split(",", -1)) {
+            if (one.isBlank()) {
+                throw new ConfigException("server list '" + servers + "' has an empty entry");
+            }
+            String url = normalizeOne(one.strip());
+            if (normalized.contains(url)) {
+                throw new ConfigException("server list '" + servers + "' names " + url + " twice");
+            }
+            normalized.add(url);
+        }
+        return String.join(",", normalized);
+    }
+
+    private static String normalizeOne(String server) throws ConfigException {
         URI uri;
         try {
             uri = new URI(server);

@@ -134,6 +134,69 @@ class AgentMainTest {
     }
 
     @Test
+    void registerIfUnregisteredLeavesARegisteredDeviceAsItIs() throws Exception {
+        assertThat(register()).isZero();
+        String key = Files.readString(state.resolve("device.key"));
+        String agentJson = Files.readString(state.resolve("agent.json"));
+
+        assertThat(run("register", "--if-unregistered", "--server", "https://other.test:8443",
+                "--state-dir", state.toString())).as(err()).isZero();
+        assertThat(out()).contains("already registered as device device-42").contains("nothing to do");
+        assertThat(server.registrations).hasSize(1);
+        assertThat(Files.readString(state.resolve("device.key"))).isEqualTo(key);
+        assertThat(Files.readString(state.resolve("agent.json"))).isEqualTo(agentJson);
+
+        assertThat(run("register", "--if-unregistered", "--force", "--state-dir", state.toString()))
+                .isEqualTo(AgentMain.USAGE);
+        assertThat(err()).contains("conflict");
+    }
+
+    @Test
+    void registerIfUnregisteredRegistersAFreshDevice() {
+        env.put(EnvVars.REGISTRATION_KEY, REG_KEY);
+        assertThat(run("register", "--if-unregistered", "--server", "https://castellan.test:8443",
+                "--state-dir", state.toString())).as(err()).isZero();
+        assertThat(out()).contains("registered as device device-42");
+        assertThat(server.registrations).hasSize(1);
+    }
+
+    @Test
+    void checkInIfDueSkipsUntilThePolicyIntervalHasPassed() throws Exception {
+        assertThat(register()).isZero();
+        assertThat(run("check-in", "--if-due", "--state-dir", state.toString())).as(err()).isZero();
+        assertThat(out()).as("never checked in: due").contains("checked in");
+        assertThat(server.checkIns).hasSize(1);
+
+        assertThat(run("check-in", "--if-due", "--state-dir", state.toString())).as(err()).isZero();
+        assertThat(out()).startsWith("not due; next check-in after ");
+        assertThat(server.checkIns).as("no request at all").hasSize(1);
+
+        assertThat(run("check-in", "--state-dir", state.toString())).isZero();
+        assertThat(server.checkIns).as("without --if-due it always checks in").hasSize(2);
+    }
+
+    @Test
+    void checkInIfDueRetriesAtOnceAfterAFailedCheckIn() throws Exception {
+        assertThat(register()).isZero();
+        assertThat(run("check-in", "--state-dir", state.toString())).isZero();
+        server.unreachable = true;
+        assertThat(run("check-in", "--state-dir", state.toString())).isEqualTo(AgentMain.FAILED);
+        server.unreachable = false;
+        assertThat(run("check-in", "--if-due", "--state-dir", state.toString())).as(err()).isZero();
+        assertThat(out()).contains("checked in");
+    }
+
+    @Test
+    void severalServersAreKeptInOrderAndHandedToTheConnector() throws Exception {
+        env.put(EnvVars.REGISTRATION_KEY, REG_KEY);
+        assertThat(run("register", "--server", "https://A.test:8443, https://b.test:8443", "--state-dir",
+                state.toString())).as(err()).isZero();
+        assertThat(connections).containsExactly("https://a.test:8443,https://b.test:8443 null null");
+        assertThat(run("check-in", "--state-dir", state.toString())).isZero();
+        assertThat(connections).last().isEqualTo("https://a.test:8443,https://b.test:8443 null device-42");
+    }
+
+    @Test
     void secondRegistrationIsRefusedUnlessForced() throws Exception {
         assertThat(register()).isZero();
         String firstKey = Files.readString(state.resolve("device.key"));

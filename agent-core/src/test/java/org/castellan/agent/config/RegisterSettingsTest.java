@@ -97,4 +97,16 @@ class RegisterSettingsTest {
                 Map.of(), ConfigFile.EMPTY);
         assertThat(settings.toString()).doesNotContain("s3cr3t-key");
     }
+
+    @Test
+    void aServerListIsNormalizedEntryByEntryAndRefusesEmptyOrRepeatedEntries() throws Exception {
+        assertThat(RegisterSettings.resolve(new Flags("https://A.example:1/,https://b.example:2", null, null, null),
+                KEY_ENV, ConfigFile.EMPTY).server()).isEqualTo("https://a.example:1,https://b.example:2");
+        assertThatThrownBy(() -> RegisterSettings.resolve(new Flags("https://a.example,", null, null, null), KEY_ENV,
+                ConfigFile.EMPTY)).hasMessageContaining("empty entry");
+        assertThatThrownBy(() -> RegisterSettings.resolve(new Flags("https://a.example,https://A.example/", null, null,
+                null), KEY_ENV, ConfigFile.EMPTY)).hasMessageContaining("twice");
+        assertThatThrownBy(() -> RegisterSettings.resolve(new Flags("https://a.example,http://b.example", null, null,
+                null), KEY_ENV, ConfigFile.EMPTY)).hasMessageContaining("must be https");
+    }
 }
