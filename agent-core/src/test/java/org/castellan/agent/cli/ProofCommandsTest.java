@@ -125,11 +125,14 @@ class ProofCommandsTest {
         registerAndRotate();
         String password = platform.accounts.password;
         String sealedKey = Json.mapper().readTree(state.resolve("device.key").toFile()).get("sealed").asText();
-        Path logs = Files.createDirectories(state.resolve("logs"));
+        // The agent refuses a state directory with any group or other access, its logs included.
+        Path logs = Files.createDirectories(state.resolve("logs"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         Files.writeString(logs.resolve("agent.log"), "2026-12-01 check-in done\n");
         Path bundle = tmp.resolve("support/bundle.zip");
 
-        assertThat(run("diagnose", "--bundle", bundle.toString(), "--state-dir", state.toString())).as(out()).isZero();
+        assertThat(run("diagnose", "--bundle", bundle.toString(), "--state-dir", state.toString())).as(out() + err()).isZero();
 
         Map<String, byte[]> entries = unzip(bundle);
         assertThat(entries).containsKeys("diagnose.txt", "diagnose.json", "state/agent.json", "state/listing.txt",
