@@ -37,6 +37,9 @@ public final class AuditActions {
     public static final String HISTORY_PURGE = "history.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
+    public static final String LUKS_KEY_ESCROW = "luks-key.escrow";
+    public static final String LUKS_KEY_COMMIT = "luks-key.commit";
+    public static final String LUKS_KEY_RETIRE = "luks-key.retire";
     /** An agent found its state directory copied to another machine and reported it. */
     public static final String DEVICE_CLONE_REPORTED = "device.clone-reported";
 }
