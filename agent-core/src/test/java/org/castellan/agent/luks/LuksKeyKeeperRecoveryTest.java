@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the keeper does with a journal left by a crash, on an in-memory header (the real
+ * What the keeper does with a journal left by a crash, and when a key is due, on an in-memory header (the real
  * cryptsetup runs in agent-linux's LuksKeyKeeperImageTest and the end-to-end test): which slots it
  * may remove, and that it never removes one it cannot prove is its own.
  */
@@ -131,6 +131,28 @@ class LuksKeyKeeperRecoveryTest {
         assertThat(server.calls).containsExactly("retire castellan-old");
         assertThat(journal.read()).isEmpty();
         assertThat(volumes.added).as("the new slot is current: nothing more to do").isEmpty();
+    }
+
+    @Test
+    void aCastellanSlotOlderThanMaxAgeIsReplacedAndAYoungOneIsLeftAlone() throws Exception {
+        volumes.active.add(1);
+        volumes.tokens.add(new LuksToken(0, LuksToken.TYPE, List.of(1), "castellan-young",
+                java.time.Instant.now().minus(java.time.Duration.ofDays(179))));
+        run(true);
+        assertThat(volumes.added).isEmpty();
+        assertThat(server.calls).isEmpty();
+
+        volumes.tokens.clear();
+        volumes.tokens.add(new LuksToken(0, LuksToken.TYPE, List.of(1), "castellan-old",
+                java.time.Instant.now().minus(java.time.Duration.ofDays(181))));
+        LuksKeyKeeper.Outcome outcome = run(true);
+
+        assertThat(outcome.notes().toString()).contains("older than 180 days");
+        assertThat(volumes.added).containsExactly(2);
+        assertThat(volumes.removed).containsExactly(1);
+        assertThat(server.calls).hasSize(3).first().asString().startsWith("escrow castellan-");
+        assertThat(server.calls.get(1)).startsWith("commit castellan-");
+        assertThat(server.calls.get(2)).isEqualTo("retire castellan-old");
     }
 
     /** A header in memory: slot 0 is the owner's. */
