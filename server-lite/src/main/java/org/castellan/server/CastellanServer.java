@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
+import org.castellan.server.audit.AuditIntake;
 import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
@@ -39,11 +40,13 @@ public final class CastellanServer implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
     private final ChainWatch chain;
+    private final AuditIntake intake;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain) {
+                            HistoryPurger purger, ChainWatch chain, AuditIntake intake) {
         this.chain = chain;
+        this.intake = intake;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -88,6 +91,9 @@ public final class CastellanServer implements AutoCloseable {
             db.listen(anchor);
             ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
+            // What command-line tools (backup, vault shares/recover) queued while the server was down.
+            AuditIntake intake = new AuditIntake(db, context.audit());
+            intake.drain();
             ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
                     metricsToken(config));
@@ -99,7 +105,9 @@ public final class CastellanServer implements AutoCloseable {
             dispatcher.start();
             purger.start(PURGE_EVERY);
             chain.start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain);
+            intake.start();
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain,
+                    intake);
         } catch (RuntimeException | IOException e) {
             db.close();
             throw e;
@@ -152,6 +160,11 @@ public final class CastellanServer implements AutoCloseable {
         return chain.verifyNow();
     }
 
+    /** Moves the audit events command-line tools queued into the log now (also runs every {@link AuditIntake#EVERY}). */
+    public int drainToolAuditNow() {
+        return intake.drain();
+    }
+
     /** The /metrics token from the configured file (the file is checked for private modes at start). */
     private static String metricsToken(ServerConfig config) throws IOException {
         if (config.metricsTokenFile() == null) {
@@ -175,6 +188,7 @@ public final class CastellanServer implements AutoCloseable {
         } finally {
             try {
                 chain.stop();
+                intake.stop();
                 dispatcher.stop();
                 purger.stop();
             } finally {
