@@ -33,14 +33,14 @@ public final class ServerMain implements Runnable {
     }
 
     @Command(name = "vault", description = "Vault key tools.", mixinStandardHelpOptions = true,
-            subcommands = {VaultRotateCommand.class})
+            subcommands = {VaultRotateCommand.class, VaultSharesCommand.class, VaultRecoverCommand.class})
     static final class VaultCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
         @Override
         public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing command: rotate");
+            throw new ParameterException(spec.commandLine(), "Missing command: rotate, shares or recover");
         }
     }
 
