@@ -74,6 +74,10 @@ final class BackupCommand implements Callable<Integer> {
         } catch (BackupException e) {
             System.err.println("castellan-server: backup failed: " + e.getMessage());
             return 1;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("castellan-server: backup failed (nothing was written): " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
+            return 1;
         } finally {
             Arrays.fill(passphrase, (byte) 0);
         }

@@ -33,6 +33,8 @@ final class PassphraseInput {
             } finally {
                 Arrays.fill(all, (byte) 0);
             }
+        } else if (System.console() != null && stdin == System.in) {
+            line = prompt(creating);
         } else {
             line = firstLine(stdin);
         }
@@ -46,6 +48,35 @@ final class PassphraseInput {
                     + " characters (a few random words are best)");
         }
         return line;
+    }
+
+    /** At a terminal: asked without echo, twice when a new backup is sealed with it. */
+    private static byte[] prompt(boolean creating) {
+        char[] first = System.console().readPassword("Recovery passphrase: ");
+        if (first == null) {
+            return new byte[0];
+        }
+        try {
+            if (creating) {
+                char[] again = System.console().readPassword("Same passphrase again: ");
+                boolean same = again != null && Arrays.equals(first, again);
+                if (again != null) {
+                    Arrays.fill(again, ' ');
+                }
+                if (!same) {
+                    throw new IllegalArgumentException("the two passphrases differ");
+                }
+            }
+            java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(first));
+            byte[] out = new byte[bytes.remaining()];
+            bytes.get(out);
+            if (bytes.hasArray()) {
+                Arrays.fill(bytes.array(), (byte) 0);
+            }
+            return out;
+        } finally {
+            Arrays.fill(first, ' ');
+        }
     }
 
     private static byte[] firstLine(InputStream in) throws IOException {

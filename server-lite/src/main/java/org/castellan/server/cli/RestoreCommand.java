@@ -70,6 +70,10 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (BackupException e) {
             System.err.println("castellan-server: restore failed: " + e.getMessage());
             return 1;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("castellan-server: restore failed (nothing was written): " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
+            return 1;
         } finally {
             Arrays.fill(passphrase, (byte) 0);
         }
