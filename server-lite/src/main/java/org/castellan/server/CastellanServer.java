@@ -1,6 +1,7 @@
 package org.castellan.server;
 
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -176,6 +177,22 @@ public final class CastellanServer implements AutoCloseable {
             throw new IOException("metrics token file " + config.metricsTokenFile() + " must hold a token of at least 16 characters");
         }
         return token;
+    }
+
+    /** Requests inside the handler right now: the ones a stop waits for. */
+    public long requestsInFlight() {
+        GracefulHandler graceful = graceful();
+        return graceful == null ? 0 : graceful.getCurrentRequestCount();
+    }
+
+    /** True once a stop has begun draining: new requests are refused, in-flight ones finish. */
+    public boolean draining() {
+        GracefulHandler graceful = graceful();
+        return graceful != null && graceful.isShutdown();
+    }
+
+    private GracefulHandler graceful() {
+        return app.jettyServer().server().getDescendant(GracefulHandler.class);
     }
 
     /**
