@@ -4,12 +4,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.backup.SqliteDatabasePart;
 import org.castellan.server.db.Database;
 import org.castellan.server.config.ConfigResolver;
+import org.castellan.server.vault.Vault;
 import org.castellan.server.vault.VaultKeyFiles;
 import org.castellan.server.vault.VaultShares;
 import picocli.CommandLine.Command;
@@ -27,6 +35,24 @@ import picocli.CommandLine.Option;
 final class VaultRecoverCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env CASTELLAN_DATA; default ./castellan-data).")
     String data;
+
+    /** Key ids that stored envelopes name but the rebuilt vault lacks. */
+    static List<String> keysNotRecovered(Path dir, Vault vault) throws IOException {
+        List<String> missing = new ArrayList<>();
+        try (Connection c = SqliteDatabasePart.connect(dir);
+             PreparedStatement st = c.prepareStatement("SELECT vault_key_id FROM rotations UNION "
+                     + "SELECT vault_key_id FROM recovery_keys");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                if (vault.key(rs.getString(1)).isEmpty()) {
+                    missing.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read the database to check the rebuilt keys: " + e.getMessage(), e);
+        }
+        return missing;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -65,6 +91,14 @@ final class VaultRecoverCommand implements Callable<Integer> {
         System.out.println("Vault rebuilt in " + files.dir() + " from shares " + recovered.used() + " of set "
                 + recovered.setId() + ": key set " + recovered.keysetId() + ", keys " + recovered.vault().keyIds()
                 + ", current " + recovered.vault().current().keyId() + ".");
+        if (audited) {
+            List<String> missing = keysNotRecovered(dir, recovered.vault());
+            if (!missing.isEmpty()) {
+                System.out.println("WARNING: secrets in the database are sealed to vault keys " + missing + ", which this"
+                        + " share set does not hold (it was split before 'vault rotate' made them): those stay"
+                        + " unreadable. Recover with a newer share set or restore a backup.");
+            }
+        }
         if (!audited) {
             System.out.println("Note: no database in " + dir + ", so this recovery is not in an audit log; restore the"
                     + " database (castellan-server restore) before starting the server.");

@@ -77,6 +77,7 @@ class VaultRecoveryTest {
         Cli.Run recovered = Cli.run("Share 3 of 3:\n" + shares.get(2) + "\nShare 1 of 3:\n" + shares.get(0) + "\n",
                 "vault", "recover", "--data", dataDir.toString());
         assertThat(recovered.code()).as(recovered.describe()).isZero();
+        assertThat(recovered.out()).doesNotContain("WARNING");
         assertThat(Cli.run(shares.get(1) + "\n" + shares.get(0), "vault", "recover", "--data", dataDir.toString()).code())
                 .as("never over an existing vault").isEqualTo(1);
 
@@ -102,5 +103,32 @@ class VaultRecoveryTest {
                 Files.delete(p);
             }
         }
+    }
+
+    @Test
+    void sharesSplitBeforeARotationSayWhichSecretsStayUnreadable() throws Exception {
+        TestAgent agent;
+        String token;
+        List<String> shares;
+        try (TestServer server = TestServer.start(dataDir)) {
+            token = server.adminToken;
+            Cli.Run split = Cli.run(null, "vault", "shares", "--split", "2-of-2", "--data", dataDir.toString());
+            assertThat(split.code()).as(split.describe()).isZero();
+            shares = split.out().lines().filter(l -> l.startsWith("castellan-vault-share:")).toList();
+        }
+        assertThat(Cli.run(null, "vault", "rotate", "--data", dataDir.toString()).code()).isZero();
+        String newKey;
+        try (TestServer server = TestServer.attach(CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0")),
+                dataDir, token)) {
+            agent = new TestAgent(server).registered();
+            newKey = agent.vaultKey.keyId();
+            String rotation = UUID.randomUUID().toString();
+            agent.escrow("root", rotation, "Sealed-To-The-New-Key");
+            agent.commit(rotation);
+        }
+        deleteTree(dataDir.resolve("vault"));
+        Cli.Run recovered = Cli.run(String.join("\n", shares), "vault", "recover", "--data", dataDir.toString());
+        assertThat(recovered.code()).as(recovered.describe()).isZero();
+        assertThat(recovered.out()).contains("WARNING").contains(newKey).contains("newer share set");
     }
 }
