@@ -81,7 +81,7 @@ final class ServerRoutes {
         this.metrics = metrics;
         checkIn = new CheckInHandler(s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(), s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
-                limits.registrationLimiter(s.clock()), s.vault(), s.clock());
+                limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());
         rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
         recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.clock());
         luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.clock());
@@ -93,7 +93,7 @@ final class ServerRoutes {
         policies = new PolicyRoutes(s.db(), s.policies(), s.clock());
         audit = new AuditRoutes(s.db(), s.audit());
         users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
-        sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock()), s.clock(), s.random());
+        sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock(), s.db()), s.clock(), s.random());
         userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
