@@ -97,6 +97,7 @@ class RevealRulesTest {
         TestServer.Reply without = server.getWithToken(path, token);
         assertThat(without.status()).isEqualTo(400);
         assertThat(without.error()).isEqualTo("reason-required");
+        assertThat(without.json().get("message").asText()).as("names the CLI's flag").contains("--reason TEXT");
         assertThat(admin.audit("device=" + agent.deviceId + "&action=password.reveal&outcome=denied"))
                 .singleElement().satisfies(row -> assertThat(row.get("detail").asText()).isEqualTo("reason-required"));
 
