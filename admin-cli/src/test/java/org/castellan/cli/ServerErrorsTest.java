@@ -37,13 +37,13 @@ class ServerErrorsTest {
         "404, unknown-device, no such device",
     })
     void errorStatusIsPrintedWithContextCodeAndStatus(int status, String code, String message) {
-        server.respond("GET", "/api/v1/devices/d-7", status, "{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
+        server.respond("GET", "/api/v1/devices/44444444-0000-4000-8000-000000000007", status, "{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
 
-        CliRunner.Result result = Fixtures.runnerFor(server, home).run("devices", "show", "d-7");
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("devices", "show", "44444444-0000-4000-8000-000000000007");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stdout()).isEmpty();
-        assertThat(result.stderr()).isEqualTo("castellan: show device d-7: " + message + " (" + code + ", HTTP " + status
+        assertThat(result.stderr()).isEqualTo("castellan: show device 44444444-0000-4000-8000-000000000007: " + message + " (" + code + ", HTTP " + status
                 + ")" + System.lineSeparator());
     }
 

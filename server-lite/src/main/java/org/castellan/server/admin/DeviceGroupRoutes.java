@@ -85,7 +85,7 @@ public final class DeviceGroupRoutes {
     }
 
     private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
-        String name = TextRules.name(body.name(), "name", 100);
+        String name = TextRules.referenceName(body.name(), "name", 100);
         if (groups.nameInUse(c, name, id)) {
             throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
         }

@@ -40,7 +40,7 @@ public final class UserGroupRoutes {
 
     public void create(Context ctx, Caller admin) {
         CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
-        String name = TextRules.name(request.name(), "name", 100);
+        String name = TextRules.referenceName(request.name(), "name", 100);
         List<String> members = request.members() == null ? List.of() : request.members();
         String id = Tokens.newId();
         UserGroup group = admin.act(AuditActions.USER_GROUP_CREATE, c -> {
