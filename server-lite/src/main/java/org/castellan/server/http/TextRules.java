@@ -48,6 +48,17 @@ public final class TextRules {
         }
     }
 
+    /**
+     * A read-only field of a GET representation sent back in a PUT (get, change one field, put):
+     * accepted when absent or equal to the current value, else 400 {@code read-only-FIELD}.
+     */
+    public static void readOnly(String field, Object sent, Object current) {
+        if (sent != null && !sent.equals(current)) {
+            throw ApiException.badRequest("read-only-" + field, "field '" + field + "' is read-only: it may be sent back"
+                    + " as GET returned it (" + current + ") but not changed");
+        }
+    }
+
     /** Optional text: null stays null; otherwise at most max characters, printable. */
     public static String optional(String value, String field, int max) {
         if (value == null) {
