@@ -74,9 +74,10 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
                     + " it at start-up (env CASTELLAN_SERVER_FINGERPRINT). Without it, the system CAs are used.")
     private String serverFingerprint;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "text|table|json", scope = ScopeType.INHERIT, defaultValue = "text",
+    @Option(names = {"-o", "--output"}, paramLabel = "text|wide|json", scope = ScopeType.INHERIT, defaultValue = "text",
             converter = OutputFormat.Converter.class,
-            description = "Output format: text or table (the same: tables; secrets alone on stdout) or json (the server's JSON). Default: text.")
+            description = "Output format: text or table (the same: tables that fit 100 columns; secrets alone on stdout),"
+                    + " wide (tables with every column) or json (the server's JSON). Default: text.")
     private OutputFormat output;
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -32,8 +32,33 @@ class DevicesAndPasswordsTest {
     }
 
     @Test
+    void devicesListFitsOneHundredColumnsByDefault() {
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device("44444444-0000-4000-8000-000000000001", "web01")
+                + "," + Fixtures.device("44444444-0000-4000-8000-000000000003", "finance-laptop-0042.corp")
+                        .replace("\"pendingRotation\":false", "\"pendingRotation\":true")
+                        .replace("\"warnings\":[]", "\"warnings\":[\"clone-reported:ws-0043\"]") + "]");
+
+        CliRunner.Result result = cli.run("devices", "list");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().lines()).containsExactly(
+                "HOSTNAME                  STATUS  OS     ACCOUNT  LAST SEEN  ROTATED  NOTES",
+                "web01                     active  linux  root     5m ago     2d ago   -",
+                "finance-laptop-0042.corp  active  linux  root     5m ago     2d ago   pending, 1 warning");
+        assertThat(result.stdout().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+    }
+
+    @Test
+    void versionIsTheSharedVersionWithTheCommit() {
+        CliRunner.Result result = cli.run("--version");
+
+        assertThat(result.stdout().strip()).isEqualTo(org.castellan.protocol.BuildVersion.line("castellan"))
+                .matches("castellan \\S+ \\(commit \\S+\\)").doesNotContain("dev");
+    }
+
+    @Test
     void devicesListPassesTheHostnameFilterAndPrintsATable() {
-        CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01");
+        CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01", "-o", "wide");
 
         assertThat(result.exitCode()).isZero();
         assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("hostname", "web01");
@@ -49,7 +74,7 @@ class DevicesAndPasswordsTest {
         assertThat(cli.run("devices", "list", "-o", "table").stdout()).isEqualTo(text).contains("HOSTNAME");
         CliRunner.Result yaml = cli.run("devices", "list", "-o", "yaml");
         assertThat(yaml.exitCode()).isEqualTo(2);
-        assertThat(yaml.stderr()).contains("expected text, table or json");
+        assertThat(yaml.stderr()).contains("expected text, table, wide or json");
     }
 
     @Test
