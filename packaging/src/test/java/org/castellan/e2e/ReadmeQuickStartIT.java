@@ -87,9 +87,10 @@ class ReadmeQuickStartIT {
         Path shadow = work.resolve("demo.shadow");
         String hash = Files.readString(shadow).split(":", -1)[1];
         assertThat(cryptMatches(password, hash)).as("the revealed password is the account's").isTrue();
-        // Ann's read is refused; nobody warned about a token file others can read.
+        // Ann's read is refused and on record as denied; nobody warned about a token file others can read.
         assertThat(blockOutput(result.stdout(), blocks, "bin/castellan audit --device"))
-                .contains("refused, as the rules say").contains("password.reveal  granted");
+                .contains("refused, as the rules say").contains("password.reveal  granted")
+                .containsPattern("user:ann +device.lookup +denied");
         assertThat(result.stderr()).as(all).doesNotContain("readable by group or others").doesNotContain("unbound variable");
         assertThat(Files.readString(work.resolve("modes.txt")).strip()).isEqualTo("600 ann.token");
         // The clean-up block removed the account and the agent's state; the host never had either.
