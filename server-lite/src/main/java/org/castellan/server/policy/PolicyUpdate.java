@@ -11,7 +11,8 @@ import org.castellan.server.http.TextRules;
 public record PolicyUpdate(String name, String account, Integer length, String complexity, Integer passphraseWords,
                            Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds,
                            Integer historyKeep, Integer historyDays, Boolean createAccount,
-                           Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset) {
+                           Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset,
+                           Boolean luksEnabled, String luksUnlockKeyFile, Integer luksMaxAgeDays) {
 
     /** Applies this update to {@code current} and validates every resulting field. */
     public Policy applyTo(Policy current) {
@@ -30,7 +31,10 @@ public record PolicyUpdate(String name, String account, Integer length, String c
                 createAccount != null ? createAccount : current.createAccount(),
                 ensureAdmin != null ? ensureAdmin : current.ensureAdmin(),
                 enableAccount != null ? enableAccount : current.enableAccount(),
-                removeKeychainAfterReset != null ? removeKeychainAfterReset : current.removeKeychainAfterReset());
+                removeKeychainAfterReset != null ? removeKeychainAfterReset : current.removeKeychainAfterReset(),
+                luksEnabled != null ? luksEnabled : current.luksEnabled(),
+                luksUnlockKeyFile != null ? luksUnlockKeyFile : current.luksUnlockKeyFile(),
+                luksMaxAgeDays != null ? luksMaxAgeDays : current.luksMaxAgeDays());
         validate(p);
         return p;
     }
@@ -51,6 +55,12 @@ public record PolicyUpdate(String name, String account, Integer length, String c
         range("checkInSeconds", p.checkInSeconds(), 60, 86400);
         range("historyKeep", p.historyKeep(), 1, 1000);
         range("historyDays", p.historyDays(), 0, 36500);
+        range("luksMaxAgeDays", p.luksMaxAgeDays(), 1, 3650);
+        String keyFile = p.luksUnlockKeyFile();
+        if (!keyFile.isEmpty() && (!keyFile.startsWith("/") || keyFile.length() > 255
+                || TextRules.hasControlCharacters(keyFile) || keyFile.contains("/../") || keyFile.endsWith("/.."))) {
+            throw invalid("luksUnlockKeyFile", "must be empty or an absolute path (at most 255 characters, no '..')");
+        }
         // The default account (RID 500 on Windows, root on Linux) always exists; creating "it" is
         // meaningless, and on macOS there is no default to create.
         if (p.createAccount() && p.account().isBlank()) {
