@@ -87,7 +87,8 @@ final class ServerRoutes {
         luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
                 s.random());
-        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock());
+        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock(),
+                limits.revealLimiter(s.clock()));
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
         recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener, s.clock());
         policies = new PolicyRoutes(s.db(), s.policies(), s.clock());

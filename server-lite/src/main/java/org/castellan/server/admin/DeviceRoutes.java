@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.castellan.api.DeviceView;
 import org.castellan.api.RotationRequested;
+import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
+import org.castellan.server.ratelimit.LimitKeys;
+import org.castellan.server.ratelimit.RateDecision;
+import org.castellan.server.ratelimit.SlidingWindowLimiter;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.DeviceGroupRow;
@@ -39,9 +43,12 @@ public final class DeviceRoutes {
     private final SqlDeviceGroupStore groups;
     private final AccessDecision decisions;
     private final Clock clock;
+    private final SlidingWindowLimiter deniedLookups;
 
+    /** @param deniedLookups bounds a non-admin's look-ups that find nothing they may see, as reveals are bounded */
     public DeviceRoutes(Database db, DeviceStore devices, RotationStore rotations, SqlDeviceGroupStore groups,
-                        AccessDecision decisions, Clock clock) {
+                        AccessDecision decisions, Clock clock, SlidingWindowLimiter deniedLookups) {
+        this.deniedLookups = deniedLookups;
         this.db = db;
         this.devices = devices;
         this.rotations = rotations;
@@ -56,17 +63,38 @@ public final class DeviceRoutes {
             TextRules.hostname(hostname);
         }
         Paging paging = Paging.of(ctx);
+        String[] hidden = new String[1];
         List<DeviceView> views = db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
             List<DeviceView> out = new ArrayList<>();
             for (Device device : devices.list(c, hostname)) {
                 if (rights.maySee(device)) {
                     out.add(view(c, device));
+                } else if (hidden[0] == null) {
+                    hidden[0] = device.id();
                 }
             }
             return out;
         });
+        if (hostname != null && views.isEmpty() && !caller.principal().admin()) {
+            deniedLookup(caller, hostname, hidden[0]);
+        }
         Responses.ok(ctx, paging.page(ctx, views, DeviceView::id));
+    }
+
+    /**
+     * A look-up by name that found nothing the caller may see is evidence (someone asking for a host
+     * they may not read): audited as denied, naming the device when one of that name exists, and
+     * bounded per user like reveals; past the bound, 429 (also on record).
+     */
+    private void deniedLookup(Caller caller, String hostname, String hiddenDeviceId) {
+        RateDecision decision = deniedLookups.tryAcquire(LimitKeys.principal(caller.principal().id()));
+        String detail = "hostname " + hostname + (hiddenDeviceId == null ? ": no such device" : ": not visible to this user");
+        caller.denied(AuditActions.DEVICE_LOOKUP, hiddenDeviceId, decision.allowed() ? detail : "rate-limited; " + detail);
+        if (!decision.allowed()) {
+            throw ApiException.tooManyRequests("rate-limited", "too many look-ups of devices you may not see; try again later",
+                    decision.retryAfterSeconds());
+        }
     }
 
     public void get(Context ctx, Caller caller) {

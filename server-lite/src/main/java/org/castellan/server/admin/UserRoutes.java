@@ -53,6 +53,7 @@ public final class UserRoutes {
         if (request.name() == null || !NAME.matcher(request.name()).matches()) {
             throw ApiException.badRequest("invalid-name", "field 'name' must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
         }
+        TextRules.refuseIdShaped(request.name(), "name");
         String hash = null;
         if (request.password() != null) {
             if (request.password().length() < MIN_PASSWORD || request.password().length() > 1024) {

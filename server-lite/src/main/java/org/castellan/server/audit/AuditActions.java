@@ -34,6 +34,8 @@ public final class AuditActions {
     public static final String DEVICE_DISABLE = "device.disable";
     public static final String DEVICE_ENABLE = "device.enable";
     public static final String DEVICE_DELETE = "device.delete";
+    /** A non-admin's look-up by host name that found nothing they may see (outcome denied). */
+    public static final String DEVICE_LOOKUP = "device.lookup";
     public static final String HISTORY_PURGE = "history.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";

@@ -4,8 +4,10 @@ import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.castellan.server.db.Database;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.users.Principal;
 import org.castellan.server.users.Tokens;
 import org.castellan.server.users.UserStore;
@@ -39,6 +41,45 @@ public final class Authentication {
         }
         String hash = Tokens.hash(token);
         return db.read(c -> users.principalForToken(c, hash, clock.instant()));
+    }
+
+    /**
+     * Why {@link #principal} found no caller, saying how to get a token that works: none sent, not an
+     * API token, unknown, expired, revoked, or its user disabled. Only the holder of the token learns
+     * its state, and only what an admin could tell them.
+     */
+    ApiException refusal(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return ApiException.unauthorized("unauthorized", "this needs an API token: send Authorization: Bearer cat_..."
+                    + " (castellan: --token-file FILE, CASTELLAN_TOKEN, or castellan login)");
+        }
+        String token = header.substring(7).trim();
+        if (!token.startsWith(Tokens.API_TOKEN_PREFIX) || token.length() > MAX_TOKEN_LENGTH) {
+            return ApiException.unauthorized("unauthorized", "that is not a Castellan API token (they start with "
+                    + Tokens.API_TOKEN_PREFIX + "); use the token castellan tokens create or castellan login gave you");
+        }
+        String hash = Tokens.hash(token);
+        Instant now = clock.instant();
+        return db.read(c -> {
+            Optional<UserStore.Token> found = users.tokenByHash(c, hash);
+            if (found.isEmpty()) {
+                return ApiException.unauthorized("unauthorized", "this API token is unknown to this server (a typo, or"
+                        + " a token of another server?); ask an admin for a new one: castellan tokens create --user NAME");
+            }
+            UserStore.Token t = found.get();
+            if (t.revokedAt() != null) {
+                return ApiException.unauthorized("token-revoked", "this API token ('" + t.name() + "') was revoked at "
+                        + t.revokedAt() + "; ask an admin for a new one: castellan tokens create --user NAME --name NAME");
+            }
+            if (t.expiresAt() != null && !t.expiresAt().isAfter(now)) {
+                return ApiException.unauthorized("token-expired", "this API token ('" + t.name() + "') expired at "
+                        + t.expiresAt() + "; ask an admin for a new one: castellan tokens create --user NAME --name NAME"
+                        + " --expires-in 90d (or sign in again with castellan login)");
+            }
+            return ApiException.unauthorized("user-disabled", "the user of this API token is disabled; an admin can"
+                    + " enable it again: castellan users enable NAME");
+        });
     }
 
     /** Records that {@code principal}'s token was used now, in the caller's transaction. */

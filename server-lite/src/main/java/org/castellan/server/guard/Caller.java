@@ -53,6 +53,17 @@ public final class Caller {
         });
     }
 
+    /**
+     * A refused request on record (outcome {@code denied}), in its own transaction: for refusals
+     * no guard sees, such as a look-up that finds nothing the caller may see.
+     */
+    public void denied(String action, String deviceId, String detail) {
+        write(c -> {
+            audit.append(c, new AuditEvent(principal.id(), action, "denied", deviceId, null, clientAddress, detail));
+            return null;
+        });
+    }
+
     /** Every write of this request goes through here: the token's last use rides along with the first one. */
     <T> T write(SqlWork<T> work) {
         boolean recordUse = !useRecorded;

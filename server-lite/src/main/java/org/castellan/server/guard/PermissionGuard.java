@@ -110,7 +110,7 @@ public final class PermissionGuard {
                         client, "missing, unknown, revoked or expired API token", List.of()));
                 return null;
             });
-            throw Refusals.unauthorized();
+            throw callers.refusal(ctx);
         }
         return caller.get();
     }
@@ -134,7 +134,7 @@ public final class PermissionGuard {
             if (reason == null && access.requiresReasonFor(permission)) {
                 deny(caller, permission, action, device.id(), device, reason, "reason-required",
                         access.rulesGranting(permission));
-                throw ApiException.badRequest("reason-required", "a rule granting this requires a reason (?reason=...)");
+                throw ApiException.badRequest("reason-required", "a rule granting this requires a reason: give --reason TEXT (API: ?reason=TEXT)");
             }
         }
         return new DeviceGrant(caller, device, permission, action, access, reason, accessAudit);

@@ -78,6 +78,11 @@ public final class SqlUserStore implements UserStore {
     }
 
     @Override
+    public Optional<Token> tokenByHash(Connection c, String tokenHash) throws SQLException {
+        return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE token_hash = ?", tokenHash).stream().findFirst();
+    }
+
+    @Override
     public void revokeToken(Connection c, String id, Instant at) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
                 "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {

@@ -43,6 +43,9 @@ public interface UserStore {
 
     void touchToken(Connection c, String id, Instant at) throws SQLException;
 
+    /** The token with this hash, live or not (to say why a token is refused). */
+    Optional<Token> tokenByHash(Connection c, String tokenHash) throws SQLException;
+
     /** The principal owning a live (not expired, not revoked, user not disabled) token with this hash. */
     Optional<Principal> principalForToken(Connection c, String tokenHash, Instant now) throws SQLException;
 }
