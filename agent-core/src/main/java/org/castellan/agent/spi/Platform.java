@@ -37,6 +37,11 @@ public interface Platform {
         return RecoveryKeySource.NONE;
     }
 
+    /** Just-in-time administrator rights; platforms without them return {@link AdminRights#NONE}. */
+    default AdminRights adminRights() {
+        return AdminRights.NONE;
+    }
+
     /**
      * What identifies this machine (see {@link MachineIdentity}), read fresh on each call. The
      * default knows nothing, and clone detection is then off for this platform.
