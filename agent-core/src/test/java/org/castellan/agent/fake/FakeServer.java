@@ -130,7 +130,7 @@ public final class FakeServer implements ServerApi {
         } else if (rotateRequested) {
             reason = "requested";
         }
-        return new CheckInResponse(Instant.now(), policy, vaultKey(), reason != null, reason, jitGrants, jitPending);
+        return new CheckInResponse(Instant.now(), policy, vaultKey(), reason != null, reason, List.of(), jitGrants, jitPending);
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.castellan.server.notify.NotificationOutbox;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.recovery.RecoveryKeyStore;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
@@ -39,6 +40,7 @@ public final class CheckInHandler {
     public static final String CLONE_WARNING = "clone-reported:";
 
     private final DeviceStore devices;
+    private final RecoveryKeyStore recoveryKeys;
     private final RotationStore rotations;
     private final PolicyLookup policies;
     private final Vault vault;
@@ -46,11 +48,12 @@ public final class CheckInHandler {
     private final SqlJitStore jit;
     private final NotificationOutbox outbox;
 
-    public CheckInHandler(DeviceStore devices, RotationStore rotations, PolicyLookup policies, Vault vault, Clock clock,
-                          SqlJitStore jit, NotificationOutbox outbox) {
+    public CheckInHandler(DeviceStore devices, RotationStore rotations, RecoveryKeyStore recoveryKeys,
+                          PolicyLookup policies, Vault vault, Clock clock, SqlJitStore jit, NotificationOutbox outbox) {
         this.jit = jit;
         this.outbox = outbox;
         this.devices = devices;
+        this.recoveryKeys = recoveryKeys;
         this.rotations = rotations;
         this.policies = policies;
         this.vault = vault;
@@ -104,7 +107,8 @@ public final class CheckInHandler {
                 held.add(new JitGrant(g.id(), g.account(), g.expiresAt()));
             }
             return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(),
-                    reason.isPresent(), reason.orElse(null), held, jit.pendingOn(c, device.id(), now));
+                    reason.isPresent(), reason.orElse(null), recoveryKeys.dueForRotation(c, device.id(), now), held,
+                    jit.pendingOn(c, device.id(), now));
         });
         Responses.ok(ctx, response);
     }
