@@ -209,4 +209,17 @@ class JitRoutesTest {
         assertThat(listed.get(0).get("agentState").isNull()).isTrue();
         assertThat(checkIn(owner).get("jitGrants")).hasSize(1);
     }
+
+    @Test
+    void aDeviceWithJitRequestsCanStillBeDeleted() throws Exception {
+        TestAgent agent = agent();
+        Person desk = person();
+        rule(agent.deviceId, Map.of(), desk);
+        assertThat(request(agent, desk, "erin", 60, null).status()).isEqualTo(201);
+
+        TestServer.Reply deleted = server.delete("/api/v1/devices/" + agent.deviceId);
+
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        assertThat(server.get("/api/v1/jit?device=" + agent.deviceId).json()).isEmpty();
+    }
 }
