@@ -9,6 +9,7 @@ import org.castellan.cli.commands.CompletionCommand;
 import org.castellan.cli.commands.DeviceGroupsCommand;
 import org.castellan.cli.commands.DevicesCommand;
 import org.castellan.cli.commands.GroupsCommand;
+import org.castellan.cli.commands.JitCommand;
 import org.castellan.cli.commands.LoginCommand;
 import org.castellan.cli.commands.PasswordCommand;
 import org.castellan.cli.commands.PolicyCommand;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
                         + " error code, else usage, connection-failed or failed."},
         subcommands = {PasswordCommand.class, RecoveryKeyCommand.class, DevicesCommand.class, DeviceGroupsCommand.class,
                 UsersCommand.class, TokensCommand.class, GroupsCommand.class, RulesCommand.class, AccessCommand.class,
-                AuditCommand.class, ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
+                AuditCommand.class, JitCommand.class, ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
                 LoginCommand.class, CompletionCommand.class})
 public final class CastellanMain implements java.util.concurrent.Callable<Integer> {
     private final Host host;

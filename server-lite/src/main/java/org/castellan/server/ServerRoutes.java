@@ -5,6 +5,9 @@ import static org.castellan.server.audit.AuditActions.DEVICE_DELETE;
 import static org.castellan.server.audit.AuditActions.DEVICE_DISABLE;
 import static org.castellan.server.audit.AuditActions.DEVICE_ENABLE;
 import static org.castellan.server.audit.AuditActions.DEVICE_ROTATE_REQUEST;
+import static org.castellan.server.audit.AuditActions.JIT_APPROVE;
+import static org.castellan.server.audit.AuditActions.JIT_REQUEST;
+import static org.castellan.server.audit.AuditActions.JIT_REVOKE;
 import static org.castellan.server.audit.AuditActions.PASSWORD_HISTORY;
 import static org.castellan.server.audit.AuditActions.PASSWORD_REVEAL;
 import static org.castellan.server.audit.AuditActions.RECOVERY_KEY_REVEAL;
@@ -19,6 +22,7 @@ import org.castellan.server.admin.AuditRoutes;
 import org.castellan.server.admin.ChannelRoutes;
 import org.castellan.server.admin.DeviceGroupRoutes;
 import org.castellan.server.admin.DeviceRoutes;
+import org.castellan.server.admin.JitRoutes;
 import org.castellan.server.admin.PasswordRoutes;
 import org.castellan.server.admin.PolicyRoutes;
 import org.castellan.server.admin.RecoveryKeyRoutes;
@@ -37,6 +41,7 @@ import org.castellan.server.guard.Routes;
 import org.castellan.server.http.Metrics;
 import org.castellan.server.http.OpenApiRoutes;
 import org.castellan.server.http.Responses;
+import org.castellan.server.jit.SqlJitStore;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.recovery.RecoveryKeyOpener;
 import org.castellan.server.recovery.RecoveryKeyStore;
@@ -71,6 +76,7 @@ final class ServerRoutes {
     private final AccessRoutes access;
     private final ChannelRoutes channels;
     private final ChainWatch chain;
+    private final JitRoutes jit;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
                  ChainWatch chain) {
@@ -79,7 +85,10 @@ final class ServerRoutes {
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
         this.metrics = metrics;
-        checkIn = new CheckInHandler(s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(), s.clock());
+        SqlJitStore jitStore = new SqlJitStore();
+        checkIn = new CheckInHandler(s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(), s.clock(),
+                jitStore, s.outbox());
+        jit = new JitRoutes(s.db(), jitStore, s.devices(), decisions, s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
                 limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());
         rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
@@ -136,7 +145,8 @@ final class ServerRoutes {
                 .get("/api/v1/devices", devices::list)
                 .get("/api/v1/devices/{id}", devices::get)
                 .get("/api/v1/users/{id}/tokens", users::listTokens)
-                .post("/api/v1/tokens/{id}/revoke", users::revokeToken);
+                .post("/api/v1/tokens/{id}/revoke", users::revokeToken)
+                .get("/api/v1/jit", jit::list);
         routes.permission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .get("/api/v1/devices/{id}/password", passwords::reveal);
         routes.permission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)
@@ -147,6 +157,11 @@ final class ServerRoutes {
                 .get("/api/v1/recovery-keys", recoveryKeys::byKeyId);
         routes.permission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
                 .post("/api/v1/devices/{id}/rotate", devices::requestRotation);
+        routes.permission(Permission.DEVICE_JIT, JIT_REQUEST).post("/api/v1/devices/{id}/jit", jit::request);
+        routes.permission(Permission.DEVICE_JIT, JIT_APPROVE)
+                .post("/api/v1/devices/{id}/jit/{grantId}/approve", jit::approve);
+        routes.permission(Permission.DEVICE_JIT, JIT_REVOKE)
+                .post("/api/v1/devices/{id}/jit/{grantId}/revoke", jit::revoke);
         routes.permission(Permission.DEVICE_MANAGE, DEVICE_APPROVE).post("/api/v1/devices/{id}/approve", devices::approve);
         routes.permission(Permission.DEVICE_MANAGE, DEVICE_DISABLE).post("/api/v1/devices/{id}/disable", devices::disable);
         routes.permission(Permission.DEVICE_MANAGE, DEVICE_ENABLE).post("/api/v1/devices/{id}/enable", devices::enable);

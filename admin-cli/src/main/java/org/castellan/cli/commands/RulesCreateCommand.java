@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * names the field it refuses.
  */
 @Command(name = "create", description = {"Create an access rule; prints its id alone on stdout.",
-        "Permissions: password.read, password.history, recovery-key.read, device.rotate, device.manage."})
+        "Permissions: password.read, password.history, recovery-key.read, device.rotate, device.manage, device.jit."})
 final class RulesCreateCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Rule name, e.g. 'helpdesk reads laptops'.")
     String name;
@@ -38,6 +38,10 @@ final class RulesCreateCommand extends ApiCommand {
 
     @Option(names = "--require-reason", description = "Reads under this rule must give --reason.")
     boolean requireReason;
+
+    @Option(names = "--require-approval", description = "device.jit requests under this rule wait for a second"
+            + " person's approval (never the requester's).")
+    boolean requireApproval;
 
     @Option(names = "--rotate-after-read", paramLabel = "60m|1h|MINUTES",
             description = "Rotate the password this long after each read under this rule (0: at the next check-in).")
@@ -89,6 +93,9 @@ final class RulesCreateCommand extends ApiCommand {
         targets.forEach(t -> which.add(Refs.target(session, t)));
         permissions.forEach(body.putArray("permissions")::add);
         body.put("requireReason", requireReason);
+        if (requireApproval) {
+            body.put("requireApproval", true);
+        }
         if (rotateAfterMinutes != null) {
             body.put("rotateAfterReadMinutes", rotateAfterMinutes);
         }

@@ -38,6 +38,9 @@ final class CheckInCommand implements Callable<Integer> {
             Optional<Instant> notBefore = CheckInSchedule.notDueUntil(new StateStore(dir).require(),
                     new RotationJournal(dir).read().isPresent(), context.clock().instant());
             if (notBefore.isPresent()) {
+                // Each timer run still ends just-in-time grants whose time is up, server or not.
+                new CheckInCycle(context.platform().get(), dir, context.connector(), context.clock(), context.random())
+                        .sweepJit();
                 context.out().println("not due; next check-in after " + notBefore.get());
                 return AgentMain.OK;
             }

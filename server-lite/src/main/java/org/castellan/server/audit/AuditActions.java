@@ -39,6 +39,15 @@ public final class AuditActions {
     public static final String HISTORY_PURGE = "history.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
+    /** Just-in-time admin rights, by people (permission device.jit). */
+    public static final String JIT_REQUEST = "jit.request";
+    public static final String JIT_APPROVE = "jit.approve";
+    public static final String JIT_REVOKE = "jit.revoke";
+    /** Just-in-time admin rights, as the agent reports them: given, removed early, removed at expiry, failed. */
+    public static final String JIT_GRANTED = "jit.granted";
+    public static final String JIT_REMOVED = "jit.removed";
+    public static final String JIT_EXPIRED = "jit.expired";
+    public static final String JIT_FAILED = "jit.failed";
     public static final String LUKS_KEY_ESCROW = "luks-key.escrow";
     public static final String LUKS_KEY_COMMIT = "luks-key.commit";
     public static final String LUKS_KEY_RETIRE = "luks-key.retire";

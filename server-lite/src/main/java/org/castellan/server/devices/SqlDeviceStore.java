@@ -95,6 +95,7 @@ public final class SqlDeviceStore implements DeviceStore {
         for (String sql : new String[] {"DELETE FROM rotations WHERE device_id = ?",
                 "DELETE FROM recovery_keys WHERE device_id = ?",
                 "DELETE FROM recovery_unprotected_volumes WHERE device_id = ?",
+                "DELETE FROM jit_grants WHERE device_id = ?",
                 "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"}) {
             try (PreparedStatement st = c.prepareStatement(sql)) {
                 Rows.bind(st, id).executeUpdate();

@@ -123,13 +123,15 @@ public final class PermissionGuard {
                     access.matchingRules());
             throw Refusals.forbidden();
         }
-        if (permission.revealsSecret()) {
+        if (permission.guardedLikeASecret()) {
             if (device.disabledAt() != null || device.approvedAt() == null) {
                 String code = device.disabledAt() != null ? "device-disabled" : "device-not-approved";
                 deny(caller, permission, action, device.id(), device, reason, code, access.rulesGranting(permission));
                 throw ApiException.conflict(code, device.disabledAt() != null
-                        ? "this device is disabled; its secrets cannot be revealed"
-                        : "this device is waiting for approval; its secrets cannot be revealed");
+                        ? "this device is disabled; " + (permission.revealsSecret() ? "its secrets cannot be revealed"
+                                : permission.wireName() + " is refused")
+                        : "this device is waiting for approval; " + (permission.revealsSecret()
+                                ? "its secrets cannot be revealed" : permission.wireName() + " is refused"));
             }
             if (reason == null && access.requiresReasonFor(permission)) {
                 deny(caller, permission, action, device.id(), device, reason, "reason-required",
