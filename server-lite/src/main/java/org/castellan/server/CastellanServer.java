@@ -65,6 +65,12 @@ public final class CastellanServer implements AutoCloseable {
     /** {@code webhooks} tunes notification delivery (tests use short retry delays). */
     public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks)
             throws IOException, GeneralSecurityException {
+        return start(config, clock, webhooks, ConsoleSettings.defaults());
+    }
+
+    /** {@code console}: the web console's session and reveal timings (tests shorten them). */
+    public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
+                                        ConsoleSettings console) throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
         // Before any secret is read or written: refuse a data directory that others can read.
@@ -90,7 +96,7 @@ public final class CastellanServer implements AutoCloseable {
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
             ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
-                    metricsToken(config));
+                    metricsToken(config), console);
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);

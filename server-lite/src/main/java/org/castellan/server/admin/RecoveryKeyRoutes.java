@@ -37,6 +37,16 @@ public final class RecoveryKeyRoutes {
     }
 
     public void byDevice(Context ctx, DeviceGrant grant) {
+        List<RecoveryKey> revealed = open(grant);
+        try {
+            Responses.ok(ctx, revealed);
+        } finally {
+            revealed.forEach(RecoveryKey::wipe);
+        }
+    }
+
+    /** Every key of the grant's device, the read on record; shared by the API and the console (the caller wipes). */
+    public List<RecoveryKey> open(DeviceGrant grant) {
         List<RecoveryKey> revealed = new ArrayList<>();
         try {
             for (RecoveryKeyRecord k : db.read(c -> keys.all(c, grant.device().id()))) {
@@ -44,9 +54,10 @@ public final class RecoveryKeyRoutes {
                         k.escrowedAt(), k.removedAt()));
             }
             grant.use(c -> Audited.of(null, revealed.size() + " keys"));
-            Responses.ok(ctx, revealed);
-        } finally {
+            return revealed;
+        } catch (RuntimeException e) {
             revealed.forEach(RecoveryKey::wipe);
+            throw e;
         }
     }
 
