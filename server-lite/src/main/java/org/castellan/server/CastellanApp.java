@@ -68,7 +68,7 @@ final class CastellanApp {
                 consoleSettings.idle(), consoleSettings.absolute());
         ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, new ErrorPages());
         ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, consoleSessions,
-                consoleSettings.hideSecretsAfter());
+                consoleSettings);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {

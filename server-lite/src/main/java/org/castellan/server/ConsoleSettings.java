@@ -1,15 +1,17 @@
 package org.castellan.server;
 
 import java.time.Duration;
+import org.castellan.server.sso.OidcSettings;
 
 /**
  * The web console's timings: a session ends after {@code idle} without a request and
  * {@code absolute} after sign-in at the latest; a revealed secret hides itself from the page
- * after {@code hideSecretsAfter}.
+ * after {@code hideSecretsAfter}. {@code oidc}: single sign-on through an OpenID Connect provider
+ * (null: none, sign-in with name, password and TOTP only).
  */
-public record ConsoleSettings(Duration idle, Duration absolute, Duration hideSecretsAfter) {
+public record ConsoleSettings(Duration idle, Duration absolute, Duration hideSecretsAfter, OidcSettings oidc) {
     public static ConsoleSettings defaults() {
-        return new ConsoleSettings(Duration.ofMinutes(15), Duration.ofHours(8), Duration.ofSeconds(60));
+        return new ConsoleSettings(Duration.ofMinutes(15), Duration.ofHours(8), Duration.ofSeconds(60), null);
     }
 
     public ConsoleSettings {
@@ -19,6 +21,10 @@ public record ConsoleSettings(Duration idle, Duration absolute, Duration hideSec
     }
 
     public ConsoleSettings withHideSecretsAfter(Duration after) {
-        return new ConsoleSettings(idle, absolute, after);
+        return new ConsoleSettings(idle, absolute, after, oidc);
+    }
+
+    public ConsoleSettings withOidc(OidcSettings settings) {
+        return new ConsoleSettings(idle, absolute, hideSecretsAfter, settings);
     }
 }

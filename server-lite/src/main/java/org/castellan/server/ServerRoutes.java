@@ -50,6 +50,9 @@ import org.castellan.server.users.TotpSeeds;
 import org.castellan.server.web.Assets;
 import org.castellan.server.web.DevicePages;
 import org.castellan.server.web.SignInPages;
+import org.castellan.server.web.SsoPages;
+import org.castellan.server.sso.OidcClient;
+import org.castellan.server.sso.SqlSsoStore;
 
 /**
  * Every route the server serves, with the guard it is registered with: who may call what is
@@ -80,9 +83,10 @@ final class ServerRoutes {
     private final Assets assets;
     private final SignInPages signIn;
     private final DevicePages devicePages;
+    private final SsoPages sso;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
-                 ChainWatch chain, ConsoleSessions consoleSessions, java.time.Duration hideSecretsAfter) {
+                 ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console) {
         this.chain = chain;
         PasswordHasher hasher = new PasswordHasher();
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
@@ -111,9 +115,11 @@ final class ServerRoutes {
         access = new AccessRoutes(s.db(), s.devices(), s.users(), decisions);
         channels = new ChannelRoutes(s.db(), s.channels(), s.clock());
         assets = new Assets();
+        sso = new SsoPages(console.oidc() == null ? null : new OidcClient(console.oidc()), new SqlSsoStore(), s.users(),
+                consoleSessions, s.db(), s.clock(), s.random());
         signIn = new SignInPages(login, consoleSessions, new SqlTotpStore(), new TotpSeeds(s.vault()), s.db(),
-                s.clock(), s.random());
-        devicePages = new DevicePages(devices, passwords, recoveryKeys, s.clock(), hideSecretsAfter);
+                s.clock(), s.random(), sso.configured());
+        devicePages = new DevicePages(devices, passwords, recoveryKeys, s.clock(), console.hideSecretsAfter());
     }
 
     /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
@@ -137,8 +143,11 @@ final class ServerRoutes {
         routes.consoleOpen()
                 .get("/assets/console.css", assets::serve)
                 .get("/assets/console.js", assets::serve)
+                .get("/assets/favicon.svg", assets::serve)
                 .get(ConsoleGuard.SIGN_IN_PATH, signIn::form)
-                .post(ConsoleGuard.SIGN_IN_PATH, signIn::signIn);
+                .post(ConsoleGuard.SIGN_IN_PATH, signIn::signIn)
+                .get(ConsoleGuard.SIGN_IN_PATH + "/sso", sso::start)
+                .get(ConsoleGuard.SIGN_IN_PATH + "/sso/callback", sso::callback);
         routes.consoleSecondFactor()
                 .get(ConsoleGuard.SIGN_IN_PATH + "/second-factor", signIn::secondFactorForm)
                 .post(ConsoleGuard.SIGN_IN_PATH + "/second-factor", signIn::secondFactor);

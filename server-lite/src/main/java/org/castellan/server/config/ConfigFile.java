@@ -7,12 +7,17 @@ import java.util.List;
  * ({@code "revealLimits":"10/minute,50/hour,100/day"}, {@code "registrationLimits":"120/minute,1000/hour"})
  * {@code "trustedProxies":["CIDR",…]} whose X-Forwarded-For is believed, and {@code "metricsTokenFile"}:
  * a file holding the bearer token {@code GET /metrics} then requires (absent: {@code /metrics} is open).
+ * {@code "singleSignOn":{"issuer":URL,"clientId":…,"clientSecretFile":FILE,"groupsClaim":"groups"}}
+ * turns on the web console's OpenID Connect sign-in (the secret file must be private, like the keystore).
  * Unknown keys are rejected (strict mapper), so a typo does not go unnoticed.
  */
 public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword,
                          String revealLimits, String registrationLimits, List<String> trustedProxies,
-                         String metricsTokenFile) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null);
+                         String metricsTokenFile, SingleSignOn singleSignOn) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null);
+
+    /** The web console's OpenID Connect provider. */
+    public record SingleSignOn(String issuer, String clientId, String clientSecretFile, String groupsClaim) {}
 
     @Override
     public String toString() {

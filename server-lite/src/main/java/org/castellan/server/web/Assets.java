@@ -11,11 +11,13 @@ import org.castellan.server.guard.Visitor;
 public final class Assets {
     private static final Map<String, String> TYPES = Map.of(
             "console.css", "text/css; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8");
+            "console.js", "text/javascript; charset=utf-8",
+            "favicon.svg", "image/svg+xml");
     private final Map<String, byte[]> files;
 
     public Assets() {
-        this.files = Map.of("console.css", load("console.css"), "console.js", load("console.js"));
+        this.files = Map.of("console.css", load("console.css"), "console.js", load("console.js"),
+                "favicon.svg", load("favicon.svg"));
     }
 
     public static java.util.Set<String> names() {

@@ -43,6 +43,7 @@ final class Html {
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(esc(title)).append(" · Castellan</title>")
+                .append("<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">")
                 .append("<link rel=\"stylesheet\" href=\"/assets/console.css\">")
                 .append("<script type=\"module\" src=\"/assets/console.js\"></script></head><body>")
                 .append("<header><a class=\"brand\" href=\"/\">Castellan</a>");

@@ -39,9 +39,11 @@ public final class SignInPages {
     private final Database db;
     private final Clock clock;
     private final SecureRandom random;
+    private final boolean singleSignOn;
 
     public SignInPages(PasswordLogin login, ConsoleSessions sessions, SqlTotpStore totps, TotpSeeds seeds, Database db,
-                       Clock clock, SecureRandom random) {
+                       Clock clock, SecureRandom random, boolean singleSignOn) {
+        this.singleSignOn = singleSignOn;
         this.login = login;
         this.sessions = sessions;
         this.totps = totps;
@@ -63,7 +65,9 @@ public final class SignInPages {
                 + " required maxlength=\"64\" autofocus value=\"" + Html.esc(name) + "\">"
                 + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\""
                 + " autocomplete=\"current-password\" required maxlength=\"1024\">"
-                + "<button type=\"submit\">Next</button></form>");
+                + "<button type=\"submit\">Next</button></form>"
+                + (singleSignOn ? "<p><a id=\"sso\" class=\"button\" href=\"" + ConsoleGuard.SIGN_IN_PATH
+                        + "/sso\">Sign in with single sign-on</a></p>" : ""));
     }
 
     public void signIn(Context ctx, Visitor visitor) {
