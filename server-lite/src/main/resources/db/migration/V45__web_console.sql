@@ -27,4 +27,4 @@ CREATE TABLE user_totp (
 );
 
 -- Prefix search by host name, case-insensitive, in (lower(hostname), id) order for keyset paging.
-CREATE INDEX devices_hostname_lower ON devices (lower(hostname), id);
+CREATE INDEX devices_hostname_lower_id ON devices (lower(hostname), id);

@@ -7,7 +7,7 @@ import org.castellan.server.db.Database;
 import org.castellan.server.guard.Visitor;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.ratelimit.LimitKeys;
-import org.castellan.server.ratelimit.LoginLockout;
+import org.castellan.server.ratelimit.Lockout;
 import org.castellan.server.ratelimit.RateDecision;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.UserStore;
@@ -23,16 +23,16 @@ public final class PasswordLogin {
     private final Database db;
     private final UserStore users;
     private final PasswordHasher hasher;
-    private final LoginLockout lockout;
+    private final Lockout lockout;
 
-    public PasswordLogin(Database db, UserStore users, PasswordHasher hasher, LoginLockout lockout) {
+    public PasswordLogin(Database db, UserStore users, PasswordHasher hasher, Lockout lockout) {
         this.db = db;
         this.users = users;
         this.hasher = hasher;
         this.lockout = lockout;
     }
 
-    public LoginLockout lockout() {
+    public Lockout lockout() {
         return lockout;
     }
 

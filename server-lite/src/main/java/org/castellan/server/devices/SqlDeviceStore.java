@@ -46,7 +46,7 @@ public final class SqlDeviceStore implements DeviceStore {
     public List<Device> list(Connection c, String hostname) throws SQLException {
         String sql = hostname == null
                 ? "SELECT * FROM devices ORDER BY hostname, id"
-                : "SELECT * FROM devices WHERE hostname = ? COLLATE NOCASE ORDER BY hostname, id";
+                : "SELECT * FROM devices WHERE lower(hostname) = lower(?) ORDER BY hostname, id";
         List<Device> devices = new ArrayList<>();
         try (PreparedStatement st = hostname == null ? c.prepareStatement(sql) : Rows.bind(c.prepareStatement(sql), hostname);
              ResultSet rs = st.executeQuery()) {
