@@ -12,6 +12,8 @@ import org.castellan.server.guard.AccessDecision;
 import org.castellan.server.guard.AgentGuard;
 import org.castellan.server.guard.Authentication;
 import org.castellan.server.guard.CallerGuard;
+import org.castellan.server.guard.ConsoleGuard;
+import org.castellan.server.guard.ConsoleSessions;
 import org.castellan.server.guard.PermissionGuard;
 import org.castellan.server.guard.Routes;
 import org.castellan.server.http.ClientAddresses;
@@ -26,6 +28,8 @@ import org.castellan.server.http.RouteTable;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.tls.HttpsConnector;
 import org.castellan.server.tls.TlsMaterial;
+import org.castellan.server.users.SqlWebSessionStore;
+import org.castellan.server.web.ErrorPages;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -39,12 +43,13 @@ final class CastellanApp {
 
     record Built(Javalin app, List<RouteTable.Route> routes) {}
 
+
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
      * @param metricsToken the bearer token /metrics requires (null: open)
      */
     static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
-                       ChainWatch chain, String metricsToken) {
+                       ChainWatch chain, String metricsToken, ConsoleSettings consoleSettings) {
         Metrics metrics = new Metrics();
         metrics.requireToken(metricsToken);
         if (chain != null) {
@@ -59,7 +64,11 @@ final class CastellanApp {
                 s.db());
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);
-        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain);
+        ConsoleSessions consoleSessions = new ConsoleSessions(new SqlWebSessionStore(), s.db(), s.clock(), s.random(),
+                consoleSettings.idle(), consoleSettings.absolute());
+        ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, new ErrorPages());
+        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, consoleSessions,
+                consoleSettings);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {
@@ -88,7 +97,7 @@ final class CastellanApp {
             config.routes.before(RequestLimits::checkDeclaredLength);
             config.routes.after(ctx -> metrics.request(ctx.statusCode()));
             routes[0] = new RouteTable(config);
-            table.register(new Routes(routes[0], agents, callers, permissions));
+            table.register(new Routes(routes[0], agents, callers, permissions, console));
         });
         List<String> unguarded = RouteTable.unguarded(app);
         if (!unguarded.isEmpty()) {

@@ -78,12 +78,18 @@ public final class CastellanServer implements AutoCloseable {
     /** {@code webhooks} tunes notification delivery (tests use short retry delays). */
     public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks)
             throws IOException, GeneralSecurityException {
+        return start(config, clock, webhooks, ConsoleSettings.defaults());
+    }
+
+    /** {@code console}: the web console's session and reveal timings (tests shorten them). */
+    public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
+                                        ConsoleSettings console) throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
         // PostgreSQL first: a database that cannot be used stops the start before anything is created here.
         Database shared = config.database().embedded() ? null : Database.open(dataDir, config.database());
         try {
-            return start(config, clock, webhooks, random, shared);
+            return start(config, clock, webhooks, console, random, shared);
         } catch (RuntimeException | IOException | GeneralSecurityException e) {
             if (shared != null) {
                 shared.close();
@@ -93,7 +99,7 @@ public final class CastellanServer implements AutoCloseable {
     }
 
     private static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
-                                         SecureRandom random, Database shared)
+                                         ConsoleSettings console, SecureRandom random, Database shared)
             throws IOException, GeneralSecurityException {
         Path dataDir = config.dataDir();
         // Before any secret is read or written: refuse a data directory that others can read.
@@ -134,7 +140,7 @@ public final class CastellanServer implements AutoCloseable {
             intake.drain();
             ChainWatch chain = new ChainWatch(db, clock, committedHead);
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
-                    metricsToken(config));
+                    metricsToken(config), console);
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);

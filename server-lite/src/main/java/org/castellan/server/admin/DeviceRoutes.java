@@ -98,9 +98,12 @@ public final class DeviceRoutes {
     }
 
     public void get(Context ctx, Caller caller) {
-        Principal principal = caller.principal();
-        String id = ctx.pathParam("id");
-        Responses.ok(ctx, db.read(c -> {
+        Responses.ok(ctx, lookup(caller.principal(), ctx.pathParam("id")));
+    }
+
+    /** One device the principal has some permission on (else 403; 404 only for admins); shared with the console. */
+    public DeviceView lookup(Principal principal, String id) {
+        return db.read(c -> {
             Device device = devices.byId(c, id).orElse(null);
             if (device == null) {
                 throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id")
@@ -110,16 +113,53 @@ public final class DeviceRoutes {
                 throw Refusals.forbidden();
             }
             return view(c, device);
-        }));
+        });
     }
 
-    public void requestRotation(Context ctx, DeviceGrant grant) {
+    /**
+     * Devices whose host name starts with {@code prefix} (case-insensitively) that the principal may
+     * see, in (lower-case host name, id) order after the keyset cursor {@code after}; at most
+     * {@code limit}, plus one more when another page follows.
+     */
+    public List<DeviceView> search(Principal principal, String prefix, String after, int limit) {
+        return db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, principal);
+            List<DeviceView> out = new ArrayList<>();
+            String cursor = after;
+            while (out.size() <= limit) {
+                List<Device> batch = devices.searchPrefix(c, prefix, cursor, 200);
+                for (Device device : batch) {
+                    if (out.size() <= limit && rights.maySee(device)) {
+                        out.add(view(c, device));
+                    }
+                }
+                if (batch.size() < 200) {
+                    break;
+                }
+                Device last = batch.get(batch.size() - 1);
+                cursor = cursor(last.hostname(), last.id());
+            }
+            return out;
+        });
+    }
+
+    /** The keyset cursor after a device: its lower-case host name and id. */
+    public static String cursor(String hostname, String id) {
+        return hostname.toLowerCase(java.util.Locale.ROOT) + " " + id;
+    }
+
+    /** Asks the grant's device to rotate at its next check-in; shared with the console. */
+    public Instant rotate(DeviceGrant grant) {
         Instant now = clock.instant();
         grant.use(c -> {
             devices.requestRotation(c, grant.device().id(), now);
             return Audited.of(null, null);
         });
-        Responses.json(ctx, 202, new RotationRequested(now));
+        return now;
+    }
+
+    public void requestRotation(Context ctx, DeviceGrant grant) {
+        Responses.json(ctx, 202, new RotationRequested(rotate(grant)));
     }
 
     public void approve(Context ctx, DeviceGrant grant) {

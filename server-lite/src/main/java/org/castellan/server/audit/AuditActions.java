@@ -20,6 +20,7 @@ public final class AuditActions {
     public static final String TOKEN_CREATE = "token.create";
     public static final String TOKEN_REVOKE = "token.revoke";
     public static final String SESSION_CREATE = "session.create";
+    public static final String SESSION_END = "session.end";
     public static final String USER_GROUP_CREATE = "user-group.create";
     public static final String USER_GROUP_UPDATE = "user-group.update";
     public static final String USER_GROUP_DELETE = "user-group.delete";

@@ -42,9 +42,11 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
+        org.castellan.server.sso.OidcSettings singleSignOn;
         try {
-            config = new ConfigResolver(System.getenv()).resolve(data, listen, configFile, database,
-                    databasePasswordFile);
+            ConfigResolver resolver = new ConfigResolver(System.getenv());
+            config = resolver.resolve(data, listen, configFile, database, databasePasswordFile);
+            singleSignOn = resolver.singleSignOn(configFile);
         } catch (IllegalArgumentException e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
@@ -60,7 +62,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         CastellanServer server;
         try {
-            server = CastellanServer.start(config);
+            server = CastellanServer.start(config, java.time.Clock.systemUTC(),
+                    org.castellan.server.notify.DispatcherSettings.defaults(),
+                    org.castellan.server.ConsoleSettings.defaults().withOidc(singleSignOn));
         } catch (DataDirModes.NotPrivate e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 1;

@@ -16,6 +16,12 @@ public interface DeviceStore {
     /** All devices, or those whose hostname matches (case-insensitively) when {@code hostname} is set. */
     List<Device> list(Connection c, String hostname) throws SQLException;
 
+    /**
+     * Up to {@code limit} devices whose host name starts with {@code prefix} (case-insensitively), in
+     * (lower-case host name, id) order, after the keyset cursor {@code after} ("lower-host-name id", or null).
+     */
+    List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException;
+
     /** Records a check-in: what the agent reported, and when. */
     void checkedIn(Connection c, String id, String hostname, String osVersion, String agentVersion,
                    String account, String accountProblem, List<String> warnings, Instant at) throws SQLException;

@@ -58,6 +58,31 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
+    public List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException {
+        String like = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE lower(hostname) LIKE ? ESCAPE '\\'");
+        List<Object> params = new ArrayList<>(List.of(like));
+        if (after != null) {
+            int space = after.lastIndexOf(' ');
+            String host = space < 0 ? after : after.substring(0, space);
+            String id = space < 0 ? "" : after.substring(space + 1);
+            sql.append(" AND (lower(hostname) > ? OR (lower(hostname) = ? AND id > ?))");
+            params.addAll(List.of(host, host, id));
+        }
+        sql.append(" ORDER BY lower(hostname), id LIMIT ?");
+        params.add(limit);
+        List<Device> out = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql.toString()), params.toArray());
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(map(rs));
+            }
+        }
+        return out;
+    }
+
+    @Override
     public void checkedIn(Connection c, String id, String hostname, String osVersion, String agentVersion,
                           String account, String accountProblem, List<String> warnings, Instant at) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE devices SET hostname = ?, os_version = ?,"

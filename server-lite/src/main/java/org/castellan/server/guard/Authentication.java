@@ -17,7 +17,7 @@ import org.castellan.server.users.UserStore;
  * Reading only; the token's last use is recorded by the request's own write
  * ({@link Caller}), so an authenticated request costs no extra trip through the database writer.
  */
-public final class Authentication {
+public final class Authentication implements UseRecorder {
     private static final int MAX_TOKEN_LENGTH = 100;
     private final Database db;
     private final UserStore users;
@@ -83,7 +83,8 @@ public final class Authentication {
     }
 
     /** Records that {@code principal}'s token was used now, in the caller's transaction. */
-    void recordUse(Connection c, Principal principal) throws SQLException {
+    @Override
+    public void recordUse(Connection c, Principal principal) throws SQLException {
         users.touchToken(c, principal.tokenId(), clock.instant());
     }
 }

@@ -17,11 +17,11 @@ public final class Caller {
     private final Principal principal;
     private final String clientAddress;
     private final Database db;
-    private final Authentication authentication;
+    private final UseRecorder authentication;
     private final AuditLog audit;
     private boolean useRecorded;
 
-    Caller(Principal principal, String clientAddress, Database db, Authentication authentication, AuditLog audit) {
+    Caller(Principal principal, String clientAddress, Database db, UseRecorder authentication, AuditLog audit) {
         this.principal = principal;
         this.clientAddress = clientAddress;
         this.db = db;

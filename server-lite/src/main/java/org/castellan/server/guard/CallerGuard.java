@@ -72,6 +72,15 @@ public final class CallerGuard {
         return authentication.refusal(ctx);
     }
 
+    /** A caller authenticated some other way (a console session), whose use {@code recorder} records. */
+    Caller callerFor(Context ctx, org.castellan.server.users.Principal principal, UseRecorder recorder) {
+        return new Caller(principal, addresses.of(ctx), db, recorder, audit);
+    }
+
+    Visitor visitor(Context ctx) {
+        return new Visitor(ctx, addresses, db, audit);
+    }
+
     String clientAddress(Context ctx) {
         return addresses.of(ctx);
     }
