@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "castellan-server", mixinStandardHelpOptions = true, version = "castellan-server 0.1.0",
         description = "Castellan server: password escrow, vault, audit and admin API over HTTPS.",
         subcommands = {ServeCommand.class, ServerMain.AuditCommand.class, ServerMain.VaultCommand.class,
-                PackageAgentCommand.class})
+                PackageAgentCommand.class, MigrateDatabaseCommand.class})
 public final class ServerMain implements Runnable {
     @Spec
     CommandSpec spec;
