@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
+import org.castellan.server.audit.AuditIntake;
 import org.castellan.server.audit.ChainTip;
 import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.audit.EmbeddedChainTip;
@@ -46,14 +47,16 @@ public final class CastellanServer implements AutoCloseable {
     private final ChainWatch chain;
     private final SharedAuditAnchor sharedAnchor;
     private final List<JobLeader> leaders;
+    private final AuditIntake intake;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
                             HistoryPurger purger, ChainWatch chain, SharedAuditAnchor sharedAnchor,
-                            List<JobLeader> leaders) {
+                            List<JobLeader> leaders, AuditIntake intake) {
         this.chain = chain;
         this.sharedAnchor = sharedAnchor;
         this.leaders = leaders;
+        this.intake = intake;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -126,6 +129,9 @@ public final class CastellanServer implements AutoCloseable {
             }
             ServerContext context = ServerContext.of(db, vault, clock, random, tip);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
+            // What command-line tools (backup, vault shares/recover) queued while the server was down.
+            AuditIntake intake = new AuditIntake(db, context.audit());
+            intake.drain();
             ChainWatch chain = new ChainWatch(db, clock, committedHead);
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
                     metricsToken(config));
@@ -145,8 +151,9 @@ public final class CastellanServer implements AutoCloseable {
             if (sharedAnchor != null) {
                 sharedAnchor.start();
             }
+            intake.start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain,
-                    sharedAnchor, List.of(webhookLeader, purgeLeader));
+                    sharedAnchor, List.of(webhookLeader, purgeLeader), intake);
         } catch (RuntimeException | IOException e) {
             if (shared == null) {
                 db.close();
@@ -211,6 +218,11 @@ public final class CastellanServer implements AutoCloseable {
         return chain.verifyNow();
     }
 
+    /** Moves the audit events command-line tools queued into the log now (also runs every {@link AuditIntake#EVERY}). */
+    public int drainToolAuditNow() {
+        return intake.drain();
+    }
+
     /** The /metrics token from the configured file (the file is checked for private modes at start). */
     private static String metricsToken(ServerConfig config) throws IOException {
         if (config.metricsTokenFile() == null) {
@@ -250,6 +262,7 @@ public final class CastellanServer implements AutoCloseable {
         } finally {
             try {
                 chain.stop();
+                intake.stop();
                 dispatcher.stop();
                 purger.stop();
                 leaders.forEach(JobLeader::close);

@@ -11,6 +11,7 @@ import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.recovery.RecoveryKeyStore;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
@@ -33,13 +34,16 @@ public final class CheckInHandler {
     public static final String CLONE_WARNING = "clone-reported:";
 
     private final DeviceStore devices;
+    private final RecoveryKeyStore recoveryKeys;
     private final RotationStore rotations;
     private final PolicyLookup policies;
     private final Vault vault;
     private final Clock clock;
 
-    public CheckInHandler(DeviceStore devices, RotationStore rotations, PolicyLookup policies, Vault vault, Clock clock) {
+    public CheckInHandler(DeviceStore devices, RotationStore rotations, RecoveryKeyStore recoveryKeys,
+                          PolicyLookup policies, Vault vault, Clock clock) {
         this.devices = devices;
+        this.recoveryKeys = recoveryKeys;
         this.rotations = rotations;
         this.policies = policies;
         this.vault = vault;
@@ -85,7 +89,7 @@ public final class CheckInHandler {
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
                     device.rotateRequestedAt(), policy, now);
             return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(),
-                    reason.isPresent(), reason.orElse(null));
+                    reason.isPresent(), reason.orElse(null), recoveryKeys.dueForRotation(c, device.id(), now));
         });
         Responses.ok(ctx, response);
     }
