@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "castellan-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         description = "Castellan server: password escrow, vault, audit and admin API over HTTPS.",
         subcommands = {ServeCommand.class, ServerMain.AuditCommand.class, ServerMain.VaultCommand.class,
-                PackageAgentCommand.class, BackupCommand.class, RestoreCommand.class})
+                PackageAgentCommand.class, BackupCommand.class, RestoreCommand.class, MigrateDatabaseCommand.class})
 public final class ServerMain implements Runnable {
     /** The version and commit the three binaries share. */
     static final class Version implements CommandLine.IVersionProvider {
