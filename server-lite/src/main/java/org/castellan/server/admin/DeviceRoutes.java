@@ -10,7 +10,10 @@ import java.util.List;
 import org.castellan.api.DeviceView;
 import org.castellan.api.RotationRequested;
 import org.castellan.server.db.Database;
+import org.castellan.server.access.DeviceGroup;
 import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceQuery;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
@@ -56,17 +59,35 @@ public final class DeviceRoutes {
             TextRules.hostname(hostname);
         }
         Paging paging = Paging.of(ctx);
+        int limit = paging.limit();
         List<DeviceView> views = db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+            DeviceScope scope = rights.scope();
+            List<DeviceGroup> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
-            for (Device device : devices.list(c, hostname)) {
-                if (rights.maySee(device)) {
-                    out.add(view(c, device));
+            // Keyset pages from the database, in id order; the scope narrows them in SQL and each
+            // row is confirmed with the full access decision. One row more than asked says another
+            // page exists.
+            String after = paging.after();
+            while (out.size() <= limit) {
+                List<Device> batch = devices.page(c, new DeviceQuery(scope, hostname, after, limit + 1));
+                for (Device device : batch) {
+                    if (out.size() <= limit && rights.maySee(device)) {
+                        out.add(view(c, device, allGroups));
+                    }
                 }
+                if (batch.size() <= limit) {
+                    break;
+                }
+                after = batch.get(batch.size() - 1).id();
             }
             return out;
         });
-        Responses.ok(ctx, paging.page(ctx, views, DeviceView::id));
+        if (views.size() > limit) {
+            views = views.subList(0, limit);
+            Paging.next(ctx, views.get(limit - 1).id());
+        }
+        Responses.ok(ctx, views);
     }
 
     public void get(Context ctx, Caller caller) {
@@ -81,7 +102,7 @@ public final class DeviceRoutes {
             if (!decisions.of(c, principal).maySee(device)) {
                 throw Refusals.forbidden();
             }
-            return view(c, device);
+            return view(c, device, accessGroups(c));
         }));
     }
 
@@ -124,17 +145,21 @@ public final class DeviceRoutes {
         String id = grant.device().id();
         DeviceView view = grant.use(c -> {
             change.apply(c);
-            return Audited.of(view(c, devices.byId(c, id).orElseThrow()), null);
+            return Audited.of(view(c, devices.byId(c, id).orElseThrow(), accessGroups(c)), null);
         });
         Responses.ok(ctx, view);
     }
 
-    private DeviceView view(Connection c, Device d) throws SQLException {
+    private List<DeviceGroup> accessGroups(Connection c) throws SQLException {
+        return groups.list(c).stream().map(DeviceGroupRow::toAccessGroup).toList();
+    }
+
+    private DeviceView view(Connection c, Device d, List<DeviceGroup> allGroups) throws SQLException {
         Instant rotatedAt = rotations.current(c, d.id()).map(Rotation::committedAt).orElse(null);
         boolean pending = !rotations.pending(c, d.id()).isEmpty();
         List<String> groupIds = new ArrayList<>();
-        for (DeviceGroupRow g : groups.list(c)) {
-            if (g.toAccessGroup().contains(d.facts())) {
+        for (DeviceGroup g : allGroups) {
+            if (g.contains(d.facts())) {
                 groupIds.add(g.id());
             }
         }

@@ -13,8 +13,8 @@ public interface DeviceStore {
 
     boolean publicKeyInUse(Connection c, String publicKey) throws SQLException;
 
-    /** All devices, or those whose hostname matches (case-insensitively) when {@code hostname} is set. */
-    List<Device> list(Connection c, String hostname) throws SQLException;
+    /** One page of devices in id order (keyset paging in the database); see {@link DeviceQuery}. */
+    List<Device> page(Connection c, DeviceQuery query) throws SQLException;
 
     /** Records a check-in: what the agent reported, and when. */
     void checkedIn(Connection c, String id, String hostname, String osVersion, String agentVersion,

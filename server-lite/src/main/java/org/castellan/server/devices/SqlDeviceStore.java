@@ -9,8 +9,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.castellan.protocol.Json;
+import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.db.Rows;
 
 public final class SqlDeviceStore implements DeviceStore {
@@ -43,18 +46,84 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
-    public List<Device> list(Connection c, String hostname) throws SQLException {
-        String sql = hostname == null
-                ? "SELECT * FROM devices ORDER BY hostname, id"
-                : "SELECT * FROM devices WHERE hostname = ? COLLATE NOCASE ORDER BY hostname, id";
+    public List<Device> page(Connection c, DeviceQuery q) throws SQLException {
+        if (q.scope().isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        String sql = pageSql(q, params);
         List<Device> devices = new ArrayList<>();
-        try (PreparedStatement st = hostname == null ? c.prepareStatement(sql) : Rows.bind(c.prepareStatement(sql), hostname);
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params.toArray());
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 devices.add(map(rs));
             }
         }
         return devices;
+    }
+
+    /**
+     * The keyset query of one page: portable SQL (SQLite and PostgreSQL), served by the primary
+     * key for the whole fleet and by {@code devices_hostname_lower (lower(hostname), id)} for a
+     * host-name lookup, never sorting in a temporary table.
+     */
+    static String pageSql(DeviceQuery q, List<Object> params) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE 1 = 1");
+        if (q.hostname() != null) {
+            sql.append(" AND lower(hostname) = ?");
+            params.add(q.hostname().toLowerCase(Locale.ROOT));
+        }
+        // Always a lower bound ('' on the first page, below every id): the first page and a deep
+        // one have the same plan, a range search on the index from the cursor.
+        sql.append(" AND id > ?");
+        params.add(q.afterId() == null ? "" : q.afterId());
+        DeviceScope scope = q.scope();
+        if (!scope.all()) {
+            List<String> any = new ArrayList<>();
+            if (!scope.deviceIds().isEmpty()) {
+                any.add("id IN (" + marks(scope.deviceIds().size()) + ")");
+                params.addAll(new TreeSet<>(scope.deviceIds()));
+            }
+            if (!scope.explicitGroupIds().isEmpty()) {
+                any.add("id IN (SELECT device_id FROM device_group_members WHERE group_id IN ("
+                        + marks(scope.explicitGroupIds().size()) + "))");
+                params.addAll(new TreeSet<>(scope.explicitGroupIds()));
+            }
+            for (DeviceMatch match : scope.matches()) {
+                List<String> all = new ArrayList<>();
+                if (match.hostname() != null) {
+                    all.add("lower(hostname) LIKE ? ESCAPE '\\'");
+                    params.add(like(match.hostname().pattern()));
+                }
+                if (match.os() != null) {
+                    all.add("lower(os) = ?");
+                    params.add(match.os());
+                }
+                any.add("(" + String.join(" AND ", all) + ")");
+            }
+            sql.append(" AND (").append(String.join(" OR ", any)).append(')');
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        params.add(q.limit());
+        return sql.toString();
+    }
+
+    /** A host-name glob ({@code *}, {@code ?}; already lower-cased) as a LIKE pattern with {@code \} as escape. */
+    static String like(String glob) {
+        StringBuilder out = new StringBuilder();
+        for (char ch : glob.toCharArray()) {
+            switch (ch) {
+                case '*' -> out.append('%');
+                case '?' -> out.append('_');
+                case '%', '_', '\\' -> out.append('\\').append(ch);
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     @Override

@@ -1,0 +1,4 @@
+-- Keyset paging at a million devices (issue 11). Portable SQL: SQLite and PostgreSQL both have
+-- expression indexes and lower().
+-- devices list by host name (?hostname=, case-insensitive) in id order: no sort in a temporary table.
+CREATE INDEX devices_hostname_lower ON devices (lower(hostname), id);
