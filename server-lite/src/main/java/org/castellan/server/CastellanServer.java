@@ -39,11 +39,13 @@ public final class CastellanServer implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
     private final ChainWatch chain;
+    private final AuditHeadAnchor anchor;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain) {
+                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor) {
         this.chain = chain;
+        this.anchor = anchor;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -82,9 +84,10 @@ public final class CastellanServer implements AutoCloseable {
                 : new TlsFiles(dataDir).loadOrCreate(random, clock.instant());
         Vault vault = new VaultKeyFiles(dataDir).loadOrCreate(random);
         Database db = Database.open(dataDir);
+        AuditHeadAnchor anchor = null;
         try {
             // Before anything writes: checks the database against DIR/audit/head, then keeps it current.
-            AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dataDir, random);
+            anchor = AuditHeadAnchor.open(db, dataDir, random);
             db.listen(anchor);
             ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
@@ -99,9 +102,12 @@ public final class CastellanServer implements AutoCloseable {
             dispatcher.start();
             purger.start(PURGE_EVERY);
             chain.start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain);
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain, anchor);
         } catch (RuntimeException | IOException e) {
             db.close();
+            if (anchor != null) {
+                anchor.close();
+            }
             throw e;
         }
     }
@@ -178,9 +184,18 @@ public final class CastellanServer implements AutoCloseable {
                 dispatcher.stop();
                 purger.stop();
             } finally {
-                db.close();
+                try {
+                    db.close();
+                } finally {
+                    anchor.close(); // after the last commit: the anchor ends exactly at the log's end
+                }
             }
         }
+    }
+
+    /** Waits until the audit head anchor holds every entry committed so far (it follows commits in the background). */
+    public boolean awaitAuditAnchored() throws InterruptedException {
+        return anchor.awaitAnchored();
     }
 
     @Override
