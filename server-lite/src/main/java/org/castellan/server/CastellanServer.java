@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
+import org.castellan.server.http.Metrics;
 import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
@@ -40,11 +41,13 @@ public final class CastellanServer implements AutoCloseable {
     private final HistoryPurger purger;
     private final ChainWatch chain;
     private final AuditHeadAnchor anchor;
+    private final PeriodicGauges gauges;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor) {
+                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor, PeriodicGauges gauges) {
         this.chain = chain;
+        this.gauges = gauges;
         this.anchor = anchor;
         this.dispatcher = dispatcher;
         this.purger = purger;
@@ -85,6 +88,7 @@ public final class CastellanServer implements AutoCloseable {
         Vault vault = new VaultKeyFiles(dataDir).loadOrCreate(random);
         Database db = Database.open(dataDir);
         AuditHeadAnchor anchor = null;
+        PeriodicGauges gauges = null;
         try {
             // Before anything writes: checks the database against DIR/audit/head, then keeps it current.
             anchor = AuditHeadAnchor.open(db, dataDir, random);
@@ -92,18 +96,29 @@ public final class CastellanServer implements AutoCloseable {
             ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
             ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
-            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
-                    metricsToken(config));
+            Metrics metrics = new Metrics();
+            metrics.requireToken(metricsToken(config));
+            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain, metrics);
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
+            chain.bindTo(metrics.registry());
+            anchor.bindTo(metrics.registry());
+            db.bindTo(metrics.registry());
+            dispatcher.bindTo(metrics.registry());
+            gauges = new PeriodicGauges(db, context.devices(), context.outbox(), clock, metrics.registry());
+            gauges.start();
             built.app().start();
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
             purger.start(PURGE_EVERY);
             chain.start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain, anchor);
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain, anchor,
+                    gauges);
         } catch (RuntimeException | IOException e) {
+            if (gauges != null) {
+                gauges.stop();
+            }
             db.close();
             if (anchor != null) {
                 anchor.close();
@@ -181,6 +196,7 @@ public final class CastellanServer implements AutoCloseable {
         } finally {
             try {
                 chain.stop();
+                gauges.stop();
                 dispatcher.stop();
                 purger.stop();
             } finally {
@@ -191,6 +207,11 @@ public final class CastellanServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Recomputes the periodic gauges of /metrics now (devices by last check-in, webhook queue depth). */
+    public void refreshMetrics() {
+        gauges.refresh();
     }
 
     /** Waits until the audit head anchor holds every entry committed so far (it follows commits in the background). */

@@ -1,5 +1,8 @@
 package org.castellan.server.audit;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -231,6 +234,17 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
         synchronized (signal) {
             return failures;
         }
+    }
+
+    /** {@code castellan_audit_anchor_lag_entries}, {@code _writes_total}, {@code _write_failures_total}. */
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("castellan.audit.anchor.lag.entries", this, AuditHeadAnchor::lagEntries)
+                .description("Audit entries committed but not yet in the head anchor file (it follows in the background).")
+                .register(registry);
+        FunctionCounter.builder("castellan.audit.anchor.writes", this, AuditHeadAnchor::anchorWrites)
+                .description("Writes of the audit head anchor file (each covers every commit before it).").register(registry);
+        FunctionCounter.builder("castellan.audit.anchor.write.failures", this, AuditHeadAnchor::anchorWriteFailures)
+                .description("Failed writes of the audit head anchor file (each is retried).").register(registry);
     }
 
     /** The committed end of the log, as the next anchor write will record it. */

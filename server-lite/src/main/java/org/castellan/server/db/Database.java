@@ -2,6 +2,10 @@ package org.castellan.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +114,29 @@ public final class Database implements AutoCloseable {
      */
     public javax.sql.DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Registers the database's meters: the connection pool's (HikariCP's own Micrometer tracker:
+     * {@code hikaricp_connections_*}) and the writer's batches ({@code castellan_db_write_batch_seconds}
+     * by outcome, a histogram of the time to a durable commit; {@code castellan_db_write_batch_units},
+     * how many writes shared each commit).
+     */
+    public void bindTo(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        DistributionSummary unitsPerBatch = DistributionSummary.builder("castellan.db.write.batch.units")
+                .description("Writes that shared one transaction and one fsync (group commit).")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, GroupCommitWriter.MAX_BATCH).register(registry);
+        java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+        writer.observe((units, nanos, outcome) -> {
+            unitsPerBatch.record(units);
+            timers.computeIfAbsent(outcome, o -> Timer.builder("castellan.db.write.batch")
+                    .description("Write batches of the single writer, by outcome: time from the start of the batch "
+                            + "to its durable commit.")
+                    .tag("outcome", o).publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                    .maximumExpectedValue(java.time.Duration.ofSeconds(10)).register(registry))
+                    .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
     }
 
     /** {batches, units} the writer has run since start: units per batch is the grouping achieved. */

@@ -127,6 +127,31 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
+    public java.util.Map<String, Long> countByLastSeen(Connection c, Instant now) throws SQLException {
+        long t = now.toEpochMilli();
+        long hour = 3_600_000L;
+        long day = 24 * hour;
+        // One pass over the table (run every minute by the metrics task, never per scrape).
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT"
+                + " SUM(CASE WHEN last_seen_at IS NULL THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? THEN 1 ELSE 0 END) FROM devices"),
+                t - hour, t - hour, t - day, t - day, t - 7 * day, t - 7 * day, t - 30 * day, t - 30 * day);
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+            String[] buckets = LAST_SEEN_BUCKETS.toArray(new String[0]);
+            for (int i = 0; i < buckets.length; i++) {
+                out.put(buckets[i], rs.getLong(i + 1));
+            }
+            return out;
+        }
+    }
+
+    @Override
     public void checkedIn(Connection c, String id, String hostname, String osVersion, String agentVersion,
                           String account, String accountProblem, List<String> warnings, Instant at) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE devices SET hostname = ?, os_version = ?,"
