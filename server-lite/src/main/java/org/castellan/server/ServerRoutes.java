@@ -77,7 +77,7 @@ final class ServerRoutes {
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
         this.metrics = metrics;
-        checkIn = new CheckInHandler(s.devices(), s.rotations(), s.policyLookup(), s.vault(), s.clock());
+        checkIn = new CheckInHandler(s.db(), s.devices(), s.rotations(), s.policyLookup(), s.vault(), s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
                 limits.registrationLimiter(s.clock()), s.vault(), s.clock());
         rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.guard.AgentRequest;
@@ -32,13 +33,16 @@ public final class CheckInHandler {
     /** The sticky device warning a clone report leaves: {@code clone-reported:HOSTNAME}. */
     public static final String CLONE_WARNING = "clone-reported:";
 
+    private final Database db;
     private final DeviceStore devices;
     private final RotationStore rotations;
     private final PolicyLookup policies;
     private final Vault vault;
     private final Clock clock;
 
-    public CheckInHandler(DeviceStore devices, RotationStore rotations, PolicyLookup policies, Vault vault, Clock clock) {
+    public CheckInHandler(Database db, DeviceStore devices, RotationStore rotations, PolicyLookup policies, Vault vault,
+                          Clock clock) {
+        this.db = db;
         this.devices = devices;
         this.rotations = rotations;
         this.policies = policies;
@@ -59,7 +63,10 @@ public final class CheckInHandler {
         Device device = signed.device();
         Instant now = clock.instant();
 
-        CheckInResponse response = signed.write((c, audit) -> {
+        // The write holds only what must be in the writer's transaction (the nonce, the device row,
+        // a clone's audit row); the policy and the rotation decision are read afterwards, on this
+        // request's thread, from what was just committed, so they do not occupy the single writer.
+        Device updated = signed.write((c, audit) -> {
             Device stored = devices.byId(c, device.id()).orElseThrow();
             if (clone != null) {
                 String warning = CLONE_WARNING + hostname;
@@ -72,18 +79,26 @@ public final class CheckInHandler {
                     audit.append("device:" + device.id(), AuditActions.DEVICE_CLONE_REPORTED, "reported", device.id(),
                             "a copy of this device's state on host " + hostname + ": " + clone);
                 }
-                Policy policy = policies.forDevice(c, stored);
-                return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(), false, null);
+                return null;
             }
             // A reported copy stays visible after the original's next check-in.
             List<String> kept = new ArrayList<>(stored.warnings().stream().filter(w -> w.startsWith(CLONE_WARNING))
                     .toList());
             warnings.stream().filter(w -> !kept.contains(w)).forEach(kept::add);
-            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem,
-                    kept.stream().limit(20).toList(), now);
-            Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
+            List<String> shown = kept.stream().limit(20).toList();
+            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, shown, now);
+            return new Device(stored.id(), hostname, stored.os(), osVersion, agentVersion, stored.publicKey(), account,
+                    accountProblem, shown, stored.registeredAt(), now, stored.rotateRequestedAt(), stored.disabledAt(),
+                    stored.approvedAt());
+        });
+        CheckInResponse response = db.read(c -> {
+            if (updated == null) { // a copy: told its policy, never to rotate
+                Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
+                return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(), false, null);
+            }
+            Policy policy = policies.forDevice(c, updated);
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
-                    device.rotateRequestedAt(), policy, now);
+                    updated.rotateRequestedAt(), policy, now);
             return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(),
                     reason.isPresent(), reason.orElse(null));
         });
