@@ -50,7 +50,7 @@ final class CastellanApp {
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
                 s.db());
         PermissionGuard permissions = new PermissionGuard(callers, decisions,
-                new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock()),
+                new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock(), s.db()),
                 s.db());
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);

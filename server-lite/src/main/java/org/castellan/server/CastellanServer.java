@@ -1,6 +1,7 @@
 package org.castellan.server;
 
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -9,8 +10,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
-import org.castellan.server.http.Metrics;
+import org.castellan.server.audit.AuditIntake;
+import org.castellan.server.audit.ChainTip;
 import org.castellan.server.audit.ChainWatch;
+import org.castellan.server.audit.EmbeddedChainTip;
+import org.castellan.server.audit.SharedAuditAnchor;
+import org.castellan.server.db.JobLeader;
+import org.castellan.server.http.Metrics;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
@@ -40,15 +46,23 @@ public final class CastellanServer implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
     private final ChainWatch chain;
+    /** The embedded database's anchor (null on PostgreSQL, which has {@link #sharedAnchor}). */
     private final AuditHeadAnchor anchor;
     private final PeriodicGauges gauges;
+    private final SharedAuditAnchor sharedAnchor;
+    private final List<JobLeader> leaders;
+    private final AuditIntake intake;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor, PeriodicGauges gauges) {
+                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor, PeriodicGauges gauges,
+                            SharedAuditAnchor sharedAnchor, List<JobLeader> leaders, AuditIntake intake) {
         this.chain = chain;
         this.gauges = gauges;
         this.anchor = anchor;
+        this.sharedAnchor = sharedAnchor;
+        this.leaders = leaders;
+        this.intake = intake;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -72,6 +86,22 @@ public final class CastellanServer implements AutoCloseable {
             throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
+        // PostgreSQL first: a database that cannot be used stops the start before anything is created here.
+        Database shared = config.database().embedded() ? null : Database.open(dataDir, config.database());
+        try {
+            return start(config, clock, webhooks, random, shared);
+        } catch (RuntimeException | IOException | GeneralSecurityException e) {
+            if (shared != null) {
+                shared.close();
+            }
+            throw e;
+        }
+    }
+
+    private static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
+                                         SecureRandom random, Database shared)
+            throws IOException, GeneralSecurityException {
+        Path dataDir = config.dataDir();
         // Before any secret is read or written: refuse a data directory that others can read.
         List<Path> configured = new java.util.ArrayList<>();
         if (config.tlsKeystore() != null) {
@@ -86,24 +116,47 @@ public final class CastellanServer implements AutoCloseable {
                 ? TlsFiles.load(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
                 : new TlsFiles(dataDir).loadOrCreate(random, clock.instant());
         Vault vault = new VaultKeyFiles(dataDir).loadOrCreate(random);
-        Database db = Database.open(dataDir);
+        Database db = shared != null ? shared : Database.open(dataDir);
         AuditHeadAnchor anchor = null;
+        SharedAuditAnchor sharedAnchor = null;
         PeriodicGauges gauges = null;
         try {
-            // Before anything writes: checks the database against DIR/audit/head, then keeps it current.
-            anchor = AuditHeadAnchor.open(db, dataDir, random);
-            db.listen(anchor);
-            ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
+            ChainTip tip;
+            java.util.function.Supplier<org.castellan.server.audit.AuditHead> committedHead;
+            if (db.shared()) {
+                // Before anything writes: the shared chain head row and this node's witness (docs/postgresql.md).
+                sharedAnchor = SharedAuditAnchor.open(db, dataDir, random, clock);
+                tip = sharedAnchor.tip();
+                committedHead = sharedAnchor::committedHead;
+            } else {
+                // Before anything writes: checks the database against DIR/audit/head, then keeps it current
+                // (a background thread writes the anchor file, off the request path).
+                anchor = AuditHeadAnchor.open(db, dataDir, random);
+                db.listen(anchor);
+                tip = new EmbeddedChainTip(anchor);
+                committedHead = anchor::committedHead;
+            }
+            ServerContext context = ServerContext.of(db, vault, clock, random, tip);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
-            ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
+            // What command-line tools (backup, vault shares/recover) queued while the server was down.
+            AuditIntake intake = new AuditIntake(db, context.audit());
+            intake.drain();
+            ChainWatch chain = new ChainWatch(db, clock, committedHead);
             Metrics metrics = new Metrics();
             metrics.requireToken(metricsToken(config));
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain, metrics);
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
+            // One node of several runs each cluster-wide job (always this one on the embedded database).
+            JobLeader webhookLeader = JobLeader.of(db, "webhooks");
+            JobLeader purgeLeader = JobLeader.of(db, "history-purge");
+            dispatcher.runWhen(webhookLeader::lead);
+            purger.runWhen(purgeLeader::lead);
             chain.bindTo(metrics.registry());
-            anchor.bindTo(metrics.registry());
+            if (anchor != null) {
+                anchor.bindTo(metrics.registry());
+            }
             db.bindTo(metrics.registry());
             dispatcher.bindTo(metrics.registry());
             gauges = new PeriodicGauges(db, context.devices(), context.outbox(), clock, metrics.registry());
@@ -113,13 +166,19 @@ public final class CastellanServer implements AutoCloseable {
             dispatcher.start();
             purger.start(PURGE_EVERY);
             chain.start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain, anchor,
-                    gauges);
+            if (sharedAnchor != null) {
+                sharedAnchor.start();
+            }
+            intake.start();
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain,
+                    anchor, gauges, sharedAnchor, List.of(webhookLeader, purgeLeader), intake);
         } catch (RuntimeException | IOException e) {
             if (gauges != null) {
                 gauges.stop();
             }
-            db.close();
+            if (shared == null) {
+                db.close();
+            }
             if (anchor != null) {
                 anchor.close();
             }
@@ -168,9 +227,24 @@ public final class CastellanServer implements AutoCloseable {
         return purger.purge();
     }
 
+    /** The scheduled purge's run now: -1 when another node (sharing the database) runs the purge. */
+    public int purgeHistoryAsScheduled() {
+        return purger.purgeIfLeader();
+    }
+
+    /** Which database this node uses. */
+    public Database database() {
+        return db;
+    }
+
     /** Runs the background audit chain check to the end of a whole pass now, and returns what it found. */
     public ChainWatch.Status verifyAuditChainNow() {
         return chain.verifyNow();
+    }
+
+    /** Moves the audit events command-line tools queued into the log now (also runs every {@link AuditIntake#EVERY}). */
+    public int drainToolAuditNow() {
+        return intake.drain();
     }
 
     /** The /metrics token from the configured file (the file is checked for private modes at start). */
@@ -186,6 +260,22 @@ public final class CastellanServer implements AutoCloseable {
         return token;
     }
 
+    /** Requests inside the handler right now: the ones a stop waits for. */
+    public long requestsInFlight() {
+        GracefulHandler graceful = graceful();
+        return graceful == null ? 0 : graceful.getCurrentRequestCount();
+    }
+
+    /** True once a stop has begun draining: new requests are refused, in-flight ones finish. */
+    public boolean draining() {
+        GracefulHandler graceful = graceful();
+        return graceful != null && graceful.isShutdown();
+    }
+
+    private GracefulHandler graceful() {
+        return app.jettyServer().server().getDescendant(GracefulHandler.class);
+    }
+
     /**
      * Stops accepting, lets in-flight requests finish, stops the webhook dispatcher and the purge
      * (what is undelivered stays queued), then closes the database.
@@ -197,13 +287,20 @@ public final class CastellanServer implements AutoCloseable {
             try {
                 chain.stop();
                 gauges.stop();
+                intake.stop();
                 dispatcher.stop();
                 purger.stop();
+                leaders.forEach(JobLeader::close);
+                if (sharedAnchor != null) {
+                    sharedAnchor.close();
+                }
             } finally {
                 try {
                     db.close();
                 } finally {
-                    anchor.close(); // after the last commit: the anchor ends exactly at the log's end
+                    if (anchor != null) {
+                        anchor.close(); // after the last commit: the anchor ends exactly at the log's end
+                    }
                 }
             }
         }
@@ -216,6 +313,9 @@ public final class CastellanServer implements AutoCloseable {
 
     /** Waits until the audit head anchor holds every entry committed so far (it follows commits in the background). */
     public boolean awaitAuditAnchored() throws InterruptedException {
+        if (anchor == null) {
+            return true; // PostgreSQL: the chain head row moves in each append's own transaction
+        }
         return anchor.awaitAnchored();
     }
 

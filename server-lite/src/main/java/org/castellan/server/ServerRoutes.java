@@ -28,6 +28,7 @@ import org.castellan.server.admin.SessionRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
 import org.castellan.server.agent.CheckInHandler;
+import org.castellan.server.agent.LuksKeyHandlers;
 import org.castellan.server.agent.RecoveryKeyEscrowHandler;
 import org.castellan.server.agent.RegisterHandler;
 import org.castellan.server.agent.RotationHandlers;
@@ -55,6 +56,7 @@ final class ServerRoutes {
     private final RegisterHandler register;
     private final RotationHandlers rotations;
     private final RecoveryKeyEscrowHandler recoveryKeyEscrow;
+    private final LuksKeyHandlers luksKeys;
     private final RegistrationKeyRoutes registrationKeys;
     private final DeviceRoutes devices;
     private final PasswordRoutes passwords;
@@ -77,20 +79,22 @@ final class ServerRoutes {
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
         this.metrics = metrics;
-        checkIn = new CheckInHandler(s.db(), s.devices(), s.rotations(), s.policyLookup(), s.vault(), s.clock());
+        checkIn = new CheckInHandler(s.db(), s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(),
+                s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
-                limits.registrationLimiter(s.clock()), s.vault(), s.clock());
+                limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());
         rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
         recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.clock());
+        luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
                 s.random());
         devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock());
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
-        recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener);
+        recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener, s.clock());
         policies = new PolicyRoutes(s.db(), s.policies(), s.clock());
         audit = new AuditRoutes(s.db(), s.audit());
         users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
-        sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock()), s.clock(), s.random());
+        sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock(), s.db()), s.clock(), s.random());
         userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
@@ -123,7 +127,10 @@ final class ServerRoutes {
                 .post(AgentPaths.ROTATIONS, rotations::escrow)
                 .post(AgentPaths.ROTATION_COMMIT, rotations::commit)
                 .post(AgentPaths.ROTATION_ABORT, rotations::abort)
-                .post(AgentPaths.RECOVERY_KEYS, recoveryKeyEscrow::handle);
+                .post(AgentPaths.RECOVERY_KEYS, recoveryKeyEscrow::handle)
+                .post(AgentPaths.LUKS_KEYS, luksKeys::escrow)
+                .post(AgentPaths.LUKS_KEY_COMMIT, luksKeys::commit)
+                .post(AgentPaths.LUKS_KEY_RETIRE, luksKeys::retire);
 
         routes.authenticated()
                 .get("/api/v1/devices", devices::list)

@@ -24,6 +24,9 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.LuksKeyEscrowRequest;
+import org.castellan.protocol.messages.LuksKeyRef;
+import org.castellan.protocol.messages.LuksKeyState;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
@@ -102,6 +105,21 @@ public final class ServerClient implements ServerApi {
     @Override
     public RotationStateResponse abort(String rotationId, RotationOutcome outcome) throws ServerException {
         return post(AgentPaths.abort(rotationId), outcome, RotationStateResponse.class);
+    }
+
+    @Override
+    public LuksKeyState escrowLuksKey(LuksKeyEscrowRequest request) throws ServerException {
+        return post(AgentPaths.LUKS_KEYS, request, LuksKeyState.class);
+    }
+
+    @Override
+    public LuksKeyState commitLuksKey(LuksKeyRef key) throws ServerException {
+        return post(AgentPaths.LUKS_KEY_COMMIT, key, LuksKeyState.class);
+    }
+
+    @Override
+    public LuksKeyState retireLuksKey(LuksKeyRef key) throws ServerException {
+        return post(AgentPaths.LUKS_KEY_RETIRE, key, LuksKeyState.class);
     }
 
     @Override

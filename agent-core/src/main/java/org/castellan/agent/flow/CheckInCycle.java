@@ -10,6 +10,8 @@ import org.castellan.agent.AgentVersion;
 import org.castellan.agent.client.ServerApi;
 import org.castellan.agent.client.ServerConnector;
 import org.castellan.agent.client.ServerException;
+import org.castellan.agent.luks.LuksJournal;
+import org.castellan.agent.luks.LuksKeyKeeper;
 import org.castellan.agent.password.PasswordGenerator;
 import org.castellan.agent.recovery.RecoveryKeyEscrow;
 import org.castellan.agent.rotation.Recovery;
@@ -126,13 +128,19 @@ public final class CheckInCycle {
         if (keys.detail() != null) {
             notes.add(keys.detail());
         }
-        state = state.withRecoveryKeys(keys.acknowledged(), keys.warnings());
+        // LUKS keys after the scanned ones: a failure here never holds back a BitLocker escrow.
+        LuksKeyKeeper.Outcome luks = new LuksKeyKeeper(platform.luksVolumes(), api, new LuksJournal(dir),
+                new PasswordGenerator(random), state.deviceId(), clock).withVaultKey(answer.vaultKey())
+                .run(answer.policy().luks(), answer.rotateRecoveryKeys());
+        notes.addAll(luks.notes());
+        List<String> diskWarnings = merge(keys.warnings(), luks.warnings());
+        state = state.withRecoveryKeys(keys.acknowledged(), diskWarnings);
         store.save(state);
 
         // Warnings can appear during the rotation (e.g. current-password-unsaved) or the key scan:
         // tell the server now rather than at the next check-in, which may be hours away.
         List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account, answer.policy()),
-                keys.warnings());
+                diskWarnings);
         if (!warningsNow.equals(sentWarnings)) {
             try {
                 api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),

@@ -37,6 +37,11 @@ public interface Platform {
         return RecoveryKeySource.NONE;
     }
 
+    /** LUKS2 volumes and their key slots; platforms without LUKS return {@link LuksVolumes#NONE}. */
+    default LuksVolumes luksVolumes() {
+        return LuksVolumes.NONE;
+    }
+
     /**
      * What identifies this machine (see {@link MachineIdentity}), read fresh on each call. The
      * default knows nothing, and clone detection is then off for this platform.

@@ -14,6 +14,7 @@ import org.castellan.agent.spi.ThrowawayAccounts;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.spi.KeyProtector;
+import org.castellan.agent.spi.LuksVolumes;
 import org.castellan.agent.spi.OsInfo;
 import org.castellan.agent.spi.Platform;
 import org.castellan.agent.spi.PlatformException;
@@ -31,6 +32,12 @@ public final class LinuxPlatform implements Platform {
     public LinuxPlatform(Map<String, String> env) {
         this.env = env;
         this.accounts = new LinuxAccountManager(env);
+    }
+
+    /** LUKS2 volumes: lsblk and blkid to find them, cryptsetup for their key slots. */
+    @Override
+    public LuksVolumes luksVolumes() {
+        return new LinuxLuksVolumes(env);
     }
 
     /** /etc/machine-id and the DMI product_uuid (see {@link LinuxMachineIdentity}). */

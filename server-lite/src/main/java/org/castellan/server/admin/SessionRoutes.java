@@ -15,7 +15,7 @@ import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
 import org.castellan.server.ratelimit.LimitKeys;
-import org.castellan.server.ratelimit.LoginLockout;
+import org.castellan.server.ratelimit.Lockout;
 import org.castellan.server.ratelimit.RateDecision;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.Tokens;
@@ -31,11 +31,11 @@ public final class SessionRoutes {
     private final Database db;
     private final UserStore users;
     private final PasswordHasher hasher;
-    private final LoginLockout lockout;
+    private final Lockout lockout;
     private final Clock clock;
     private final SecureRandom random;
 
-    public SessionRoutes(Database db, UserStore users, PasswordHasher hasher, LoginLockout lockout, Clock clock,
+    public SessionRoutes(Database db, UserStore users, PasswordHasher hasher, Lockout lockout, Clock clock,
                          SecureRandom random) {
         this.db = db;
         this.users = users;

@@ -12,6 +12,7 @@ import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.recovery.RecoveryKeyStore;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
@@ -35,15 +36,17 @@ public final class CheckInHandler {
 
     private final Database db;
     private final DeviceStore devices;
+    private final RecoveryKeyStore recoveryKeys;
     private final RotationStore rotations;
     private final PolicyLookup policies;
     private final Vault vault;
     private final Clock clock;
 
-    public CheckInHandler(Database db, DeviceStore devices, RotationStore rotations, PolicyLookup policies, Vault vault,
-                          Clock clock) {
+    public CheckInHandler(Database db, DeviceStore devices, RotationStore rotations, RecoveryKeyStore recoveryKeys,
+                          PolicyLookup policies, Vault vault, Clock clock) {
         this.db = db;
         this.devices = devices;
+        this.recoveryKeys = recoveryKeys;
         this.rotations = rotations;
         this.policies = policies;
         this.vault = vault;
@@ -100,7 +103,7 @@ public final class CheckInHandler {
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
                     updated.rotateRequestedAt(), policy, now);
             return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(),
-                    reason.isPresent(), reason.orElse(null));
+                    reason.isPresent(), reason.orElse(null), recoveryKeys.dueForRotation(c, device.id(), now));
         });
         Responses.ok(ctx, response);
     }

@@ -37,6 +37,17 @@ public final class AuditActions {
     public static final String HISTORY_PURGE = "history.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
+    public static final String LUKS_KEY_ESCROW = "luks-key.escrow";
+    public static final String LUKS_KEY_COMMIT = "luks-key.commit";
+    public static final String LUKS_KEY_RETIRE = "luks-key.retire";
+    /** castellan-server backup wrote a backup file (queued by the tool, chained by the server). */
+    public static final String BACKUP_CREATE = "backup.create";
+    /** castellan-server restore put a backup into a new data directory (the restored log's first new entry). */
+    public static final String SERVER_RESTORED = "server.restored";
+    /** castellan-server vault shares printed k-of-n recovery shares of the vault keys. */
+    public static final String VAULT_SHARES_SPLIT = "vault.shares-split";
+    /** castellan-server vault recover rebuilt the vault keys from shares. */
+    public static final String VAULT_RECOVER = "vault.recover";
     /** An agent found its state directory copied to another machine and reported it. */
     public static final String DEVICE_CLONE_REPORTED = "device.clone-reported";
 }

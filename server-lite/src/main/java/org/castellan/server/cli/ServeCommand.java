@@ -11,6 +11,7 @@ import org.castellan.server.files.DataDirModes;
 import org.castellan.server.audit.AuditAnchorException;
 import org.castellan.server.config.ConfigResolver;
 import org.castellan.server.config.ServerConfig;
+import org.castellan.server.db.DatabaseOpenException;
 import org.castellan.server.users.Bootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,11 +28,23 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CASTELLAN_CONFIG).")
     String configFile;
 
+    @Option(names = {"--database", "--database-url"}, paramLabel = "URL",
+            description = "postgresql://HOST:PORT/DB?user=NAME to run on PostgreSQL, shared by any number of nodes "
+                    + "(env CASTELLAN_DATABASE_URL; config \"database\"; default: embedded SQLite in the data directory). "
+                    + "The password never goes in the URL: see --database-password-file.")
+    String database;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password (env CASTELLAN_DATABASE_PASSWORD_FILE, or the password "
+                    + "itself in CASTELLAN_DATABASE_PASSWORD; config \"databasePasswordFile\").")
+    String databasePasswordFile;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ConfigResolver(System.getenv()).resolve(data, listen, configFile);
+            config = new ConfigResolver(System.getenv()).resolve(data, listen, configFile, database,
+                    databasePasswordFile);
         } catch (IllegalArgumentException e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
@@ -51,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (DataDirModes.NotPrivate e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 1;
+        } catch (DatabaseOpenException e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 2;
         } catch (AuditAnchorException e) {
             // Refuses to serve (and to anchor over the evidence) until an operator has looked.
             System.err.println("castellan-server: " + e.getMessage());

@@ -10,14 +10,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "castellan-server", mixinStandardHelpOptions = true, version = "castellan-server 0.1.0",
         description = "Castellan server: password escrow, vault, audit and admin API over HTTPS.",
         subcommands = {ServeCommand.class, ServerMain.AuditCommand.class, ServerMain.VaultCommand.class,
-                PackageAgentCommand.class})
+                PackageAgentCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class ServerMain implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, audit verify, vault rotate or package-agent");
+        throw new ParameterException(spec.commandLine(), "Missing command: serve, audit verify, vault rotate, backup, restore or package-agent");
     }
 
     @Command(name = "audit", description = "Audit log tools.", mixinStandardHelpOptions = true,
@@ -33,14 +33,14 @@ public final class ServerMain implements Runnable {
     }
 
     @Command(name = "vault", description = "Vault key tools.", mixinStandardHelpOptions = true,
-            subcommands = {VaultRotateCommand.class})
+            subcommands = {VaultRotateCommand.class, VaultSharesCommand.class, VaultRecoverCommand.class})
     static final class VaultCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
         @Override
         public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing command: rotate");
+            throw new ParameterException(spec.commandLine(), "Missing command: rotate, shares or recover");
         }
     }
 

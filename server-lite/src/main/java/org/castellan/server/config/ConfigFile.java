@@ -6,13 +6,21 @@ import java.util.List;
  * The JSON config file: the same keys as the flags, plus an optional own TLS keystore, rate limits
  * ({@code "revealLimits":"10/minute,50/hour,100/day"}, {@code "registrationLimits":"120/minute,1000/hour"})
  * {@code "trustedProxies":["CIDR",…]} whose X-Forwarded-For is believed, and {@code "metricsTokenFile"}:
- * a file holding the bearer token {@code GET /metrics} then requires (absent: {@code /metrics} is open).
+ * a file holding the bearer token {@code GET /metrics} then requires (absent: {@code /metrics} is open),
+ * {@code "database"} (a {@code postgresql://…} URL; absent: the embedded SQLite database) and
+ * {@code "databasePasswordFile"} (the file holding its password).
  * Unknown keys are rejected (strict mapper), so a typo does not go unnoticed.
  */
 public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword,
                          String revealLimits, String registrationLimits, List<String> trustedProxies,
-                         String metricsTokenFile) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null);
+                         String metricsTokenFile, String database, String databasePasswordFile) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null);
+
+    public ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword, String revealLimits,
+                      String registrationLimits, List<String> trustedProxies, String metricsTokenFile) {
+        this(data, listen, tlsKeystore, tlsKeystorePassword, revealLimits, registrationLimits, trustedProxies,
+                metricsTokenFile, null, null);
+    }
 
     @Override
     public String toString() {

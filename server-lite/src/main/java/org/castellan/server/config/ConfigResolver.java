@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.castellan.protocol.Json;
+import org.castellan.server.db.DatabaseTarget;
 
 /**
  * Merges settings: a command-line flag wins over the environment ({@code CASTELLAN_*}), which
@@ -18,6 +19,10 @@ public final class ConfigResolver {
     public static final String ENV_LISTEN = "CASTELLAN_LISTEN";
     public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
     public static final String ENV_METRICS_TOKEN_FILE = "CASTELLAN_METRICS_TOKEN_FILE";
+    public static final String ENV_DATABASE_URL = "CASTELLAN_DATABASE_URL";
+    /** The database password itself (for container platforms that inject secrets as variables). */
+    public static final String ENV_DATABASE_PASSWORD = "CASTELLAN_DATABASE_PASSWORD";
+    public static final String ENV_DATABASE_PASSWORD_FILE = "CASTELLAN_DATABASE_PASSWORD_FILE";
 
     private final Map<String, String> env;
 
@@ -26,8 +31,49 @@ public final class ConfigResolver {
     }
 
     public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag) {
+        return resolve(dataFlag, listenFlag, configFlag, null, null);
+    }
+
+    /**
+     * With the database: {@code databaseFlag} (a URL) and {@code passwordFileFlag}, over
+     * {@value #ENV_DATABASE_URL} / {@value #ENV_DATABASE_PASSWORD_FILE} / {@value #ENV_DATABASE_PASSWORD},
+     * over the config file's {@code database} / {@code databasePasswordFile}.
+     */
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String databaseFlag,
+                                String passwordFileFlag) {
         String configPath = first(configFlag, env.get(ENV_CONFIG));
         ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
+        ServerConfig base = resolve(file, dataFlag, listenFlag);
+        return base.withDatabase(database(file, databaseFlag, passwordFileFlag));
+    }
+
+    /** The database a command uses (serve, audit verify): flag over environment over config file. */
+    public DatabaseTarget database(String configFlag, String databaseFlag, String passwordFileFlag) {
+        String configPath = first(configFlag, env.get(ENV_CONFIG));
+        ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
+        return database(file, databaseFlag, passwordFileFlag);
+    }
+
+    private DatabaseTarget database(ConfigFile file, String databaseFlag, String passwordFileFlag) {
+        DatabaseTarget target = DatabaseTarget.parse(first(databaseFlag, env.get(ENV_DATABASE_URL), file.database()));
+        if (target.embedded()) {
+            return target;
+        }
+        String passwordFile = first(passwordFileFlag, env.get(ENV_DATABASE_PASSWORD_FILE), file.databasePasswordFile());
+        if (passwordFile != null) {
+            try {
+                String text = Files.readString(Path.of(passwordFile), java.nio.charset.StandardCharsets.UTF_8);
+                return target.withPassword(text.strip().toCharArray());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the database password file " + passwordFile + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        String password = env.get(ENV_DATABASE_PASSWORD);
+        return password == null ? target : target.withPassword(password.toCharArray());
+    }
+
+    private ServerConfig resolve(ConfigFile file, String dataFlag, String listenFlag) {
         String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
         String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
         Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());

@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.castellan.protocol.Json;
@@ -70,8 +69,9 @@ public final class SqlDeviceStore implements DeviceStore {
     static String pageSql(DeviceQuery q, List<Object> params) {
         StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE 1 = 1");
         if (q.hostname() != null) {
-            sql.append(" AND lower(hostname) = ?");
-            params.add(q.hostname().toLowerCase(Locale.ROOT));
+            // lower() on both sides: the same folding on SQLite and PostgreSQL, and the index's expression.
+            sql.append(" AND lower(hostname) = lower(?)");
+            params.add(q.hostname());
         }
         // Always a lower bound ('' on the first page, below every id): the first page and a deep
         // one have the same plan, a range search on the index from the cursor.
@@ -92,7 +92,9 @@ public final class SqlDeviceStore implements DeviceStore {
             for (DeviceMatch match : scope.matches()) {
                 List<String> all = new ArrayList<>();
                 if (match.hostname() != null) {
-                    all.add("lower(hostname) LIKE ? ESCAPE '\\'");
+                    // PostgreSQL's LIKE is case-sensitive, SQLite's not (for ASCII): lower() both sides, so both match
+                    // the same; backslash named as the escape (SQLite has no default one).
+                    all.add("lower(hostname) LIKE lower(?) ESCAPE '\\'");
                     params.add(like(match.hostname().pattern()));
                 }
                 if (match.os() != null) {

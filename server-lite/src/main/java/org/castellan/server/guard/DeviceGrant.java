@@ -44,9 +44,10 @@ public final class DeviceGrant {
         return reason;
     }
 
-    /** Minutes after which a revealed password expires; null when no rule asks for it. */
+    /** Minutes after which a revealed password (or Castellan-held LUKS key) is replaced; null when no rule asks for it. */
     public Integer rotateAfterReadMinutes() {
-        return permission == Permission.PASSWORD_READ ? access.rotateAfterReadMinutes() : null;
+        return permission == Permission.PASSWORD_READ ? access.rotateAfterReadMinutes()
+                : permission == Permission.RECOVERY_KEY_READ ? access.rotateAfterReadMinutesFor(permission) : null;
     }
 
     /**

@@ -14,7 +14,7 @@ import org.castellan.server.http.ApiException;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.ratelimit.LimitKeys;
 import org.castellan.server.ratelimit.RateDecision;
-import org.castellan.server.ratelimit.SlidingWindowLimiter;
+import org.castellan.server.ratelimit.RateLimiter;
 import org.castellan.server.users.Principal;
 
 /**
@@ -31,11 +31,11 @@ public final class PermissionGuard {
     private final AccessDecision decisions;
     private final AccessAudit accessAudit;
     private final DeviceStore devices;
-    private final SlidingWindowLimiter revealLimiter;
+    private final RateLimiter revealLimiter;
     private final Database db;
 
     public PermissionGuard(CallerGuard callers, AccessDecision decisions, AccessAudit accessAudit, DeviceStore devices,
-                           SlidingWindowLimiter revealLimiter, Database db) {
+                           RateLimiter revealLimiter, Database db) {
         this.callers = callers;
         this.decisions = decisions;
         this.accessAudit = accessAudit;

@@ -58,6 +58,16 @@ public final class WebhookDispatcher {
                 .build();
     }
 
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
+
+    /**
+     * Polls only while {@code newLeader} says this node runs the dispatcher (several nodes on one
+     * database: one delivers; another takes over its due and leased entries when it dies).
+     */
+    public void runWhen(java.util.function.BooleanSupplier newLeader) {
+        this.leader = newLeader;
+    }
+
     /** Starts polling on a daemon thread. */
     public synchronized void start() {
         if (executor != null) {
@@ -121,6 +131,9 @@ public final class WebhookDispatcher {
 
     private void runOnceLogged() {
         try {
+            if (!leader.getAsBoolean()) {
+                return;
+            }
             runOnce();
         } catch (RuntimeException e) {
             // The next poll retries; a database hiccup must not kill the scheduler thread.

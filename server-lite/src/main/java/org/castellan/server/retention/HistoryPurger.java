@@ -84,6 +84,18 @@ public final class HistoryPurger {
         return deleted;
     }
 
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
+
+    /** The scheduled purge runs only while {@code newLeader} says this node runs it (one node of several). */
+    public void runWhen(java.util.function.BooleanSupplier newLeader) {
+        this.leader = newLeader;
+    }
+
+    /** The scheduled run: purges when this node leads; returns how many were deleted, -1 when another node leads. */
+    public int purgeIfLeader() {
+        return leader.getAsBoolean() ? purge() : -1;
+    }
+
     public synchronized void start(Duration every) {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "castellan-history-purge");
@@ -92,7 +104,7 @@ public final class HistoryPurger {
         });
         executor.scheduleWithFixedDelay(() -> {
             try {
-                purge();
+                purgeIfLeader();
             } catch (RuntimeException e) {
                 LOG.warn("history purge failed: {}", e.toString());
             }

@@ -55,8 +55,10 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, dataDir, token);
     }
 
+    /** On the embedded database, or on PostgreSQL when the test class runs {@link OnPostgres}. */
     public static ServerConfig config(Path dataDir, RateLimitSettings limits) {
-        return ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(limits);
+        ServerConfig config = ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(limits);
+        return OnPostgres.active() ? config.withDatabase(OnPostgres.targetFor(dataDir)) : config;
     }
 
     /** Wraps an already started server (e.g. a restart, which prints no new token). */
