@@ -46,15 +46,10 @@ final class CastellanApp {
 
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
-     * @param metricsToken the bearer token /metrics requires (null: open)
+     * @param metrics what /metrics serves (its token already set)
      */
     static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
-                       ChainWatch chain, String metricsToken, ConsoleSettings consoleSettings) {
-        Metrics metrics = new Metrics();
-        metrics.requireToken(metricsToken);
-        if (chain != null) {
-            metrics.add(chain);
-        }
+                       ChainWatch chain, Metrics metrics, ConsoleSettings consoleSettings) {
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
@@ -95,7 +90,8 @@ final class CastellanApp {
             });
             ErrorMapping.install(config);
             config.routes.before(RequestLimits::checkDeclaredLength);
-            config.routes.after(ctx -> metrics.request(ctx.statusCode()));
+            config.routes.before(metrics::started);
+            config.routes.after(metrics::answered);
             routes[0] = new RouteTable(config);
             table.register(new Routes(routes[0], agents, callers, permissions, console));
         });

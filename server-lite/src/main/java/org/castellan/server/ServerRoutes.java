@@ -101,8 +101,8 @@ final class ServerRoutes {
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
         this.metrics = metrics;
         SqlJitStore jitStore = new SqlJitStore();
-        checkIn = new CheckInHandler(s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(), s.clock(),
-                jitStore, s.outbox());
+        checkIn = new CheckInHandler(s.db(), s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(),
+                s.clock(), jitStore, s.outbox());
         jit = new JitRoutes(s.db(), jitStore, s.devices(), decisions, s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
                 limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());

@@ -14,7 +14,10 @@ import org.castellan.server.db.Database;
 import org.castellan.server.ratelimit.LimitKeys;
 import org.castellan.server.ratelimit.RateDecision;
 import org.castellan.server.ratelimit.SlidingWindowLimiter;
+import org.castellan.server.access.DeviceGroup;
 import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceQuery;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
@@ -63,23 +66,43 @@ public final class DeviceRoutes {
             TextRules.hostname(hostname);
         }
         Paging paging = Paging.of(ctx);
+        int limit = paging.limit();
         String[] hidden = new String[1];
         List<DeviceView> views = db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+            DeviceScope scope = rights.scope();
+            List<DeviceGroup> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
-            for (Device device : devices.list(c, hostname)) {
-                if (rights.maySee(device)) {
-                    out.add(view(c, device));
-                } else if (hidden[0] == null) {
-                    hidden[0] = device.id();
+            // Keyset pages from the database, in id order; the scope narrows them in SQL and each
+            // row is confirmed with the full access decision. One row more than asked says another
+            // page exists.
+            String after = paging.after();
+            while (out.size() <= limit) {
+                List<Device> batch = devices.page(c, new DeviceQuery(scope, hostname, after, limit + 1));
+                for (Device device : batch) {
+                    if (out.size() <= limit && rights.maySee(device)) {
+                        out.add(view(c, device, allGroups));
+                    }
                 }
+                if (batch.size() <= limit) {
+                    break;
+                }
+                after = batch.get(batch.size() - 1).id();
             }
             return out;
         });
+        if (views.size() > limit) {
+            views = views.subList(0, limit);
+            Paging.next(ctx, views.get(limit - 1).id());
+        }
         if (hostname != null && views.isEmpty() && !caller.principal().admin()) {
+            // The scoped query never returns a device the caller may not see: look the name up
+            // unscoped, only to name the hidden device in the denial.
+            hidden[0] = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, hostname, "", 1)).stream()
+                    .map(Device::id).findFirst().orElse(null));
             deniedLookup(caller, hostname, hidden[0]);
         }
-        Responses.ok(ctx, paging.page(ctx, views, DeviceView::id));
+        Responses.ok(ctx, views);
     }
 
     /**
@@ -112,7 +135,7 @@ public final class DeviceRoutes {
             if (!decisions.of(c, principal).maySee(device)) {
                 throw Refusals.forbidden();
             }
-            return view(c, device);
+            return view(c, device, accessGroups(c));
         });
     }
 
@@ -124,13 +147,14 @@ public final class DeviceRoutes {
     public List<DeviceView> search(Principal principal, String prefix, String after, int limit) {
         return db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, principal);
+            List<DeviceGroup> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
             String cursor = after;
             while (out.size() <= limit) {
                 List<Device> batch = devices.searchPrefix(c, prefix, cursor, 200);
                 for (Device device : batch) {
                     if (out.size() <= limit && rights.maySee(device)) {
-                        out.add(view(c, device));
+                        out.add(view(c, device, allGroups));
                     }
                 }
                 if (batch.size() < 200) {
@@ -192,17 +216,21 @@ public final class DeviceRoutes {
         String id = grant.device().id();
         DeviceView view = grant.use(c -> {
             change.apply(c);
-            return Audited.of(view(c, devices.byId(c, id).orElseThrow()), null);
+            return Audited.of(view(c, devices.byId(c, id).orElseThrow(), accessGroups(c)), null);
         });
         Responses.ok(ctx, view);
     }
 
-    private DeviceView view(Connection c, Device d) throws SQLException {
+    private List<DeviceGroup> accessGroups(Connection c) throws SQLException {
+        return groups.list(c).stream().map(DeviceGroupRow::toAccessGroup).toList();
+    }
+
+    private DeviceView view(Connection c, Device d, List<DeviceGroup> allGroups) throws SQLException {
         Instant rotatedAt = rotations.current(c, d.id()).map(Rotation::committedAt).orElse(null);
         boolean pending = !rotations.pending(c, d.id()).isEmpty();
         List<String> groupIds = new ArrayList<>();
-        for (DeviceGroupRow g : groups.list(c)) {
-            if (g.toAccessGroup().contains(d.facts())) {
+        for (DeviceGroup g : allGroups) {
+            if (g.contains(d.facts())) {
                 groupIds.add(g.id());
             }
         }

@@ -80,8 +80,13 @@ public final class UserRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<UserView> all = db.read(users::list).stream().map(UserRoutes::userView).toList();
-        Responses.ok(ctx, paging.page(ctx, all, UserView::id));
+        List<UserView> page = db.read(c -> users.page(c, paging.after(), paging.limit() + 1)).stream()
+                .map(UserRoutes::userView).toList();
+        if (page.size() > paging.limit()) {
+            page = page.subList(0, paging.limit());
+            Paging.next(ctx, page.get(page.size() - 1).id());
+        }
+        Responses.ok(ctx, page);
     }
 
     public void get(Context ctx, Caller admin) {

@@ -15,6 +15,7 @@ import org.castellan.server.jit.SqlJitStore;
 import org.castellan.server.notify.NotificationEvent;
 import org.castellan.server.notify.NotificationOutbox;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.recovery.RecoveryKeyStore;
@@ -39,6 +40,7 @@ public final class CheckInHandler {
     /** The sticky device warning a clone report leaves: {@code clone-reported:HOSTNAME}. */
     public static final String CLONE_WARNING = "clone-reported:";
 
+    private final Database db;
     private final DeviceStore devices;
     private final RecoveryKeyStore recoveryKeys;
     private final RotationStore rotations;
@@ -48,8 +50,9 @@ public final class CheckInHandler {
     private final SqlJitStore jit;
     private final NotificationOutbox outbox;
 
-    public CheckInHandler(DeviceStore devices, RotationStore rotations, RecoveryKeyStore recoveryKeys,
+    public CheckInHandler(Database db, DeviceStore devices, RotationStore rotations, RecoveryKeyStore recoveryKeys,
                           PolicyLookup policies, Vault vault, Clock clock, SqlJitStore jit, NotificationOutbox outbox) {
+        this.db = db;
         this.jit = jit;
         this.outbox = outbox;
         this.devices = devices;
@@ -74,7 +77,10 @@ public final class CheckInHandler {
         Device device = signed.device();
         Instant now = clock.instant();
 
-        CheckInResponse response = signed.write((c, audit) -> {
+        // The write holds only what must be in the writer's transaction (the nonce, the device row,
+        // a clone's audit row); the policy and the rotation decision are read afterwards, on this
+        // request's thread, from what was just committed, so they do not occupy the single writer.
+        Device updated = signed.write((c, audit) -> {
             Device stored = devices.byId(c, device.id()).orElseThrow();
             if (clone != null) {
                 String warning = CLONE_WARNING + hostname;
@@ -87,8 +93,7 @@ public final class CheckInHandler {
                     audit.append("device:" + device.id(), AuditActions.DEVICE_CLONE_REPORTED, "reported", device.id(),
                             "a copy of this device's state on host " + hostname + ": " + clone);
                 }
-                Policy policy = policies.forDevice(c, stored);
-                return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(), false, null);
+                return null;
             }
             // A reported copy stays visible after the original's next check-in.
             for (JitReport report : jitReports) {
@@ -97,11 +102,20 @@ public final class CheckInHandler {
             List<String> kept = new ArrayList<>(stored.warnings().stream().filter(w -> w.startsWith(CLONE_WARNING))
                     .toList());
             warnings.stream().filter(w -> !kept.contains(w)).forEach(kept::add);
-            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem,
-                    kept.stream().limit(20).toList(), now);
-            Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
+            List<String> shown = kept.stream().limit(20).toList();
+            devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, shown, now);
+            return new Device(stored.id(), hostname, stored.os(), osVersion, agentVersion, stored.publicKey(), account,
+                    accountProblem, shown, stored.registeredAt(), now, stored.rotateRequestedAt(), stored.disabledAt(),
+                    stored.approvedAt());
+        });
+        CheckInResponse response = db.read(c -> {
+            if (updated == null) { // a copy: told its policy, never to rotate
+                Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());
+                return new CheckInResponse(now, policy.toAgentPolicy(), vault.current().publicKey(), false, null);
+            }
+            Policy policy = policies.forDevice(c, updated);
             Optional<String> reason = RotateDecision.decide(rotations.current(c, device.id()), account,
-                    device.rotateRequestedAt(), policy, now);
+                    updated.rotateRequestedAt(), policy, now);
             List<JitGrant> held = new ArrayList<>();
             for (JitGrantRow g : jit.activeOn(c, device.id(), now)) {
                 held.add(new JitGrant(g.id(), g.account(), g.expiresAt()));

@@ -4,8 +4,10 @@ import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.users.Principal;
@@ -15,10 +17,15 @@ import org.castellan.server.users.UserStore;
 /**
  * Bearer token → principal: a live token (not expired, not revoked, its user enabled), or none.
  * Reading only; the token's last use is recorded by the request's own write
- * ({@link Caller}), so an authenticated request costs no extra trip through the database writer.
+ * ({@link Caller}), so an authenticated request costs no extra trip through the database writer;
+ * a request that writes nothing else records it at most once per {@link #RECORD_USE_EVERY} per
+ * token (issue 11: before, every authenticated read was a durable write).
  */
 public final class Authentication implements UseRecorder {
     private static final int MAX_TOKEN_LENGTH = 100;
+    static final Duration RECORD_USE_EVERY = Duration.ofMinutes(1);
+    /** When each token's use was last recorded by this node (bounded by the number of tokens). */
+    private final ConcurrentHashMap<String, Instant> recorded = new ConcurrentHashMap<>();
     private final Database db;
     private final UserStore users;
     private final Clock clock;
@@ -82,9 +89,27 @@ public final class Authentication implements UseRecorder {
         });
     }
 
-    /** Records that {@code principal}'s token was used now, in the caller's transaction. */
+    /** Records that {@code principal}'s token was used now, in the caller's transaction; returns when. */
     @Override
-    public void recordUse(Connection c, Principal principal) throws SQLException {
-        users.touchToken(c, principal.tokenId(), clock.instant());
+    public Instant recordUse(Connection c, Principal principal) throws SQLException {
+        Instant now = clock.instant();
+        users.touchToken(c, principal.tokenId(), now);
+        return now;
+    }
+
+    /** After the transaction that recorded the use at {@code at} committed. */
+    @Override
+    public void useRecorded(Principal principal, Instant at) {
+        if (principal.tokenId() == null) {
+            return;
+        }
+        recorded.merge(principal.tokenId(), at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** False when this token's use was recorded less than {@link #RECORD_USE_EVERY} ago: a read need not write. */
+    @Override
+    public boolean useNeedsRecording(Principal principal) {
+        Instant last = principal.tokenId() == null ? null : recorded.get(principal.tokenId());
+        return last == null || !clock.instant().isBefore(last.plus(RECORD_USE_EVERY));
     }
 }

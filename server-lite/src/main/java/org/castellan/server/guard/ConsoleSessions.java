@@ -132,8 +132,10 @@ public final class ConsoleSessions implements UseRecorder {
     }
 
     @Override
-    public void recordUse(Connection c, Principal principal) throws SQLException {
-        store.touch(c, principal.tokenId(), clock.instant());
+    public java.time.Instant recordUse(Connection c, Principal principal) throws SQLException {
+        java.time.Instant now = clock.instant();
+        store.touch(c, principal.tokenId(), now);
+        return now;
     }
 
     private String newSecret() {

@@ -47,8 +47,8 @@ public final class SqlUserStore implements UserStore {
     }
 
     @Override
-    public List<User> list(Connection c) throws SQLException {
-        return users(c, "SELECT * FROM users ORDER BY id");
+    public List<User> page(Connection c, String afterId, int limit) throws SQLException {
+        return users(c, "SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?", afterId == null ? "" : afterId, limit);
     }
 
     @Override

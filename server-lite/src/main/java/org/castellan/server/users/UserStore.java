@@ -26,8 +26,8 @@ public interface UserStore {
 
     Optional<User> byName(Connection c, String name) throws SQLException;
 
-    /** All users ordered by id. */
-    List<User> list(Connection c) throws SQLException;
+    /** Up to {@code limit} users after {@code afterId} (null: from the first), in id order: keyset paging in the database. */
+    List<User> page(Connection c, String afterId, int limit) throws SQLException;
 
     /** Disables ({@code at} set) or re-enables ({@code at} null) a user. */
     void setDisabled(Connection c, String id, Instant at) throws SQLException;
