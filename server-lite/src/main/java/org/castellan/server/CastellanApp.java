@@ -12,6 +12,8 @@ import org.castellan.server.guard.AccessDecision;
 import org.castellan.server.guard.AgentGuard;
 import org.castellan.server.guard.Authentication;
 import org.castellan.server.guard.CallerGuard;
+import org.castellan.server.guard.ConsoleGuard;
+import org.castellan.server.guard.ConsoleSessions;
 import org.castellan.server.guard.PermissionGuard;
 import org.castellan.server.guard.Routes;
 import org.castellan.server.http.ClientAddresses;
@@ -26,6 +28,8 @@ import org.castellan.server.http.RouteTable;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.tls.HttpsConnector;
 import org.castellan.server.tls.TlsMaterial;
+import org.castellan.server.users.SqlWebSessionStore;
+import org.castellan.server.web.ErrorPages;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -39,17 +43,13 @@ final class CastellanApp {
 
     record Built(Javalin app, List<RouteTable.Route> routes) {}
 
+
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
-     * @param metricsToken the bearer token /metrics requires (null: open)
+     * @param metrics what /metrics serves (its token already set)
      */
     static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
-                       ChainWatch chain, String metricsToken) {
-        Metrics metrics = new Metrics();
-        metrics.requireToken(metricsToken);
-        if (chain != null) {
-            metrics.add(chain);
-        }
+                       ChainWatch chain, Metrics metrics, ConsoleSettings consoleSettings) {
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
@@ -59,7 +59,11 @@ final class CastellanApp {
                 s.db());
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);
-        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain);
+        ConsoleSessions consoleSessions = new ConsoleSessions(new SqlWebSessionStore(), s.db(), s.clock(), s.random(),
+                consoleSettings.idle(), consoleSettings.absolute());
+        ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, new ErrorPages());
+        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, consoleSessions,
+                consoleSettings);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {
@@ -86,9 +90,10 @@ final class CastellanApp {
             });
             ErrorMapping.install(config);
             config.routes.before(RequestLimits::checkDeclaredLength);
-            config.routes.after(ctx -> metrics.request(ctx.statusCode()));
+            config.routes.before(metrics::started);
+            config.routes.after(metrics::answered);
             routes[0] = new RouteTable(config);
-            table.register(new Routes(routes[0], agents, callers, permissions));
+            table.register(new Routes(routes[0], agents, callers, permissions, console));
         });
         List<String> unguarded = RouteTable.unguarded(app);
         if (!unguarded.isEmpty()) {

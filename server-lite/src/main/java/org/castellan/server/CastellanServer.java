@@ -16,6 +16,7 @@ import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.audit.EmbeddedChainTip;
 import org.castellan.server.audit.SharedAuditAnchor;
 import org.castellan.server.db.JobLeader;
+import org.castellan.server.http.Metrics;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
@@ -45,15 +46,20 @@ public final class CastellanServer implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
     private final ChainWatch chain;
+    /** The embedded database's anchor (null on PostgreSQL, which has {@link #sharedAnchor}). */
+    private final AuditHeadAnchor anchor;
+    private final PeriodicGauges gauges;
     private final SharedAuditAnchor sharedAnchor;
     private final List<JobLeader> leaders;
     private final AuditIntake intake;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain, SharedAuditAnchor sharedAnchor,
-                            List<JobLeader> leaders, AuditIntake intake) {
+                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor, PeriodicGauges gauges,
+                            SharedAuditAnchor sharedAnchor, List<JobLeader> leaders, AuditIntake intake) {
         this.chain = chain;
+        this.gauges = gauges;
+        this.anchor = anchor;
         this.sharedAnchor = sharedAnchor;
         this.leaders = leaders;
         this.intake = intake;
@@ -78,12 +84,18 @@ public final class CastellanServer implements AutoCloseable {
     /** {@code webhooks} tunes notification delivery (tests use short retry delays). */
     public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks)
             throws IOException, GeneralSecurityException {
+        return start(config, clock, webhooks, ConsoleSettings.defaults());
+    }
+
+    /** {@code console}: the web console's session and reveal timings (tests shorten them). */
+    public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
+                                        ConsoleSettings console) throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
         // PostgreSQL first: a database that cannot be used stops the start before anything is created here.
         Database shared = config.database().embedded() ? null : Database.open(dataDir, config.database());
         try {
-            return start(config, clock, webhooks, random, shared);
+            return start(config, clock, webhooks, console, random, shared);
         } catch (RuntimeException | IOException | GeneralSecurityException e) {
             if (shared != null) {
                 shared.close();
@@ -93,7 +105,7 @@ public final class CastellanServer implements AutoCloseable {
     }
 
     private static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
-                                         SecureRandom random, Database shared)
+                                         ConsoleSettings console, SecureRandom random, Database shared)
             throws IOException, GeneralSecurityException {
         Path dataDir = config.dataDir();
         // Before any secret is read or written: refuse a data directory that others can read.
@@ -111,7 +123,9 @@ public final class CastellanServer implements AutoCloseable {
                 : new TlsFiles(dataDir).loadOrCreate(random, clock.instant());
         Vault vault = new VaultKeyFiles(dataDir).loadOrCreate(random);
         Database db = shared != null ? shared : Database.open(dataDir);
+        AuditHeadAnchor anchor = null;
         SharedAuditAnchor sharedAnchor = null;
+        PeriodicGauges gauges = null;
         try {
             ChainTip tip;
             java.util.function.Supplier<org.castellan.server.audit.AuditHead> committedHead;
@@ -121,8 +135,9 @@ public final class CastellanServer implements AutoCloseable {
                 tip = sharedAnchor.tip();
                 committedHead = sharedAnchor::committedHead;
             } else {
-                // Before anything writes: checks the database against DIR/audit/head, then keeps it current.
-                AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dataDir, random);
+                // Before anything writes: checks the database against DIR/audit/head, then keeps it current
+                // (a background thread writes the anchor file, off the request path).
+                anchor = AuditHeadAnchor.open(db, dataDir, random);
                 db.listen(anchor);
                 tip = new EmbeddedChainTip(anchor);
                 committedHead = anchor::committedHead;
@@ -133,8 +148,10 @@ public final class CastellanServer implements AutoCloseable {
             AuditIntake intake = new AuditIntake(db, context.audit());
             intake.drain();
             ChainWatch chain = new ChainWatch(db, clock, committedHead);
-            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
-                    metricsToken(config));
+            Metrics metrics = new Metrics();
+            metrics.requireToken(metricsToken(config));
+            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain, metrics,
+                    console);
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
@@ -143,6 +160,14 @@ public final class CastellanServer implements AutoCloseable {
             JobLeader purgeLeader = JobLeader.of(db, "history-purge");
             dispatcher.runWhen(webhookLeader::lead);
             purger.runWhen(purgeLeader::lead);
+            chain.bindTo(metrics.registry());
+            if (anchor != null) {
+                anchor.bindTo(metrics.registry());
+            }
+            db.bindTo(metrics.registry());
+            dispatcher.bindTo(metrics.registry());
+            gauges = new PeriodicGauges(db, context.devices(), context.outbox(), clock, metrics.registry());
+            gauges.start();
             built.app().start();
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
@@ -153,10 +178,16 @@ public final class CastellanServer implements AutoCloseable {
             }
             intake.start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain,
-                    sharedAnchor, List.of(webhookLeader, purgeLeader), intake);
+                    anchor, gauges, sharedAnchor, List.of(webhookLeader, purgeLeader), intake);
         } catch (RuntimeException | IOException e) {
+            if (gauges != null) {
+                gauges.stop();
+            }
             if (shared == null) {
                 db.close();
+            }
+            if (anchor != null) {
+                anchor.close();
             }
             throw e;
         }
@@ -262,6 +293,7 @@ public final class CastellanServer implements AutoCloseable {
         } finally {
             try {
                 chain.stop();
+                gauges.stop();
                 intake.stop();
                 dispatcher.stop();
                 purger.stop();
@@ -270,9 +302,28 @@ public final class CastellanServer implements AutoCloseable {
                     sharedAnchor.close();
                 }
             } finally {
-                db.close();
+                try {
+                    db.close();
+                } finally {
+                    if (anchor != null) {
+                        anchor.close(); // after the last commit: the anchor ends exactly at the log's end
+                    }
+                }
             }
         }
+    }
+
+    /** Recomputes the periodic gauges of /metrics now (devices by last check-in, webhook queue depth). */
+    public void refreshMetrics() {
+        gauges.refresh();
+    }
+
+    /** Waits until the audit head anchor holds every entry committed so far (it follows commits in the background). */
+    public boolean awaitAuditAnchored() throws InterruptedException {
+        if (anchor == null) {
+            return true; // PostgreSQL: the chain head row moves in each append's own transaction
+        }
+        return anchor.awaitAnchored();
     }
 
     @Override

@@ -61,8 +61,7 @@ final class DeviceTarget {
         }
         if (exact.isEmpty()) {
             throw new CliException(CliException.FAILED, "no device named " + hostname
-                    + (others.isEmpty() ? "" : " (similar: " + String.join(", ", others.stream().limit(5).toList())
-                    + (others.size() > 5 ? ", ..." : "") + ")"));
+                    + CloseNames.hint(closeNames(session, hostname, others)));
         }
         if (exact.size() > 1) {
             Table candidates = Table.withColumns("ID", "HOSTNAME", "OS", "REGISTERED", "LAST SEEN");
@@ -75,6 +74,14 @@ final class DeviceTarget {
                     + "; pick one with --device-id ID:" + System.lineSeparator() + listing.toString().stripTrailing());
         }
         return device(exact.get(0));
+    }
+
+    /** Host names of the devices the caller may see (the first page) that are a typo away from {@code hostname}. */
+    private static List<String> closeNames(Session session, String hostname, List<String> others) {
+        List<String> names = new ArrayList<>(others);
+        Pages.one(session, "look up host names like " + hostname, Endpoint.of("devices")).rows()
+                .forEach(device -> names.add(device.path("hostname").asText("")));
+        return CloseNames.to(hostname, names);
     }
 
     private static Device device(JsonNode node) {

@@ -112,8 +112,23 @@ final class PolicySetCommand extends ApiCommand {
         JsonNode shown = answer.isObject() ? answer : merged;
         if (session.output().json()) {
             session.output().printJson(shown);
+            return;
+        }
+        // What changed, field by field (the whole policy: policy get).
+        java.util.List<String> diff = new java.util.ArrayList<>();
+        for (String field : FIELDS) {
+            JsonNode before = current.get(field);
+            JsonNode after = shown.get(field);
+            if (after != null && !after.equals(before)) {
+                diff.add(field + ": " + (before == null || before.isNull() ? "(unset)" : before.asText()) + " -> "
+                        + (after.isNull() ? "(unset)" : after.asText()));
+            }
+        }
+        if (diff.isEmpty()) {
+            session.output().printLine("policy " + name + ": nothing changed");
         } else {
-            session.output().printFields(shown);
+            session.output().printLine("policy " + name + ":");
+            diff.forEach(line -> session.output().printLine("  " + line));
         }
     }
 

@@ -41,6 +41,12 @@ public final class LinuxPlatform implements Platform {
     }
 
     /** /etc/machine-id and the DMI product_uuid (see {@link LinuxMachineIdentity}). */
+    /** A sudoers drop-in per user, with sudo's own NOTAFTER ({@link SudoersAdminRights}). */
+    @Override
+    public org.castellan.agent.spi.AdminRights adminRights() {
+        return new SudoersAdminRights();
+    }
+
     @Override
     public MachineIdentity machineIdentity() {
         return identity.read();

@@ -99,6 +99,11 @@ public record EffectiveAccess(Set<Permission> permissions, List<Rule> matchingRu
         return rulesGranting(permission).stream().anyMatch(Rule::requireReason);
     }
 
+    /** True when any matching rule granting {@code permission} asks for a second person's approval. */
+    public boolean requiresApprovalFor(Permission permission) {
+        return rulesGranting(permission).stream().anyMatch(Rule::requireApproval);
+    }
+
     /** The channels of the rules granting {@code permission}: who to notify when it is used. */
     public Set<String> channelsFor(Permission permission) {
         TreeSet<String> out = new TreeSet<>();

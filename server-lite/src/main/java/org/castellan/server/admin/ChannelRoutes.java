@@ -34,7 +34,7 @@ public final class ChannelRoutes {
 
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
-        String name = TextRules.name(body.name(), "name", 100);
+        String name = TextRules.referenceName(body.name(), "name", 100);
         if (!"webhook".equals(body.type())) {
             throw ApiException.badRequest("invalid-type", "field 'type' must be 'webhook'");
         }

@@ -39,10 +39,14 @@ public final class DeviceGroupRoutes {
         this.clock = clock;
     }
 
-    public record Body(String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
+    /** POST and PUT body; {@code id} is read-only (PUT accepts GET's representation with the same id). */
+    public record Body(String id, String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
 
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
+        if (body.id() != null) {
+            throw ApiException.badRequest("read-only-id", "field 'id' is chosen by the server; leave it out");
+        }
         String id = Tokens.newId();
         DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
             DeviceGroupRow row = validated(c, id, body);
@@ -55,6 +59,7 @@ public final class DeviceGroupRoutes {
     public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Body body = JsonBody.read(ctx, Body.class);
+        TextRules.readOnly("id", body.id(), id);
         DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
             find(c, id);
             DeviceGroupRow row = validated(c, id, body);
@@ -85,7 +90,7 @@ public final class DeviceGroupRoutes {
     }
 
     private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
-        String name = TextRules.name(body.name(), "name", 100);
+        String name = TextRules.referenceName(body.name(), "name", 100);
         if (groups.nameInUse(c, name, id)) {
             throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
         }

@@ -42,6 +42,16 @@ public final class RecoveryKeyRoutes {
     }
 
     public void byDevice(Context ctx, DeviceGrant grant) {
+        List<RecoveryKey> revealed = open(grant);
+        try {
+            Responses.ok(ctx, revealed);
+        } finally {
+            revealed.forEach(RecoveryKey::wipe);
+        }
+    }
+
+    /** Every key of the grant's device, the read on record; shared by the API and the console (the caller wipes). */
+    public List<RecoveryKey> open(DeviceGrant grant) {
         List<RecoveryKey> revealed = new ArrayList<>();
         try {
             List<RecoveryKeyRecord> all = db.read(c -> keys.all(c, grant.device().id()));
@@ -59,9 +69,10 @@ public final class RecoveryKeyRoutes {
                 return Audited.of(null, revealed.size() + " keys"
                         + (rotateAfter != null && luksShown ? "; LUKS keys rotate after " + rotateAfter + " min" : ""));
             });
-            Responses.ok(ctx, revealed);
-        } finally {
+            return revealed;
+        } catch (RuntimeException e) {
             revealed.forEach(RecoveryKey::wipe);
+            throw e;
         }
     }
 

@@ -36,11 +36,12 @@ public final class UserGroupRoutes {
 
     public record CreateGroup(String name, List<String> members) {}
 
-    public record Members(List<String> members) {}
+    /** The PUT .../members body: GET's representation is accepted too, its {@code id} and {@code name} read-only. */
+    public record Members(String id, String name, List<String> members) {}
 
     public void create(Context ctx, Caller admin) {
         CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
-        String name = TextRules.name(request.name(), "name", 100);
+        String name = TextRules.referenceName(request.name(), "name", 100);
         List<String> members = request.members() == null ? List.of() : request.members();
         String id = Tokens.newId();
         UserGroup group = admin.act(AuditActions.USER_GROUP_CREATE, c -> {
@@ -78,8 +79,10 @@ public final class UserGroupRoutes {
         String id = ctx.pathParam("id");
         Members request = JsonBody.read(ctx, Members.class);
         List<String> members = request.members() == null ? List.of() : request.members();
+        TextRules.readOnly("id", request.id(), id);
         UserGroup group = admin.act(AuditActions.USER_GROUP_UPDATE, c -> {
-            find(c, id);
+            UserGroup current = find(c, id);
+            TextRules.readOnly("name", request.name(), current.name());
             requireUsers(c, members);
             groups.setMembers(c, id, members);
             return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " members " + members);

@@ -53,6 +53,7 @@ public final class UserRoutes {
         if (request.name() == null || !NAME.matcher(request.name()).matches()) {
             throw ApiException.badRequest("invalid-name", "field 'name' must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
         }
+        TextRules.refuseIdShaped(request.name(), "name");
         String hash = null;
         if (request.password() != null) {
             if (request.password().length() < MIN_PASSWORD || request.password().length() > 1024) {
@@ -79,8 +80,13 @@ public final class UserRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<UserView> all = db.read(users::list).stream().map(UserRoutes::userView).toList();
-        Responses.ok(ctx, paging.page(ctx, all, UserView::id));
+        List<UserView> page = db.read(c -> users.page(c, paging.after(), paging.limit() + 1)).stream()
+                .map(UserRoutes::userView).toList();
+        if (page.size() > paging.limit()) {
+            page = page.subList(0, paging.limit());
+            Paging.next(ctx, page.get(page.size() - 1).id());
+        }
+        Responses.ok(ctx, page);
     }
 
     public void get(Context ctx, Caller admin) {

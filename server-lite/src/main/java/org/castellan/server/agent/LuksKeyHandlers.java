@@ -57,6 +57,10 @@ public final class LuksKeyHandlers {
                         throw ApiException.conflict("luks-key-conflict",
                                 "protector " + protectorId + " is already held with another key or volume");
                     }
+                    if (!held.current()) {
+                        // Its slot is gone (or never came): the agent must not add a slot for it now.
+                        throw ApiException.conflict("luks-key-retired", "LUKS key " + protectorId + " was retired");
+                    }
                     return state(held); // a repeated call: the first one was stored
                 }
                 keys.insert(c, new RecoveryKeyRecord(UUID.randomUUID().toString(), deviceId, volumeId, label,
@@ -117,7 +121,7 @@ public final class LuksKeyHandlers {
     }
 
     private static LuksKeyState state(RecoveryKeyRecord k) {
-        return new LuksKeyState(k.volumeId(), k.protectorId(), !k.current() ? "retired" : k.pending() ? "pending" : "committed");
+        return new LuksKeyState(k.volumeId(), k.protectorId(), k.pending() ? "pending" : "committed");
     }
 
     private boolean sameKey(RecoveryKeyRecord existing, byte[] sent) {

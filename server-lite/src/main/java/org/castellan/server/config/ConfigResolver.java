@@ -98,6 +98,34 @@ public final class ConfigResolver {
         }
     }
 
+    /**
+     * The web console's single sign-on from the config file, or null when it has none. The client
+     * secret is read from its file, which must be private (0600, like every secret file).
+     */
+    public org.castellan.server.sso.OidcSettings singleSignOn(String configFlag) {
+        String configPath = first(configFlag, env.get(ENV_CONFIG));
+        ConfigFile.SingleSignOn sso = configPath == null ? null : read(Path.of(configPath)).singleSignOn();
+        if (sso == null) {
+            return null;
+        }
+        if (sso.issuer() == null || sso.clientId() == null || sso.clientSecretFile() == null) {
+            throw new IllegalArgumentException("config file: singleSignOn needs issuer, clientId and clientSecretFile");
+        }
+        Path secretFile = Path.of(sso.clientSecretFile());
+        var problems = org.castellan.protocol.files.PrivateFiles.check(java.util.List.of(secretFile));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(org.castellan.protocol.files.PrivateFiles.describe(
+                    "the single sign-on client secret file", problems));
+        }
+        try {
+            return new org.castellan.server.sso.OidcSettings(java.net.URI.create(sso.issuer()), sso.clientId(),
+                    Files.readString(secretFile).strip(), sso.groupsClaim());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the single sign-on client secret file " + secretFile
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Only the data directory (for commands that do not serve). */
     public Path dataDir(String dataFlag) {
         return Path.of(first(dataFlag, env.get(ENV_DATA), ServerConfig.DEFAULT_DATA));

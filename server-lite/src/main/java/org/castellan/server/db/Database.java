@@ -1,5 +1,6 @@
 package org.castellan.server.db;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -52,6 +53,15 @@ public interface Database extends AutoCloseable {
      * One listener; set before the server takes requests.
      */
     void listen(WriteListener newListener);
+
+    /**
+     * Registers the database's meters: the connection pool's (HikariCP's own Micrometer tracker:
+     * {@code hikaricp_connections_*}) and its write transactions ({@code castellan_db_write_batch_seconds}
+     * by outcome, a histogram of the time to a durable commit; {@code castellan_db_write_batch_units},
+     * how many writes shared each commit: SQLite's group commit batches them, on PostgreSQL every
+     * write is its own transaction so each counts one).
+     */
+    void bindTo(MeterRegistry registry);
 
     /** {batches, units} the writer has run since start: units per batch is the grouping achieved. */
     long[] writeBatchesAndUnits();

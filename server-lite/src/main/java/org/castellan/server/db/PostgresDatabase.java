@@ -2,6 +2,8 @@ package org.castellan.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,6 +25,7 @@ public final class PostgresDatabase implements Database {
     private final HikariDataSource dataSource;
     private final DatabaseTarget target;
     private final AtomicLong writes = new AtomicLong();
+    private volatile GroupCommitWriter.BatchObserver observer = GroupCommitWriter.BatchObserver.NONE;
 
     private PostgresDatabase(HikariDataSource dataSource, DatabaseTarget target) {
         this.dataSource = dataSource;
@@ -74,6 +77,34 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public <T> T write(SqlWork<T> work) {
+        long start = System.nanoTime();
+        String outcome = "failed";
+        try {
+            T result = writeRetrying(work);
+            outcome = "committed";
+            return result;
+        } catch (RuntimeException | Error e) {
+            if (!(e instanceof StorageException)) {
+                outcome = "rolledback"; // the work itself threw: nothing of it was kept
+            }
+            throw e;
+        } finally {
+            try {
+                observer.batch(1, System.nanoTime() - start, outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("write observer failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** One write per transaction, so the "batch" meters count each transaction as a batch of one. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        observer = new WriteMeters(registry);
+    }
+
+    private <T> T writeRetrying(SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);

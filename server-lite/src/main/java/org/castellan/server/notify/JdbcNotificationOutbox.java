@@ -125,25 +125,31 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
         String claim = "UPDATE notification_outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND "
                 + PENDING;
         try {
-            return tx.write(c -> claim(c, select, claim, now, leaseUntil));
+            return claim(select, claim, now, leaseUntil);
         } catch (org.castellan.server.db.StorageException e) {
             throw failure("claim the next due notification", e);
         }
     }
 
-    private static Optional<OutboxEntry> claim(Connection c, String select, String claim, Instant now,
-                                               Instant leaseUntil) throws SQLException {
-        {
-            List<OutboxEntry> due = new ArrayList<>();
+    /** A read first, so an idle poll is no write transaction; then the compare-and-set claims in one write. */
+    private Optional<OutboxEntry> claim(String select, String claim, Instant now, Instant leaseUntil) {
+        List<OutboxEntry> due = tx.read(c -> {
+            List<OutboxEntry> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(select)) {
                 ps.setLong(1, now.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        due.add(read(rs));
+                        found.add(read(rs));
                     }
                 }
             }
-            // Compare-and-set on next_attempt_at: only one claimant can move it.
+            return found;
+        });
+        if (due.isEmpty()) {
+            return Optional.empty();
+        }
+        // Compare-and-set on next_attempt_at: only one claimant can move it (on any node).
+        return tx.write(c -> {
             for (OutboxEntry entry : due) {
                 try (PreparedStatement ps = c.prepareStatement(claim)) {
                     ps.setLong(1, leaseUntil.toEpochMilli());
@@ -154,8 +160,8 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
                     }
                 }
             }
-            return Optional.empty();
-        }
+            return Optional.<OutboxEntry>empty();
+        });
     }
 
     @Override

@@ -6,8 +6,9 @@ import org.castellan.server.http.TextRules;
 /**
  * A PUT body. Every field is optional: a field left out keeps its current value (or the built-in
  * default for a new policy), so a client can change one setting without restating the others.
+ * {@code name} is read-only: GET's representation is accepted as it is, with the same name.
  */
-public record PolicyUpdate(String account, Integer length, String complexity, Integer passphraseWords,
+public record PolicyUpdate(String name, String account, Integer length, String complexity, Integer passphraseWords,
                            Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds,
                            Integer historyKeep, Integer historyDays, Boolean createAccount,
                            Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset,
@@ -15,6 +16,8 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
 
     /** Applies this update to {@code current} and validates every resulting field. */
     public Policy applyTo(Policy current) {
+        // What GET returns, PUT accepts: the name is read-only (it is the path's).
+        org.castellan.server.http.TextRules.readOnly("name", name, current.name());
         Policy p = new Policy(current.name(),
                 account != null ? account : current.account(),
                 length != null ? length : current.length(),

@@ -96,6 +96,9 @@ class LuksKeyLifecycleTest {
         JsonNode key = keysOf(agent).get(0);
         assertThat(key.get("removedAt").isNull()).isFalse();
         assertThat(key.get("recoveryKey").asText()).as("history stays revealable").isEqualTo("never added");
+        TestServer.Reply again = escrow(agent, "castellan-b", "never added");
+        assertThat(again.status()).as("a retired key is not escrowed again").isEqualTo(409);
+        assertThat(again.error()).isEqualTo("luks-key-retired");
         TestServer.Reply late = agent.post(AgentPaths.LUKS_KEY_COMMIT, new LuksKeyRef(VOLUME, "castellan-b"));
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.error()).isEqualTo("luks-key-retired");
