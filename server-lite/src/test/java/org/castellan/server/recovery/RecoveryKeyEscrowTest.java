@@ -275,8 +275,14 @@ class RecoveryKeyEscrowTest {
         byte[] raw = k.recoveryKey().getBytes(StandardCharsets.UTF_8);
         byte[] b64 = Base64.getEncoder().encodeToString(raw).getBytes(StandardCharsets.US_ASCII);
         List<Path> hits = new ArrayList<>();
+        // The audit anchor is written in the background (audit/head.tmp, then renamed): let it catch up,
+        // and skip a temp file renamed away mid-scan.
+        assertThat(server.server.awaitAuditAnchored()).isTrue();
         try (Stream<Path> files = Files.walk(dataDir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (file.getFileName().toString().endsWith(".tmp") && !Files.exists(file)) {
+                    continue;
+                }
                 byte[] content = Files.readAllBytes(file);
                 if (contains(content, raw) || contains(content, b64)) {
                     hits.add(file);
