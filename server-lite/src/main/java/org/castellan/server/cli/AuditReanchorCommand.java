@@ -32,14 +32,17 @@ final class AuditReanchorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (reason == null || reason.isBlank() || reason.length() > 500 || TextRules.hasControlCharacters(reason)) {
+        return reanchor(new ConfigResolver(System.getenv()).dataDir(data), reason, "Audit log re-anchored at");
+    }
+
+    /** Also for {@code audit verify --reset-anchor}: the reason is checked here, for both. */
+    static int reanchor(Path dir, String givenReason, String saying) throws IOException {
+        if (givenReason == null || TextRules.isBlank(givenReason) || givenReason.length() > 500
+                || TextRules.hasControlCharacters(givenReason)) {
             System.err.println("castellan-server: --reason must be 1-500 printable characters");
             return 2;
         }
-        return reanchor(new ConfigResolver(System.getenv()).dataDir(data), reason.strip(), "Audit log re-anchored at");
-    }
-
-    static int reanchor(Path dir, String reason, String saying) throws IOException {
+        String reason = TextRules.strip(givenReason);
         if (!Files.exists(dir.resolve(Database.FILE_NAME))) {
             System.err.println("castellan-server: no database in " + dir);
             return 2;
