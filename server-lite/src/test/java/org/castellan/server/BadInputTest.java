@@ -211,6 +211,33 @@ class BadInputTest {
     }
 
     @Test
+    void everyNamedResourceRefusesNamesOutsideTheOneCharacterSet() throws Exception {
+        String user = new org.castellan.server.testing.AdminApi(server).user("names-" + UUID.randomUUID().toString()
+                .substring(0, 8), null);
+        // Each kind of name, over the API: look-alike Cyrillic 'а', a colon (it separates kind and
+        // name in references), quotes, a slash, a leading space, two spaces, a trailing space.
+        List<String> bad = List.of("p\u0430yroll", "user-group:x", "say \"hi\"", "a/b", " lead", "two  spaces",
+                "trail ", "-dash-first", "x".repeat(101));
+        for (String name : bad) {
+            refused(400, "invalid-name", () -> server.post("/api/v1/registration-keys", Map.of("name", name)));
+            refused(400, "invalid-name", () -> server.post("/api/v1/user-groups", Map.of("name", name)));
+            refused(400, "invalid-name", () -> server.post("/api/v1/device-groups", Map.of("name", name)));
+            refused(400, "invalid-name", () -> server.post("/api/v1/rules", Map.of("name", name,
+                    "principals", List.of("user:" + user), "targets", List.of("all"), "permissions", List.of("password.read"))));
+            refused(400, "invalid-name", () -> server.post("/api/v1/channels", Map.of("name", name, "type", "webhook",
+                    "url", "https://hooks.example/x", "secret", "s".repeat(32))));
+            refused(400, "invalid-name", () -> server.post("/api/v1/users/" + user + "/tokens", Map.of("name", name)));
+        }
+        refused(400, "invalid-group", () -> server.post("/api/v1/registration-keys", Map.of("name", "ok", "group", "a:b")));
+        // What the set allows works everywhere.
+        String good = "Help desk (EU) v2.1_a@b+c-d";
+        assertThat(server.post("/api/v1/registration-keys", Map.of("name", good)).status()).isEqualTo(201);
+        assertThat(server.post("/api/v1/user-groups", Map.of("name", good)).status()).isEqualTo(201);
+        assertThat(server.post("/api/v1/device-groups", Map.of("name", good)).status()).isEqualTo(201);
+        assertThat(server.post("/api/v1/users/" + user + "/tokens", Map.of("name", good)).status()).isEqualTo(201);
+    }
+
+    @Test
     void envelopeSealedForAnotherDeviceOrRotationIsRefused() throws Exception {
         String rotationId = UUID.randomUUID().toString();
         TestAgent other = new TestAgent(server).registered();

@@ -16,9 +16,9 @@ import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.PolicyStore;
 import org.castellan.server.users.Tokens;
 
@@ -85,7 +85,7 @@ public final class DeviceGroupRoutes {
     }
 
     private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
-        String name = TextRules.name(body.name(), "name", 100);
+        String name = Names.label(body.name(), "name");
         if (groups.nameInUse(c, name, id)) {
             throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
         }

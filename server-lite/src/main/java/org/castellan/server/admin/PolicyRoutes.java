@@ -45,10 +45,6 @@ public final class PolicyRoutes {
     }
 
     private static String policyName(Context ctx) {
-        String name = ctx.pathParam("name");
-        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
-            throw ApiException.badRequest("invalid-policy-name", "policy names are 1-64 characters of a-z, 0-9 and '-'");
-        }
-        return name;
+        return org.castellan.server.http.Names.policyName(ctx.pathParam("name"));
     }
 }

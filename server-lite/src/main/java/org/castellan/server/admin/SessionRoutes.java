@@ -50,7 +50,7 @@ public final class SessionRoutes {
 
     public void login(Context ctx, Visitor visitor) {
         Login request = JsonBody.read(ctx, Login.class);
-        if (request.name() == null || !UserRoutes.NAME.matcher(request.name()).matches() || request.password() == null
+        if (request.name() == null || !org.castellan.server.http.Names.isUserName(request.name()) || request.password() == null
                 || request.password().length() > 1024) {
             throw ApiException.badRequest("invalid-login", "fields 'name' and 'password' are required");
         }
