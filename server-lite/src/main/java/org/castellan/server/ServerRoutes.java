@@ -87,7 +87,7 @@ final class ServerRoutes {
         devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock());
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
         recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener);
-        policies = new PolicyRoutes(s.db(), s.policies(), s.clock());
+        policies = new PolicyRoutes(s.db(), s.policies(), s.deviceGroups(), s.clock());
         audit = new AuditRoutes(s.db(), s.audit());
         users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
         sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock()), s.clock(), s.random());

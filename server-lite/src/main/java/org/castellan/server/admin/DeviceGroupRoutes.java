@@ -108,7 +108,18 @@ public final class DeviceGroupRoutes {
         if (policy != null && !policies.exists(c, policy)) {
             throw ApiException.badRequest("invalid-policy", "field 'policy' names a policy that does not exist (PUT it first)");
         }
-        return new DeviceGroupRow(id, name, members, hostname, os == null ? null : os.toLowerCase(java.util.Locale.ROOT), policy);
+        String matchOs = os == null ? null : os.toLowerCase(java.util.Locale.ROOT);
+        if (policy != null) {
+            // The policy's account must be an account name on every system this group reaches.
+            String account = policies.byName(c, policy).map(org.castellan.server.policy.Policy::account).orElse("");
+            try {
+                org.castellan.server.policy.AccountNames.require(account,
+                        org.castellan.server.policy.AccountNames.reachedBy(matchOs, !members.isEmpty()));
+            } catch (ApiException e) {
+                throw ApiException.badRequest("invalid-policy", "policy '" + policy + "': " + e.getMessage());
+            }
+        }
+        return new DeviceGroupRow(id, name, members, hostname, matchOs, policy);
     }
 
     private DeviceGroupRow find(Connection c, String id) throws SQLException {

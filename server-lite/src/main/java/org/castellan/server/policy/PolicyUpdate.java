@@ -12,8 +12,11 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
                            Integer historyKeep, Integer historyDays, Boolean createAccount,
                            Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset) {
 
-    /** Applies this update to {@code current} and validates every resulting field. */
-    public Policy applyTo(Policy current) {
+    /**
+     * Applies this update to {@code current} and validates every resulting field; the account must
+     * be an account name on each of {@code systems} ({@link AccountNames}).
+     */
+    public Policy applyTo(Policy current, java.util.Set<String> systems) {
         Policy p = new Policy(current.name(),
                 account != null ? account : current.account(),
                 length != null ? length : current.length(),
@@ -29,13 +32,14 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
                 enableAccount != null ? enableAccount : current.enableAccount(),
                 removeKeychainAfterReset != null ? removeKeychainAfterReset : current.removeKeychainAfterReset());
         validate(p);
+        AccountNames.require(p.account(), systems);
         return p;
     }
 
     static void validate(Policy p) {
         if (p.account().length() > 64 || TextRules.hasControlCharacters(p.account())
-                || p.account().matches(".*[/\\\\:\"<>|].*")) {
-            throw invalid("account", "must be at most 64 characters with no control characters or / \\ : \" < > |");
+                || p.account().matches(".*[/\\\\:\"<>|\\s].*")) {
+            throw invalid("account", "must be at most 64 characters with no white space, control characters or / \\ : \" < > |");
         }
         range("length", p.length(), 12, 128);
         if (!p.complexity().equals("full") && !p.complexity().equals("alphanumeric")) {
