@@ -252,6 +252,35 @@ class BadInputTest {
     }
 
     @Test
+    void reusingAnotherDevicesRotationIdAnswersExactlyLikeAnUnknownId() throws Exception {
+        TestAgent owner = new TestAgent(server).registered();
+        String taken = UUID.randomUUID().toString();
+        assertThat(owner.escrow("root", taken, "Owners-Password-1").status()).isEqualTo(201);
+        assertThat(owner.commit(taken).status()).isEqualTo(200);
+
+        TestAgent prober = new TestAgent(server).registered();
+        String unknown = UUID.randomUUID().toString();
+        TestServer.Reply onUnknown = prober.escrow("root", unknown, "Probers-Password-1");
+        TestServer.Reply onTaken = prober.escrow("root", taken, "Probers-Password-2");
+        assertThat(onTaken.status()).as(onTaken.body()).isEqualTo(onUnknown.status()).isEqualTo(201);
+        assertThat(onTaken.body().replace(taken, "ID")).isEqualTo(onUnknown.body().replace(unknown, "ID"));
+        // Commit and abort of the other device's id: the prober's own row, never the owner's.
+        TestServer.Reply commitUnknown = prober.commit(unknown);
+        TestServer.Reply commitTaken = prober.commit(taken); // escrowed later, so it is not superseded
+        assertThat(commitTaken.status()).isEqualTo(commitUnknown.status()).isEqualTo(200);
+        assertThat(prober.abort(taken, null).error()).isEqualTo(prober.abort(unknown, null).error())
+                .isEqualTo("rotation-committed");
+        String neverUsed = UUID.randomUUID().toString();
+        assertThat(owner.commit(neverUsed).error()).isEqualTo("unknown-rotation");
+
+        assertThat(server.get("/api/v1/devices/" + owner.deviceId + "/password").json().get("password").asText())
+                .isEqualTo("Owners-Password-1");
+        assertThat(server.get("/api/v1/devices/" + prober.deviceId + "/password").json().get("rotationId").asText())
+                .isEqualTo(taken);
+        assertThat(server.get("/api/v1/devices/" + owner.deviceId + "/password/history").json()).hasSize(1);
+    }
+
+    @Test
     void escrowOfTheSameRotationWithAnotherPasswordConflicts() throws Exception {
         String rotationId = UUID.randomUUID().toString();
         assertThat(agent.escrow("root", rotationId, "First-Password-9").status()).isEqualTo(201);
