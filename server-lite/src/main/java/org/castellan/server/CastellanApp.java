@@ -42,9 +42,10 @@ final class CastellanApp {
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
      * @param metricsToken the bearer token /metrics requires (null: open)
+     * @param deletedRetention how long deleted devices' secrets stay revealable (shown as {@code purgeAfter})
      */
     static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
-                       ChainWatch chain, String metricsToken) {
+                       ChainWatch chain, String metricsToken, java.time.Duration deletedRetention) {
         Metrics metrics = new Metrics();
         metrics.requireToken(metricsToken);
         if (chain != null) {
@@ -59,7 +60,7 @@ final class CastellanApp {
                 s.db());
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);
-        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain);
+        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, deletedRetention);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {

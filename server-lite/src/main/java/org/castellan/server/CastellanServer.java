@@ -18,6 +18,8 @@ import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
 import org.castellan.server.retention.HistoryPurger;
+import org.castellan.server.retention.RetentionJob;
+import org.castellan.server.retention.TombstonePurger;
 import org.castellan.server.tls.TlsFiles;
 import org.castellan.server.tls.TlsMaterial;
 import org.castellan.server.users.Bootstrap;
@@ -38,12 +40,17 @@ public final class CastellanServer implements AutoCloseable {
     private final ServerConfig config;
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
+    private final TombstonePurger tombstones;
+    private final RetentionJob retention;
     private final ChainWatch chain;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain) {
+                            HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
+                            ChainWatch chain) {
         this.chain = chain;
+        this.tombstones = tombstones;
+        this.retention = retention;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -90,16 +97,21 @@ public final class CastellanServer implements AutoCloseable {
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
             ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
-                    metricsToken(config));
+                    metricsToken(config), config.deletedRetention());
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
+            TombstonePurger tombstones = new TombstonePurger(db, context.devices(),
+                    new org.castellan.server.recovery.SqlRecoveryKeyStore(), context.audit(), config.deletedRetention(),
+                    clock);
+            RetentionJob retention = new RetentionJob(List.of(purger::purge, tombstones::purge));
             built.app().start();
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
-            purger.start(PURGE_EVERY);
+            retention.start(PURGE_EVERY);
             chain.start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain);
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
+                    tombstones, retention, chain);
         } catch (RuntimeException | IOException e) {
             db.close();
             throw e;
@@ -147,6 +159,14 @@ public final class CastellanServer implements AutoCloseable {
         return purger.purge();
     }
 
+    /**
+     * Purges now what the retention period no longer keeps (deleted devices, recovery keys of removed
+     * volumes; also runs every {@link #PURGE_EVERY}); returns how many devices and keys went.
+     */
+    public int purgeDeleted() {
+        return tombstones.purge();
+    }
+
     /** Runs the background audit chain check to the end of a whole pass now, and returns what it found. */
     public ChainWatch.Status verifyAuditChainNow() {
         return chain.verifyNow();
@@ -176,7 +196,7 @@ public final class CastellanServer implements AutoCloseable {
             try {
                 chain.stop();
                 dispatcher.stop();
-                purger.stop();
+                retention.stop();
             } finally {
                 db.close();
             }

@@ -71,7 +71,7 @@ final class ServerRoutes {
     private final ChainWatch chain;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
-                 ChainWatch chain) {
+                 ChainWatch chain, java.time.Duration deletedRetention) {
         this.chain = chain;
         PasswordHasher hasher = new PasswordHasher();
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
@@ -84,7 +84,8 @@ final class ServerRoutes {
         recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
                 s.random());
-        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock());
+        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, deletedRetention,
+                s.clock());
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
         recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener);
         policies = new PolicyRoutes(s.db(), s.policies(), s.deviceGroups(), s.clock());
@@ -152,6 +153,8 @@ final class ServerRoutes {
                 .get("/api/v1/policies/{name}", policies::get)
                 .put("/api/v1/policies/{name}", policies::put)
                 .get("/api/v1/audit", audit::find)
+                .post("/api/v1/devices/{id}/purge", devices::purge)
+                .post("/api/v1/devices/{id}/recovery-keys/purge", recoveryKeys::purgeRemoved)
                 .post("/api/v1/users", users::create)
                 .get("/api/v1/users", users::list)
                 .get("/api/v1/users/{id}", users::get)

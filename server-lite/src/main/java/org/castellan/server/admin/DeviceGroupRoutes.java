@@ -91,7 +91,7 @@ public final class DeviceGroupRoutes {
         }
         List<String> members = body.devices() == null ? List.of() : body.devices();
         for (String deviceId : members) {
-            if (deviceId == null || devices.byId(c, deviceId).isEmpty()) {
+            if (deviceId == null || devices.byId(c, deviceId).filter(d -> !d.deleted()).isEmpty()) {
                 throw ApiException.badRequest("invalid-devices", "field 'devices' names a device that does not exist");
             }
         }

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.castellan.api.DeviceView;
+import org.castellan.api.Purged;
 import org.castellan.api.RotationRequested;
+import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
@@ -20,6 +22,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.guard.DeviceGrant;
 import org.castellan.server.guard.Refusals;
 import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
@@ -30,7 +33,12 @@ import org.castellan.server.users.Principal;
 
 /**
  * {@code /api/v1/devices}: list and look up (only devices the caller has some permission on),
- * ask a device to rotate, and the lifecycle: approve, disable, enable, delete.
+ * ask a device to rotate, and the lifecycle: approve, disable, enable, delete, purge.
+ *
+ * <p>Delete leaves a tombstone (promise 1: no single call destroys the last password): the device
+ * leaves the lists ({@code ?deleted=true} lists the tombstones), its agent is refused, and its
+ * passwords and recovery keys stay revealable, audited, for the retention period, after which the
+ * retention job purges them. An admin can purge a tombstone earlier, with a reason.
  */
 public final class DeviceRoutes {
     private final Database db;
@@ -38,11 +46,13 @@ public final class DeviceRoutes {
     private final RotationStore rotations;
     private final SqlDeviceGroupStore groups;
     private final AccessDecision decisions;
+    private final java.time.Duration retention;
     private final Clock clock;
 
     public DeviceRoutes(Database db, DeviceStore devices, RotationStore rotations, SqlDeviceGroupStore groups,
-                        AccessDecision decisions, Clock clock) {
+                        AccessDecision decisions, java.time.Duration retention, Clock clock) {
         this.db = db;
+        this.retention = retention;
         this.devices = devices;
         this.rotations = rotations;
         this.groups = groups;
@@ -55,11 +65,12 @@ public final class DeviceRoutes {
         if (hostname != null) {
             TextRules.hostname(hostname);
         }
+        boolean deleted = deletedParam(ctx.queryParam("deleted"));
         Paging paging = Paging.of(ctx);
         List<DeviceView> views = db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
             List<DeviceView> out = new ArrayList<>();
-            for (Device device : devices.list(c, hostname)) {
+            for (Device device : deleted ? devices.listDeleted(c, hostname) : devices.list(c, hostname)) {
                 if (rights.maySee(device)) {
                     out.add(view(c, device));
                 }
@@ -85,7 +96,26 @@ public final class DeviceRoutes {
         }));
     }
 
+    private static boolean deletedParam(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("invalid-deleted", "deleted must be true or false");
+    }
+
+    /** 409 {@code device-deleted} for what a tombstone cannot do (rotate, approve, be deleted again). */
+    private static void requireNotDeleted(Device device) {
+        if (device.deleted()) {
+            throw ApiException.conflict("device-deleted", "this device was deleted at " + device.deletedAt()
+                    + "; its secrets stay readable until purged (POST /api/v1/devices/{id}/purge)");
+        }
+    }
+
     public void requestRotation(Context ctx, DeviceGrant grant) {
+        requireNotDeleted(grant.device());
         Instant now = clock.instant();
         grant.use(c -> {
             devices.requestRotation(c, grant.device().id(), now);
@@ -95,6 +125,7 @@ public final class DeviceRoutes {
     }
 
     public void approve(Context ctx, DeviceGrant grant) {
+        requireNotDeleted(grant.device());
         Instant now = clock.instant();
         lifecycle(ctx, grant, c -> devices.approve(c, grant.device().id(), now));
     }
@@ -109,11 +140,36 @@ public final class DeviceRoutes {
     }
 
     public void delete(Context ctx, DeviceGrant grant) {
+        Device device = grant.device();
+        requireNotDeleted(device);
+        Instant now = clock.instant();
         grant.use(c -> {
-            devices.delete(c, grant.device().id());
-            return Audited.of(null, "hostname " + grant.device().hostname());
+            devices.markDeleted(c, device.id(), now);
+            return Audited.of(null, "hostname " + device.hostname() + "; passwords and recovery keys kept until "
+                    + now.plus(retention) + " (retention " + retention.toDays() + " days) or an explicit purge");
         });
         ctx.status(204);
+    }
+
+    /** The body of an explicit purge: the reason is required. */
+    public record PurgeRequest(String reason) {}
+
+    /** {@code POST /api/v1/devices/{id}/purge} (admin): a tombstone's secrets and row, now, with a reason. */
+    public void purge(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        String reason = TextRules.requiredReason(JsonBody.read(ctx, PurgeRequest.class).reason());
+        Purged purged = admin.act(AuditActions.DEVICE_PURGE, id, reason, c -> {
+            Device device = devices.byId(c, id).orElseThrow(() ->
+                    ApiException.notFound("device-not-found", "no device with that id"));
+            if (!device.deleted()) {
+                throw ApiException.conflict("device-not-deleted",
+                        "only a deleted device can be purged: delete it first (DELETE /api/v1/devices/{id})");
+            }
+            DeviceStore.Purged gone = devices.purge(c, id);
+            return Audited.of(new Purged(id, true, gone.passwords(), gone.recoveryKeys()),
+                    org.castellan.server.retention.TombstonePurger.describe(gone, device) + " by an administrator");
+        });
+        Responses.ok(ctx, purged);
     }
 
     private interface Change {
@@ -140,6 +196,7 @@ public final class DeviceRoutes {
         }
         return new DeviceView(d.id(), d.hostname(), d.os(), d.osVersion(), d.agentVersion(), d.account(),
                 d.accountProblem(), d.registeredAt(), d.lastSeenAt(), rotatedAt, pending, d.rotateRequestedAt(),
-                d.warnings(), d.status(), groupIds, UnprotectedVolumes.of(c, d.id()));
+                d.warnings(), d.status(), groupIds, UnprotectedVolumes.of(c, d.id()), d.deletedAt(),
+                d.deletedAt() == null ? null : d.deletedAt().plus(retention));
     }
 }

@@ -106,7 +106,7 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
             }
             Device device = new Device(Tokens.newId(), hostname, request.os(), request.osVersion(), request.agentVersion(),
                     request.publicKey(), null, null, List.of(), now, null, null, null,
-                    key.requireApproval() ? null : now);
+                    key.requireApproval() ? null : now, null);
             devices.insert(c, device, key.id());
             for (String groupId : key.groups()) {
                 if (deviceGroups.byId(c, groupId).isPresent()) {

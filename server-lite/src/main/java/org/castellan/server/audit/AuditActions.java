@@ -35,6 +35,10 @@ public final class AuditActions {
     public static final String DEVICE_ENABLE = "device.enable";
     public static final String DEVICE_DELETE = "device.delete";
     public static final String HISTORY_PURGE = "history.purge";
+    /** A deleted device's secrets and row removed: by the retention job ({@code system}) or an admin, with a reason. */
+    public static final String DEVICE_PURGE = "device.purge";
+    /** Recovery keys of removed volumes deleted: by the retention job or an admin, with a reason. */
+    public static final String RECOVERY_KEY_PURGE = "recovery-key.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
     /** An agent found its state directory copied to another machine and reported it. */

@@ -27,11 +27,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CASTELLAN_CONFIG).")
     String configFile;
 
+    @Option(names = "--deleted-retention-days", paramLabel = "DAYS", description = "How long a deleted device's"
+            + " passwords and recovery keys (and keys of removed volumes) stay revealable before they are purged"
+            + " (env CASTELLAN_DELETED_RETENTION_DAYS, config \"deletedRetentionDays\"; default 30).")
+    String deletedRetentionDays;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ConfigResolver(System.getenv()).resolve(data, listen, configFile);
+            config = new ConfigResolver(System.getenv()).resolve(data, listen, configFile, deletedRetentionDays);
         } catch (IllegalArgumentException e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;

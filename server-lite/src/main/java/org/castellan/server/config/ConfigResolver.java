@@ -18,6 +18,7 @@ public final class ConfigResolver {
     public static final String ENV_LISTEN = "CASTELLAN_LISTEN";
     public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
     public static final String ENV_METRICS_TOKEN_FILE = "CASTELLAN_METRICS_TOKEN_FILE";
+    public static final String ENV_DELETED_RETENTION_DAYS = "CASTELLAN_DELETED_RETENTION_DAYS";
 
     private final Map<String, String> env;
 
@@ -26,14 +27,37 @@ public final class ConfigResolver {
     }
 
     public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag) {
+        return resolve(dataFlag, listenFlag, configFlag, null);
+    }
+
+    /** With {@code --deleted-retention-days} (null when not given). */
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String retentionFlag) {
         String configPath = first(configFlag, env.get(ENV_CONFIG));
         ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
         String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
         String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
         Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());
         String metricsToken = first(env.get(ENV_METRICS_TOKEN_FILE), file.metricsTokenFile());
+        String retention = first(retentionFlag, env.get(ENV_DELETED_RETENTION_DAYS),
+                file.deletedRetentionDays() == null ? null : file.deletedRetentionDays().toString());
         return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword(),
-                limits(file), metricsToken == null ? null : Path.of(metricsToken));
+                limits(file), metricsToken == null ? null : Path.of(metricsToken),
+                retention == null ? null : java.time.Duration.ofDays(retentionDays(retention)));
+    }
+
+    private static long retentionDays(String text) {
+        long days;
+        try {
+            days = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            days = -1;
+        }
+        if (days < 1 || days > ServerConfig.MAX_DELETED_RETENTION_DAYS) {
+            throw new IllegalArgumentException("deleted retention must be a whole number of days from 1 to "
+                    + ServerConfig.MAX_DELETED_RETENTION_DAYS + " (--deleted-retention-days, "
+                    + ENV_DELETED_RETENTION_DAYS + ", config \"deletedRetentionDays\")");
+        }
+        return days;
     }
 
     static RateLimitSettings limits(ConfigFile file) {

@@ -9,11 +9,20 @@ import java.nio.file.Path;
  * @param tlsKeystore a PKCS12 keystore to use instead of the generated self-signed certificate, or null
  * @param tlsKeystorePassword its password (only with {@code tlsKeystore})
  * @param metricsTokenFile a file holding the token {@code /metrics} requires, or null (open)
+ * @param deletedRetention how long a deleted device's secrets (and the recovery keys of removed
+ *     volumes) stay revealable before the retention job purges them
  */
 public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
-                           RateLimitSettings limits, Path metricsTokenFile) {
+                           RateLimitSettings limits, Path metricsTokenFile, java.time.Duration deletedRetention) {
     public static final String DEFAULT_DATA = "./castellan-data";
     public static final String DEFAULT_LISTEN = "0.0.0.0:8443";
+    public static final int DEFAULT_DELETED_RETENTION_DAYS = 30;
+    public static final int MAX_DELETED_RETENTION_DAYS = 36500;
+
+    public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
+                        RateLimitSettings limits, Path metricsTokenFile) {
+        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, null);
+    }
 
     public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword) {
         this(dataDir, listen, tlsKeystore, tlsKeystorePassword, RateLimitSettings.defaults(), null);
@@ -28,6 +37,9 @@ public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore,
         if (limits == null) {
             limits = RateLimitSettings.defaults();
         }
+        if (deletedRetention == null) {
+            deletedRetention = java.time.Duration.ofDays(DEFAULT_DELETED_RETENTION_DAYS);
+        }
         if (tlsKeystore != null && tlsKeystorePassword == null) {
             throw new IllegalArgumentException("tlsKeystore is set but tlsKeystorePassword is missing");
         }
@@ -38,15 +50,21 @@ public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore,
     }
 
     public ServerConfig withLimits(RateLimitSettings newLimits) {
-        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits, metricsTokenFile);
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits, metricsTokenFile,
+                deletedRetention);
     }
 
     public ServerConfig withMetricsTokenFile(Path file) {
-        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, file);
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, file, deletedRetention);
+    }
+
+    public ServerConfig withDeletedRetention(java.time.Duration retention) {
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, retention);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[dataDir=" + dataDir + ", listen=" + listen + ", tlsKeystore=" + tlsKeystore + "]";
+        return "ServerConfig[dataDir=" + dataDir + ", listen=" + listen + ", tlsKeystore=" + tlsKeystore
+                + ", deletedRetention=" + deletedRetention + "]";
     }
 }

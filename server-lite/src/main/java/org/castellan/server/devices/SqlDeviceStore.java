@@ -44,9 +44,30 @@ public final class SqlDeviceStore implements DeviceStore {
 
     @Override
     public List<Device> list(Connection c, String hostname) throws SQLException {
+        return query(c, "deleted_at IS NULL", hostname);
+    }
+
+    @Override
+    public List<Device> listDeleted(Connection c, String hostname) throws SQLException {
+        return query(c, "deleted_at IS NOT NULL", hostname);
+    }
+
+    @Override
+    public List<Device> deletedBefore(Connection c, Instant cutoff) throws SQLException {
+        List<Device> devices = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM devices WHERE deleted_at IS NOT NULL"
+                + " AND deleted_at <= ? ORDER BY deleted_at, id"), cutoff); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                devices.add(map(rs));
+            }
+        }
+        return devices;
+    }
+
+    private static List<Device> query(Connection c, String which, String hostname) throws SQLException {
         String sql = hostname == null
-                ? "SELECT * FROM devices ORDER BY hostname, id"
-                : "SELECT * FROM devices WHERE hostname = ? COLLATE NOCASE ORDER BY hostname, id";
+                ? "SELECT * FROM devices WHERE " + which + " ORDER BY hostname, id"
+                : "SELECT * FROM devices WHERE " + which + " AND hostname = ? COLLATE NOCASE ORDER BY hostname, id";
         List<Device> devices = new ArrayList<>();
         try (PreparedStatement st = hostname == null ? c.prepareStatement(sql) : Rows.bind(c.prepareStatement(sql), hostname);
              ResultSet rs = st.executeQuery()) {
@@ -90,16 +111,28 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
-    public void delete(Connection c, String id) throws SQLException {
-        // Deleting a device deletes its escrowed secrets with it (the audit log keeps the history).
-        for (String sql : new String[] {"DELETE FROM rotations WHERE device_id = ?",
-                "DELETE FROM recovery_keys WHERE device_id = ?",
+    public void markDeleted(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE devices SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public Purged purge(Connection c, String id) throws SQLException {
+        int[] counts = new int[2];
+        String[] statements = {"DELETE FROM rotations WHERE device_id = ?", "DELETE FROM recovery_keys WHERE device_id = ?",
                 "DELETE FROM recovery_unprotected_volumes WHERE device_id = ?",
-                "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"}) {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                Rows.bind(st, id).executeUpdate();
+                "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"};
+        for (int i = 0; i < statements.length; i++) {
+            try (PreparedStatement st = c.prepareStatement(statements[i])) {
+                int n = Rows.bind(st, id).executeUpdate();
+                if (i < 2) {
+                    counts[i] = n;
+                }
             }
         }
+        return new Purged(counts[0], counts[1]);
     }
 
     private static Device map(ResultSet rs) throws SQLException {
@@ -108,7 +141,7 @@ public final class SqlDeviceStore implements DeviceStore {
                 rs.getString("account"), rs.getString("account_problem"), fromJson(rs.getString("warnings")),
                 Rows.instant(rs, "registered_at"), Rows.instant(rs, "last_seen_at"),
                 Rows.instant(rs, "rotate_requested_at"), Rows.instant(rs, "disabled_at"),
-                Rows.instant(rs, "approved_at"));
+                Rows.instant(rs, "approved_at"), Rows.instant(rs, "deleted_at"));
     }
 
     private static String toJson(List<String> warnings) {

@@ -76,6 +76,11 @@ public final class AgentGuard {
                 ApiException.unauthorized("unknown-device", "no device with that id is registered"));
         // The signature first, so only the device itself learns that it is disabled or unapproved.
         AgentRequest request = verify(ctx, device, device.publicKey(), body);
+        if (device.deleted()) {
+            // Refused before anything is recorded: a tombstone takes no check-in, escrow or key.
+            throw ApiException.forbidden("device-deleted", "this device was deleted by an administrator;"
+                    + " register it again with a registration key");
+        }
         if (device.disabledAt() != null) {
             throw ApiException.forbidden("device-disabled", "this device was disabled by an administrator");
         }
