@@ -9,6 +9,7 @@ import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.config.ListenAddress;
 import org.castellan.server.guard.AccessAudit;
 import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.guard.AgentGuard;
 import org.castellan.server.guard.Authentication;
 import org.castellan.server.guard.CallerGuard;
@@ -37,7 +38,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 final class CastellanApp {
     private CastellanApp() {}
 
-    record Built(Javalin app, List<RouteTable.Route> routes) {}
+    record Built(Javalin app, List<RouteTable.Route> routes, AnonymousDenials anonymousDenials) {}
 
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
@@ -55,9 +56,10 @@ final class CastellanApp {
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
                 s.db());
+        AnonymousDenials anonymousDenials = new AnonymousDenials(s.db(), s.audit(), s.clock());
         PermissionGuard permissions = new PermissionGuard(callers, decisions,
                 new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock()),
-                s.db());
+                s.db(), anonymousDenials);
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW);
         ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, deletedRetention);
@@ -95,6 +97,6 @@ final class CastellanApp {
         if (!unguarded.isEmpty()) {
             throw new IllegalStateException("routes without a guard: " + unguarded);
         }
-        return new Built(app, routes[0].routes());
+        return new Built(app, routes[0].routes(), anonymousDenials);
     }
 }

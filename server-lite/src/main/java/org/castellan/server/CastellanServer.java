@@ -14,6 +14,7 @@ import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
+import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
@@ -42,13 +43,15 @@ public final class CastellanServer implements AutoCloseable {
     private final HistoryPurger purger;
     private final TombstonePurger tombstones;
     private final RetentionJob retention;
+    private final AnonymousDenials anonymousDenials;
     private final ChainWatch chain;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
                             HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
-                            ChainWatch chain) {
+                            ChainWatch chain, AnonymousDenials anonymousDenials) {
         this.chain = chain;
+        this.anonymousDenials = anonymousDenials;
         this.tombstones = tombstones;
         this.retention = retention;
         this.dispatcher = dispatcher;
@@ -110,8 +113,9 @@ public final class CastellanServer implements AutoCloseable {
             dispatcher.start();
             retention.start(PURGE_EVERY);
             chain.start();
+            built.anonymousDenials().start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
-                    tombstones, retention, chain);
+                    tombstones, retention, chain, built.anonymousDenials());
         } catch (RuntimeException | IOException e) {
             db.close();
             throw e;
@@ -167,6 +171,14 @@ public final class CastellanServer implements AutoCloseable {
         return tombstones.purge();
     }
 
+    /**
+     * Writes now the coalesced rows of refused requests without a credential (also written once
+     * their window has ended, and at stop); returns how many rows.
+     */
+    public int flushAnonymousDenials() {
+        return anonymousDenials.flush(true);
+    }
+
     /** Runs the background audit chain check to the end of a whole pass now, and returns what it found. */
     public ChainWatch.Status verifyAuditChainNow() {
         return chain.verifyNow();
@@ -194,6 +206,7 @@ public final class CastellanServer implements AutoCloseable {
             app.stop();
         } finally {
             try {
+                anonymousDenials.stop();
                 chain.stop();
                 dispatcher.stop();
                 retention.stop();

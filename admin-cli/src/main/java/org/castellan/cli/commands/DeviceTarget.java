@@ -36,8 +36,13 @@ final class DeviceTarget {
 
     /** The one device named {@code hostname} (ignoring case), or the one of them with {@code deviceId}. */
     static Device byHostname(Session session, String hostname, String deviceId) {
-        JsonNode found = session.api().get("look up device " + hostname,
-                Endpoint.of("devices").query("hostname", hostname)).tree();
+        return byHostname(session, hostname, deviceId, false);
+    }
+
+    /** {@code deleted}: among the deleted devices whose secrets are not purged yet (for {@code devices purge}). */
+    static Device byHostname(Session session, String hostname, String deviceId, boolean deleted) {
+        JsonNode found = session.api().get("look up " + (deleted ? "deleted " : "") + "device " + hostname,
+                Endpoint.of("devices").query("hostname", hostname).query("deleted", deleted ? "true" : null)).tree();
         if (!found.isArray()) {
             throw new CliException(CliException.FAILED, "look up device " + hostname
                     + ": the server's answer is not a list of devices");
@@ -60,7 +65,7 @@ final class DeviceTarget {
                             + String.join(", ", exact.stream().map(d -> d.path("id").asText()).toList()) + ")")));
         }
         if (exact.isEmpty()) {
-            throw new CliException(CliException.FAILED, "no device named " + hostname
+            throw new CliException(CliException.FAILED, "no " + (deleted ? "deleted " : "") + "device named " + hostname
                     + (others.isEmpty() ? "" : " (similar: " + String.join(", ", others.stream().limit(5).toList())
                     + (others.size() > 5 ? ", ..." : "") + ")"));
         }

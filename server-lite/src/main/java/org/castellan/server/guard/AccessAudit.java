@@ -80,6 +80,13 @@ public final class AccessAudit {
         }
     }
 
+    /** A refusal without a credential, written by {@link AnonymousDenials}: counted here like the others. */
+    void countAnonymousDenial(Permission permission) {
+        if (permission.revealsSecret()) {
+            metrics.reveal(false);
+        }
+    }
+
     private static String eventType(Permission permission) {
         return switch (permission) {
             case PASSWORD_READ -> NotificationEvent.PASSWORD_REVEALED;

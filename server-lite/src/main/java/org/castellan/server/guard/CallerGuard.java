@@ -69,4 +69,8 @@ public final class CallerGuard {
     String clientAddress(Context ctx) {
         return addresses.of(ctx);
     }
+
+    java.net.InetAddress client(Context ctx) {
+        return addresses.resolve(ctx);
+    }
 }
