@@ -57,7 +57,7 @@ final class DevicesPurgeCommand extends ApiCommand {
         }
         JsonNode answer = session.api().post("purge " + described, Endpoint.of("devices", target.id(), "purge"),
                 LenientJson.mapper().createObjectNode().put("reason", reason)).tree();
-        Show.done(session, answer, answer, "purged " + described + ": " + answer.path("passwords").asInt()
+        Show.done(session, answer, LenientJson.mapper().createObjectNode().put("id", target.id()), "purged " + described + ": " + answer.path("passwords").asInt()
                 + " passwords and " + answer.path("recoveryKeys").asInt() + " recovery keys");
     }
 }

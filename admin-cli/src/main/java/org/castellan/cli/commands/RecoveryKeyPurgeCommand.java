@@ -38,7 +38,7 @@ final class RecoveryKeyPurgeCommand extends ApiCommand {
         JsonNode answer = session.api().post("purge removed recovery keys of " + described,
                 Endpoint.of("devices", target.id(), "recovery-keys", "purge"),
                 LenientJson.mapper().createObjectNode().put("reason", reason)).tree();
-        Show.done(session, answer, answer, "deleted " + answer.path("recoveryKeys").asInt()
+        Show.done(session, answer, LenientJson.mapper().createObjectNode().put("id", target.id()), "deleted " + answer.path("recoveryKeys").asInt()
                 + " recovery keys of removed volumes of " + described);
     }
 }
