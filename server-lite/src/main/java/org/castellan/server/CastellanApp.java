@@ -54,14 +54,14 @@ final class CastellanApp {
         }
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
-        CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
-                s.db());
         AnonymousDenials anonymousDenials = new AnonymousDenials(s.db(), s.audit(), s.clock());
+        CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
+                s.db(), anonymousDenials);
         PermissionGuard permissions = new PermissionGuard(callers, decisions,
                 new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock()),
                 s.db(), anonymousDenials);
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
-                RequestVerifier.DEFAULT_MAX_SKEW);
+                RequestVerifier.DEFAULT_MAX_SKEW, anonymousDenials);
         ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, deletedRetention);
         RouteTable[] routes = new RouteTable[1];
 

@@ -60,11 +60,8 @@ public final class SessionRoutes {
         for (String key : new String[] {nameKey, addressKey}) {
             RateDecision locked = lockout.check(key);
             if (!locked.allowed()) {
-                visitor.write((c, audit) -> {
-                    audit.append("anonymous", AuditActions.SESSION_CREATE, "refused", null,
-                            "locked-out for user name " + request.name());
-                    return null;
-                });
+                // Coalesced per address and window: hammering a lock cannot grow the log without bound.
+                visitor.refusedRepeatedly(AuditActions.SESSION_CREATE, "user name " + request.name(), "locked-out");
                 throw ApiException.tooManyRequests("locked-out", "too many failed logins; try again later",
                         locked.retryAfterSeconds());
             }

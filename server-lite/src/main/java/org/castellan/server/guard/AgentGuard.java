@@ -27,9 +27,11 @@ public final class AgentGuard {
     private final ClientAddresses addresses;
     private final Clock clock;
     private final Duration maxSkew;
+    private final AnonymousDenials anonymous;
 
     public AgentGuard(Database db, DeviceStore devices, AuditLog audit, ClientAddresses addresses, Clock clock,
-                      Duration maxSkew) {
+                      Duration maxSkew, AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.db = db;
         this.devices = devices;
         this.nonces = new NonceStore(clock, maxSkew);
@@ -107,6 +109,6 @@ public final class AgentGuard {
         }
         long timestamp = Long.parseLong(ctx.header(Headers.TIMESTAMP));
         return new AgentRequest(new SignedRequest(device, publicKey, nonceSeen[0], timestamp, body), addresses.resolve(ctx),
-                db, nonces, audit);
+                db, nonces, audit, anonymous);
     }
 }

@@ -51,7 +51,7 @@ public final class AnonymousDenials {
     private static final int DEVICES_NAMED = 5;
     private static final Logger LOG = LoggerFactory.getLogger(AnonymousDenials.class);
 
-    private record Key(String addressKey, String action) {}
+    private record Key(String addressKey, String action, String outcome) {}
 
     private static final class Tally {
         final Key key;
@@ -63,6 +63,8 @@ public final class AnonymousDenials {
         Instant last;
         final Set<String> devices = new LinkedHashSet<>();
         boolean moreDevices;
+        final Set<String> subjects = new LinkedHashSet<>();
+        boolean moreSubjects;
 
         Tally(Key key, String clientAddress, Instant windowStart, String why) {
             this.key = key;
@@ -93,8 +95,23 @@ public final class AnonymousDenials {
      */
     RateDecision denied(InetAddress client, String action, String deviceId, String why) {
         RateDecision allowed = limiter.tryAcquire(LimitKeys.address(client));
+        count(client, action, "denied", deviceId, null, why, allowed);
+        return allowed;
+    }
+
+    /**
+     * The same coalescing for other refusals without a credential that their own limits already
+     * answer (a locked-out login, a rate-limited registration): one row per address, action and
+     * window; {@code subject} (a user or host name) is listed in the detail.
+     */
+    public void refused(InetAddress client, String action, String subject, String why) {
+        count(client, action, "refused", null, subject, why, RateDecision.ALLOWED);
+    }
+
+    private void count(InetAddress client, String action, String outcome, String deviceId, String subject, String why,
+                       RateDecision allowed) {
         Instant now = clock.instant();
-        Key key = new Key(LimitKeys.address(client), action);
+        Key key = new Key(LimitKeys.address(client), action, outcome);
         List<Tally> ended = new ArrayList<>();
         boolean first;
         synchronized (this) {
@@ -109,7 +126,8 @@ public final class AnonymousDenials {
                 if (first) {
                     windows.put(key, new Tally(key, client.getHostAddress(), now, why));
                 } else {
-                    tally = windows.computeIfAbsent(new Key("other addresses", action), k -> new Tally(k, null, now, why));
+                    tally = windows.computeIfAbsent(new Key("other addresses", action, outcome),
+                            k -> new Tally(k, null, now, why));
                 }
             }
             if (tally != null) {
@@ -125,18 +143,25 @@ public final class AnonymousDenials {
                         tally.moreDevices = true;
                     }
                 }
+                if (subject != null && !tally.subjects.contains(subject)) {
+                    if (tally.subjects.size() < DEVICES_NAMED) {
+                        tally.subjects.add(subject);
+                    } else {
+                        tally.moreSubjects = true;
+                    }
+                }
             }
         }
         write(ended);
         if (first) {
-            String detail = "count 1: " + why + (allowed.allowed() ? "" : "; rate-limited");
+            String detail = "count 1: " + why + (subject == null ? "" : " for " + subject)
+                    + (allowed.allowed() ? "" : "; rate-limited");
             db.write(c -> {
-                audit.append(c, new AuditEvent("anonymous", action, "denied", deviceId, null, client.getHostAddress(),
+                audit.append(c, new AuditEvent("anonymous", action, outcome, deviceId, null, client.getHostAddress(),
                         detail));
                 return null;
             });
         }
-        return allowed;
     }
 
     /** Writes the rows of the windows that have ended (all of them when {@code everything}); returns how many. */
@@ -166,12 +191,14 @@ public final class AnonymousDenials {
             String devices = t.devices.isEmpty() ? "" : "; devices " + String.join(", ", t.devices)
                     + (t.moreDevices ? " and others" : "");
             String detail = "count " + t.count + " (" + t.windowStart + " to " + t.last + "): " + t.why
+                    + (t.subjects.isEmpty() ? "" : " for " + String.join(", ", t.subjects)
+                            + (t.moreSubjects ? " and others" : ""))
                     + (t.clientAddress == null ? "; from other addresses" : "") + devices
                     + (t.rateLimited > 0 ? "; " + t.rateLimited + " rate-limited" : "");
             String deviceId = t.devices.size() == 1 && !t.moreDevices ? t.devices.iterator().next() : null;
             try {
                 db.write(c -> {
-                    audit.append(c, new AuditEvent("anonymous", t.key.action(), "denied", deviceId, null,
+                    audit.append(c, new AuditEvent("anonymous", t.key.action(), t.key.outcome(), deviceId, null,
                             t.clientAddress, detail));
                     return null;
                 });

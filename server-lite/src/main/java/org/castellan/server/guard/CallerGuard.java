@@ -17,8 +17,11 @@ public final class CallerGuard {
     private final ClientAddresses addresses;
     private final AuditLog audit;
     private final Database db;
+    private final AnonymousDenials anonymous;
 
-    public CallerGuard(Authentication authentication, ClientAddresses addresses, AuditLog audit, Database db) {
+    public CallerGuard(Authentication authentication, ClientAddresses addresses, AuditLog audit, Database db,
+                       AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.authentication = authentication;
         this.addresses = addresses;
         this.audit = audit;
@@ -47,7 +50,7 @@ public final class CallerGuard {
     }
 
     void open(Context ctx, Routes.OpenHandler handler) throws Exception {
-        handler.handle(ctx, new Visitor(ctx, addresses, db, audit));
+        handler.handle(ctx, new Visitor(ctx, addresses, db, audit, anonymous));
     }
 
     /**

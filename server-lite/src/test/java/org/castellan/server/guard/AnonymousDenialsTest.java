@@ -135,4 +135,47 @@ class AnonymousDenialsTest {
         assertThat(anonymousDenials().stream().mapToLong(Row::count).sum()).isEqualTo(7);
         assertThat(token).isNotNull();
     }
+
+    @Test
+    void hammeringALoginLockOrTheRegistrationLimitAddsAFewCountedRowsNotOnePerRequest() throws Exception {
+        RateLimitSettings limits = new RateLimitSettings(List.of(RateWindow.perMinute(100_000)), 5,
+                Duration.ofMinutes(15), Duration.ofMinutes(15), List.of(RateWindow.perMinute(3)), List.of());
+        try (TestServer server = TestServer.start(dataDir, limits, java.time.Clock.systemUTC(),
+                DispatcherSettings.defaults())) {
+            String user = new AdminApi(server).user("locked-" + UUID.randomUUID().toString().substring(0, 8),
+                    "Right-password-123");
+            for (int i = 0; i < 200; i++) {
+                TestServer.Reply login = server.sendWithToken("POST", "/api/v1/sessions",
+                        Map.of("name", "mallory", "password", "guess-" + i), null);
+                assertThat(login.status()).isIn(401, 429);
+            }
+            String key = TestAgent.newRegistrationKey(server);
+            int refused = 0;
+            for (int i = 0; i < 50; i++) {
+                TestServer.Reply registration = new TestAgent(server).register(key);
+                assertThat(registration.status()).isIn(201, 429);
+                refused += registration.status() == 429 ? 1 : 0;
+            }
+            assertThat(refused).isEqualTo(47);
+            server.server.flushAnonymousDenials();
+            assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM audit_log WHERE action = 'session.create'"
+                    + " AND outcome = 'denied'")).isEqualTo(5);
+            assertRefusals("session.create", 195);
+            assertRefusals("device.register", 47);
+            assertThat(user).isNotNull();
+        }
+    }
+
+    private void assertRefusals(String action, long expected) throws Exception {
+        List<Long> counts = new ArrayList<>();
+        try (Connection c = DbSnapshot.open(dataDir); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT detail FROM audit_log WHERE principal = 'anonymous'"
+                     + " AND outcome = 'refused' AND action = '" + action + "'")) {
+            while (rs.next()) {
+                counts.add(Long.parseLong(rs.getString(1).replaceFirst("^count (\\d+).*", "$1")));
+            }
+        }
+        assertThat(counts).as(action).hasSizeLessThanOrEqualTo(2);
+        assertThat(counts.stream().mapToLong(Long::longValue).sum()).as(action).isEqualTo(expected);
+    }
 }
