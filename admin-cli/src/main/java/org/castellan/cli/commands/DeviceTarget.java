@@ -60,9 +60,16 @@ final class DeviceTarget {
         if (deviceId != null) {
             return exact.stream().filter(device -> deviceId.equals(device.path("id").asText(null)))
                     .findFirst().map(DeviceTarget::device)
+                    .or(() -> deleted ? java.util.Optional.empty() : deletedOne(session, hostname, deviceId))
                     .orElseThrow(() -> new CliException(CliException.FAILED, "no device with id " + deviceId
                             + " is named " + hostname + (exact.isEmpty() ? "" : " (devices named " + hostname + ": "
                             + String.join(", ", exact.stream().map(d -> d.path("id").asText()).toList()) + ")")));
+        }
+        if (exact.isEmpty() && !deleted) {
+            java.util.Optional<Device> tombstone = deletedOne(session, hostname, null);
+            if (tombstone.isPresent()) {
+                return tombstone.get();
+            }
         }
         if (exact.isEmpty()) {
             throw new CliException(CliException.FAILED, "no " + (deleted ? "deleted " : "") + "device named " + hostname
@@ -80,6 +87,34 @@ final class DeviceTarget {
                     + "; pick one with --device-id ID:" + System.lineSeparator() + listing.toString().stripTrailing());
         }
         return device(exact.get(0));
+    }
+
+    /**
+     * No live device has the name: a deleted one whose secrets are still kept (the machine may
+     * still use its last password) is the answer when it is the only one, with a warning.
+     */
+    private static java.util.Optional<Device> deletedOne(Session session, String hostname, String deviceId) {
+        JsonNode found = session.api().get("look up deleted device " + hostname,
+                Endpoint.of("devices").query("hostname", hostname).query("deleted", "true")).tree();
+        List<JsonNode> exact = new ArrayList<>();
+        for (JsonNode device : found.isArray() ? found : LenientJsonEmpty.ARRAY) {
+            if (device.path("hostname").asText("").toLowerCase(Locale.ROOT).equals(hostname.toLowerCase(Locale.ROOT))
+                    && (deviceId == null || deviceId.equals(device.path("id").asText(null)))) {
+                exact.add(device);
+            }
+        }
+        if (exact.size() != 1) {
+            return java.util.Optional.empty();
+        }
+        JsonNode tombstone = exact.get(0);
+        session.output().warn(hostname + " (device " + tombstone.path("id").asText() + ") was deleted at "
+                + tombstone.path("deletedAt").asText("?") + "; its secrets are kept until "
+                + tombstone.path("purgeAfter").asText("?"));
+        return java.util.Optional.of(device(tombstone));
+    }
+
+    private static final class LenientJsonEmpty {
+        static final JsonNode ARRAY = org.castellan.cli.http.LenientJson.mapper().createArrayNode();
     }
 
     private static Device device(JsonNode node) {
