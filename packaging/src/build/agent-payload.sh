@@ -35,6 +35,13 @@ done
 cp "$src/deb/bin/castellan-agent" "$src/deb/agent/castellan-agent.service" "$src/deb/agent/castellan-agent-checkin.service" \
   "$src/deb/agent/castellan-agent-checkin.timer" "$src/deb/agent/enrol" "$payload/linux/"
 cp "$src/deb/agent/control/postinst" "$src/deb/agent/control/prerm" "$src/deb/agent/control/postrm" "$payload/linux/deb/"
+# The agent's man page and completion scripts (ShellDocs, from its picocli model).
+docs="$target/shell-docs"
+mkdir -p "$payload/linux/docs/bash" "$payload/linux/docs/zsh" "$payload/linux/docs/fish"
+cp "$docs/man/castellan-agent.1" "$payload/linux/docs/"
+cp "$docs/completion/bash/castellan-agent" "$payload/linux/docs/bash/"
+cp "$docs/completion/zsh/_castellan-agent" "$payload/linux/docs/zsh/"
+cp "$docs/completion/fish/castellan-agent.fish" "$payload/linux/docs/fish/"
 cp "$src/rpm/agent/post" "$src/rpm/agent/preun" "$src/rpm/agent/postun" "$payload/linux/rpm/"
 cp "$src/tar/agent/install.sh" "$src/tar/agent/uninstall.sh" "$payload/linux/tar/"
 cp "$src/deb/bin/castellan-agent" "$src/macos/agent/install.sh" "$src/macos/agent/uninstall.sh" \

@@ -9,6 +9,7 @@ import org.castellan.cli.commands.CompletionCommand;
 import org.castellan.cli.commands.DeviceGroupsCommand;
 import org.castellan.cli.commands.DevicesCommand;
 import org.castellan.cli.commands.GroupsCommand;
+import org.castellan.cli.commands.JitCommand;
 import org.castellan.cli.commands.LoginCommand;
 import org.castellan.cli.commands.PasswordCommand;
 import org.castellan.cli.commands.PolicyCommand;
@@ -43,10 +44,12 @@ import picocli.CommandLine.Spec;
                 + " (or CASTELLAN_TOKEN_FILE), CASTELLAN_SERVER_FINGERPRINT, else the config file"
                 + " (--config, CASTELLAN_CONFIG, default ~/.config/castellan/config.json, keys server, token,"
                 + " serverFingerprint; it must be chmod 600 when it holds a token).",
-                "Exit codes: 0 ok, 1 the server refused or the request failed, 2 usage error, 3 cannot connect or TLS failure."},
+                "Exit codes: 0 ok, 1 the server refused or the request failed, 2 usage error, 3 cannot connect or TLS failure.",
+                "With -o json an error is one JSON object on stderr, {\"error\":CODE,\"message\":TEXT}: the server's"
+                        + " error code, else usage, connection-failed or failed."},
         subcommands = {PasswordCommand.class, RecoveryKeyCommand.class, DevicesCommand.class, DeviceGroupsCommand.class,
                 UsersCommand.class, TokensCommand.class, GroupsCommand.class, RulesCommand.class, AccessCommand.class,
-                AuditCommand.class, ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
+                AuditCommand.class, JitCommand.class, ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
                 LoginCommand.class, CompletionCommand.class})
 public final class CastellanMain implements java.util.concurrent.Callable<Integer> {
     private final Host host;
@@ -72,9 +75,10 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
                     + " it at start-up (env CASTELLAN_SERVER_FINGERPRINT). Without it, the system CAs are used.")
     private String serverFingerprint;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "text|table|json", scope = ScopeType.INHERIT, defaultValue = "text",
+    @Option(names = {"-o", "--output"}, paramLabel = "text|wide|json", scope = ScopeType.INHERIT, defaultValue = "text",
             converter = OutputFormat.Converter.class,
-            description = "Output format: text or table (the same: tables; secrets alone on stdout) or json (the server's JSON). Default: text.")
+            description = "Output format: text or table (the same: tables that fit 100 columns; secrets alone on stdout),"
+                    + " wide (tables with every column) or json (the server's JSON). Default: text.")
     private OutputFormat output;
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
@@ -86,7 +90,51 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CastellanMain(Host.system())).execute(args));
+        System.exit(commandLine(Host.system()).execute(args));
+    }
+
+    /**
+     * The CLI's command line: with {@code -o json} anywhere in the arguments, a usage error is the
+     * JSON error object on stderr too (exit code 2), as every other error is.
+     */
+    public static CommandLine commandLine(Host host) {
+        CommandLine commandLine = new CommandLine(new CastellanMain(host));
+        CommandLine.IParameterExceptionHandler text = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((ex, args) -> {
+            if (!wantsJson(args)) {
+                return text.handleParseException(ex, args);
+            }
+            ex.getCommandLine().getErr().println(jsonError("usage", ex.getMessage()));
+            return CliException.USAGE;
+        });
+        return commandLine;
+    }
+
+    private static boolean wantsJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-ojson") || a.equals("-o=json") || a.equals("--output=json")
+                    || ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length && args[i + 1].equals("json"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code {"error":CODE,"message":TEXT}}, the server's error shape. */
+    static String jsonError(String code, String message) {
+        com.fasterxml.jackson.databind.node.ObjectNode error = org.castellan.cli.http.LenientJson.mapper().createObjectNode();
+        error.put("error", code);
+        error.put("message", message);
+        return error.toString();
+    }
+
+    private static String codeOf(int exitCode) {
+        return switch (exitCode) {
+            case CliException.USAGE -> "usage";
+            case CliException.CONNECTION -> "connection-failed";
+            default -> "failed";
+        };
     }
 
     /** {@code castellan} alone: show what it can do. */
@@ -130,7 +178,12 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
             return 0;
         } catch (CliException e) {
             out.flush();
-            err.println("castellan: " + e.getMessage());
+            if (out.json()) {
+                err.println(jsonError(e instanceof org.castellan.cli.http.ApiException api ? api.code() : codeOf(e.exitCode()),
+                        e.getMessage()));
+            } else {
+                err.println("castellan: " + e.getMessage());
+            }
             return e.exitCode();
         } finally {
             if (settings != null && settings.token() != null) {

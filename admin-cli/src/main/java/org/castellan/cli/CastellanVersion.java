@@ -2,11 +2,10 @@ package org.castellan.cli;
 
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code castellan --version}: the jar's Implementation-Version when packaged, else "dev". */
+/** {@code castellan --version}: the version and commit the three binaries share ({@link org.castellan.protocol.BuildVersion}). */
 public final class CastellanVersion implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = CastellanMain.class.getPackage().getImplementationVersion();
-        return new String[] {"castellan " + (version != null ? version : "dev")};
+        return new String[] {org.castellan.protocol.BuildVersion.line("castellan")};
     }
 }

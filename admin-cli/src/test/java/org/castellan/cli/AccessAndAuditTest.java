@@ -18,7 +18,7 @@ class AccessAndAuditTest extends ServerTestBase {
             + "'requireReason':true,'rotateAfterReadMinutes':60}");
 
     private static String entry(String at, String action, String outcome) {
-        return q("{'id':1,'at':'" + at + "','principal':'user:u-1','action':'" + action + "','outcome':'" + outcome
+        return q("{'id':1,'at':'" + at + "','principal':'user:11111111-0000-4000-8000-000000000001','action':'" + action + "','outcome':'" + outcome
                 + "','deviceId':'" + DEVICE_ID + "','reason':'ticket 42','clientAddress':'10.0.0.5','detail':null}");
     }
 
@@ -27,14 +27,14 @@ class AccessAndAuditTest extends ServerTestBase {
         server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device(DEVICE_ID, "web01") + "]");
         server.respond("GET", "/api/v1/access", 200, ACCESS);
 
-        CliRunner.Result result = cli.run("access", "--principal", "user:u-1", "--device", "WEB01");
+        CliRunner.Result result = cli.run("access", "--principal", "user:11111111-0000-4000-8000-000000000001", "--device", "WEB01");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("hostname", "WEB01");
         assertThat(server.lastRequest("GET", "/api/v1/access").query())
-                .containsExactly(Map.entry("principal", "user:u-1"), Map.entry("device", DEVICE_ID));
+                .containsExactly(Map.entry("principal", "user:11111111-0000-4000-8000-000000000001"), Map.entry("device", DEVICE_ID));
         assertThat(result.stdout().lines()).containsExactly(
-                "principal:          user:u-1",
+                "principal:          user:11111111-0000-4000-8000-000000000001",
                 "device:             web01 (device " + DEVICE_ID + ")",
                 "permissions:        password.read, password.history",
                 "require reason:     yes",
@@ -49,7 +49,7 @@ class AccessAndAuditTest extends ServerTestBase {
     void accessTakesADeviceIdAsIsAndPrintsJson() {
         server.respond("GET", "/api/v1/access", 200, ACCESS);
 
-        CliRunner.Result result = cli.run("access", "--principal", "user-group:g-1", "--device", DEVICE_ID, "-o", "json");
+        CliRunner.Result result = cli.run("access", "--principal", "user-group:22222222-0000-4000-8000-000000000001", "--device", DEVICE_ID, "-o", "json");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(server.requests()).extracting(RecordingHttpsServer.Recorded::path).containsExactly("/api/v1/access");
@@ -60,7 +60,7 @@ class AccessAndAuditTest extends ServerTestBase {
     void accessForAnUnknownHostnameAsksNothingFurther() {
         server.respond("GET", "/api/v1/devices", 200, "[]");
 
-        CliRunner.Result result = cli.run("access", "--principal", "user:u-1", "--device", "nosuch");
+        CliRunner.Result result = cli.run("access", "--principal", "user:11111111-0000-4000-8000-000000000001", "--device", "nosuch");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).isEqualTo("castellan: no device named nosuch" + NL);
@@ -80,14 +80,43 @@ class AccessAndAuditTest extends ServerTestBase {
         server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device(DEVICE_ID, "web01") + "]");
         server.respond("GET", "/api/v1/audit", 200, "[]");
 
-        CliRunner.Result result = cli.run("audit", "--device", "web01", "--principal", "user:u-1", "--action",
+        CliRunner.Result result = cli.run("audit", "--device", "web01", "--principal", "user:11111111-0000-4000-8000-000000000001", "--action",
                 "password.reveal", "--outcome", "denied", "--since", "7d", "--until", "2026-11-22T09:00:00Z", "--limit", "50");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(server.lastRequest("GET", "/api/v1/audit").query()).containsExactly(
-                Map.entry("device", DEVICE_ID), Map.entry("principal", "user:u-1"), Map.entry("action", "password.reveal"),
+                Map.entry("device", DEVICE_ID), Map.entry("principal", "user:11111111-0000-4000-8000-000000000001"), Map.entry("action", "password.reveal"),
                 Map.entry("outcome", "denied"), Map.entry("since", "2026-11-15T10:00:00Z"),
                 Map.entry("until", "2026-11-22T09:00:00Z"), Map.entry("limit", "50"));
+    }
+
+    @Test
+    void accessTakesAUserByNameAndSendsItsId() {
+        server.respond("GET", "/api/v1/users", 200, q("[{'id':'11111111-0000-4000-8000-000000000001','name':'ann'},"
+                + "{'id':'11111111-0000-4000-8000-000000000002','name':'bob'}]"));
+        server.respond("GET", "/api/v1/access", 200, ACCESS);
+
+        CliRunner.Result result = cli.run("access", "--principal", "user:ann", "--device", DEVICE_ID);
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.lastRequest("GET", "/api/v1/access").query())
+                .containsEntry("principal", "user:11111111-0000-4000-8000-000000000001");
+        assertThat(result.stdout()).contains("user:ann (user:11111111-0000-4000-8000-000000000001)");
+    }
+
+    @Test
+    void anAmbiguousGroupNameListsTheCandidatesAndAnUnknownOneSuggestsCloseNames() {
+        server.respond("GET", "/api/v1/user-groups", 200, q("[{'id':'22222222-0000-4000-8000-000000000001','name':'help-desk'},"
+                + "{'id':'22222222-0000-4000-8000-000000000002','name':'help-desk'}]"));
+
+        CliRunner.Result twice = cli.run("access", "--principal", "user-group:help-desk", "--device", DEVICE_ID);
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.stderr()).contains("2 user groups are named help-desk; give the id of one: "
+                + "22222222-0000-4000-8000-000000000001, 22222222-0000-4000-8000-000000000002");
+
+        CliRunner.Result typo = cli.run("access", "--principal", "user-group:helpdesk", "--device", DEVICE_ID);
+        assertThat(typo.stderr()).contains("no user group named helpdesk; did you mean help-desk?");
+        assertThat(server.requests()).noneMatch(r -> r.path().equals("/api/v1/access"));
     }
 
     @Test
@@ -95,13 +124,15 @@ class AccessAndAuditTest extends ServerTestBase {
         server.respond("GET", "/api/v1/audit", Map.of(), 200, "[" + entry("2026-11-22T09:59:00Z", "password.reveal", "granted")
                 + "]", Map.of("X-Next-Cursor", "cur-2"));
 
+        server.respond("GET", "/api/v1/users", 200, q("[{'id':'11111111-0000-4000-8000-000000000001','name':'ann'}]"));
+
         CliRunner.Result result = cli.run("audit");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(server.requests()).hasSize(1);
-        assertThat(result.stdout().lines()).containsExactly(
+        assertThat(server.requests()).filteredOn(r -> r.path().equals("/api/v1/audit")).hasSize(1);
+        assertThat(result.stdout().lines()).as("the principal by name, not id").containsExactly(
                 "TIME                  PRINCIPAL  ACTION           OUTCOME  DEVICE                                REASON     CLIENT",
-                "2026-11-22T09:59:00Z  user:u-1   password.reveal  granted  " + DEVICE_ID + "  ticket 42  10.0.0.5");
+                "2026-11-22T09:59:00Z  user:ann   password.reveal  granted  " + DEVICE_ID + "  ticket 42  10.0.0.5");
         assertThat(result.stderr()).contains("--all").contains("--after cur-2");
     }
 

@@ -15,12 +15,12 @@ class DeviceGroupsCommandTest extends ServerTestBase {
     void createPostsDevicesMatchAndPolicy() {
         server.respond("POST", "/api/v1/device-groups", 201, GROUP);
 
-        CliRunner.Result result = cli.run("device-groups", "create", "web", "--device", "d-1", "--device", "d-2",
+        CliRunner.Result result = cli.run("device-groups", "create", "web", "--device", "44444444-0000-4000-8000-000000000001", "--device", "44444444-0000-4000-8000-000000000002",
                 "--match-hostname", "web*", "--match-os", "Linux", "--policy", "servers");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(parsed(server.lastRequest("POST", "/api/v1/device-groups").body())).isEqualTo(json(
-                "{'name':'web','devices':['d-1','d-2'],'match':{'hostname':'web*','os':'linux'},'policy':'servers'}"));
+                "{'name':'web','devices':['44444444-0000-4000-8000-000000000001','44444444-0000-4000-8000-000000000002'],'match':{'hostname':'web*','os':'linux'},'policy':'servers'}"));
         assertThat(result.stdout()).isEqualTo("dg-1" + NL);
     }
 
@@ -56,33 +56,33 @@ class DeviceGroupsCommandTest extends ServerTestBase {
 
     @Test
     void updateChangesOnlyTheGivenFieldsAndPutsTheWholeGroupWithoutReadOnlyFields() {
-        server.respond("GET", "/api/v1/device-groups/dg-1", 200, GROUP);
-        server.respond("PUT", "/api/v1/device-groups/dg-1", 200, GROUP);
+        server.respond("GET", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001", 200, GROUP);
+        server.respond("PUT", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001", 200, GROUP);
 
-        CliRunner.Result result = cli.run("device-groups", "update", "dg-1", "--match-os", "windows", "--device", "d-9");
+        CliRunner.Result result = cli.run("device-groups", "update", "33333333-0000-4000-8000-000000000001", "--match-os", "windows", "--device", "44444444-0000-4000-8000-000000000009");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/dg-1").body())).isEqualTo(json(
-                "{'name':'web','devices':['d-9'],'match':{'hostname':'web*','os':'windows'},'policy':'servers'}"));
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001").body())).isEqualTo(json(
+                "{'name':'web','devices':['44444444-0000-4000-8000-000000000009'],'match':{'hostname':'web*','os':'windows'},'policy':'servers'}"));
     }
 
     @Test
     void updateClearsConditionsAndPolicyWithNulls() {
-        server.respond("GET", "/api/v1/device-groups/dg-1", 200, GROUP);
-        server.respond("PUT", "/api/v1/device-groups/dg-1", 200, GROUP);
+        server.respond("GET", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001", 200, GROUP);
+        server.respond("PUT", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001", 200, GROUP);
 
-        cli.run("device-groups", "update", "dg-1", "--match-hostname", "", "--no-policy", "--name", "renamed");
-        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/dg-1").body())).isEqualTo(json(
+        cli.run("device-groups", "update", "33333333-0000-4000-8000-000000000001", "--match-hostname", "", "--no-policy", "--name", "renamed");
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001").body())).isEqualTo(json(
                 "{'name':'renamed','devices':['d-1'],'match':{'os':'linux'},'policy':null}"));
 
-        cli.run("device-groups", "update", "dg-1", "--no-match", "--no-devices");
-        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/dg-1").body())).isEqualTo(json(
+        cli.run("device-groups", "update", "33333333-0000-4000-8000-000000000001", "--no-match", "--no-devices");
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001").body())).isEqualTo(json(
                 "{'name':'web','devices':[],'match':null,'policy':'servers'}"));
     }
 
     @Test
     void updateWithNothingToChangeIsAUsageError() {
-        CliRunner.Result result = cli.run("device-groups", "update", "dg-1");
+        CliRunner.Result result = cli.run("device-groups", "update", "33333333-0000-4000-8000-000000000001");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains("nothing to change");
@@ -91,14 +91,14 @@ class DeviceGroupsCommandTest extends ServerTestBase {
 
     @Test
     void showAndDelete() {
-        server.respond("GET", "/api/v1/device-groups/dg-1", 200, GROUP);
-        server.respond("DELETE", "/api/v1/device-groups/dg-1", 204, "");
+        server.respond("GET", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001", 200, GROUP);
+        server.respond("DELETE", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001", 204, "");
 
-        CliRunner.Result show = cli.run("device-groups", "show", "dg-1");
-        CliRunner.Result delete = cli.run("device-groups", "delete", "dg-1");
+        CliRunner.Result show = cli.run("device-groups", "show", "33333333-0000-4000-8000-000000000001");
+        CliRunner.Result delete = cli.run("device-groups", "delete", "33333333-0000-4000-8000-000000000001");
 
         assertThat(show.stdout()).contains("policy:").contains("servers");
-        assertThat(delete.stdout()).isEqualTo("deleted device group dg-1" + NL);
-        assertThat(server.lastRequest("DELETE", "/api/v1/device-groups/dg-1")).isNotNull();
+        assertThat(delete.stdout()).isEqualTo("deleted device group 33333333-0000-4000-8000-000000000001" + NL);
+        assertThat(server.lastRequest("DELETE", "/api/v1/device-groups/33333333-0000-4000-8000-000000000001")).isNotNull();
     }
 }

@@ -22,7 +22,7 @@ class DevicesAndPasswordsTest {
     @BeforeEach
     void startServer() {
         server = new RecordingHttpsServer();
-        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device("d-1", "web01") + "]");
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device("44444444-0000-4000-8000-000000000001", "web01") + "]");
         cli = Fixtures.runnerFor(server, home);
     }
 
@@ -32,14 +32,39 @@ class DevicesAndPasswordsTest {
     }
 
     @Test
+    void devicesListFitsOneHundredColumnsByDefault() {
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device("44444444-0000-4000-8000-000000000001", "web01")
+                + "," + Fixtures.device("44444444-0000-4000-8000-000000000003", "finance-laptop-0042.corp")
+                        .replace("\"pendingRotation\":false", "\"pendingRotation\":true")
+                        .replace("\"warnings\":[]", "\"warnings\":[\"clone-reported:ws-0043\"]") + "]");
+
+        CliRunner.Result result = cli.run("devices", "list");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().lines()).containsExactly(
+                "HOSTNAME                  STATUS  OS     ACCOUNT  LAST SEEN  ROTATED  NOTES",
+                "web01                     active  linux  root     5m ago     2d ago   -",
+                "finance-laptop-0042.corp  active  linux  root     5m ago     2d ago   pending, 1 warning");
+        assertThat(result.stdout().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+    }
+
+    @Test
+    void versionIsTheSharedVersionWithTheCommit() {
+        CliRunner.Result result = cli.run("--version");
+
+        assertThat(result.stdout().strip()).isEqualTo(org.castellan.protocol.BuildVersion.line("castellan"))
+                .matches("castellan \\S+ \\(commit \\S+\\)").doesNotContain("dev");
+    }
+
+    @Test
     void devicesListPassesTheHostnameFilterAndPrintsATable() {
-        CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01");
+        CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01", "-o", "wide");
 
         assertThat(result.exitCode()).isZero();
         assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("hostname", "web01");
         assertThat(result.stdout().lines()).containsExactly(
-                "ID   HOSTNAME  STATUS  OS         AGENT  ACCOUNT  LAST SEEN             ROTATED               PENDING  WARNINGS",
-                "d-1  web01     active  linux 6.1  0.1.0  root     2026-11-22T09:55:00Z  2026-11-20T08:00:00Z  false    -");
+                "ID                                    HOSTNAME  STATUS  OS         AGENT  ACCOUNT  LAST SEEN             ROTATED               PENDING  WARNINGS",
+                "44444444-0000-4000-8000-000000000001  web01     active  linux 6.1  0.1.0  root     2026-11-22T09:55:00Z  2026-11-20T08:00:00Z  false    -");
     }
 
     @Test
@@ -49,7 +74,7 @@ class DevicesAndPasswordsTest {
         assertThat(cli.run("devices", "list", "-o", "table").stdout()).isEqualTo(text).contains("HOSTNAME");
         CliRunner.Result yaml = cli.run("devices", "list", "-o", "yaml");
         assertThat(yaml.exitCode()).isEqualTo(2);
-        assertThat(yaml.stderr()).contains("expected text, table or json");
+        assertThat(yaml.stderr()).contains("expected text, table, wide or json");
     }
 
     @Test
@@ -61,9 +86,9 @@ class DevicesAndPasswordsTest {
 
     @Test
     void devicesShowPrintsEveryFieldIncludingOnesTheCliDoesNotKnow() {
-        server.respond("GET", "/api/v1/devices/d-1", 200, Fixtures.device("d-1", "web01"));
+        server.respond("GET", "/api/v1/devices/44444444-0000-4000-8000-000000000001", 200, Fixtures.device("44444444-0000-4000-8000-000000000001", "web01"));
 
-        CliRunner.Result result = cli.run("devices", "show", "d-1");
+        CliRunner.Result result = cli.run("devices", "show", "44444444-0000-4000-8000-000000000001");
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("hostname:").contains("web01").contains("someFutureField:");
@@ -71,17 +96,17 @@ class DevicesAndPasswordsTest {
 
     @Test
     void deviceIdIsPercentEncodedAsOnePathSegment() {
-        cli.run("devices", "show", "a/b?x");
+        cli.run("device-groups", "show", "a/b?x");
 
         assertThat(server.requests()).singleElement().satisfies(request -> {
-            assertThat(request.rawPath()).isEqualTo("/api/v1/devices/a%2Fb%3Fx");
+            assertThat(request.rawPath()).isEqualTo("/api/v1/device-groups/a%2Fb%3Fx");
             assertThat(request.rawQuery()).isNull();
         });
     }
 
     @Test
     void passwordHistoryPassesTheReasonAndListsNewestFirst() {
-        server.respond("GET", "/api/v1/devices/d-1/password/history", 200,
+        server.respond("GET", "/api/v1/devices/44444444-0000-4000-8000-000000000001/password/history", 200,
                 "[{\"rotationId\":\"r-2\",\"account\":\"root\",\"state\":\"committed\",\"escrowedAt\":\"2026-11-20T08:00:00Z\","
                         + "\"committedAt\":\"2026-11-20T08:00:05Z\",\"password\":\"new-pw\"},"
                         + "{\"rotationId\":\"r-1\",\"account\":\"root\",\"state\":\"superseded\",\"escrowedAt\":\"2026-10-20T08:00:00Z\","
@@ -90,7 +115,7 @@ class DevicesAndPasswordsTest {
         CliRunner.Result result = cli.run("password", "history", "web01", "--reason", "audit check");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(server.lastRequest("GET", "/api/v1/devices/d-1/password/history").query())
+        assertThat(server.lastRequest("GET", "/api/v1/devices/44444444-0000-4000-8000-000000000001/password/history").query())
                 .containsEntry("reason", "audit check");
         assertThat(result.stdout().lines()).hasSize(3);
         assertThat(result.stdout().lines().skip(1).map(line -> line.split(" +")[0])).containsExactly("r-2", "r-1");
@@ -99,12 +124,12 @@ class DevicesAndPasswordsTest {
 
     @Test
     void passwordRotatePostsToTheResolvedDevice() {
-        server.respond("POST", "/api/v1/devices/d-1/rotate", 202, "");
+        server.respond("POST", "/api/v1/devices/44444444-0000-4000-8000-000000000001/rotate", 202, "");
 
         CliRunner.Result result = cli.run("password", "rotate", "web01");
 
         assertThat(result.exitCode()).isZero();
-        RecordingHttpsServer.Recorded post = server.lastRequest("POST", "/api/v1/devices/d-1/rotate");
+        RecordingHttpsServer.Recorded post = server.lastRequest("POST", "/api/v1/devices/44444444-0000-4000-8000-000000000001/rotate");
         assertThat(post.authorization()).isEqualTo("Bearer " + Fixtures.TOKEN);
         assertThat(post.body()).isEqualTo("{}");
         assertThat(post.contentType()).startsWith("application/json");
@@ -128,9 +153,9 @@ class DevicesAndPasswordsTest {
     @Test
     void devicesListFollowsTheNextCursorKeepingTheHostnameFilter() {
         server.respond("GET", "/api/v1/devices", java.util.Map.of("hostname", "web01"), 200,
-                "[" + Fixtures.device("d-1", "web01") + "]", java.util.Map.of("X-Next-Cursor", "p2"));
+                "[" + Fixtures.device("44444444-0000-4000-8000-000000000001", "web01") + "]", java.util.Map.of("X-Next-Cursor", "p2"));
         server.respond("GET", "/api/v1/devices", java.util.Map.of("hostname", "web01", "after", "p2"), 200,
-                "[" + Fixtures.device("d-2", "web01") + "]", java.util.Map.of());
+                "[" + Fixtures.device("44444444-0000-4000-8000-000000000002", "web01") + "]", java.util.Map.of());
 
         CliRunner.Result result = cli.run("devices", "list", "--hostname", "web01");
 

@@ -14,11 +14,11 @@ class GroupsCommandTest extends ServerTestBase {
     void createPostsNameAndMembersAndPrintsTheId() {
         server.respond("POST", "/api/v1/user-groups", 201, GROUP);
 
-        CliRunner.Result result = cli.run("groups", "create", "helpdesk", "--member", "u-1", "--member", "u-2");
+        CliRunner.Result result = cli.run("groups", "create", "helpdesk", "--member", "11111111-0000-4000-8000-000000000001", "--member", "11111111-0000-4000-8000-000000000002");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(parsed(server.lastRequest("POST", "/api/v1/user-groups").body()))
-                .isEqualTo(json("{'name':'helpdesk','members':['u-1','u-2']}"));
+                .isEqualTo(json("{'name':'helpdesk','members':['11111111-0000-4000-8000-000000000001','11111111-0000-4000-8000-000000000002']}"));
         assertThat(result.stdout()).isEqualTo("g-1" + NL);
         assertThat(result.stderr()).contains("created user group helpdesk (id g-1)");
     }
@@ -47,40 +47,40 @@ class GroupsCommandTest extends ServerTestBase {
 
     @Test
     void setMembersPutsTheWholeList() {
-        server.respond("PUT", "/api/v1/user-groups/g-1/members", 200, GROUP);
+        server.respond("PUT", "/api/v1/user-groups/22222222-0000-4000-8000-000000000001/members", 200, GROUP);
 
-        CliRunner.Result result = cli.run("groups", "set-members", "g-1", "--member", "u-3");
+        CliRunner.Result result = cli.run("groups", "set-members", "22222222-0000-4000-8000-000000000001", "--member", "11111111-0000-4000-8000-000000000003");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(parsed(server.lastRequest("PUT", "/api/v1/user-groups/g-1/members").body()))
-                .isEqualTo(json("{'members':['u-3']}"));
-        assertThat(result.stdout()).isEqualTo("user group g-1 now has 1 member" + NL);
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/user-groups/22222222-0000-4000-8000-000000000001/members").body()))
+                .isEqualTo(json("{'members':['11111111-0000-4000-8000-000000000003']}"));
+        assertThat(result.stdout()).isEqualTo("user group 22222222-0000-4000-8000-000000000001 now has 1 member" + NL);
     }
 
     @Test
     void setMembersEmptiesTheGroupOnlyWithNone() {
-        server.respond("PUT", "/api/v1/user-groups/g-1/members", 200, "");
+        server.respond("PUT", "/api/v1/user-groups/22222222-0000-4000-8000-000000000001/members", 200, "");
 
-        CliRunner.Result forgotten = cli.run("groups", "set-members", "g-1");
+        CliRunner.Result forgotten = cli.run("groups", "set-members", "22222222-0000-4000-8000-000000000001");
         assertThat(forgotten.exitCode()).isEqualTo(2);
         assertThat(forgotten.stderr()).contains("--none");
         assertThat(server.requests()).isEmpty();
 
-        CliRunner.Result emptied = cli.run("groups", "set-members", "g-1", "--none");
+        CliRunner.Result emptied = cli.run("groups", "set-members", "22222222-0000-4000-8000-000000000001", "--none");
         assertThat(emptied.exitCode()).isZero();
-        assertThat(parsed(server.lastRequest("PUT", "/api/v1/user-groups/g-1/members").body())).isEqualTo(json("{'members':[]}"));
+        assertThat(parsed(server.lastRequest("PUT", "/api/v1/user-groups/22222222-0000-4000-8000-000000000001/members").body())).isEqualTo(json("{'members':[]}"));
     }
 
     @Test
     void deleteSendsDeleteAndAcceptsNoContent() {
-        server.respond("DELETE", "/api/v1/user-groups/g-1", 204, "");
+        server.respond("DELETE", "/api/v1/user-groups/22222222-0000-4000-8000-000000000001", 204, "");
 
-        CliRunner.Result result = cli.run("groups", "delete", "g-1");
-        CliRunner.Result json = cli.run("groups", "delete", "g-1", "-o", "json");
+        CliRunner.Result result = cli.run("groups", "delete", "22222222-0000-4000-8000-000000000001");
+        CliRunner.Result json = cli.run("groups", "delete", "22222222-0000-4000-8000-000000000001", "-o", "json");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.stdout()).isEqualTo("deleted user group g-1" + NL);
-        assertThat(server.lastRequest("DELETE", "/api/v1/user-groups/g-1").body()).isEmpty();
-        assertThat(parsed(json.stdout())).isEqualTo(json("{'id':'g-1','deleted':true}"));
+        assertThat(result.stdout()).isEqualTo("deleted user group 22222222-0000-4000-8000-000000000001" + NL);
+        assertThat(server.lastRequest("DELETE", "/api/v1/user-groups/22222222-0000-4000-8000-000000000001").body()).isEmpty();
+        assertThat(parsed(json.stdout())).isEqualTo(json("{'id':'22222222-0000-4000-8000-000000000001','deleted':true}"));
     }
 }

@@ -87,13 +87,27 @@ class PasswordGetCommandTest {
     }
 
     @Test
+    void aMistypedHostnameGetsTheCloseNamesSuggested() {
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device(DEVICE_ID, "ws-0042") + ","
+                + Fixtures.device("22222222-2222-2222-2222-222222222222", "ws-0024") + ","
+                + Fixtures.device("33333333-3333-3333-3333-333333333333", "db-01") + "]");
+
+        CliRunner.Result result = cli.run("password", "get", "ws-0402");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("castellan: no device named ws-0402; did you mean ws-0042, ws-0024?"
+                + System.lineSeparator());
+        assertThat(server.requests()).noneMatch(r -> r.path().endsWith("/password"));
+    }
+
+    @Test
     void similarButNotEqualHostnameIsNotUsed() {
         server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device(DEVICE_ID, "web010") + "]");
 
         CliRunner.Result result = cli.run("password", "get", "web01");
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr()).contains("no device named web01 (similar: web010)");
+        assertThat(result.stderr()).contains("no device named web01; did you mean web010?");
         assertThat(server.requests()).noneMatch(r -> r.path().endsWith("/password"));
     }
 

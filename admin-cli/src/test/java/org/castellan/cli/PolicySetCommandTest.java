@@ -141,6 +141,21 @@ class PolicySetCommandTest {
     }
 
     @Test
+    void setShowsWhatChangedAndNothingElse() {
+        server.respond("GET", "/api/v1/policies/default", 200, CURRENT);
+        server.respond("PUT", "/api/v1/policies/default", 200, CURRENT.replace("\"length\":20", "\"length\":32"));
+
+        CliRunner.Result result = cli.run("policy", "set", "--length", "32", "--check-in-seconds", "3600");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo("policy default:" + System.lineSeparator() + "  length: 20 -> 32"
+                + System.lineSeparator());
+
+        server.respond("PUT", "/api/v1/policies/default", 200, CURRENT);
+        assertThat(cli.run("policy", "set", "--length", "20").stdout()).startsWith("policy default: nothing changed");
+    }
+
+    @Test
     void getPrintsEveryFieldOfTheDefaultPolicy() {
         server.respond("GET", "/api/v1/policies/default", 200, CURRENT);
 

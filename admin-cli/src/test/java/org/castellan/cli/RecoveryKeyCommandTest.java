@@ -122,4 +122,37 @@ class RecoveryKeyCommandTest extends ServerTestBase {
         assertThat(result.stderr()).isEqualTo("castellan: get recovery keys for pc042: too many reveals, 10 per minute"
                 + " (rate-limited, HTTP 429); retry after 42 seconds" + NL);
     }
+
+    @Test
+    void luksKeysAreShownBesideTheOthersWithTheirKindAndAPendingOneMarked() {
+        server.respond("GET", KEYS_PATH, 200, q("[{'volumeId':'8d1c2b3a-4e5f','volumeLabel':'/dev/nvme0n1p3',"
+                + "'protectorId':'castellan-2f1e','recoveryKey':'amber-otter-seven','escrowedAt':'2026-12-01T08:00:00Z',"
+                + "'removedAt':null,'kind':'luks'},"
+                + "{'volumeId':'8d1c2b3a-4e5f','volumeLabel':'/dev/nvme0n1p3','protectorId':'castellan-9a9a',"
+                + "'recoveryKey':'basil-canyon-nine','escrowedAt':'2026-12-02T08:00:00Z','removedAt':null,'kind':'luks',"
+                + "'pending':true},"
+                + "{'volumeId':'v','volumeLabel':'D:','protectorId':'{0D0D0D0D-0000}','recoveryKey':'" + OLD_KEY + "',"
+                + "'escrowedAt':'2026-10-01T08:00:00Z','removedAt':null}]"));
+
+        CliRunner.Result result = cli.run("recovery-key", "get", "pc042");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().lines().findFirst().orElseThrow()).endsWith("REMOVED  KIND");
+        assertThat(result.stdout()).containsPattern("castellan-2f1e +amber-otter-seven .* luks\\n")
+                .containsPattern("castellan-9a9a +basil-canyon-nine .* luks \\(pending: slot not yet verified\\)")
+                .contains(OLD_KEY);
+    }
+
+    @Test
+    void policySetSendsTheLuksSettings() {
+        server.respond("GET", "/api/v1/policies/default", 200, q("{'account':'root','length':20}"));
+        server.respond("PUT", "/api/v1/policies/default", 200, q("{'account':'root','luksEnabled':true}"));
+
+        CliRunner.Result result = cli.run("policy", "set", "--luks", "true", "--luks-unlock-key-file", "/etc/castellan/luks.key",
+                "--luks-max-age-days", "90");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.lastRequest("PUT", "/api/v1/policies/default").body())
+                .contains("\"luksEnabled\":true", "\"luksUnlockKeyFile\":\"/etc/castellan/luks.key\"", "\"luksMaxAgeDays\":90");
+    }
 }

@@ -38,13 +38,13 @@ class RegistrationKeysCommandTest {
     @Test
     void createPostsNameMaxUsesExpiryFromNowGroupsAndApproval() throws Exception {
         CliRunner.Result result = cli.run("registration-keys", "create", "--name", "laptops", "--max-uses", "50",
-                "--expires-in", "7d", "--group", "g-office", "--group", "g-laptops", "--require-approval");
+                "--expires-in", "7d", "--group", "33333333-0000-4000-8000-00000000000a", "--group", "33333333-0000-4000-8000-00000000000b", "--require-approval");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         RecordingHttpsServer.Recorded post = server.lastRequest("POST", "/api/v1/registration-keys");
         assertThat(JSON.readTree(post.body())).isEqualTo(JSON.readTree(
                 "{\"name\":\"laptops\",\"maxUses\":50,\"expiresAt\":\"2026-11-29T10:00:00Z\","
-                        + "\"groups\":[\"g-office\",\"g-laptops\"],\"requireApproval\":true}"));
+                        + "\"groups\":[\"33333333-0000-4000-8000-00000000000a\",\"33333333-0000-4000-8000-00000000000b\"],\"requireApproval\":true}"));
     }
 
     @Test

@@ -15,19 +15,48 @@ class RulesCommandTest extends ServerTestBase {
             + "'requireReason':true,'rotateAfterReadMinutes':60,'channels':['c-1'],'expiresAt':null}");
 
     @Test
+    void createTakesNamesAndSendsIdsAndListPrintsTheNames() {
+        server.respond("GET", "/api/v1/user-groups", 200, q("[{'id':'22222222-0000-4000-8000-000000000001','name':'help-desk'}]"));
+        server.respond("GET", "/api/v1/users", 200, q("[{'id':'11111111-0000-4000-8000-000000000007','name':'ann'}]"));
+        server.respond("GET", "/api/v1/device-groups", 200, q("[{'id':'33333333-0000-4000-8000-000000000001','name':'workstations'}]"));
+        server.respond("GET", "/api/v1/channels", 200, q("[{'id':'55555555-0000-4000-8000-000000000001','name':'security-feed'}]"));
+        server.respond("GET", "/api/v1/devices", 200, "[" + org.castellan.cli.testing.Fixtures.device(
+                "44444444-0000-4000-8000-000000000002", "ws-0042") + "]");
+        server.respond("POST", "/api/v1/rules", 201, RULE);
+
+        CliRunner.Result result = cli.run("rules", "create", "helpdesk", "--principal", "user-group:help-desk",
+                "--principal", "user:ann", "--target", "device-group:workstations", "--target", "device:ws-0042",
+                "--permission", "password.read", "--channel", "security-feed");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        com.fasterxml.jackson.databind.JsonNode sent = parsed(server.lastRequest("POST", "/api/v1/rules").body());
+        assertThat(sent.get("principals")).isEqualTo(json("['user-group:22222222-0000-4000-8000-000000000001',"
+                + "'user:11111111-0000-4000-8000-000000000007']"));
+        assertThat(sent.get("targets")).isEqualTo(json("['device-group:33333333-0000-4000-8000-000000000001',"
+                + "'device:44444444-0000-4000-8000-000000000002']"));
+        assertThat(sent.get("channels")).isEqualTo(json("['55555555-0000-4000-8000-000000000001']"));
+
+        server.respond("GET", "/api/v1/rules", 200, "[" + q("{'id':'r-1','name':'helpdesk','principals':"
+                + "['user-group:22222222-0000-4000-8000-000000000001'],'targets':['device-group:33333333-0000-4000-8000-000000000001',"
+                + "'device:44444444-0000-4000-8000-000000000002'],'permissions':['password.read']}") + "]");
+        assertThat(cli.run("rules", "list").stdout()).contains("user-group:help-desk")
+                .contains("device-group:workstations, device:ws-0042").doesNotContain("22222222");
+    }
+
+    @Test
     void createPostsEveryFieldAndPrintsTheId() {
         server.respond("POST", "/api/v1/rules", 201, RULE);
 
-        CliRunner.Result result = cli.run("rules", "create", "helpdesk", "--principal", "user-group:g-1",
-                "--principal", "user:u-7", "--target", "device-group:dg-1", "--target", "device:d-2",
+        CliRunner.Result result = cli.run("rules", "create", "helpdesk", "--principal", "user-group:22222222-0000-4000-8000-000000000001",
+                "--principal", "user:11111111-0000-4000-8000-000000000007", "--target", "device-group:33333333-0000-4000-8000-000000000001", "--target", "device:44444444-0000-4000-8000-000000000002",
                 "--permission", "password.read", "--permission", "device.rotate", "--require-reason",
-                "--rotate-after-read", "1h", "--channel", "c-1", "--expires-in", "7d");
+                "--rotate-after-read", "1h", "--channel", "55555555-0000-4000-8000-000000000001", "--expires-in", "7d");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body())).isEqualTo(json("{'name':'helpdesk',"
-                + "'principals':['user-group:g-1','user:u-7'],'targets':['device-group:dg-1','device:d-2'],"
+                + "'principals':['user-group:22222222-0000-4000-8000-000000000001','user:11111111-0000-4000-8000-000000000007'],'targets':['device-group:33333333-0000-4000-8000-000000000001','device:44444444-0000-4000-8000-000000000002'],"
                 + "'permissions':['password.read','device.rotate'],'requireReason':true,'rotateAfterReadMinutes':60,"
-                + "'channels':['c-1'],'expiresAt':'2026-11-29T10:00:00Z'}"));
+                + "'channels':['55555555-0000-4000-8000-000000000001'],'expiresAt':'2026-11-29T10:00:00Z'}"));
         assertThat(result.stdout()).isEqualTo("r-1" + NL);
     }
 
@@ -35,10 +64,10 @@ class RulesCommandTest extends ServerTestBase {
     void createWithOnlyTheRequiredFlagsSendsRequireReasonFalse() {
         server.respond("POST", "/api/v1/rules", 201, RULE);
 
-        cli.run("rules", "create", "all-admins", "--principal", "user:u-1", "--target", "all", "--permission", "device.manage");
+        cli.run("rules", "create", "all-admins", "--principal", "user:11111111-0000-4000-8000-000000000001", "--target", "all", "--permission", "device.manage");
 
         assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body())).isEqualTo(json("{'name':'all-admins',"
-                + "'principals':['user:u-1'],'targets':['all'],'permissions':['device.manage'],'requireReason':false}"));
+                + "'principals':['user:11111111-0000-4000-8000-000000000001'],'targets':['all'],'permissions':['device.manage'],'requireReason':false}"));
     }
 
     @ParameterizedTest
@@ -46,7 +75,7 @@ class RulesCommandTest extends ServerTestBase {
     void rotateAfterReadAcceptsDurationsAndPlainMinutes(String given, int minutes) {
         server.respond("POST", "/api/v1/rules", 201, RULE);
 
-        cli.run("rules", "create", "r", "--principal", "user:u-1", "--target", "all", "--permission", "password.read",
+        cli.run("rules", "create", "r", "--principal", "user:11111111-0000-4000-8000-000000000001", "--target", "all", "--permission", "password.read",
                 "--rotate-after-read", given);
 
         assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body()).path("rotateAfterReadMinutes").asInt())
@@ -55,15 +84,15 @@ class RulesCommandTest extends ServerTestBase {
 
     @ParameterizedTest
     @CsvSource({
-        "--principal, device:d-1, --principal must be user:ID or user-group:ID",
+        "--principal, device:44444444-0000-4000-8000-000000000001, --principal must be user:ID or user-group:ID",
         "--principal, user:, --principal must be user:ID or user-group:ID",
-        "--target, user:u-1, --target must be device:ID, device-group:ID or all",
+        "--target, user:11111111-0000-4000-8000-000000000001, --target must be device:ID, device-group:ID or all",
         "--rotate-after-read, soon, --rotate-after-read:",
         "--rotate-after-read, 90s, --rotate-after-read:",
         "--rotate-after-read, 2y, --rotate-after-read:",
     })
     void createRefusesBadShapesBeforeSending(String flag, String value, String message) {
-        String principal = flag.equals("--principal") ? value : "user:u-1";
+        String principal = flag.equals("--principal") ? value : "user:11111111-0000-4000-8000-000000000001";
         String target = flag.equals("--target") ? value : "all";
         CliRunner.Result result = flag.equals("--rotate-after-read")
                 ? cli.run("rules", "create", "r", "--principal", principal, "--target", target, "--permission", "password.read",
@@ -77,7 +106,7 @@ class RulesCommandTest extends ServerTestBase {
 
     @Test
     void createNeedsPrincipalTargetAndPermission() {
-        CliRunner.Result result = cli.run("rules", "create", "r", "--principal", "user:u-1");
+        CliRunner.Result result = cli.run("rules", "create", "r", "--principal", "user:11111111-0000-4000-8000-000000000001");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains("--target").contains("--permission");
@@ -111,7 +140,7 @@ class RulesCommandTest extends ServerTestBase {
     void validationErrorFromTheServerIsPrintedWithItsCode() {
         server.respond("POST", "/api/v1/rules", 400, q("{'error':'invalid-permissions','message':'unknown permission password.write'}"));
 
-        CliRunner.Result result = cli.run("rules", "create", "r", "--principal", "user:u-1", "--target", "all",
+        CliRunner.Result result = cli.run("rules", "create", "r", "--principal", "user:11111111-0000-4000-8000-000000000001", "--target", "all",
                 "--permission", "password.write");
 
         assertThat(result.exitCode()).isEqualTo(1);

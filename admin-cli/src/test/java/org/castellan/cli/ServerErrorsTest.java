@@ -37,13 +37,13 @@ class ServerErrorsTest {
         "404, unknown-device, no such device",
     })
     void errorStatusIsPrintedWithContextCodeAndStatus(int status, String code, String message) {
-        server.respond("GET", "/api/v1/devices/d-7", status, "{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
+        server.respond("GET", "/api/v1/devices/44444444-0000-4000-8000-000000000007", status, "{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
 
-        CliRunner.Result result = Fixtures.runnerFor(server, home).run("devices", "show", "d-7");
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("devices", "show", "44444444-0000-4000-8000-000000000007");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stdout()).isEmpty();
-        assertThat(result.stderr()).isEqualTo("castellan: show device d-7: " + message + " (" + code + ", HTTP " + status
+        assertThat(result.stderr()).isEqualTo("castellan: show device 44444444-0000-4000-8000-000000000007: " + message + " (" + code + ", HTTP " + status
                 + ")" + System.lineSeparator());
     }
 
@@ -63,6 +63,41 @@ class ServerErrorsTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).isEqualTo("castellan: list users: slow down (rate-limited, HTTP 429)" + hint
                 + System.lineSeparator());
+    }
+
+    @Test
+    void withJsonOutputAServerErrorIsTheJsonErrorObjectOnStderr() throws Exception {
+        server.respond("GET", "/api/v1/users", 403, "{\"error\":\"forbidden\",\"message\":\"admins only\"}");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("-o", "json", "users", "list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEmpty();
+        com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stderr());
+        assertThat(error.get("error").asText()).isEqualTo("forbidden");
+        assertThat(error.get("message").asText()).isEqualTo("list users: admins only (forbidden, HTTP 403)");
+        assertThat(result.stderr().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void withJsonOutputAUsageErrorIsJsonToo() throws Exception {
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("users", "list", "--no-such-flag", "--output=json");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stderr());
+        assertThat(error.get("error").asText()).isEqualTo("usage");
+        assertThat(error.get("message").asText()).contains("--no-such-flag");
+    }
+
+    @Test
+    void withJsonOutputAConnectionFailureIsJsonWithExitCode3() throws Exception {
+        CliRunner.Result result = new CliRunner(home).env("CASTELLAN_SERVER", "https://127.0.0.1:1")
+                .env("CASTELLAN_TOKEN", "cat_x").run("-o", "json", "users", "list");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stderr());
+        assertThat(error.get("error").asText()).isEqualTo("connection-failed");
+        assertThat(error.get("message").asText()).contains("cannot connect");
     }
 
     @Test

@@ -17,28 +17,28 @@ class TokensAndLoginTest extends ServerTestBase {
 
     @Test
     void tokensCreatePrintsTheTokenAloneAndSaysOnStderrItIsShownOnce() {
-        server.respond("POST", "/api/v1/users/u-1/tokens", 201,
+        server.respond("POST", "/api/v1/users/11111111-0000-4000-8000-000000000001/tokens", 201,
                 q("{'id':'t-1','name':'backup','token':'" + NEW_TOKEN + "','expiresAt':'2026-12-22T10:00:00Z'}"));
 
-        CliRunner.Result result = cli.run("tokens", "create", "--user", "u-1", "--name", "backup", "--expires-in", "30d");
+        CliRunner.Result result = cli.run("tokens", "create", "--user", "11111111-0000-4000-8000-000000000001", "--name", "backup", "--expires-in", "30d");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stdout()).isEqualTo(NEW_TOKEN + NL);
         assertThat(result.stderr()).contains("shown only this once").contains("t-1").doesNotContain(NEW_TOKEN);
-        assertThat(parsed(server.lastRequest("POST", "/api/v1/users/u-1/tokens").body()))
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/users/11111111-0000-4000-8000-000000000001/tokens").body()))
                 .isEqualTo(json("{'name':'backup','expiresAt':'2026-12-22T10:00:00Z'}"));
     }
 
     @Test
     void tokensCreateWithAnAbsoluteExpiryAndNoneSendsWhatWasGiven() {
-        server.respond("POST", "/api/v1/users/u-1/tokens", 201, q("{'id':'t-1','name':'x','token':'" + NEW_TOKEN + "'}"));
+        server.respond("POST", "/api/v1/users/11111111-0000-4000-8000-000000000001/tokens", 201, q("{'id':'t-1','name':'x','token':'" + NEW_TOKEN + "'}"));
 
-        cli.run("tokens", "create", "--user", "u-1", "--name", "x", "--expires-at", "2027-01-01");
-        assertThat(parsed(server.lastRequest("POST", "/api/v1/users/u-1/tokens").body()))
+        cli.run("tokens", "create", "--user", "11111111-0000-4000-8000-000000000001", "--name", "x", "--expires-at", "2027-01-01");
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/users/11111111-0000-4000-8000-000000000001/tokens").body()))
                 .isEqualTo(json("{'name':'x','expiresAt':'2027-01-01T00:00:00Z'}"));
 
-        CliRunner.Result result = cli.run("tokens", "create", "--user", "u-1", "--name", "x");
-        assertThat(parsed(server.lastRequest("POST", "/api/v1/users/u-1/tokens").body())).isEqualTo(json("{'name':'x'}"));
+        CliRunner.Result result = cli.run("tokens", "create", "--user", "11111111-0000-4000-8000-000000000001", "--name", "x");
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/users/11111111-0000-4000-8000-000000000001/tokens").body())).isEqualTo(json("{'name':'x'}"));
         assertThat(result.stderr()).contains("expires never");
     }
 
@@ -53,10 +53,10 @@ class TokensAndLoginTest extends ServerTestBase {
 
     @Test
     void tokensListPrintsTheTokensWithoutValues() {
-        server.respond("GET", "/api/v1/users/u-1/tokens", 200, q("[{'id':'t-1','name':'backup','createdAt':'2026-11-01T00:00:00Z',"
+        server.respond("GET", "/api/v1/users/11111111-0000-4000-8000-000000000001/tokens", 200, q("[{'id':'t-1','name':'backup','createdAt':'2026-11-01T00:00:00Z',"
                 + "'expiresAt':null,'lastUsedAt':'2026-11-21T00:00:00Z','revokedAt':null}]"));
 
-        CliRunner.Result result = cli.run("tokens", "list", "--user", "u-1");
+        CliRunner.Result result = cli.run("tokens", "list", "--user", "11111111-0000-4000-8000-000000000001");
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout().lines()).containsExactly(

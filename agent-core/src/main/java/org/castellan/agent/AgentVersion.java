@@ -1,11 +1,10 @@
 package org.castellan.agent;
 
-/** The agent's version, from the jar manifest when packaged. */
+/** The agent's version as it reports it to the server: the build's ({@link org.castellan.protocol.BuildVersion}). */
 public final class AgentVersion {
     private AgentVersion() {}
 
     public static String get() {
-        String version = AgentVersion.class.getPackage().getImplementationVersion();
-        return version == null ? "0.1.0-dev" : version;
+        return org.castellan.protocol.BuildVersion.version();
     }
 }

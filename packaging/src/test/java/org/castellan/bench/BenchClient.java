@@ -111,6 +111,23 @@ final class BenchClient {
         call(request, Object.class);
     }
 
+    /** The password a reveal returns (the regression guard compares it with the last one committed). */
+    String revealedPassword(String token, String deviceId) throws Exception {
+        Request request = new Request.Builder().url(url + "/api/v1/devices/" + deviceId + "/password?reason=smoke")
+                .header("Authorization", "Bearer " + token).build();
+        return (String) call(request, java.util.Map.class).get("password");
+    }
+
+    /** The no-op ceiling: {@code GET /healthz} over the same client (kept-alive connections). */
+    void healthz() throws Exception {
+        try (Response response = http.newCall(new Request.Builder().url(url + "/healthz").build()).execute()) {
+            response.body().string();
+            if (!response.isSuccessful()) {
+                throw new IllegalStateException("/healthz answered " + response.code());
+            }
+        }
+    }
+
     private <T> T call(Request request, Class<T> answerType) throws Exception {
         try (Response response = http.newCall(request).execute()) {
             String text = response.body().string();

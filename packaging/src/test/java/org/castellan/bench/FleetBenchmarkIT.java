@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * percentiles per operation. Skipped unless {@code -Dcastellan.bench=true}. Knobs (system
  * properties): {@code castellan.bench.devices} (500), {@code .threads} (16), {@code .seconds} (20 per phase,
  * at most 60), {@code .maxRequests} (200000), {@code .jfr} (true: a JFR recording next to the results),
- * {@code .label} (a name for the results file). The load generator runs on the same machine as the server.
+ * {@code .label} (a name for the results file), {@code .compareWith} (another build's
+ * {@code packaging/target}: that server and this one are measured in turn, {@code .rounds} (2) times,
+ * so that both meet the same machine load). After the mixed load and the check-ins, the ceiling:
+ * {@code GET /healthz} over the same client, connections and threads, and every rate as a ratio to it. The load generator runs on the same machine as the server.
  */
 class FleetBenchmarkIT {
     private static final int MAX_PHASE_SECONDS = 60;
@@ -42,27 +45,52 @@ class FleetBenchmarkIT {
         int seconds = Math.min(MAX_PHASE_SECONDS, Integer.getInteger("castellan.bench.seconds", 20));
         int maxRequests = Integer.getInteger("castellan.bench.maxRequests", 200_000);
         String label = System.getProperty("castellan.bench.label", "run");
-        Path results = Path.of(System.getProperty("castellan.jars", "target")).resolve("bench");
+        String jars = System.getProperty("castellan.jars", "target");
+        Path results = Path.of(jars).resolve("bench");
         Files.createDirectories(results);
+        // A/B on the same machine in the same run: -Dcastellan.bench.compareWith=DIR (another build's
+        // packaging/target) runs that server and this one in turn, castellan.bench.rounds times.
+        String other = System.getProperty("castellan.bench.compareWith");
+        if (other == null) {
+            measure(label, devices, threads, seconds, maxRequests, results);
+            return;
+        }
+        int rounds = Integer.getInteger("castellan.bench.rounds", 2);
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                System.setProperty("castellan.jars", other);
+                measure("before-" + round, devices, threads, seconds, maxRequests, results);
+                System.setProperty("castellan.jars", jars);
+                measure("after-" + round, devices, threads, seconds, maxRequests, results);
+            }
+        } finally {
+            System.setProperty("castellan.jars", jars);
+        }
+    }
 
+    private void measure(String label, int devices, int threads, int seconds, int maxRequests, Path results)
+            throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
         if (Boolean.parseBoolean(System.getProperty("castellan.bench.jfr", "true"))) {
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + results.resolve(label + ".jfr"));
         }
-        Path dataDir = temp.resolve("data");
+        Path dataDir = temp.resolve(label).resolve("data");
+        Files.createDirectories(dataDir.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         Path serverLog = results.resolve(label + "-server.log");
         Files.deleteIfExists(serverLog);
         StringBuilder report;
         OperationStats registration;
         OperationStats mixed;
         OperationStats checkIns;
+        OperationStats ceiling;
         try (BenchServer server = new BenchServer(dataDir).start(jvm, serverLog)) {
             BenchClient client = new BenchClient(server, threads * 2);
             String token = server.adminToken();
             String registrationKey = client.createRegistrationKey(token, devices);
             report = new StringBuilder(String.format("%n### %s: %d devices, %d client threads, %d cores "
-                    + "shared by load generator and server (loopback)%n", label, devices, threads,
-                    Runtime.getRuntime().availableProcessors()));
+                    + "shared by load generator and server (loopback)%nload average at start: %s%n", label, devices,
+                    threads, Runtime.getRuntime().availableProcessors(), loadAverage()));
 
             List<BenchClient.Device> fleet = new ArrayList<>();
             for (int i = 0; i < devices; i++) {
@@ -88,7 +116,7 @@ class FleetBenchmarkIT {
             }
 
             mixed = new OperationStats();
-            double mixedSeconds;
+            double mixedSeconds = 0;
             try (ThreadDumpSampler sampler = new ThreadDumpSampler(server.pid(), results.resolve(label + "-threads.txt"), 2_000)) {
                 mixedSeconds = runPhase(threads, seconds, maxRequests, () -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -130,6 +158,22 @@ class FleetBenchmarkIT {
                 return true;
             });
             report.append(checkIns.table("check-ins only", checkInSeconds));
+
+            // The ceiling of this machine in this run: the no-op /healthz over the same client,
+            // connections and threads, so that every figure above is also a ratio.
+            OperationStats healthzStats = new OperationStats();
+            ceiling = healthzStats;
+            double ceilingSeconds = runPhase(threads, seconds, maxRequests, () -> {
+                timed(healthzStats, "healthz", client::healthz);
+                return true;
+            });
+            report.append(ceiling.table("ceiling: GET /healthz over HTTPS keep-alive", ceilingSeconds));
+            double healthz = ceiling.rate("healthz", ceilingSeconds);
+            report.append(String.format(java.util.Locale.ROOT,
+                    "ratio to the /healthz keep-alive ceiling: check-ins only %.1f %%, mixed-load check-ins %.1f %%, "
+                            + "escrows %.1f %%%n", 100 * checkIns.rate("check-in", checkInSeconds) / healthz,
+                    100 * mixed.rate("check-in", mixedSeconds) / healthz, 100 * mixed.rate("escrow", mixedSeconds) / healthz));
+            report.append("load average at end: ").append(loadAverage()).append('\n');
         }
         // After the graceful stop: the server logs how many writes shared each commit.
         Files.readAllLines(serverLog).stream().filter(l -> l.contains("Database writer stopped"))
@@ -137,8 +181,18 @@ class FleetBenchmarkIT {
         System.out.println(report);
         Files.writeString(results.resolve("results.txt"), report, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        assertThat(registration.errorCount() + mixed.errorCount() + checkIns.errorCount())
+        assertThat(registration.errorCount() + mixed.errorCount() + checkIns.errorCount() + ceiling.errorCount())
                 .as("failed requests (see the tables)").isZero();
+    }
+
+    /** The 1, 5 and 15-minute load averages (other builds share this machine). */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static void rotate(OperationStats stats, BenchClient.Device d) throws Exception {

@@ -43,10 +43,12 @@ final class FaultProxy implements AutoCloseable {
         /** The server never sees it; the agent gets a 503, as from a load balancer with no backend. */
         REFUSE,
         /** The server processes it, then the connection drops before the agent gets the answer. */
-        DROP_RESPONSE
+        DROP_RESPONSE,
+        /** The server processes it, then {@code after} runs (e.g. kills the agent), then the answer goes back. */
+        PASS_THEN
     }
 
-    private record Rule(Fault fault, Runnable before) {}
+    private record Rule(Fault fault, Runnable before, Runnable after) {}
 
     private final HttpsServer https;
     private final X509Certificate certificate;
@@ -89,7 +91,12 @@ final class FaultProxy implements AutoCloseable {
 
     /** Break the next request whose path ends with {@code pathSuffix}, after running {@code before}. */
     void failNext(String pathSuffix, Fault fault, Runnable before) {
-        rules.put(pathSuffix, new Rule(fault, before));
+        rules.put(pathSuffix, new Rule(fault, before, () -> { }));
+    }
+
+    /** Let the next request whose path ends with {@code pathSuffix} through, and run {@code after} once the server answered. */
+    void afterNext(String pathSuffix, Runnable after) {
+        rules.put(pathSuffix, new Rule(Fault.PASS_THEN, () -> { }, after));
     }
 
     void failNext(String pathSuffix, Fault fault) {
@@ -135,6 +142,9 @@ final class FaultProxy implements AutoCloseable {
                     ? RequestBody.create(body, contentType == null ? null : MediaType.parse(contentType)) : null);
             try (Response response = client.newCall(request.build()).execute()) {
                 byte[] answer = response.body().bytes();
+                if (rule != null && rule.fault() == Fault.PASS_THEN) {
+                    rule.after().run();
+                }
                 if (rule != null && rule.fault() == Fault.DROP_RESPONSE) {
                     // An exception from a handler makes the JDK server close the connection unanswered.
                     throw new IOException("fault injected: dropping the response to " + path);

@@ -72,7 +72,9 @@ class DebPackagesIT {
                 .containsExactlyInAnyOrder("/usr/share/castellan/castellan-agent.jar", "/usr/bin/castellan-agent",
                         "/lib/systemd/system/castellan-agent.service", "/lib/systemd/system/castellan-agent-checkin.service",
                         "/lib/systemd/system/castellan-agent-checkin.timer", "/usr/lib/castellan-agent/enrol",
-                        "/usr/lib/castellan-agent/service-mode");
+                        "/usr/lib/castellan-agent/service-mode",
+                        // the man page and completion scripts made from the picocli model
+                        "/usr/share/man/man1/castellan-agent.1", "/usr/share/bash-completion/completions/castellan-agent", "/usr/share/zsh/vendor-completions/_castellan-agent", "/usr/share/fish/vendor_completions.d/castellan-agent.fish");
     }
 
     @Test
@@ -96,15 +98,17 @@ class DebPackagesIT {
         assertThat(files.keySet().stream().filter(p -> !p.startsWith("/usr/share/castellan/agent-payload/"))
                 .filter(p -> files.get(p).mode().startsWith("-")))
                 .containsExactlyInAnyOrder("/usr/share/castellan/castellan-server.jar", "/usr/bin/castellan-server",
-                        "/lib/systemd/system/castellan-server.service");
+                        "/lib/systemd/system/castellan-server.service",
+                        "/usr/share/man/man1/castellan-server.1", "/usr/share/bash-completion/completions/castellan-server", "/usr/share/zsh/vendor-completions/_castellan-server", "/usr/share/fish/vendor_completions.d/castellan-server.fish");
     }
 
     @Test
-    void cliShipsItsJarAndLauncherOnly() throws Exception {
+    void cliShipsItsJarLauncherManPageAndCompletionsOnly() throws Exception {
         Map<String, DebFile.Entry> files = DebFile.built("castellan-cli").contents();
         assertThat(files.get("/usr/share/castellan/castellan.jar").mode()).isEqualTo("-rw-r--r--");
         assertThat(files.get("/usr/bin/castellan").mode()).isEqualTo("-rwxr-xr-x");
-        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan.jar", "/usr/bin/castellan");
+        assertOnlyRegularFilesAre(files, "/usr/share/castellan/castellan.jar", "/usr/bin/castellan",
+                "/usr/share/man/man1/castellan.1", "/usr/share/bash-completion/completions/castellan", "/usr/share/zsh/vendor-completions/_castellan", "/usr/share/fish/vendor_completions.d/castellan.fish");
     }
 
     @ParameterizedTest

@@ -13,6 +13,12 @@ public final class AgentPaths {
     public static final String ROTATION_ABORT = PREFIX + "/rotations/{rotationId}/abort";
     /** POST a {@code RecoveryKeyEscrowRequest}. */
     public static final String RECOVERY_KEYS = PREFIX + "/recovery-keys";
+    /** POST a {@code LuksKeyEscrowRequest}: stores a LUKS passphrase as pending before its slot exists. */
+    public static final String LUKS_KEYS = PREFIX + "/luks-keys";
+    /** POST a {@code LuksKeyRef}: the slot exists and its passphrase was verified. */
+    public static final String LUKS_KEY_COMMIT = PREFIX + "/luks-keys/commit";
+    /** POST a {@code LuksKeyRef}: the slot is gone (or was never added); the key moves to history. */
+    public static final String LUKS_KEY_RETIRE = PREFIX + "/luks-keys/retire";
 
     public static String commit(String rotationId) {
         return ROTATION_COMMIT.replace("{rotationId}", rotationId);

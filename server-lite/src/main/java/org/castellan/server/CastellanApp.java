@@ -13,6 +13,8 @@ import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.guard.AgentGuard;
 import org.castellan.server.guard.Authentication;
 import org.castellan.server.guard.CallerGuard;
+import org.castellan.server.guard.ConsoleGuard;
+import org.castellan.server.guard.ConsoleSessions;
 import org.castellan.server.guard.PermissionGuard;
 import org.castellan.server.guard.Routes;
 import org.castellan.server.http.ClientAddresses;
@@ -27,6 +29,8 @@ import org.castellan.server.http.RouteTable;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.tls.HttpsConnector;
 import org.castellan.server.tls.TlsMaterial;
+import org.castellan.server.users.SqlWebSessionStore;
+import org.castellan.server.web.ErrorPages;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -40,29 +44,30 @@ final class CastellanApp {
 
     record Built(Javalin app, List<RouteTable.Route> routes, AnonymousDenials anonymousDenials) {}
 
+
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
-     * @param metricsToken the bearer token /metrics requires (null: open)
+     * @param metrics what /metrics serves (its token already set)
      * @param deletedRetention how long deleted devices' secrets stay revealable (shown as {@code purgeAfter})
      */
     static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
-                       ChainWatch chain, String metricsToken, java.time.Duration deletedRetention) {
-        Metrics metrics = new Metrics();
-        metrics.requireToken(metricsToken);
-        if (chain != null) {
-            metrics.add(chain);
-        }
+                       ChainWatch chain, Metrics metrics, ConsoleSettings consoleSettings,
+                       java.time.Duration deletedRetention) {
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
         AnonymousDenials anonymousDenials = new AnonymousDenials(s.db(), s.audit(), s.clock());
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
                 s.db(), anonymousDenials);
         PermissionGuard permissions = new PermissionGuard(callers, decisions,
-                new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock()),
+                new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock(), s.db()),
                 s.db(), anonymousDenials);
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
                 RequestVerifier.DEFAULT_MAX_SKEW, anonymousDenials);
-        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, deletedRetention);
+        ConsoleSessions consoleSessions = new ConsoleSessions(new SqlWebSessionStore(), s.db(), s.clock(), s.random(),
+                consoleSettings.idle(), consoleSettings.absolute());
+        ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, new ErrorPages());
+        ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, consoleSessions,
+                consoleSettings, deletedRetention);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {
@@ -89,9 +94,10 @@ final class CastellanApp {
             });
             ErrorMapping.install(config);
             config.routes.before(RequestLimits::checkDeclaredLength);
-            config.routes.after(ctx -> metrics.request(ctx.statusCode()));
+            config.routes.before(metrics::started);
+            config.routes.after(metrics::answered);
             routes[0] = new RouteTable(config);
-            table.register(new Routes(routes[0], agents, callers, permissions));
+            table.register(new Routes(routes[0], agents, callers, permissions, console));
         });
         List<String> unguarded = RouteTable.unguarded(app);
         if (!unguarded.isEmpty()) {

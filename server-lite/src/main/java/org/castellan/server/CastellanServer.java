@@ -1,6 +1,7 @@
 package org.castellan.server;
 
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -9,7 +10,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.server.audit.AuditHeadAnchor;
+import org.castellan.server.audit.AuditIntake;
+import org.castellan.server.audit.ChainTip;
 import org.castellan.server.audit.ChainWatch;
+import org.castellan.server.audit.EmbeddedChainTip;
+import org.castellan.server.audit.SharedAuditAnchor;
+import org.castellan.server.db.JobLeader;
+import org.castellan.server.http.Metrics;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
@@ -45,15 +52,28 @@ public final class CastellanServer implements AutoCloseable {
     private final RetentionJob retention;
     private final AnonymousDenials anonymousDenials;
     private final ChainWatch chain;
+    /** The embedded database's anchor (null on PostgreSQL, which has {@link #sharedAnchor}). */
+    private final AuditHeadAnchor anchor;
+    private final PeriodicGauges gauges;
+    private final SharedAuditAnchor sharedAnchor;
+    private final List<JobLeader> leaders;
+    private final AuditIntake intake;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
                             HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
-                            ChainWatch chain, AnonymousDenials anonymousDenials) {
+                            ChainWatch chain, AnonymousDenials anonymousDenials, AuditHeadAnchor anchor,
+                            PeriodicGauges gauges, SharedAuditAnchor sharedAnchor, List<JobLeader> leaders,
+                            AuditIntake intake) {
         this.chain = chain;
         this.anonymousDenials = anonymousDenials;
         this.tombstones = tombstones;
         this.retention = retention;
+        this.gauges = gauges;
+        this.anchor = anchor;
+        this.sharedAnchor = sharedAnchor;
+        this.leaders = leaders;
+        this.intake = intake;
         this.dispatcher = dispatcher;
         this.purger = purger;
         this.app = app;
@@ -75,7 +95,29 @@ public final class CastellanServer implements AutoCloseable {
     /** {@code webhooks} tunes notification delivery (tests use short retry delays). */
     public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks)
             throws IOException, GeneralSecurityException {
+        return start(config, clock, webhooks, ConsoleSettings.defaults());
+    }
+
+    /** {@code console}: the web console's session and reveal timings (tests shorten them). */
+    public static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
+                                        ConsoleSettings console) throws IOException, GeneralSecurityException {
         SecureRandom random = new SecureRandom();
+        Path dataDir = config.dataDir();
+        // PostgreSQL first: a database that cannot be used stops the start before anything is created here.
+        Database shared = config.database().embedded() ? null : Database.open(dataDir, config.database());
+        try {
+            return start(config, clock, webhooks, console, random, shared);
+        } catch (RuntimeException | IOException | GeneralSecurityException e) {
+            if (shared != null) {
+                shared.close();
+            }
+            throw e;
+        }
+    }
+
+    private static CastellanServer start(ServerConfig config, Clock clock, DispatcherSettings webhooks,
+                                         ConsoleSettings console, SecureRandom random, Database shared)
+            throws IOException, GeneralSecurityException {
         Path dataDir = config.dataDir();
         // Before any secret is read or written: refuse a data directory that others can read.
         List<Path> configured = new java.util.ArrayList<>();
@@ -91,33 +133,81 @@ public final class CastellanServer implements AutoCloseable {
                 ? TlsFiles.load(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
                 : new TlsFiles(dataDir).loadOrCreate(random, clock.instant());
         Vault vault = new VaultKeyFiles(dataDir).loadOrCreate(random);
-        Database db = Database.open(dataDir);
+        Database db = shared != null ? shared : Database.open(dataDir);
+        AuditHeadAnchor anchor = null;
+        SharedAuditAnchor sharedAnchor = null;
+        PeriodicGauges gauges = null;
         try {
-            // Before anything writes: checks the database against DIR/audit/head, then keeps it current.
-            AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dataDir, random);
-            db.listen(anchor);
-            ServerContext context = ServerContext.sqlite(db, vault, clock, random, anchor);
+            ChainTip tip;
+            java.util.function.Supplier<org.castellan.server.audit.AuditHead> committedHead;
+            if (db.shared()) {
+                // Before anything writes: the shared chain head row and this node's witness (docs/postgresql.md).
+                sharedAnchor = SharedAuditAnchor.open(db, dataDir, random, clock);
+                tip = sharedAnchor.tip();
+                committedHead = sharedAnchor::committedHead;
+            } else {
+                // Before anything writes: checks the database against DIR/audit/head, then keeps it current
+                // (a background thread writes the anchor file, off the request path).
+                anchor = AuditHeadAnchor.open(db, dataDir, random);
+                db.listen(anchor);
+                tip = new EmbeddedChainTip(anchor);
+                committedHead = anchor::committedHead;
+            }
+            ServerContext context = ServerContext.of(db, vault, clock, random, tip);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
-            ChainWatch chain = new ChainWatch(db, clock, anchor::committedHead);
-            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain,
-                    metricsToken(config), config.deletedRetention());
+            // What command-line tools (backup, vault shares/recover) queued while the server was down.
+            AuditIntake intake = new AuditIntake(db, context.audit());
+            intake.drain();
+            ChainWatch chain = new ChainWatch(db, clock, committedHead);
+            Metrics metrics = new Metrics();
+            metrics.requireToken(metricsToken(config));
+            CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain, metrics,
+                    console, config.deletedRetention());
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
+            // One node of several runs each cluster-wide job (always this one on the embedded database).
+            JobLeader webhookLeader = JobLeader.of(db, "webhooks");
+            JobLeader purgeLeader = JobLeader.of(db, "history-purge");
+            dispatcher.runWhen(webhookLeader::lead);
+            purger.runWhen(purgeLeader::lead);
             TombstonePurger tombstones = new TombstonePurger(db, context.devices(),
                     new org.castellan.server.recovery.SqlRecoveryKeyStore(), context.audit(), config.deletedRetention(),
                     clock);
-            RetentionJob retention = new RetentionJob(List.of(purger::purge, tombstones::purge));
+            JobLeader tombstoneLeader = JobLeader.of(db, "tombstone-purge");
+            tombstones.runWhen(tombstoneLeader::lead);
+            RetentionJob retention = new RetentionJob(List.of(purger::purgeIfLeader, tombstones::purgeIfLeader));
+            chain.bindTo(metrics.registry());
+            if (anchor != null) {
+                anchor.bindTo(metrics.registry());
+            }
+            db.bindTo(metrics.registry());
+            dispatcher.bindTo(metrics.registry());
+            gauges = new PeriodicGauges(db, context.devices(), context.outbox(), clock, metrics.registry());
+            gauges.start();
             built.app().start();
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
             retention.start(PURGE_EVERY);
             chain.start();
             built.anonymousDenials().start();
+            if (sharedAnchor != null) {
+                sharedAnchor.start();
+            }
+            intake.start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
-                    tombstones, retention, chain, built.anonymousDenials());
+                    tombstones, retention, chain, built.anonymousDenials(), anchor, gauges, sharedAnchor,
+                    List.of(webhookLeader, purgeLeader, tombstoneLeader), intake);
         } catch (RuntimeException | IOException e) {
-            db.close();
+            if (gauges != null) {
+                gauges.stop();
+            }
+            if (shared == null) {
+                db.close();
+            }
+            if (anchor != null) {
+                anchor.close();
+            }
             throw e;
         }
     }
@@ -179,9 +269,29 @@ public final class CastellanServer implements AutoCloseable {
         return anonymousDenials.flush(true);
     }
 
+    /** The scheduled tombstone purge's run now: -1 when another node (sharing the database) runs it. */
+    public int purgeDeletedAsScheduled() {
+        return tombstones.purgeIfLeader();
+    }
+
+    /** The scheduled purge's run now: -1 when another node (sharing the database) runs the purge. */
+    public int purgeHistoryAsScheduled() {
+        return purger.purgeIfLeader();
+    }
+
+    /** Which database this node uses. */
+    public Database database() {
+        return db;
+    }
+
     /** Runs the background audit chain check to the end of a whole pass now, and returns what it found. */
     public ChainWatch.Status verifyAuditChainNow() {
         return chain.verifyNow();
+    }
+
+    /** Moves the audit events command-line tools queued into the log now (also runs every {@link AuditIntake#EVERY}). */
+    public int drainToolAuditNow() {
+        return intake.drain();
     }
 
     /** The /metrics token from the configured file (the file is checked for private modes at start). */
@@ -197,6 +307,22 @@ public final class CastellanServer implements AutoCloseable {
         return token;
     }
 
+    /** Requests inside the handler right now: the ones a stop waits for. */
+    public long requestsInFlight() {
+        GracefulHandler graceful = graceful();
+        return graceful == null ? 0 : graceful.getCurrentRequestCount();
+    }
+
+    /** True once a stop has begun draining: new requests are refused, in-flight ones finish. */
+    public boolean draining() {
+        GracefulHandler graceful = graceful();
+        return graceful != null && graceful.isShutdown();
+    }
+
+    private GracefulHandler graceful() {
+        return app.jettyServer().server().getDescendant(GracefulHandler.class);
+    }
+
     /**
      * Stops accepting, lets in-flight requests finish, stops the webhook dispatcher and the purge
      * (what is undelivered stays queued), then closes the database.
@@ -208,12 +334,37 @@ public final class CastellanServer implements AutoCloseable {
             try {
                 anonymousDenials.stop();
                 chain.stop();
+                gauges.stop();
+                intake.stop();
                 dispatcher.stop();
                 retention.stop();
+                leaders.forEach(JobLeader::close);
+                if (sharedAnchor != null) {
+                    sharedAnchor.close();
+                }
             } finally {
-                db.close();
+                try {
+                    db.close();
+                } finally {
+                    if (anchor != null) {
+                        anchor.close(); // after the last commit: the anchor ends exactly at the log's end
+                    }
+                }
             }
         }
+    }
+
+    /** Recomputes the periodic gauges of /metrics now (devices by last check-in, webhook queue depth). */
+    public void refreshMetrics() {
+        gauges.refresh();
+    }
+
+    /** Waits until the audit head anchor holds every entry committed so far (it follows commits in the background). */
+    public boolean awaitAuditAnchored() throws InterruptedException {
+        if (anchor == null) {
+            return true; // PostgreSQL: the chain head row moves in each append's own transaction
+        }
+        return anchor.awaitAnchored();
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.castellan.server.audit.AppendListener;
 import org.castellan.server.audit.AuditLog;
+import org.castellan.server.audit.ChainTip;
+import org.castellan.server.audit.EmbeddedChainTip;
 import org.castellan.server.audit.SqlAuditLog;
 import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.db.Database;
@@ -39,11 +41,16 @@ public record ServerContext(Database db, Vault vault, Clock clock, SecureRandom 
     /** {@code auditAppends} hears every audit append (the audit head anchor). */
     public static ServerContext sqlite(Database db, Vault vault, Clock clock, SecureRandom random,
                                        AppendListener auditAppends) {
+        return of(db, vault, clock, random, new EmbeddedChainTip(auditAppends));
+    }
+
+    /** On either database; {@code chainTip} is where audit appends find the chain's end. */
+    public static ServerContext of(Database db, Vault vault, Clock clock, SecureRandom random, ChainTip chainTip) {
         SqlPolicyStore policies = new SqlPolicyStore();
         SqlDeviceGroupStore deviceGroups = new SqlDeviceGroupStore();
         return new ServerContext(db, vault, clock, random, new SqlUserStore(), new SqlRegistrationKeyStore(),
-                new SqlDeviceStore(), new SqlRotationStore(), policies, new SqlAuditLog(clock, auditAppends),
+                new SqlDeviceStore(), new SqlRotationStore(), policies, new SqlAuditLog(clock, chainTip),
                 new SqlUserGroupStore(), deviceGroups, new SqlRuleStore(), new ChannelStore(db, vault),
-                new JdbcNotificationOutbox(db.dataSource(), clock), new PolicyLookup(policies, deviceGroups));
+                new JdbcNotificationOutbox(db, clock), new PolicyLookup(policies, deviceGroups));
     }
 }

@@ -5,6 +5,9 @@ import static org.castellan.server.audit.AuditActions.DEVICE_DELETE;
 import static org.castellan.server.audit.AuditActions.DEVICE_DISABLE;
 import static org.castellan.server.audit.AuditActions.DEVICE_ENABLE;
 import static org.castellan.server.audit.AuditActions.DEVICE_ROTATE_REQUEST;
+import static org.castellan.server.audit.AuditActions.JIT_APPROVE;
+import static org.castellan.server.audit.AuditActions.JIT_REQUEST;
+import static org.castellan.server.audit.AuditActions.JIT_REVOKE;
 import static org.castellan.server.audit.AuditActions.PASSWORD_HISTORY;
 import static org.castellan.server.audit.AuditActions.PASSWORD_REVEAL;
 import static org.castellan.server.audit.AuditActions.RECOVERY_KEY_REVEAL;
@@ -19,6 +22,8 @@ import org.castellan.server.admin.AuditRoutes;
 import org.castellan.server.admin.ChannelRoutes;
 import org.castellan.server.admin.DeviceGroupRoutes;
 import org.castellan.server.admin.DeviceRoutes;
+import org.castellan.server.admin.JitRoutes;
+import org.castellan.server.admin.PasswordLogin;
 import org.castellan.server.admin.PasswordRoutes;
 import org.castellan.server.admin.PolicyRoutes;
 import org.castellan.server.admin.RecoveryKeyRoutes;
@@ -28,20 +33,32 @@ import org.castellan.server.admin.SessionRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
 import org.castellan.server.agent.CheckInHandler;
+import org.castellan.server.agent.LuksKeyHandlers;
 import org.castellan.server.agent.RecoveryKeyEscrowHandler;
 import org.castellan.server.agent.RegisterHandler;
 import org.castellan.server.agent.RotationHandlers;
 import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.ConsoleGuard;
+import org.castellan.server.guard.ConsoleSessions;
 import org.castellan.server.guard.Routes;
 import org.castellan.server.http.Metrics;
 import org.castellan.server.http.OpenApiRoutes;
 import org.castellan.server.http.Responses;
+import org.castellan.server.jit.SqlJitStore;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.recovery.RecoveryKeyOpener;
 import org.castellan.server.recovery.RecoveryKeyStore;
 import org.castellan.server.recovery.SqlRecoveryKeyStore;
 import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.users.PasswordHasher;
+import org.castellan.server.users.SqlTotpStore;
+import org.castellan.server.users.TotpSeeds;
+import org.castellan.server.web.Assets;
+import org.castellan.server.web.DevicePages;
+import org.castellan.server.web.SignInPages;
+import org.castellan.server.web.SsoPages;
+import org.castellan.server.sso.OidcClient;
+import org.castellan.server.sso.SqlSsoStore;
 
 /**
  * Every route the server serves, with the guard it is registered with: who may call what is
@@ -55,6 +72,7 @@ final class ServerRoutes {
     private final RegisterHandler register;
     private final RotationHandlers rotations;
     private final RecoveryKeyEscrowHandler recoveryKeyEscrow;
+    private final LuksKeyHandlers luksKeys;
     private final RegistrationKeyRoutes registrationKeys;
     private final DeviceRoutes devices;
     private final PasswordRoutes passwords;
@@ -69,35 +87,53 @@ final class ServerRoutes {
     private final AccessRoutes access;
     private final ChannelRoutes channels;
     private final ChainWatch chain;
+    private final JitRoutes jit;
+    private final Assets assets;
+    private final SignInPages signIn;
+    private final DevicePages devicePages;
+    private final SsoPages sso;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
-                 ChainWatch chain, java.time.Duration deletedRetention) {
+                 ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console,
+                 java.time.Duration deletedRetention) {
         this.chain = chain;
         PasswordHasher hasher = new PasswordHasher();
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
         this.metrics = metrics;
-        checkIn = new CheckInHandler(s.devices(), s.rotations(), s.policyLookup(), s.vault(), s.clock());
+        SqlJitStore jitStore = new SqlJitStore();
+        checkIn = new CheckInHandler(s.db(), s.devices(), s.rotations(), recoveryKeyStore, s.policyLookup(), s.vault(),
+                s.clock(), jitStore, s.outbox());
+        jit = new JitRoutes(s.db(), jitStore, s.devices(), decisions, s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
-                limits.registrationLimiter(s.clock()), s.vault(), s.clock());
+                limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());
         rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
         recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.clock());
+        luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
                 s.random());
         devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, deletedRetention,
-                s.clock());
+                s.clock(), limits.revealLimiter(s.clock()));
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
-        recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener);
+        recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener, s.clock());
         policies = new PolicyRoutes(s.db(), s.policies(), s.deviceGroups(), s.clock());
         audit = new AuditRoutes(s.db(), s.audit());
         users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
-        sessions = new SessionRoutes(s.db(), s.users(), hasher, limits.loginLockout(s.clock()), s.clock(), s.random());
+        // One lockout for the API's sessions and the console's sign-in: failures count across both.
+        PasswordLogin login = new PasswordLogin(s.db(), s.users(), hasher, limits.loginLockout(s.clock(), s.db()));
+        sessions = new SessionRoutes(s.users(), login, s.clock(), s.random());
         userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.clock());
         access = new AccessRoutes(s.db(), s.devices(), s.users(), decisions);
         channels = new ChannelRoutes(s.db(), s.channels(), s.clock());
+        assets = new Assets();
+        sso = new SsoPages(console.oidc() == null ? null : new OidcClient(console.oidc()), new SqlSsoStore(), s.users(),
+                consoleSessions, s.db(), s.clock(), s.random());
+        signIn = new SignInPages(login, consoleSessions, new SqlTotpStore(), new TotpSeeds(s.vault()), s.db(),
+                s.clock(), s.random(), sso.configured());
+        devicePages = new DevicePages(devices, passwords, recoveryKeys, s.clock(), console.hideSecretsAfter());
     }
 
     /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
@@ -117,6 +153,29 @@ final class ServerRoutes {
                 .get(OpenApiRoutes.PATH, (ctx, visitor) -> openApi.handle(ctx))
                 .post("/api/v1/sessions", sessions::login);
 
+        // The web console (HTML; session cookie; CSRF token on every POST).
+        routes.consoleOpen()
+                .get("/assets/console.css", assets::serve)
+                .get("/assets/console.js", assets::serve)
+                .get("/assets/favicon.svg", assets::serve)
+                .get(ConsoleGuard.SIGN_IN_PATH, signIn::form)
+                .post(ConsoleGuard.SIGN_IN_PATH, signIn::signIn)
+                .get(ConsoleGuard.SIGN_IN_PATH + "/sso", sso::start)
+                .get(ConsoleGuard.SIGN_IN_PATH + "/sso/callback", sso::callback);
+        routes.consoleSecondFactor()
+                .get(ConsoleGuard.SIGN_IN_PATH + "/second-factor", signIn::secondFactorForm)
+                .post(ConsoleGuard.SIGN_IN_PATH + "/second-factor", signIn::secondFactor);
+        routes.console()
+                .get("/", devicePages::search)
+                .get("/devices/{id}", devicePages::device)
+                .post("/sign-out", signIn::signOut);
+        routes.consolePermission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
+                .post("/devices/{id}/password", devicePages::revealPassword);
+        routes.consolePermission(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
+                .post("/devices/{id}/recovery-keys", devicePages::revealRecoveryKeys);
+        routes.consolePermission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
+                .post("/devices/{id}/rotate", devicePages::rotate);
+
         routes.registration()
                 .post(AgentPaths.REGISTER, register);
         routes.agent()
@@ -124,13 +183,17 @@ final class ServerRoutes {
                 .post(AgentPaths.ROTATIONS, rotations::escrow)
                 .post(AgentPaths.ROTATION_COMMIT, rotations::commit)
                 .post(AgentPaths.ROTATION_ABORT, rotations::abort)
-                .post(AgentPaths.RECOVERY_KEYS, recoveryKeyEscrow::handle);
+                .post(AgentPaths.RECOVERY_KEYS, recoveryKeyEscrow::handle)
+                .post(AgentPaths.LUKS_KEYS, luksKeys::escrow)
+                .post(AgentPaths.LUKS_KEY_COMMIT, luksKeys::commit)
+                .post(AgentPaths.LUKS_KEY_RETIRE, luksKeys::retire);
 
         routes.authenticated()
                 .get("/api/v1/devices", devices::list)
                 .get("/api/v1/devices/{id}", devices::get)
                 .get("/api/v1/users/{id}/tokens", users::listTokens)
-                .post("/api/v1/tokens/{id}/revoke", users::revokeToken);
+                .post("/api/v1/tokens/{id}/revoke", users::revokeToken)
+                .get("/api/v1/jit", jit::list);
         routes.permission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .get("/api/v1/devices/{id}/password", passwords::reveal);
         routes.permission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)
@@ -141,6 +204,11 @@ final class ServerRoutes {
                 .get("/api/v1/recovery-keys", recoveryKeys::byKeyId);
         routes.permission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
                 .post("/api/v1/devices/{id}/rotate", devices::requestRotation);
+        routes.permission(Permission.DEVICE_JIT, JIT_REQUEST).post("/api/v1/devices/{id}/jit", jit::request);
+        routes.permission(Permission.DEVICE_JIT, JIT_APPROVE)
+                .post("/api/v1/devices/{id}/jit/{grantId}/approve", jit::approve);
+        routes.permission(Permission.DEVICE_JIT, JIT_REVOKE)
+                .post("/api/v1/devices/{id}/jit/{grantId}/revoke", jit::revoke);
         routes.permission(Permission.DEVICE_MANAGE, DEVICE_APPROVE).post("/api/v1/devices/{id}/approve", devices::approve);
         routes.permission(Permission.DEVICE_MANAGE, DEVICE_DISABLE).post("/api/v1/devices/{id}/disable", devices::disable);
         routes.permission(Permission.DEVICE_MANAGE, DEVICE_ENABLE).post("/api/v1/devices/{id}/enable", devices::enable);

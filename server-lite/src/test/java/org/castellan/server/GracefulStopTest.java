@@ -25,6 +25,7 @@ class GracefulStopTest {
     void inFlightRequestCompletesDuringStop() throws Exception {
         TestServer server = TestServer.start(dataDir);
         CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
         RequestBody slowBody = new RequestBody() {
             @Override
             public MediaType contentType() {
@@ -37,7 +38,9 @@ class GracefulStopTest {
                 sink.flush();
                 started.countDown();
                 try {
-                    Thread.sleep(700); // below Jetty's 1 s shutdown idle timeout for stalled connections
+                    // The rest of the body goes only once the stop has begun, so the request is in
+                    // flight across it whatever the machine's load (no sleep decides the outcome).
+                    stopping.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -53,8 +56,19 @@ class GracefulStopTest {
             }
         });
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(200); // the request has reached the handler, which is reading the body
-        server.server.stop();
+        // Wait until the request has reached the handler, which is now blocked reading the body.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.server.requestsInFlight() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(server.server.requestsInFlight()).isEqualTo(1);
+        CompletableFuture<Void> stop = CompletableFuture.runAsync(server.server::stop);
+        while (!stop.isDone() && !server.server.draining()) {
+            Thread.sleep(5);
+        }
+        assertThat(stop).as("the stop waits for the request in flight").isNotDone();
+        stopping.countDown();
+        stop.get(15, TimeUnit.SECONDS);
 
         TestServer.Reply reply = inFlight.get(15, TimeUnit.SECONDS);
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);

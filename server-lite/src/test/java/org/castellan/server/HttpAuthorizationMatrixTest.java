@@ -197,7 +197,7 @@ class HttpAuthorizationMatrixTest {
     }
 
     private static int successStatus(Permission permission) {
-        return permission == Permission.DEVICE_ROTATE ? 202 : 200;
+        return permission == Permission.DEVICE_ROTATE ? 202 : permission == Permission.DEVICE_JIT ? 201 : 200;
     }
 
     private static TestServer.Reply call(Permission permission, String deviceId, String token) throws Exception {
@@ -208,13 +208,14 @@ class HttpAuthorizationMatrixTest {
             case DEVICE_ROTATE -> server.sendWithToken("POST", base + "/rotate", "{}", token);
             case DEVICE_MANAGE -> server.sendWithToken("POST", base + "/approve", "{}", token);
             case RECOVERY_KEY_READ -> server.getWithToken(base + "/recovery-keys", token);
+            case DEVICE_JIT -> server.sendWithToken("POST", base + "/jit", Map.of("user", "matrix", "minutes", 5), token);
         };
     }
 
     private static final Map<Permission, String> ACTIONS = new HashMap<>(Map.of(
             Permission.PASSWORD_READ, "password.reveal", Permission.PASSWORD_HISTORY, "password.history",
             Permission.DEVICE_ROTATE, "device.rotate-request", Permission.DEVICE_MANAGE, "device.approve",
-            Permission.RECOVERY_KEY_READ, "recovery-key.reveal"));
+            Permission.RECOVERY_KEY_READ, "recovery-key.reveal", Permission.DEVICE_JIT, "jit.request"));
 
     private static void assertDeniedIsAudited(Who who, Permission permission, String device) throws Exception {
         assertThat(admin.audit("principal=user:" + who.userId() + "&action=" + ACTIONS.get(permission)

@@ -30,6 +30,7 @@ class RevealRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
+        clock = TestClock.now(); // fresh for each class that runs these tests (RevealRulesOnPostgresTest too)
         // The default limits: 10/minute, 50/hour, 100/day per principal.
         server = TestServer.start(dataDir, RateLimitSettings.defaults(), clock, DispatcherSettings.defaults());
         admin = new AdminApi(server);
@@ -54,6 +55,37 @@ class RevealRulesTest {
         rule.putIfAbsent("permissions", List.of("password.read"));
         admin.rule(rule);
         return admin.token(user);
+    }
+
+    @Test
+    void aLookUpByNameThatFindsNothingVisibleIsAuditedAsDeniedAndBoundedLikeReveals() throws Exception {
+        TestAgent mine = agent();
+        TestAgent hidden = agent();
+        String token = userWithRule(mine.deviceId, Map.of());
+
+        TestServer.Reply lookup = server.getWithToken("/api/v1/devices?hostname=" + hidden.hostname, token);
+        assertThat(lookup.status()).isEqualTo(200);
+        assertThat(lookup.json()).as("nothing visible: the answer says nothing of the device").isEmpty();
+        assertThat(admin.audit("device=" + hidden.deviceId + "&action=device.lookup&outcome=denied"))
+                .as("the attempt is evidence, naming the device it was after").singleElement()
+                .satisfies(row -> assertThat(row.get("detail").asText()).contains(hidden.hostname).contains("not visible"));
+
+        server.getWithToken("/api/v1/devices?hostname=no-such-host", token);
+        assertThat(admin.audit("action=device.lookup&outcome=denied")).anySatisfy(row ->
+                assertThat(row.get("detail").asText()).isEqualTo("hostname no-such-host: no such device"));
+        // A visible device and an admin's look-up are not denials.
+        assertThat(server.getWithToken("/api/v1/devices?hostname=" + mine.hostname, token).json()).hasSize(1);
+        server.get("/api/v1/devices?hostname=no-such-host-either");
+        assertThat(admin.audit("action=device.lookup")).hasSize(2);
+
+        // Bounded like reveals (10 a minute by default): past the bound, 429, still on record.
+        int status = 200;
+        for (int i = 0; i < 10 && status == 200; i++) {
+            status = server.getWithToken("/api/v1/devices?hostname=probe-" + i, token).status();
+        }
+        assertThat(status).isEqualTo(429);
+        assertThat(admin.audit("action=device.lookup&outcome=denied")).anySatisfy(row ->
+                assertThat(row.get("detail").asText()).startsWith("rate-limited; "));
     }
 
     @Test
@@ -97,6 +129,7 @@ class RevealRulesTest {
         TestServer.Reply without = server.getWithToken(path, token);
         assertThat(without.status()).isEqualTo(400);
         assertThat(without.error()).isEqualTo("reason-required");
+        assertThat(without.json().get("message").asText()).as("names the CLI's flag").contains("--reason TEXT");
         assertThat(admin.audit("device=" + agent.deviceId + "&action=password.reveal&outcome=denied"))
                 .singleElement().satisfies(row -> assertThat(row.get("detail").asText()).isEqualTo("reason-required"));
 

@@ -48,6 +48,21 @@ class UsersAndTokensTest {
         assertThat(whoAmIStatus(token)).isEqualTo(200);
         clock.advance(Duration.ofMinutes(6));
         assertThat(whoAmIStatus(token)).isEqualTo(401);
+        TestServer.Reply refused = server.getWithToken("/api/v1/devices", token);
+        assertThat(refused.error()).as("says which").isEqualTo("token-expired");
+        assertThat(refused.json().get("message").asText()).as("says which and how to get a new one")
+                .contains("'short'").contains("expired at").contains("castellan tokens create");
+    }
+
+    @Test
+    void missingUnknownAndMalformedTokensSayHowToGetOne() throws Exception {
+        TestServer.Reply none = server.getWithToken("/api/v1/devices", null);
+        assertThat(none.error()).isEqualTo("unauthorized");
+        assertThat(none.json().get("message").asText()).contains("--token-file").contains("CASTELLAN_TOKEN");
+        TestServer.Reply unknown = server.getWithToken("/api/v1/devices", "cat_" + "x".repeat(43));
+        assertThat(unknown.json().get("message").asText()).contains("unknown to this server").contains("tokens create");
+        TestServer.Reply notOurs = server.getWithToken("/api/v1/devices", "ghp_something");
+        assertThat(notOurs.json().get("message").asText()).contains("not a Castellan API token").contains("cat_");
     }
 
     @Test
@@ -63,6 +78,9 @@ class UsersAndTokensTest {
         assertThat(server.sendWithToken("POST", "/api/v1/tokens/" + tokenId + "/revoke", "{}", token).status())
                 .isEqualTo(200);
         assertThat(whoAmIStatus(token)).isEqualTo(401);
+        TestServer.Reply refused = server.getWithToken("/api/v1/devices", token);
+        assertThat(refused.error()).as("says which").isEqualTo("token-revoked");
+        assertThat(refused.json().get("message").asText()).contains("was revoked at").contains("castellan tokens create");
         assertThat(admin.audit("action=token.revoke&principal=user:" + user)).hasSize(1);
     }
 
@@ -73,6 +91,9 @@ class UsersAndTokensTest {
         assertThat(whoAmIStatus(token)).isEqualTo(200);
         assertThat(server.post("/api/v1/users/" + user + "/disable", "{}").status()).isEqualTo(200);
         assertThat(whoAmIStatus(token)).isEqualTo(401);
+        TestServer.Reply refused = server.getWithToken("/api/v1/devices", token);
+        assertThat(refused.error()).isEqualTo("user-disabled");
+        assertThat(refused.json().get("message").asText()).contains("castellan users enable");
         assertThat(server.post("/api/v1/users/" + user + "/enable", "{}").status()).isEqualTo(200);
         assertThat(whoAmIStatus(token)).isEqualTo(200);
     }

@@ -74,8 +74,13 @@ class WriteTripsTest {
     }
 
     @Test
-    void aReadRecordsOnlyTheTokensUse() throws Exception {
-        assertThat(tripsOf(200, () -> server.get("/api/v1/devices"))).isEqualTo(1);
+    void aReadRecordsOnlyTheTokensUseAndThatAtMostOnceAMinute() throws Exception {
+        AdminApi admin = new AdminApi(server);
+        String fresh = admin.token(admin.user("reader-" + java.util.UUID.randomUUID().toString().substring(0, 8), null));
+        assertThat(tripsOf(200, () -> server.getWithToken("/api/v1/devices", fresh))).as("its first use").isEqualTo(1);
+        assertThat(tripsOf(200, () -> server.getWithToken("/api/v1/devices", fresh)))
+                .as("used again within the minute: nothing to write").isZero();
+        assertThat(tripsOf(200, () -> server.get("/api/v1/devices"))).as("the admin token was just used").isZero();
         assertThat(tripsOf(200, () -> server.get("/healthz"))).isZero();
         assertThat(tripsOf(401, () -> server.getWithToken("/api/v1/devices", null))).isZero();
     }

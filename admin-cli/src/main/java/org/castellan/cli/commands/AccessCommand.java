@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "access", description = {"Show a user's or user group's permissions on a device and the rules that"
         + " grant them."})
 public final class AccessCommand extends ApiCommand {
-    @Option(names = "--principal", required = true, paramLabel = "user:ID|user-group:ID", description = "Whose access.")
+    @Option(names = "--principal", required = true, paramLabel = "user:NAME|user-group:NAME", description = "Whose access (a name or an id after the colon).")
     String principal;
 
     @Option(names = "--device", required = true, paramLabel = "ID|HOSTNAME", description = "On which device.")
@@ -31,9 +31,10 @@ public final class AccessCommand extends ApiCommand {
     @Override
     protected void run(Session session) {
         DeviceTarget.Device target = DeviceRef.resolve(session, device);
+        String principalId = Refs.principal(session, principal);
         String context = "check access of " + principal + " to " + DeviceRef.describe(target);
         JsonNode access = session.api().get(context,
-                Endpoint.of("access").query("principal", principal).query("device", target.id())).tree();
+                Endpoint.of("access").query("principal", principalId).query("device", target.id())).tree();
         if (session.output().json()) {
             session.output().printJson(access);
             return;
@@ -42,7 +43,7 @@ public final class AccessCommand extends ApiCommand {
             throw new CliException(CliException.FAILED, context + ": the server's answer is not an object");
         }
         Table summary = Table.withoutHeader(2);
-        summary.row("principal:", principal);
+        summary.row("principal:", principal.equals(principalId) ? principal : principal + " (" + principalId + ")");
         summary.row("device:", DeviceRef.describe(target));
         summary.row("permissions:", access.path("permissions").isEmpty() ? "none" : Values.text(access, "permissions"));
         summary.row("require reason:", access.path("requireReason").asBoolean(false) ? "yes" : "no");

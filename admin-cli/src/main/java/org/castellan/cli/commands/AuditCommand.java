@@ -22,8 +22,10 @@ public final class AuditCommand extends ApiCommand {
     @Option(names = "--device", paramLabel = "ID|HOSTNAME", description = "Only entries about this device.")
     String device;
 
-    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Only entries by this principal, e.g. user:ID.")
+    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Only entries by this principal, e.g. user:ann or user:ID.")
     String principal;
+
+    private String principalId;
 
     @Option(names = "--action", paramLabel = "ACTION", description = "Only this action, e.g. password.reveal.")
     String action;
@@ -81,6 +83,7 @@ public final class AuditCommand extends ApiCommand {
     @Override
     protected void run(Session session) {
         String deviceId = device == null ? null : DeviceRef.resolve(session, device).id();
+        principalId = principal == null ? null : Refs.principal(session, principal);
         String context = "read audit log";
         JsonNode entries;
         String next = null;
@@ -92,7 +95,9 @@ public final class AuditCommand extends ApiCommand {
             next = page.nextCursor();
         }
         Table table = Table.withColumns("TIME", "PRINCIPAL", "ACTION", "OUTCOME", "DEVICE", "REASON", "CLIENT");
-        Show.list(session, entries, table, entry -> table.row(Values.text(entry, "at"), Values.text(entry, "principal"),
+        NameBook names = session.output().json() ? null : new NameBook(session);
+        Show.list(session, entries, table, entry -> table.row(Values.text(entry, "at"),
+                entry.hasNonNull("principal") ? names.label(entry.get("principal").asText()) : "-",
                 Values.text(entry, "action"), Values.text(entry, "outcome"),
                 entry.hasNonNull("hostname") ? Values.text(entry, "hostname") : Values.text(entry, "deviceId"),
                 Values.text(entry, "reason"), Values.text(entry, "clientAddress")));
@@ -102,7 +107,7 @@ public final class AuditCommand extends ApiCommand {
     }
 
     private Endpoint endpoint(String deviceId, String cursor) {
-        return Endpoint.of("audit").query("device", deviceId).query("principal", principal).query("action", action)
+        return Endpoint.of("audit").query("device", deviceId).query("principal", principalId).query("action", action)
                 .query("outcome", outcome).query("since", sinceAt == null ? null : sinceAt.toString())
                 .query("until", untilAt == null ? null : untilAt.toString())
                 .query("limit", limit == null ? null : limit.toString()).query("after", cursor);

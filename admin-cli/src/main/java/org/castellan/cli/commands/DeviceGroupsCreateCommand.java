@@ -17,7 +17,7 @@ final class DeviceGroupsCreateCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Group name, e.g. web-servers.")
     String name;
 
-    @Option(names = "--device", paramLabel = "DEVICE_ID", description = "A member device (repeatable).")
+    @Option(names = "--device", paramLabel = "HOSTNAME|ID", description = "A member device (repeatable).")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "--match-hostname", paramLabel = "GLOB", description = "Devices whose host name matches, e.g. 'web*'.")
@@ -39,7 +39,8 @@ final class DeviceGroupsCreateCommand extends ApiCommand {
     protected void run(Session session) {
         String context = "create device group " + name;
         ObjectNode body = LenientJson.mapper().createObjectNode().put("name", name);
-        devices.forEach(body.putArray("devices")::add);
+        com.fasterxml.jackson.databind.node.ArrayNode members = body.putArray("devices");
+        devices.forEach(d -> members.add(DeviceRef.resolve(session, d).id()));
         if (matchHostname != null || matchOs != null) {
             ObjectNode match = body.putObject("match");
             if (matchHostname != null) {

@@ -73,8 +73,7 @@ final class DeviceTarget {
         }
         if (exact.isEmpty()) {
             throw new CliException(CliException.FAILED, "no " + (deleted ? "deleted " : "") + "device named " + hostname
-                    + (others.isEmpty() ? "" : " (similar: " + String.join(", ", others.stream().limit(5).toList())
-                    + (others.size() > 5 ? ", ..." : "") + ")"));
+                    + CloseNames.hint(closeNames(session, hostname, others, deleted)));
         }
         if (exact.size() > 1) {
             Table candidates = Table.withColumns("ID", "HOSTNAME", "OS", "REGISTERED", "LAST SEEN");
@@ -115,6 +114,14 @@ final class DeviceTarget {
 
     private static final class LenientJsonEmpty {
         static final JsonNode ARRAY = org.castellan.cli.http.LenientJson.mapper().createArrayNode();
+    }
+
+    /** Host names of the devices the caller may see (the first page) that are a typo away from {@code hostname}. */
+    private static List<String> closeNames(Session session, String hostname, List<String> others, boolean deleted) {
+        List<String> names = new ArrayList<>(others);
+        Pages.one(session, "look up host names like " + hostname, Endpoint.of("devices").query("deleted", deleted ? "true" : null)).rows()
+                .forEach(device -> names.add(device.path("hostname").asText("")));
+        return CloseNames.to(hostname, names);
     }
 
     private static Device device(JsonNode node) {

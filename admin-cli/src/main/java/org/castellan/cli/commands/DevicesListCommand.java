@@ -34,6 +34,16 @@ final class DevicesListCommand extends ApiCommand {
             session.output().printTable(table);
             return;
         }
+        if (!session.output().wide()) {
+            // Fits 100 columns: the host name is the handle (every command takes it), times as ages.
+            java.time.Instant now = session.host().clock().instant();
+            Table narrow = Table.withColumns("HOSTNAME", "STATUS", "OS", "ACCOUNT", "LAST SEEN", "ROTATED", "NOTES");
+            devices.forEach(device -> narrow.row(Values.text(device, "hostname"), Values.text(device, "status"),
+                    Values.text(device, "os"), Values.text(device, "account"), age(device, "lastSeenAt", now),
+                    age(device, "passwordRotatedAt", now), notes(device)));
+            session.output().printTable(narrow);
+            return;
+        }
         Table table = Table.withColumns("ID", "HOSTNAME", "STATUS", "OS", "AGENT", "ACCOUNT", "LAST SEEN", "ROTATED",
                 "PENDING", "WARNINGS");
         devices.forEach(device -> table.row(Values.text(device, "id"), Values.text(device, "hostname"),
@@ -43,5 +53,43 @@ final class DevicesListCommand extends ApiCommand {
                 Values.text(device, "passwordRotatedAt"), Values.text(device, "pendingRotation"),
                 Values.text(device, "warnings")));
         session.output().printTable(table);
+    }
+
+    /** {@code 5m ago}, {@code 3h ago}, {@code 2d ago}; {@code -} when never. */
+    static String age(JsonNode device, String field, java.time.Instant now) {
+        String value = device.path(field).asText(null);
+        if (value == null || value.isEmpty() || device.path(field).isNull()) {
+            return "-";
+        }
+        try {
+            long seconds = java.time.Duration.between(java.time.Instant.parse(value), now).getSeconds();
+            if (seconds < 0) {
+                return "just now";
+            }
+            if (seconds < 60) {
+                return seconds + "s ago";
+            }
+            if (seconds < 3600) {
+                return seconds / 60 + "m ago";
+            }
+            if (seconds < 86_400) {
+                return seconds / 3600 + "h ago";
+            }
+            return seconds / 86_400 + "d ago";
+        } catch (java.time.format.DateTimeParseException e) {
+            return value;
+        }
+    }
+
+    private static String notes(JsonNode device) {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (device.path("pendingRotation").asBoolean(false)) {
+            notes.add("pending");
+        }
+        int warnings = device.path("warnings").size();
+        if (warnings > 0) {
+            notes.add(warnings + (warnings == 1 ? " warning" : " warnings"));
+        }
+        return notes.isEmpty() ? "-" : String.join(", ", notes);
     }
 }

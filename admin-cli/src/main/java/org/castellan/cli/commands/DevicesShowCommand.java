@@ -7,15 +7,16 @@ import org.castellan.cli.http.Endpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code castellan devices show ID}: every field the server holds about one device. */
-@Command(name = "show", description = "Show one device by id.")
+/** {@code castellan devices show HOSTNAME|ID}: every field the server holds about one device. */
+@Command(name = "show", description = "Show one device by host name or id.")
 final class DevicesShowCommand extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The device id (see devices list).")
+    @Parameters(index = "0", paramLabel = "HOSTNAME|ID", description = "The device's host name or id (see devices list).")
     String id;
 
     @Override
     protected void run(Session session) {
-        JsonNode device = session.api().get("show device " + id, Endpoint.of("devices", id)).tree();
+        JsonNode device = session.api().get("show device " + id,
+                Endpoint.of("devices", DeviceRef.resolve(session, id).id())).tree();
         if (session.output().json()) {
             session.output().printJson(device);
             return;

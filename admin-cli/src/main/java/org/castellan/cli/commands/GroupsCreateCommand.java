@@ -16,14 +16,14 @@ final class GroupsCreateCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Group name, e.g. helpdesk.")
     String name;
 
-    @Option(names = "--member", paramLabel = "USER_ID", description = "A member (repeatable).")
+    @Option(names = "--member", paramLabel = "USER", description = "A member, by name or id (repeatable).")
     List<String> members = new ArrayList<>();
 
     @Override
     protected void run(Session session) {
         String context = "create user group " + name;
         ObjectNode body = LenientJson.mapper().createObjectNode().put("name", name);
-        members.forEach(body.putArray("members")::add);
+        Refs.ids(session, Refs.Kind.USER, members).forEach(body.putArray("members")::add);
         Show.created(session, context, session.api().post(context, Endpoint.of("user-groups"), body).tree(),
                 "user group " + name);
     }

@@ -16,10 +16,10 @@ import picocli.CommandLine.Parameters;
 /** {@code castellan groups set-members ID --member USER_ID...}: replaces the whole member list. */
 @Command(name = "set-members", description = "Replace a user group's members with the given ones.")
 final class GroupsSetMembersCommand extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The group's id.")
+    @Parameters(index = "0", paramLabel = "GROUP", description = "The group's name or id.")
     String id;
 
-    @Option(names = "--member", paramLabel = "USER_ID", description = "A member (repeatable).")
+    @Option(names = "--member", paramLabel = "USER", description = "A member, by name or id (repeatable).")
     List<String> members = new ArrayList<>();
 
     @Option(names = "--none", description = "Remove every member.")
@@ -39,8 +39,8 @@ final class GroupsSetMembersCommand extends ApiCommand {
     protected void run(Session session) {
         String context = "set members of user group " + id;
         ObjectNode body = LenientJson.mapper().createObjectNode();
-        members.forEach(body.putArray("members")::add);
-        JsonNode answer = session.api().put(context, Endpoint.of("user-groups", id, "members"), body).tree();
+        Refs.ids(session, Refs.Kind.USER, members).forEach(body.putArray("members")::add);
+        JsonNode answer = session.api().put(context, Endpoint.of("user-groups", Refs.id(session, Refs.Kind.USER_GROUP, id), "members"), body).tree();
         ObjectNode summary = LenientJson.mapper().createObjectNode().put("id", id);
         summary.set("members", body.get("members"));
         Show.done(session, answer, summary, "user group " + id + " now has " + members.size() + " member"

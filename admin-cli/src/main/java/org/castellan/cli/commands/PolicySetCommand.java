@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 final class PolicySetCommand extends ApiCommand {
     static final List<String> FIELDS = List.of("account", "length", "complexity", "passphraseWords",
             "excludeLookalikes", "maxAgeDays", "checkInSeconds", "historyKeep", "historyDays",
-            "createAccount", "ensureAdmin", "enableAccount", "removeKeychainAfterReset");
+            "createAccount", "ensureAdmin", "enableAccount", "removeKeychainAfterReset", "luksEnabled",
+            "luksUnlockKeyFile", "luksMaxAgeDays");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", defaultValue = "default",
             description = "Policy name (default: ${DEFAULT-VALUE}).")
@@ -78,6 +79,18 @@ final class PolicySetCommand extends ApiCommand {
             description = "Delete the account's login keychain after a reset without the old password (macOS).")
     Boolean removeKeychainAfterReset;
 
+    @Option(names = "--luks", paramLabel = "true|false", arity = "1",
+            description = "Keep a Castellan recovery passphrase in a key slot of each LUKS2 volume (Linux).")
+    Boolean luksEnabled;
+
+    @Option(names = "--luks-unlock-key-file", paramLabel = "PATH",
+            description = "Root-only file on the devices holding a passphrase that unlocks their LUKS volumes"
+                    + " (needed to add a slot; empty: none, agents report luks-needs-unlock-key).")
+    String luksUnlockKeyFile;
+
+    @Option(names = "--luks-max-age-days", paramLabel = "N", description = "Replace Castellan LUKS passphrases older than N days.")
+    Integer luksMaxAgeDays;
+
     private ObjectNode changes;
 
     @Override
@@ -99,8 +112,23 @@ final class PolicySetCommand extends ApiCommand {
         JsonNode shown = answer.isObject() ? answer : merged;
         if (session.output().json()) {
             session.output().printJson(shown);
+            return;
+        }
+        // What changed, field by field (the whole policy: policy get).
+        java.util.List<String> diff = new java.util.ArrayList<>();
+        for (String field : FIELDS) {
+            JsonNode before = current.get(field);
+            JsonNode after = shown.get(field);
+            if (after != null && !after.equals(before)) {
+                diff.add(field + ": " + (before == null || before.isNull() ? "(unset)" : before.asText()) + " -> "
+                        + (after.isNull() ? "(unset)" : after.asText()));
+            }
+        }
+        if (diff.isEmpty()) {
+            session.output().printLine("policy " + name + ": nothing changed");
         } else {
-            session.output().printFields(shown);
+            session.output().printLine("policy " + name + ":");
+            diff.forEach(line -> session.output().printLine("  " + line));
         }
     }
 
@@ -151,11 +179,16 @@ final class PolicySetCommand extends ApiCommand {
         putBoolean(changes, "ensureAdmin", ensureAdmin);
         putBoolean(changes, "enableAccount", enableAccount);
         putBoolean(changes, "removeKeychainAfterReset", removeKeychainAfterReset);
+        putBoolean(changes, "luksEnabled", luksEnabled);
+        if (luksUnlockKeyFile != null) {
+            changes.put("luksUnlockKeyFile", luksUnlockKeyFile);
+        }
+        putPositive(changes, "luksMaxAgeDays", "--luks-max-age-days", luksMaxAgeDays);
         if (changes.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to change: give at least one of --account, --length,"
                     + " --complexity, --passphrase-words, --exclude-lookalikes, --max-age-days, --check-in-seconds,"
                     + " --history-keep, --history-days, --create-account, --ensure-admin, --enable-account,"
-                    + " --remove-keychain-after-reset");
+                    + " --remove-keychain-after-reset, --luks, --luks-unlock-key-file, --luks-max-age-days");
         }
         return changes;
     }

@@ -7,7 +7,7 @@ import picocli.CommandLine.ParameterException;
 /** Shapes of rule principals ({@code user:ID}, {@code user-group:ID}) and targets ({@code device:ID}, {@code device-group:ID}, {@code all}). */
 final class Principals {
     static final List<String> PERMISSIONS = List.of("password.read", "password.history", "recovery-key.read",
-            "device.rotate", "device.manage");
+            "device.rotate", "device.manage", "device.jit");
 
     private Principals() {}
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code castellan recovery-key get HOSTNAME} or {@code --key-id PREFIX}: a table of
- * VOLUME PROTECTOR-ID RECOVERY-KEY (current keys first, then removed ones); {@code -q} prints the
+ * VOLUME PROTECTOR-ID RECOVERY-KEY (current keys first, then removed ones; a KIND column when LUKS
+ * keys are among them, marking a pending one); {@code -q} prints the
  * keys alone, one per line: the device's current keys, or every key matching the prefix.
  */
 @Command(name = "get", description = {"Print a device's escrowed recovery keys (each read is audited).",
@@ -105,7 +106,10 @@ final class RecoveryKeyGetCommand extends ApiCommand {
             }
             return;
         }
+        // KIND only when a LUKS key is among them, so BitLocker/FileVault tables look as before.
+        boolean kinds = keys.stream().anyMatch(k -> k.kind() != null);
         Table table = byKey ? Table.withColumns("VOLUME", "PROTECTOR-ID", "RECOVERY-KEY", "ESCROWED", "REMOVED", "HOSTNAME", "DEVICE")
+                : kinds ? Table.withColumns("VOLUME", "PROTECTOR-ID", "RECOVERY-KEY", "ESCROWED", "REMOVED", "KIND")
                 : Table.withColumns("VOLUME", "PROTECTOR-ID", "RECOVERY-KEY", "ESCROWED", "REMOVED");
         for (RecoveryKey key : keys) {
             // Table cells are Strings: the text table is the one place a key becomes one.
@@ -113,6 +117,9 @@ final class RecoveryKeyGetCommand extends ApiCommand {
             if (byKey) {
                 table.row(volume(key), key.protectorId(), secret, text(key.escrowedAt()), text(key.removedAt()),
                         key.hostname(), key.deviceId());
+            } else if (kinds) {
+                table.row(volume(key), key.protectorId(), secret, text(key.escrowedAt()), text(key.removedAt()),
+                        key.kind() == null ? null : key.kind() + (key.pending() ? " (pending: slot not yet verified)" : ""));
             } else {
                 table.row(volume(key), key.protectorId(), secret, text(key.escrowedAt()), text(key.removedAt()));
             }

@@ -30,7 +30,7 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     ExpiryOptions expiry;
 
-    @Option(names = "--group", paramLabel = "DEVICE_GROUP_ID",
+    @Option(names = "--group", paramLabel = "DEVICE_GROUP",
             description = "Device group that devices registering with the key join (repeatable).")
     java.util.List<String> groups = new java.util.ArrayList<>();
 
@@ -59,7 +59,7 @@ final class RegistrationKeysCreateCommand extends ApiCommand {
             body.put("expiresAt", expiresAt.toString());
         }
         if (!groups.isEmpty()) {
-            groups.forEach(body.putArray("groups")::add);
+            Refs.ids(session, Refs.Kind.DEVICE_GROUP, groups).forEach(body.putArray("groups")::add);
         }
         if (requireApproval) {
             body.put("requireApproval", true);

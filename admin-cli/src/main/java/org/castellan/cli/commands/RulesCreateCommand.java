@@ -21,15 +21,15 @@ import picocli.CommandLine.Parameters;
  * names the field it refuses.
  */
 @Command(name = "create", description = {"Create an access rule; prints its id alone on stdout.",
-        "Permissions: password.read, password.history, recovery-key.read, device.rotate, device.manage."})
+        "Permissions: password.read, password.history, recovery-key.read, device.rotate, device.manage, device.jit."})
 final class RulesCreateCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Rule name, e.g. 'helpdesk reads laptops'.")
     String name;
 
-    @Option(names = "--principal", required = true, paramLabel = "user:ID|user-group:ID", description = "Who (repeatable).")
+    @Option(names = "--principal", required = true, paramLabel = "user:NAME|user-group:NAME", description = "Who (repeatable); a name or an id after the colon.")
     List<String> principals = new ArrayList<>();
 
-    @Option(names = "--target", required = true, paramLabel = "device:ID|device-group:ID|all", description = "Which devices (repeatable).")
+    @Option(names = "--target", required = true, paramLabel = "device:HOSTNAME|device-group:NAME|all", description = "Which devices (repeatable); a name or an id after the colon.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--permission", required = true, paramLabel = "PERMISSION",
@@ -39,11 +39,15 @@ final class RulesCreateCommand extends ApiCommand {
     @Option(names = "--require-reason", description = "Reads under this rule must give --reason.")
     boolean requireReason;
 
+    @Option(names = "--require-approval", description = "device.jit requests under this rule wait for a second"
+            + " person's approval (never the requester's).")
+    boolean requireApproval;
+
     @Option(names = "--rotate-after-read", paramLabel = "60m|1h|MINUTES",
             description = "Rotate the password this long after each read under this rule (0: at the next check-in).")
     String rotateAfterRead;
 
-    @Option(names = "--channel", paramLabel = "CHANNEL_ID", description = "Notify this channel of reads (repeatable).")
+    @Option(names = "--channel", paramLabel = "CHANNEL", description = "Notify this channel (name or id) of reads (repeatable).")
     List<String> channels = new ArrayList<>();
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -83,15 +87,20 @@ final class RulesCreateCommand extends ApiCommand {
     protected void run(Session session) {
         String context = "create rule '" + name + "'";
         ObjectNode body = LenientJson.mapper().createObjectNode().put("name", name);
-        principals.forEach(body.putArray("principals")::add);
-        targets.forEach(body.putArray("targets")::add);
+        com.fasterxml.jackson.databind.node.ArrayNode who = body.putArray("principals");
+        principals.forEach(p -> who.add(Refs.principal(session, p)));
+        com.fasterxml.jackson.databind.node.ArrayNode which = body.putArray("targets");
+        targets.forEach(t -> which.add(Refs.target(session, t)));
         permissions.forEach(body.putArray("permissions")::add);
         body.put("requireReason", requireReason);
+        if (requireApproval) {
+            body.put("requireApproval", true);
+        }
         if (rotateAfterMinutes != null) {
             body.put("rotateAfterReadMinutes", rotateAfterMinutes);
         }
         if (!channels.isEmpty()) {
-            channels.forEach(body.putArray("channels")::add);
+            Refs.ids(session, Refs.Kind.CHANNEL, channels).forEach(body.putArray("channels")::add);
         }
         if (expiresAt != null) {
             body.put("expiresAt", expiresAt.toString());

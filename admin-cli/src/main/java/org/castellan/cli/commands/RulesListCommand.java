@@ -14,8 +14,9 @@ final class RulesListCommand extends ApiCommand {
         JsonNode rules = Pages.all(session, "list rules", "rules");
         Table table = Table.withColumns("ID", "NAME", "PRINCIPALS", "TARGETS", "PERMISSIONS", "REASON", "ROTATE AFTER",
                 "EXPIRES");
+        NameBook names = new NameBook(session);
         Show.list(session, rules, table, rule -> table.row(Values.text(rule, "id"), Values.text(rule, "name"),
-                Values.text(rule, "principals"), Values.text(rule, "targets"), Values.text(rule, "permissions"),
+                names.labels(rule.get("principals")), names.labels(rule.get("targets")), Values.text(rule, "permissions"),
                 rule.path("requireReason").asBoolean(false) ? "required" : "-", minutes(rule.get("rotateAfterReadMinutes")),
                 Values.text(rule, "expiresAt")));
     }

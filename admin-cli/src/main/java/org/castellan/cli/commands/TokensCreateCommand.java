@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 final class TokensCreateCommand extends ApiCommand {
     /** {@code POST /users/{id}/tokens}'s answer; the token is in it once and only once. */
 
-    @Option(names = "--user", required = true, paramLabel = "ID", description = "The user the token acts as.")
+    @Option(names = "--user", required = true, paramLabel = "NAME|ID", description = "The user the token acts as.")
     String user;
 
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the token is for, e.g. 'backup script'.")
@@ -43,7 +43,7 @@ final class TokensCreateCommand extends ApiCommand {
         if (expiresAt != null) {
             body.put("expiresAt", expiresAt.toString());
         }
-        ApiResponse response = session.api().post(context, Endpoint.of("users", user, "tokens"), body);
+        ApiResponse response = session.api().post(context, Endpoint.of("users", Refs.id(session, Refs.Kind.USER, user), "tokens"), body);
         try {
             if (session.output().json()) {
                 session.output().printJson(response.tree());

@@ -27,6 +27,11 @@ public final class Output {
         return format == OutputFormat.JSON;
     }
 
+    /** {@code -o wide}: tables with every column. */
+    public boolean wide() {
+        return format == OutputFormat.WIDE;
+    }
+
     public void printJson(JsonNode node) {
         try {
             out.println(LenientJson.mapper().writeValueAsString(node));

@@ -27,9 +27,9 @@ public final class AgentMain implements Runnable {
         System.exit(run(AgentContext.system(), args));
     }
 
-    /** Runs one command line; returns the exit code. Errors are printed as one line on stderr. */
-    public static int run(AgentContext context, String... args) {
-        CommandLine cli = new CommandLine(new AgentMain(context))
+    /** The command model (every subcommand): what runs, and what completion scripts and man pages are made from. */
+    public static CommandLine commandLine(AgentContext context) {
+        return new CommandLine(new AgentMain(context))
                 .addSubcommand(new RegisterCommand(context))
                 .addSubcommand(new CheckInCommand(context))
                 .addSubcommand(new RunCommand(context))
@@ -39,6 +39,11 @@ public final class AgentMain implements Runnable {
                 .addSubcommand(new SeedPasswordCommand(context))
                 .addSubcommand(new DiagnoseCommand(context))
                 .addSubcommand(new SelfTestCommand(context));
+    }
+
+    /** Runs one command line; returns the exit code. Errors are printed as one line on stderr. */
+    public static int run(AgentContext context, String... args) {
+        CommandLine cli = commandLine(context);
         cli.setOut(new java.io.PrintWriter(context.out(), true));
         cli.setErr(new java.io.PrintWriter(context.err(), true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -61,7 +66,7 @@ public final class AgentMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"castellan-agent " + AgentVersion.get()};
+            return new String[] {org.castellan.protocol.BuildVersion.line("castellan-agent")};
         }
     }
 }

@@ -38,6 +38,9 @@ final class CheckInCommand implements Callable<Integer> {
             Optional<Instant> notBefore = CheckInSchedule.notDueUntil(new StateStore(dir).require(),
                     new RotationJournal(dir).read().isPresent(), context.clock().instant());
             if (notBefore.isPresent()) {
+                // Each timer run still ends just-in-time grants whose time is up, server or not.
+                new CheckInCycle(context.platform().get(), dir, context.connector(), context.clock(), context.random())
+                        .sweepJit();
                 context.out().println("not due; next check-in after " + notBefore.get());
                 return AgentMain.OK;
             }
@@ -48,8 +51,8 @@ final class CheckInCommand implements Callable<Integer> {
             context.out().println("interrupted rotation resolved: " + result.recovery().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (result.rotated()) {
-            context.out().println("checked in; password of account " + result.account() + " rotated ("
-                    + result.rotateReason() + ")");
+            context.out().println("checked in; password of account " + result.account() + " rotated: "
+                    + why(result.rotateReason()));
         } else {
             context.out().println("checked in; no rotation due");
         }
@@ -60,5 +63,22 @@ final class CheckInCommand implements Callable<Integer> {
             context.out().println("warning: " + note);
         }
         return AgentMain.OK;
+    }
+
+    /** The server's (or the recovery's) reason to rotate, as a sentence. */
+    static String why(String reason) {
+        if (reason == null) {
+            return "no reason given";
+        }
+        return switch (reason) {
+            case "no-password" -> "first password set: the server held none";
+            case "requested" -> "an admin asked for a new password";
+            case "max-age" -> "the password reached the policy's maximum age";
+            case "expired" -> "the password was read and expired (rotate after read)";
+            case "account-changed" -> "the managed account changed";
+            case "repair-after-recovery" -> "repairing an interrupted rotation the server never committed";
+            case "replace-unverified-password" -> "replacing a password that could not be proven to work";
+            default -> "the server's reason: " + reason;
+        };
     }
 }

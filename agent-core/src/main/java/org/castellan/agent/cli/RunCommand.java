@@ -31,11 +31,22 @@ final class RunCommand implements Callable<Integer> {
         StateDir dir = context.stateDir(stateDir.stateDir);
         new StateStore(dir).require(); // Fail at once, not in the loop, when not registered.
         CheckInCycle cycle = new CheckInCycle(platform, dir, context.connector(), context.clock(), context.random());
+        org.castellan.agent.jit.JitGrants jit = cycle.jitGrants();
         platform.runAsService(new AgentLoop(() -> {
             CheckInCycle.Result result = cycle.run();
             result.notes().forEach(note -> LOG.warn("{}", note));
             return result.checkInSeconds();
-        }, context.random()));
+        }, new AgentLoop.Expiries() {
+            @Override
+            public java.util.Optional<java.time.Instant> next() throws org.castellan.agent.AgentException {
+                return jit.nextExpiry();
+            }
+
+            @Override
+            public void sweep() throws org.castellan.agent.AgentException {
+                cycle.sweepJit();
+            }
+        }, context.clock(), context.random()));
         return AgentMain.OK;
     }
 }

@@ -6,6 +6,9 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.LuksKeyEscrowRequest;
+import org.castellan.protocol.messages.LuksKeyRef;
+import org.castellan.protocol.messages.LuksKeyState;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
@@ -82,6 +85,21 @@ public final class FailoverServerApi implements ServerApi {
     @Override
     public RotationStateResponse abort(String rotationId, RotationOutcome outcome) throws ServerException {
         return call(node -> node.abort(rotationId, outcome));
+    }
+
+    @Override
+    public LuksKeyState escrowLuksKey(LuksKeyEscrowRequest request) throws ServerException {
+        return call(node -> node.escrowLuksKey(request));
+    }
+
+    @Override
+    public LuksKeyState commitLuksKey(LuksKeyRef key) throws ServerException {
+        return call(node -> node.commitLuksKey(key));
+    }
+
+    @Override
+    public LuksKeyState retireLuksKey(LuksKeyRef key) throws ServerException {
+        return call(node -> node.retireLuksKey(key));
     }
 
     @Override

@@ -4,6 +4,9 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.LuksKeyEscrowRequest;
+import org.castellan.protocol.messages.LuksKeyRef;
+import org.castellan.protocol.messages.LuksKeyState;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
@@ -29,6 +32,21 @@ public interface ServerApi {
 
     /** Sends the device's full current set of sealed recovery keys; returns once the server stored it. */
     RecoveryKeyEscrowResponse escrowRecoveryKeys(RecoveryKeyEscrowRequest request) throws ServerException;
+
+    /** Stores a sealed LUKS passphrase as pending, before its key slot is added; returns once the server has it. */
+    default LuksKeyState escrowLuksKey(LuksKeyEscrowRequest request) throws ServerException {
+        throw new ServerException(0, "unsupported", "this server connection cannot escrow LUKS keys");
+    }
+
+    /** The slot exists and its passphrase opened the volume: the pending key becomes current. */
+    default LuksKeyState commitLuksKey(LuksKeyRef key) throws ServerException {
+        throw new ServerException(0, "unsupported", "this server connection cannot commit LUKS keys");
+    }
+
+    /** The slot is gone (or was never added): the key moves to history. */
+    default LuksKeyState retireLuksKey(LuksKeyRef key) throws ServerException {
+        throw new ServerException(0, "unsupported", "this server connection cannot retire LUKS keys");
+    }
 
     /**
      * {@code GET /healthz}, unsigned and without side effects: is the server reachable over the

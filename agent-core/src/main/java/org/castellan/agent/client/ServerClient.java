@@ -24,6 +24,9 @@ import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
+import org.castellan.protocol.messages.LuksKeyEscrowRequest;
+import org.castellan.protocol.messages.LuksKeyRef;
+import org.castellan.protocol.messages.LuksKeyState;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.protocol.messages.RegisterRequest;
@@ -45,6 +48,7 @@ public final class ServerClient implements ServerApi {
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
     private final HttpUrl base;
+    private final boolean pinned;
     private final OkHttpClient http;
     private final RequestSigner signer;
     private final String deviceId;
@@ -77,6 +81,51 @@ public final class ServerClient implements ServerApi {
             builder.hostnameVerifier((host, session) -> true);
         }
         this.http = builder.build();
+        this.pinned = trust.isPinned();
+    }
+
+    /**
+     * A TLS failure said once, with the fix: a certificate the system CAs do not vouch for (the
+     * server's self-signed one) needs {@code --server-fingerprint}; a pinned one that no longer
+     * matches is a different server, or a new certificate to verify before re-registering.
+     */
+    private ServerException tlsFailure(SSLException e) {
+        String where = "TLS handshake with " + base.host() + ":" + base.port() + " failed: ";
+        java.security.cert.CertificateException certificate = find(e, java.security.cert.CertificateException.class);
+        String message;
+        if (pinned && certificate != null) {
+            message = where + certificate.getMessage() + "; check that this is the right server (the server prints its"
+                    + " fingerprint at start-up) before you trust a new one: castellan-agent register --force"
+                    + " --server-fingerprint NEW";
+        } else if (!pinned && certificate != null) {
+            message = where + "the server's certificate is not signed by a CA this machine trusts; if the server uses"
+                    + " the self-signed certificate it made at its first start, register with --server-fingerprint"
+                    + " SHA256 (the fingerprint the server printed)";
+        } else {
+            message = where + distinctMessages(e);
+        }
+        return new ServerException(0, ServerException.TLS_FAILURE, message, e);
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The messages along the cause chain, each once (an exception often repeats its cause's). */
+    private static String distinctMessages(Throwable failure) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && parts.stream().noneMatch(p -> p.contains(m))) {
+                parts.add(m);
+            }
+        }
+        return parts.isEmpty() ? failure.getClass().getSimpleName() : String.join(": ", parts);
     }
 
     @Override
@@ -105,6 +154,21 @@ public final class ServerClient implements ServerApi {
     }
 
     @Override
+    public LuksKeyState escrowLuksKey(LuksKeyEscrowRequest request) throws ServerException {
+        return post(AgentPaths.LUKS_KEYS, request, LuksKeyState.class);
+    }
+
+    @Override
+    public LuksKeyState commitLuksKey(LuksKeyRef key) throws ServerException {
+        return post(AgentPaths.LUKS_KEY_COMMIT, key, LuksKeyState.class);
+    }
+
+    @Override
+    public LuksKeyState retireLuksKey(LuksKeyRef key) throws ServerException {
+        return post(AgentPaths.LUKS_KEY_RETIRE, key, LuksKeyState.class);
+    }
+
+    @Override
     public RecoveryKeyEscrowResponse escrowRecoveryKeys(RecoveryKeyEscrowRequest request) throws ServerException {
         return post(AgentPaths.RECOVERY_KEYS, request, RecoveryKeyEscrowResponse.class);
     }
@@ -118,8 +182,7 @@ public final class ServerClient implements ServerApi {
             java.util.Date date = response.headers().getDate("Date");
             return new ServerHealth(response.code(), date == null ? null : date.toInstant());
         } catch (SSLException e) {
-            throw new ServerException(0, ServerException.TLS_FAILURE,
-                    "TLS handshake with " + base.host() + ":" + base.port() + " failed: " + rootMessage(e), e);
+            throw tlsFailure(e);
         } catch (InterruptedIOException e) {
             throw new ServerException(0, ServerException.UNREACHABLE, "GET " + url + " timed out", e);
         } catch (IOException e) {
@@ -156,8 +219,7 @@ public final class ServerClient implements ServerApi {
                                 + originalMessage(e), e);
             }
         } catch (SSLException e) {
-            throw new ServerException(0, ServerException.TLS_FAILURE,
-                    "TLS handshake with " + base.host() + ":" + base.port() + " failed: " + rootMessage(e), e);
+            throw tlsFailure(e);
         } catch (InterruptedIOException e) {
             throw new ServerException(0, ServerException.UNREACHABLE,
                     "POST " + url + " timed out", e);

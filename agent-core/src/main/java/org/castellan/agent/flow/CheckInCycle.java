@@ -10,6 +10,10 @@ import org.castellan.agent.AgentVersion;
 import org.castellan.agent.client.ServerApi;
 import org.castellan.agent.client.ServerConnector;
 import org.castellan.agent.client.ServerException;
+import org.castellan.agent.jit.JitGrants;
+import org.castellan.agent.jit.JitStore;
+import org.castellan.agent.luks.LuksJournal;
+import org.castellan.agent.luks.LuksKeyKeeper;
 import org.castellan.agent.password.PasswordGenerator;
 import org.castellan.agent.recovery.RecoveryKeyEscrow;
 import org.castellan.agent.rotation.Recovery;
@@ -28,10 +32,14 @@ import org.castellan.protocol.messages.AccountOptions;
 import org.castellan.protocol.messages.AgentPolicy;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.CheckInResponse;
+import org.castellan.protocol.messages.JitReport;
 
 /**
  * One check-in: resolve any unfinished rotation, report to the server, rotate if it says so (or
  * if recovery found the server and the device disagree), then escrow changed recovery keys.
+ * Just-in-time admin rights: expired ones are revoked first (before the server is reached, so
+ * an unreachable server changes nothing of that), the reports go with the check-in, and the
+ * server's list of grants is applied after it.
  */
 public final class CheckInCycle {
     /** What happened, for the command's output and the loop's next interval. */
@@ -71,7 +79,27 @@ public final class CheckInCycle {
         }
     }
 
+    /** The grants of this state directory, on this platform. */
+    public JitGrants jitGrants() {
+        return new JitGrants(new JitStore(dir), platform.adminRights(), clock);
+    }
+
+    /** Revokes expired just-in-time grants now, under the state lock: what a running agent does at each expiry. */
+    @SuppressWarnings("try")
+    public void sweepJit() throws AgentException {
+        try (StateLock lock = StateLock.acquire(dir)) {
+            jitGrants().sweep();
+        }
+    }
+
     private Result runLocked(StateStore store, AgentState state) throws AgentException {
+        JitGrants jit = jitGrants();
+        List<String> notes = new ArrayList<>();
+        try {
+            jit.sweep();
+        } catch (AgentException e) {
+            notes.add("revoke expired just-in-time grants: " + e.getMessage());
+        }
         ServerApi api = connector.connect(state.server(), state.serverFingerprint(),
                 new DeviceKeyStore(dir, platform.keyProtector()).load(), state.deviceId());
         // Before the journal is touched: a copy must not commit or abort the original's rotation.
@@ -84,9 +112,10 @@ public final class CheckInCycle {
         OsInfo os = platform.osInfo();
         List<String> sentWarnings = merge(reported.warnings(), state.recoveryWarnings());
         CheckInResponse answer;
+        List<JitReport> jitSent = jit.unsent();
         try {
             answer = api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),
-                    reported.name(), reported.problem(), sentWarnings));
+                    reported.name(), reported.problem(), sentWarnings, null, jitSent));
         } catch (ServerException e) {
             throw new AgentException("check in with " + state.server(), e);
         }
@@ -95,6 +124,12 @@ public final class CheckInCycle {
         }
         state = state.withCheckIn(answer.vaultKey(), answer.policy(), clock.instant());
         store.save(state);
+        jit.delivered(jitSent);
+        try {
+            jit.apply(answer.jitGrants());
+        } catch (AgentException e) {
+            notes.add("apply just-in-time grants: " + e.getMessage());
+        }
 
         boolean rotated = false;
         String reason = null;
@@ -120,33 +155,47 @@ public final class CheckInCycle {
             }
         }
 
-        List<String> notes = new ArrayList<>();
         RecoveryKeyEscrow.Outcome keys = new RecoveryKeyEscrow(platform.recoveryKeys(), api, state.deviceId())
                 .run(state.recoveryKeys(), answer.vaultKey());
         if (keys.detail() != null) {
             notes.add(keys.detail());
         }
-        state = state.withRecoveryKeys(keys.acknowledged(), keys.warnings());
+        // LUKS keys after the scanned ones: a failure here never holds back a BitLocker escrow.
+        LuksKeyKeeper.Outcome luks = new LuksKeyKeeper(platform.luksVolumes(), api, new LuksJournal(dir),
+                new PasswordGenerator(random), state.deviceId(), clock).withVaultKey(answer.vaultKey())
+                .run(answer.policy().luks(), answer.rotateRecoveryKeys());
+        notes.addAll(luks.notes());
+        List<String> diskWarnings = merge(keys.warnings(), luks.warnings());
+        state = state.withRecoveryKeys(keys.acknowledged(), diskWarnings);
         store.save(state);
 
         // Warnings can appear during the rotation (e.g. current-password-unsaved) or the key scan:
         // tell the server now rather than at the next check-in, which may be hours away.
         List<String> warningsNow = merge(account == null ? List.of() : accountWarnings(account, answer.policy()),
-                keys.warnings());
-        if (!warningsNow.equals(sentWarnings)) {
+                diskWarnings);
+        // The same for what was just granted or revoked: the help desk sees it now.
+        List<JitReport> jitNow = jit.unsent();
+        if (!warningsNow.equals(sentWarnings) || !jitNow.isEmpty()) {
             try {
                 api.checkIn(new CheckInRequest(os.hostname(), os.osVersion(), AgentVersion.get(),
                         account == null ? reported.name() : account.name(),
-                        account == null ? reported.problem() : null, warningsNow));
+                        account == null ? reported.problem() : null, warningsNow, null, jitNow));
+                jit.delivered(jitNow);
             } catch (ServerException e) {
-                notes.add("report warnings " + warningsNow + " to " + state.server() + ": " + e.getMessage());
+                notes.add("report warnings " + warningsNow + " and " + jitNow.size() + " just-in-time reports to "
+                        + state.server() + " (sent again at the next check-in): " + e.getMessage());
             }
         }
         if (rotationFailure != null) {
             throw rotationFailure;
         }
+        int interval = answer.policy().checkInSeconds();
+        if (Boolean.TRUE.equals(answer.jitPending())) {
+            // A request waits for approval: check in sooner, so the right arrives soon after it.
+            interval = Math.min(interval, CheckInResponse.JIT_PENDING_CHECK_IN_SECONDS);
+        }
         return new Result(recovery, rotated, reason, account == null ? null : account.name(),
-                answer.policy().checkInSeconds(), keys.sent(), List.copyOf(notes));
+                interval, keys.sent(), List.copyOf(notes));
     }
 
     /** Account warnings first, then the others; duplicates dropped; at most the 20 the server accepts. */

@@ -37,6 +37,16 @@ public interface Platform {
         return RecoveryKeySource.NONE;
     }
 
+    /** Just-in-time administrator rights; platforms without them return {@link AdminRights#NONE}. */
+    default AdminRights adminRights() {
+        return AdminRights.NONE;
+    }
+
+    /** LUKS2 volumes and their key slots; platforms without LUKS return {@link LuksVolumes#NONE}. */
+    default LuksVolumes luksVolumes() {
+        return LuksVolumes.NONE;
+    }
+
     /**
      * What identifies this machine (see {@link MachineIdentity}), read fresh on each call. The
      * default knows nothing, and clone detection is then off for this platform.

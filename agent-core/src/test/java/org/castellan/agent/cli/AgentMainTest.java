@@ -117,7 +117,7 @@ class AgentMainTest {
         assertThat(platform.securedDirs).contains(state.toAbsolutePath());
 
         assertThat(run("check-in", "--state-dir", state.toString())).as(err()).isZero();
-        assertThat(out()).contains("password of account root rotated (no-password)");
+        assertThat(out()).contains("password of account root rotated: first password set: the server held none");
         assertThat(platform.accounts.password).isEqualTo(server.committedPassword()).isNotEqualTo("initial-password");
         assertThat(connections).last().isEqualTo("https://castellan.test:8443 " + FP + " device-42");
 
@@ -307,7 +307,7 @@ class AgentMainTest {
         assertThat(run("check-in", "--state-dir", state.toString())).as(err()).isZero();
 
         assertThat(out()).contains("interrupted rotation resolved: repair_needed")
-                .contains("rotated (repair-after-recovery)");
+                .contains("rotated: repairing an interrupted rotation the server never committed");
         assertThat(platform.accounts.password).isNotEqualTo(working).isEqualTo(server.committedPassword());
         assertThat(state.resolve(RotationJournal.FILE)).doesNotExist();
     }

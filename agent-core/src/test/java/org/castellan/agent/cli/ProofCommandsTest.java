@@ -74,7 +74,7 @@ class ProofCommandsTest {
         assertThat(run("register", "--server", "https://castellan.test:8443", "--server-fingerprint", FP,
                 "--state-dir", state.toString())).as(err()).isZero();
         assertThat(run("check-in", "--state-dir", state.toString())).as(err()).isZero();
-        assertThat(out()).contains("rotated (no-password)");
+        assertThat(out()).contains("rotated: first password set: the server held none");
     }
 
     @Test
@@ -176,7 +176,7 @@ class ProofCommandsTest {
 
         platform.accounts.checksThatFail = 0;
         assertThat(run("check-in", "--state-dir", state.toString())).as(err()).isZero();
-        assertThat(out()).contains("interrupted rotation resolved: unverified", "rotated (requested)");
+        assertThat(out()).contains("interrupted rotation resolved: unverified", "rotated: an admin asked for a new password");
         assertThat(server.committedPassword()).isEqualTo(platform.accounts.password);
     }
 

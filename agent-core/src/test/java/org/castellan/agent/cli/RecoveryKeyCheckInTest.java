@@ -157,7 +157,7 @@ class RecoveryKeyCheckInTest {
 
         assertThat(checkIn()).as(err()).isZero();
 
-        assertThat(out()).contains("rotated (no-password)", "warning: scan recovery keys: bitlocker-malformed-key");
+        assertThat(out()).contains("rotated: first password set: the server held none", "warning: scan recovery keys: bitlocker-malformed-key");
         assertThat(server.committedPassword()).isEqualTo(platform.accounts.password);
         assertThat(lastCheckIn().warnings()).containsExactly("recovery-key-scan-failed:bitlocker-malformed-key");
 

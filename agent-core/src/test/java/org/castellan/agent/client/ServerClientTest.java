@@ -166,6 +166,9 @@ class ServerClientTest {
                 .isInstanceOfSatisfying(ServerException.class, e -> {
                     assertThat(e.status()).isZero();
                     assertThat(e.code()).isEqualTo(ServerException.TLS_FAILURE);
+                    // Said once, with what to check and the flag that trusts a new certificate.
+                    assertThat(e.getMessage()).containsOnlyOnce("does not match the pinned fingerprint")
+                            .contains("--server-fingerprint");
                 });
         assertThat(received).isEmpty();
     }
@@ -174,8 +177,11 @@ class ServerClientTest {
     void selfSignedServerIsRejectedWhenTrustingSystemCas() {
         assertThatThrownBy(() -> client(PinnedTrust.systemCas(), "d").checkIn(
                 new CheckInRequest("h", "v", "0.1", null, null, List.of())))
-                .isInstanceOfSatisfying(ServerException.class,
-                        e -> assertThat(e.code()).isEqualTo(ServerException.TLS_FAILURE));
+                .isInstanceOfSatisfying(ServerException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ServerException.TLS_FAILURE);
+                    assertThat(e.getMessage()).as("names the fix, not the JDK's PKIX text")
+                            .contains("--server-fingerprint").doesNotContain("PKIX");
+                });
         assertThat(received).isEmpty();
     }
 

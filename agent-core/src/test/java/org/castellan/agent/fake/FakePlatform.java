@@ -27,6 +27,7 @@ public final class FakePlatform implements Platform {
     public Path defaultStateDir;
     public String hostname = "host-1";
     public final FakeThrowawayAccounts throwaway = new FakeThrowawayAccounts();
+    public final FakeAdminRights adminRights = new FakeAdminRights();
     /** What {@link #machineIdentity} reports; change it to simulate a copy on another machine. */
     public Map<String, String> identity = Map.of("machine-id", "0123456789abcdef0123456789abcdef");
     public final List<DiagnosticCheck> platformChecks = new ArrayList<>();
@@ -58,6 +59,11 @@ public final class FakePlatform implements Platform {
     @Override
     public RecoveryKeySource recoveryKeys() {
         return recoveryKeys;
+    }
+
+    @Override
+    public org.castellan.agent.spi.AdminRights adminRights() {
+        return adminRights;
     }
 
     @Override

@@ -74,6 +74,9 @@ public final class FakeServer implements ServerApi {
 
     /** What {@link #health} answers: the server's clock (its Date header). */
     public Instant serverTime = Instant.now();
+    /** The just-in-time grants handed out at check-in (null: a server without them). */
+    public List<org.castellan.protocol.messages.JitGrant> jitGrants;
+    public boolean jitPending;
 
     public FakeServer(String deviceId) {
         this.deviceId = deviceId;
@@ -127,7 +130,7 @@ public final class FakeServer implements ServerApi {
         } else if (rotateRequested) {
             reason = "requested";
         }
-        return new CheckInResponse(Instant.now(), policy, vaultKey(), reason != null, reason);
+        return new CheckInResponse(Instant.now(), policy, vaultKey(), reason != null, reason, List.of(), jitGrants, jitPending);
     }
 
     @Override

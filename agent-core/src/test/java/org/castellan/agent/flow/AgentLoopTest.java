@@ -77,4 +77,64 @@ class AgentLoopTest {
         assertThat(thread.isAlive()).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
+
+    /** A clock the test waiter moves forward by exactly what the loop waits. */
+    private static final class SteppedClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-12-02T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void betweenCheckInsTheLoopWakesAtAGrantsEndToSweepItAndRetriesAFailedSweepThirtySecondsLater() {
+        SteppedClock clock = new SteppedClock();
+        java.time.Instant start = clock.now;
+        List<java.util.Optional<java.time.Instant>> ends = new ArrayList<>(List.of(
+                java.util.Optional.of(start.plusSeconds(100)), java.util.Optional.of(start.plusSeconds(100)),
+                java.util.Optional.empty()));
+        List<java.time.Instant> sweeps = new ArrayList<>();
+        int[] ticks = {0};
+        AgentLoop[] loop = new AgentLoop[1];
+        AgentLoop.Expiries expiries = new AgentLoop.Expiries() {
+            @Override
+            public java.util.Optional<java.time.Instant> next() {
+                return ends.get(0);
+            }
+
+            @Override
+            public void sweep() throws AgentException {
+                sweeps.add(clock.now);
+                ends.remove(0);
+                if (sweeps.size() == 1) {
+                    throw new AgentException("revoke: visudo failed");
+                }
+            }
+        };
+        loop[0] = new AgentLoop(() -> {
+            if (++ticks[0] == 2) {
+                loop[0].stop();
+            }
+            return 600;
+        }, (stop, duration) -> clock.now = clock.now.plus(duration), expiries, clock, new SecureRandom());
+
+        loop[0].run();
+
+        assertThat(sweeps).containsExactly(start.plusSeconds(100), start.plusSeconds(130));
+        assertThat(ticks[0]).isEqualTo(2);
+        assertThat(Duration.between(start, clock.now).toSeconds()).as("the check-in interval is kept")
+                .isBetween(540L, 660L);
+    }
 }

@@ -44,6 +44,7 @@ final class LinuxDiagnostics {
         checks.add(tool("userdel", LinuxThrowawayAccounts.USERDEL, "passwd", "shadow-utils", false));
         checks.add(libcrypt());
         checks.add(systemd());
+        checks.add(cryptsetup());
         checks.add(identity.sources().isEmpty()
                 ? DiagnosticCheck.warn("machine-identity-sources", "neither /etc/machine-id nor the DMI product_uuid is readable")
                 : DiagnosticCheck.ok("machine-identity-sources", String.join(", ", identity.sources().keySet())));
@@ -88,6 +89,22 @@ final class LinuxDiagnostics {
         return firstLine(List.of(systemctl, "--version"))
                 .map(line -> DiagnosticCheck.ok("systemd", line))
                 .orElse(DiagnosticCheck.warn("systemd", "systemctl --version did not answer: install-service needs systemd"));
+    }
+
+    /** Only needed where a policy enables LUKS keys: a skip, not a warning, when it is absent. */
+    private static DiagnosticCheck cryptsetup() {
+        Optional<String> path = Optional.empty();
+        try {
+            path = Optional.of(ProcessRunner.which("cryptsetup", ProcessRunner.CLEAN_ENV.get("PATH")).toString());
+        } catch (IOException e) {
+            // reported below
+        }
+        if (path.isEmpty()) {
+            return DiagnosticCheck.skip("cryptsetup", "not installed: LUKS recovery keys need it (Debian: cryptsetup-bin)");
+        }
+        return firstLine(List.of(path.get(), "--version"))
+                .map(line -> DiagnosticCheck.ok("cryptsetup", line + " (LUKS recovery keys)"))
+                .orElse(DiagnosticCheck.warn("cryptsetup", path.get() + " --version did not answer"));
     }
 
     private static Optional<String> firstLine(List<String> command) {

@@ -14,6 +14,7 @@ import org.castellan.agent.spi.ThrowawayAccounts;
 import org.castellan.agent.spi.AccountManager;
 import org.castellan.agent.spi.FileKeyProtector;
 import org.castellan.agent.spi.KeyProtector;
+import org.castellan.agent.spi.LuksVolumes;
 import org.castellan.agent.spi.OsInfo;
 import org.castellan.agent.spi.Platform;
 import org.castellan.agent.spi.PlatformException;
@@ -33,7 +34,19 @@ public final class LinuxPlatform implements Platform {
         this.accounts = new LinuxAccountManager(env);
     }
 
+    /** LUKS2 volumes: lsblk and blkid to find them, cryptsetup for their key slots. */
+    @Override
+    public LuksVolumes luksVolumes() {
+        return new LinuxLuksVolumes(env);
+    }
+
     /** /etc/machine-id and the DMI product_uuid (see {@link LinuxMachineIdentity}). */
+    /** A sudoers drop-in per user, with sudo's own NOTAFTER ({@link SudoersAdminRights}). */
+    @Override
+    public org.castellan.agent.spi.AdminRights adminRights() {
+        return new SudoersAdminRights();
+    }
+
     @Override
     public MachineIdentity machineIdentity() {
         return identity.read();

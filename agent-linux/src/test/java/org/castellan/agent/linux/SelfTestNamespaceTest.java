@@ -140,7 +140,8 @@ class SelfTestNamespaceTest {
                 "[ok  ] chpasswd: /usr/sbin/chpasswd (package passwd ",
                 "[ok  ] useradd", "[ok  ] userdel",
                 "[ok  ] libcrypt: crypt_r loads and gives the known SHA-512 answer",
-                "[ok  ] machine-identity-sources: machine-id");
+                "[ok  ] machine-identity-sources: machine-id",
+                "[ok  ] cryptsetup: cryptsetup 2.");
         assertHostUntouched();
     }
 

@@ -123,6 +123,12 @@ public final class MacPlatform implements Platform {
     }
 
     /** The hardware UUID ({@code ioreg -rd1 -c IOPlatformExpertDevice}); unknown when ioreg says nothing usable. */
+    /** Membership of the admin group through dseditgroup ({@link org.castellan.agent.macos.jit.MacAdminRights}). */
+    @Override
+    public org.castellan.agent.spi.AdminRights adminRights() {
+        return new org.castellan.agent.macos.jit.MacAdminRights(runner, tools);
+    }
+
     @Override
     public MachineIdentity machineIdentity() {
         try {

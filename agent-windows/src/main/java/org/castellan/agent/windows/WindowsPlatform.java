@@ -131,6 +131,12 @@ public final class WindowsPlatform implements Platform {
         return defaultStateDir;
     }
 
+    /** Administrators-group membership by SID ({@link org.castellan.agent.windows.jit.WindowsAdminRights}). */
+    @Override
+    public org.castellan.agent.spi.AdminRights adminRights() {
+        return new org.castellan.agent.windows.jit.WindowsAdminRights(new org.castellan.agent.windows.jit.JnaAdministratorsGroup());
+    }
+
     @Override
     public AccountManager accounts() {
         return accounts;

@@ -13,6 +13,7 @@ package org.castellan.protocol.messages;
  * @param checkInSeconds how often the agent checks in
  * @param accountOptions what the agent may do to make the account manageable; an answer without
  *     it (an older server) means {@link AccountOptions#NONE}
+ * @param luks LUKS recovery passphrases (Linux); absent means {@link LuksPolicy#OFF}
  */
 public record AgentPolicy(
         String account,
@@ -22,11 +23,22 @@ public record AgentPolicy(
         boolean excludeLookalikes,
         int maxAgeDays,
         int checkInSeconds,
-        AccountOptions accountOptions) {
+        AccountOptions accountOptions,
+        LuksPolicy luks) {
 
     public AgentPolicy {
         if (accountOptions == null) {
             accountOptions = AccountOptions.NONE;
         }
+        if (luks == null) {
+            luks = LuksPolicy.OFF;
+        }
+    }
+
+    /** A policy without LUKS settings (they are off). */
+    public AgentPolicy(String account, int length, String complexity, int passphraseWords, boolean excludeLookalikes,
+                       int maxAgeDays, int checkInSeconds, AccountOptions accountOptions) {
+        this(account, length, complexity, passphraseWords, excludeLookalikes, maxAgeDays, checkInSeconds,
+                accountOptions, LuksPolicy.OFF);
     }
 }

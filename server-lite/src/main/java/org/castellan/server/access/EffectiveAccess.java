@@ -80,8 +80,28 @@ public record EffectiveAccess(Set<Permission> permissions, List<Rule> matchingRu
     }
 
     /** True when any matching rule granting {@code permission} requires a reason. */
+    /**
+     * The smallest {@code rotateAfterReadMinutes} among matching rules granting {@code permission}
+     * (for {@code password.read} that is {@link #rotateAfterReadMinutes()}); null when none asks for it.
+     */
+    public Integer rotateAfterReadMinutesFor(Permission permission) {
+        Integer rotate = null;
+        for (Rule rule : rulesGranting(permission)) {
+            Integer minutes = rule.rotateAfterReadMinutes();
+            if (minutes != null && (rotate == null || minutes < rotate)) {
+                rotate = minutes;
+            }
+        }
+        return rotate;
+    }
+
     public boolean requiresReasonFor(Permission permission) {
         return rulesGranting(permission).stream().anyMatch(Rule::requireReason);
+    }
+
+    /** True when any matching rule granting {@code permission} asks for a second person's approval. */
+    public boolean requiresApprovalFor(Permission permission) {
+        return rulesGranting(permission).stream().anyMatch(Rule::requireApproval);
     }
 
     /** The channels of the rules granting {@code permission}: who to notify when it is used. */

@@ -5,21 +5,33 @@ import java.util.stream.Collectors;
 
 /** What a rule may grant. {@link #wireName()} is the spelling used in the API and database. */
 public enum Permission {
-    PASSWORD_READ("password.read", true),
-    PASSWORD_HISTORY("password.history", true),
-    RECOVERY_KEY_READ("recovery-key.read", true),
-    DEVICE_ROTATE("device.rotate", false),
-    DEVICE_MANAGE("device.manage", false);
+    PASSWORD_READ("password.read", true, true),
+    PASSWORD_HISTORY("password.history", true, true),
+    RECOVERY_KEY_READ("recovery-key.read", true, true),
+    DEVICE_ROTATE("device.rotate", false, false),
+    DEVICE_MANAGE("device.manage", false, false),
+    /** Just-in-time admin rights on the device: request, approve, revoke. */
+    DEVICE_JIT("device.jit", false, true);
 
     private static final String KNOWN = Arrays.stream(values())
             .map(Permission::wireName).collect(Collectors.joining(", "));
 
     private final String wireName;
     private final boolean revealsSecret;
+    private final boolean guardedLikeASecret;
 
-    Permission(String wireName, boolean revealsSecret) {
+    Permission(String wireName, boolean revealsSecret, boolean guardedLikeASecret) {
         this.wireName = wireName;
         this.revealsSecret = revealsSecret;
+        this.guardedLikeASecret = guardedLikeASecret;
+    }
+
+    /**
+     * True for the secret permissions and for {@code device.jit}: refused on a disabled or
+     * unapproved device, and a rule's {@code requireReason} applies to them.
+     */
+    public boolean guardedLikeASecret() {
+        return guardedLikeASecret;
     }
 
     public String wireName() {

@@ -13,10 +13,19 @@ import java.util.Set;
  * @param channels notification channel ids told when the rule is used
  * @param expiresAt null for a rule that does not expire; the rule stops applying at that instant
  * @param disabled a disabled rule grants nothing
+ * @param requireApproval a just-in-time request under this rule waits for a second person's approval
  */
 public record Rule(String id, String name, List<PrincipalRef> principals, List<TargetRef> targets,
                    Set<Permission> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
-                   List<String> channels, Instant expiresAt, boolean disabled) {
+                   List<String> channels, Instant expiresAt, boolean disabled, boolean requireApproval) {
+
+    /** A rule that asks for no approval. */
+    public Rule(String id, String name, List<PrincipalRef> principals, List<TargetRef> targets,
+                Set<Permission> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
+                List<String> channels, Instant expiresAt, boolean disabled) {
+        this(id, name, principals, targets, permissions, requireReason, rotateAfterReadMinutes, channels, expiresAt,
+                disabled, false);
+    }
 
     public Rule {
         Refs.requireId(id, "rule");

@@ -14,6 +14,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.users.Tokens;
@@ -35,6 +36,7 @@ public final class ChannelRoutes {
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
         String name = Names.label(body.name(), "name");
+        TextRules.refuseIdShaped(name, "name");
         if (!"webhook".equals(body.type())) {
             throw ApiException.badRequest("invalid-type", "field 'type' must be 'webhook'");
         }

@@ -17,6 +17,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.policy.PolicyStore;
@@ -39,10 +40,14 @@ public final class DeviceGroupRoutes {
         this.clock = clock;
     }
 
-    public record Body(String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
+    /** POST and PUT body; {@code id} is read-only (PUT accepts GET's representation with the same id). */
+    public record Body(String id, String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
 
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
+        if (body.id() != null) {
+            throw ApiException.badRequest("read-only-id", "field 'id' is chosen by the server; leave it out");
+        }
         String id = Tokens.newId();
         DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
             DeviceGroupRow row = validated(c, id, body);
@@ -55,6 +60,7 @@ public final class DeviceGroupRoutes {
     public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Body body = JsonBody.read(ctx, Body.class);
+        TextRules.readOnly("id", body.id(), id);
         DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
             find(c, id);
             DeviceGroupRow row = validated(c, id, body);
@@ -86,6 +92,7 @@ public final class DeviceGroupRoutes {
 
     private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
         String name = Names.label(body.name(), "name");
+        TextRules.refuseIdShaped(name, "name");
         if (groups.nameInUse(c, name, id)) {
             throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
         }

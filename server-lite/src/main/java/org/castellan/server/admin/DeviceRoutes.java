@@ -12,7 +12,13 @@ import org.castellan.api.Purged;
 import org.castellan.api.RotationRequested;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
+import org.castellan.server.ratelimit.LimitKeys;
+import org.castellan.server.ratelimit.RateDecision;
+import org.castellan.server.ratelimit.SlidingWindowLimiter;
+import org.castellan.server.access.DeviceGroup;
 import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceQuery;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
@@ -48,9 +54,13 @@ public final class DeviceRoutes {
     private final AccessDecision decisions;
     private final java.time.Duration retention;
     private final Clock clock;
+    private final SlidingWindowLimiter deniedLookups;
 
+    /** @param deniedLookups bounds a non-admin's look-ups that find nothing they may see, as reveals are bounded */
     public DeviceRoutes(Database db, DeviceStore devices, RotationStore rotations, SqlDeviceGroupStore groups,
-                        AccessDecision decisions, java.time.Duration retention, Clock clock) {
+                        AccessDecision decisions, java.time.Duration retention, Clock clock,
+                        SlidingWindowLimiter deniedLookups) {
+        this.deniedLookups = deniedLookups;
         this.db = db;
         this.retention = retention;
         this.devices = devices;
@@ -67,23 +77,67 @@ public final class DeviceRoutes {
         }
         boolean deleted = deletedParam(ctx.queryParam("deleted"));
         Paging paging = Paging.of(ctx);
+        int limit = paging.limit();
+        String[] hidden = new String[1];
         List<DeviceView> views = db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+            DeviceScope scope = rights.scope();
+            List<DeviceGroup> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
-            for (Device device : deleted ? devices.listDeleted(c, hostname) : devices.list(c, hostname)) {
-                if (rights.maySee(device)) {
-                    out.add(view(c, device));
+            // Keyset pages from the database, in id order; the scope narrows them in SQL and each
+            // row is confirmed with the full access decision. One row more than asked says another
+            // page exists.
+            String after = paging.after();
+            while (out.size() <= limit) {
+                List<Device> batch = devices.page(c, new DeviceQuery(scope, hostname, after, limit + 1, deleted));
+                for (Device device : batch) {
+                    if (out.size() <= limit && rights.maySee(device)) {
+                        out.add(view(c, device, allGroups));
+                    }
                 }
+                if (batch.size() <= limit) {
+                    break;
+                }
+                after = batch.get(batch.size() - 1).id();
             }
             return out;
         });
-        Responses.ok(ctx, paging.page(ctx, views, DeviceView::id));
+        if (views.size() > limit) {
+            views = views.subList(0, limit);
+            Paging.next(ctx, views.get(limit - 1).id());
+        }
+        if (hostname != null && views.isEmpty() && !caller.principal().admin()) {
+            // The scoped query never returns a device the caller may not see: look the name up
+            // unscoped, only to name the hidden device in the denial.
+            hidden[0] = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, hostname, "", 1)).stream()
+                    .map(Device::id).findFirst().orElse(null));
+            deniedLookup(caller, hostname, hidden[0]);
+        }
+        Responses.ok(ctx, views);
+    }
+
+    /**
+     * A look-up by name that found nothing the caller may see is evidence (someone asking for a host
+     * they may not read): audited as denied, naming the device when one of that name exists, and
+     * bounded per user like reveals; past the bound, 429 (also on record).
+     */
+    private void deniedLookup(Caller caller, String hostname, String hiddenDeviceId) {
+        RateDecision decision = deniedLookups.tryAcquire(LimitKeys.principal(caller.principal().id()));
+        String detail = "hostname " + hostname + (hiddenDeviceId == null ? ": no such device" : ": not visible to this user");
+        caller.denied(AuditActions.DEVICE_LOOKUP, hiddenDeviceId, decision.allowed() ? detail : "rate-limited; " + detail);
+        if (!decision.allowed()) {
+            throw ApiException.tooManyRequests("rate-limited", "too many look-ups of devices you may not see; try again later",
+                    decision.retryAfterSeconds());
+        }
     }
 
     public void get(Context ctx, Caller caller) {
-        Principal principal = caller.principal();
-        String id = ctx.pathParam("id");
-        Responses.ok(ctx, db.read(c -> {
+        Responses.ok(ctx, lookup(caller.principal(), ctx.pathParam("id")));
+    }
+
+    /** One device the principal has some permission on (else 403; 404 only for admins); shared with the console. */
+    public DeviceView lookup(Principal principal, String id) {
+        return db.read(c -> {
             Device device = devices.byId(c, id).orElse(null);
             if (device == null) {
                 throw principal.admin() ? ApiException.notFound("device-not-found", "no device with that id")
@@ -92,8 +146,8 @@ public final class DeviceRoutes {
             if (!decisions.of(c, principal).maySee(device)) {
                 throw Refusals.forbidden();
             }
-            return view(c, device);
-        }));
+            return view(c, device, accessGroups(c));
+        });
     }
 
     private static boolean deletedParam(String value) {
@@ -114,14 +168,52 @@ public final class DeviceRoutes {
         }
     }
 
-    public void requestRotation(Context ctx, DeviceGrant grant) {
+    /**
+     * Devices whose host name starts with {@code prefix} (case-insensitively) that the principal may
+     * see, in (lower-case host name, id) order after the keyset cursor {@code after}; at most
+     * {@code limit}, plus one more when another page follows.
+     */
+    public List<DeviceView> search(Principal principal, String prefix, String after, int limit) {
+        return db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, principal);
+            List<DeviceGroup> allGroups = accessGroups(c);
+            List<DeviceView> out = new ArrayList<>();
+            String cursor = after;
+            while (out.size() <= limit) {
+                List<Device> batch = devices.searchPrefix(c, prefix, cursor, 200);
+                for (Device device : batch) {
+                    if (out.size() <= limit && rights.maySee(device)) {
+                        out.add(view(c, device, allGroups));
+                    }
+                }
+                if (batch.size() < 200) {
+                    break;
+                }
+                Device last = batch.get(batch.size() - 1);
+                cursor = cursor(last.hostname(), last.id());
+            }
+            return out;
+        });
+    }
+
+    /** The keyset cursor after a device: its lower-case host name and id. */
+    public static String cursor(String hostname, String id) {
+        return hostname.toLowerCase(java.util.Locale.ROOT) + " " + id;
+    }
+
+    /** Asks the grant's device to rotate at its next check-in; shared with the console. */
+    public Instant rotate(DeviceGrant grant) {
         requireNotDeleted(grant.device());
         Instant now = clock.instant();
         grant.use(c -> {
             devices.requestRotation(c, grant.device().id(), now);
             return Audited.of(null, null);
         });
-        Responses.json(ctx, 202, new RotationRequested(now));
+        return now;
+    }
+
+    public void requestRotation(Context ctx, DeviceGrant grant) {
+        Responses.json(ctx, 202, new RotationRequested(rotate(grant)));
     }
 
     public void approve(Context ctx, DeviceGrant grant) {
@@ -180,17 +272,21 @@ public final class DeviceRoutes {
         String id = grant.device().id();
         DeviceView view = grant.use(c -> {
             change.apply(c);
-            return Audited.of(view(c, devices.byId(c, id).orElseThrow()), null);
+            return Audited.of(view(c, devices.byId(c, id).orElseThrow(), accessGroups(c)), null);
         });
         Responses.ok(ctx, view);
     }
 
-    private DeviceView view(Connection c, Device d) throws SQLException {
+    private List<DeviceGroup> accessGroups(Connection c) throws SQLException {
+        return groups.list(c).stream().map(DeviceGroupRow::toAccessGroup).toList();
+    }
+
+    private DeviceView view(Connection c, Device d, List<DeviceGroup> allGroups) throws SQLException {
         Instant rotatedAt = rotations.current(c, d.id()).map(Rotation::committedAt).orElse(null);
         boolean pending = !rotations.pending(c, d.id()).isEmpty();
         List<String> groupIds = new ArrayList<>();
-        for (DeviceGroupRow g : groups.list(c)) {
-            if (g.toAccessGroup().contains(d.facts())) {
+        for (DeviceGroup g : allGroups) {
+            if (g.contains(d.facts())) {
                 groupIds.add(g.id());
             }
         }

@@ -38,12 +38,22 @@ public final class PasswordRoutes {
     }
 
     public void reveal(Context ctx, DeviceGrant grant) {
+        PasswordReveal reveal = open(grant);
+        try {
+            Responses.ok(ctx, reveal);
+        } finally {
+            reveal.wipe();
+        }
+    }
+
+    /** The reveal itself, shared by the API and the console; the caller wipes what it returns. */
+    public PasswordReveal open(DeviceGrant grant) {
         Device device = grant.device();
         Instant now = clock.instant();
         Integer rotateAfter = grant.rotateAfterReadMinutes();
         // Read, expire-after-read and audit in one transaction: the record exists exactly when the
         // password was handed out.
-        PasswordReveal reveal = grant.use(c -> {
+        return grant.use(c -> {
             Optional<Rotation> current = rotations.current(c, device.id());
             List<Rotation> pending = rotations.pending(c, device.id());
             if (current.isEmpty() && pending.isEmpty()) {
@@ -71,11 +81,6 @@ public final class PasswordRoutes {
                     + " account " + answer.account()
                     + (rotateAfter != null && current.isPresent() ? "; expires " + shownExpiry : ""));
         });
-        try {
-            Responses.ok(ctx, reveal);
-        } finally {
-            reveal.wipe();
-        }
     }
 
     public void history(Context ctx, DeviceGrant grant) {

@@ -1,6 +1,8 @@
 package org.castellan.server.admin;
 
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +30,12 @@ public final class RecoveryKeyRoutes {
     private final DeviceStore devices;
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
+    private final Clock clock;
 
-    public RecoveryKeyRoutes(Database db, DeviceStore devices, RecoveryKeyStore keys, RecoveryKeyOpener opener) {
+    public RecoveryKeyRoutes(Database db, DeviceStore devices, RecoveryKeyStore keys, RecoveryKeyOpener opener,
+                             Clock clock) {
         this.db = db;
+        this.clock = clock;
         this.devices = devices;
         this.keys = keys;
         this.opener = opener;
@@ -56,16 +61,37 @@ public final class RecoveryKeyRoutes {
     }
 
     public void byDevice(Context ctx, DeviceGrant grant) {
-        List<RecoveryKey> revealed = new ArrayList<>();
+        List<RecoveryKey> revealed = open(grant);
         try {
-            for (RecoveryKeyRecord k : db.read(c -> keys.all(c, grant.device().id()))) {
-                revealed.add(RecoveryKey.onDevice(k.volumeId(), k.volumeLabel(), k.protectorId(), opener.open(k),
-                        k.escrowedAt(), k.removedAt()));
-            }
-            grant.use(c -> Audited.of(null, revealed.size() + " keys"));
             Responses.ok(ctx, revealed);
         } finally {
             revealed.forEach(RecoveryKey::wipe);
+        }
+    }
+
+    /** Every key of the grant's device, the read on record; shared by the API and the console (the caller wipes). */
+    public List<RecoveryKey> open(DeviceGrant grant) {
+        List<RecoveryKey> revealed = new ArrayList<>();
+        try {
+            List<RecoveryKeyRecord> all = db.read(c -> keys.all(c, grant.device().id()));
+            for (RecoveryKeyRecord k : all) {
+                revealed.add(RecoveryKey.onDevice(k.volumeId(), k.volumeLabel(), k.protectorId(), opener.open(k),
+                        k.escrowedAt(), k.removedAt()).withKind(k.kind(), k.pending()));
+            }
+            Integer rotateAfter = grant.rotateAfterReadMinutes();
+            boolean luksShown = all.stream().anyMatch(k -> k.luks() && k.current());
+            grant.use(c -> {
+                // Castellan-held LUKS keys are replaced after a read, as passwords are.
+                if (rotateAfter != null && luksShown) {
+                    keys.requestRotation(c, grant.device().id(), clock.instant().plus(Duration.ofMinutes(rotateAfter)));
+                }
+                return Audited.of(null, revealed.size() + " keys"
+                        + (rotateAfter != null && luksShown ? "; LUKS keys rotate after " + rotateAfter + " min" : ""));
+            });
+            return revealed;
+        } catch (RuntimeException e) {
+            revealed.forEach(RecoveryKey::wipe);
+            throw e;
         }
     }
 
@@ -94,7 +120,7 @@ public final class RecoveryKeyRoutes {
             for (DeviceGrant grant : granted) {
                 for (RecoveryKeyRecord k : byDevice.get(grant.device().id())) {
                     found.add(new RecoveryKey(k.deviceId(), grant.device().hostname(), k.volumeId(), k.volumeLabel(),
-                            k.protectorId(), opener.open(k), k.escrowedAt(), k.removedAt()));
+                            k.protectorId(), opener.open(k), k.escrowedAt(), k.removedAt()).withKind(k.kind(), k.pending()));
                 }
             }
             // A search that found nothing is on record too.

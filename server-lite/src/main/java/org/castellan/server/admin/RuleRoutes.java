@@ -55,13 +55,14 @@ public final class RuleRoutes {
     }
 
     public record Body(String name, List<String> principals, List<String> targets, List<String> permissions,
-                       Boolean requireReason, Integer rotateAfterReadMinutes, List<String> channels, Instant expiresAt) {}
+                       Boolean requireReason, Integer rotateAfterReadMinutes, List<String> channels, Instant expiresAt,
+                       Boolean requireApproval) {}
 
     static RuleView view(Rule r) {
         return new RuleView(r.id(), r.name(), r.principals().stream().map(PrincipalRef::wire).toList(),
                 r.targets().stream().map(TargetRef::wire).toList(),
                 r.permissions().stream().sorted().map(Permission::wireName).toList(), r.requireReason(),
-                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt());
+                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt(), r.requireApproval());
     }
 
     public void create(Context ctx, Caller admin) {
@@ -79,7 +80,12 @@ public final class RuleRoutes {
         }
         List<String> channelIds = body.channels() == null ? List.of() : body.channels();
         Rule rule = new Rule(Tokens.newId(), name, principals, targets, EnumSet.copyOf(permissions),
-                Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false);
+                Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false,
+                Boolean.TRUE.equals(body.requireApproval()));
+        if (rule.requireApproval() && !rule.permissions().contains(Permission.DEVICE_JIT)) {
+            throw ApiException.badRequest("invalid-requireApproval",
+                    "field 'requireApproval' applies to rules granting device.jit");
+        }
         admin.act(AuditActions.RULE_CREATE, c -> {
             requireExisting(c, principals, targets);
             for (String channel : channelIds) {

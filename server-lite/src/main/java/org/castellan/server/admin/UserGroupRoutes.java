@@ -14,6 +14,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.users.Tokens;
@@ -36,11 +37,13 @@ public final class UserGroupRoutes {
 
     public record CreateGroup(String name, List<String> members) {}
 
-    public record Members(List<String> members) {}
+    /** The PUT .../members body: GET's representation is accepted too, its {@code id} and {@code name} read-only. */
+    public record Members(String id, String name, List<String> members) {}
 
     public void create(Context ctx, Caller admin) {
         CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
         String name = Names.label(request.name(), "name");
+        TextRules.refuseIdShaped(name, "name");
         List<String> members = request.members() == null ? List.of() : request.members();
         String id = Tokens.newId();
         UserGroup group = admin.act(AuditActions.USER_GROUP_CREATE, c -> {
@@ -78,8 +81,10 @@ public final class UserGroupRoutes {
         String id = ctx.pathParam("id");
         Members request = JsonBody.read(ctx, Members.class);
         List<String> members = request.members() == null ? List.of() : request.members();
+        TextRules.readOnly("id", request.id(), id);
         UserGroup group = admin.act(AuditActions.USER_GROUP_UPDATE, c -> {
-            find(c, id);
+            UserGroup current = find(c, id);
+            TextRules.readOnly("name", request.name(), current.name());
             requireUsers(c, members);
             groups.setMembers(c, id, members);
             return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " members " + members);

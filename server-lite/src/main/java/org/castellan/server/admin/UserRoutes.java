@@ -16,6 +16,7 @@ import org.castellan.server.guard.Refusals;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.users.PasswordHasher;
@@ -49,6 +50,7 @@ public final class UserRoutes {
     public void create(Context ctx, Caller admin) {
         CreateUser request = JsonBody.read(ctx, CreateUser.class);
         Names.userName(request.name(), "name");
+        TextRules.refuseIdShaped(request.name(), "name");
         String hash = null;
         if (request.password() != null) {
             if (request.password().length() < MIN_PASSWORD || request.password().length() > 1024) {
@@ -75,8 +77,13 @@ public final class UserRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<UserView> all = db.read(users::list).stream().map(UserRoutes::userView).toList();
-        Responses.ok(ctx, paging.page(ctx, all, UserView::id));
+        List<UserView> page = db.read(c -> users.page(c, paging.after(), paging.limit() + 1)).stream()
+                .map(UserRoutes::userView).toList();
+        if (page.size() > paging.limit()) {
+            page = page.subList(0, paging.limit());
+            Paging.next(ctx, page.get(page.size() - 1).id());
+        }
+        Responses.ok(ctx, page);
     }
 
     public void get(Context ctx, Caller admin) {

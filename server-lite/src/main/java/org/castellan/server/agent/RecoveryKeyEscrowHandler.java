@@ -57,6 +57,9 @@ public final class RecoveryKeyEscrowHandler {
             Outcome outcome = signed.write((c, audit) -> {
                 Map<List<String>, RecoveryKeyRecord> held = new HashMap<>();
                 for (RecoveryKeyRecord r : keys.current(c, deviceId)) {
+                    if (r.luks()) {
+                        continue; // managed key by key (LuksKeyHandlers), never part of a scanned set
+                    }
                     held.put(List.of(r.volumeId(), r.protectorId()), r);
                 }
                 int stored = 0;

@@ -22,7 +22,7 @@ import org.castellan.server.policy.Policy;
 import org.castellan.server.policy.PolicyLookup;
 import org.castellan.server.ratelimit.LimitKeys;
 import org.castellan.server.ratelimit.RateDecision;
-import org.castellan.server.ratelimit.SlidingWindowLimiter;
+import org.castellan.server.ratelimit.RateLimiter;
 import org.castellan.server.registration.RegistrationKey;
 import org.castellan.server.registration.RegistrationKeyStore;
 import org.castellan.server.users.Tokens;
@@ -38,12 +38,12 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
     private final DeviceStore devices;
     private final PolicyLookup policies;
     private final SqlDeviceGroupStore deviceGroups;
-    private final SlidingWindowLimiter limiter;
+    private final RateLimiter limiter;
     private final Vault vault;
     private final Clock clock;
 
     public RegisterHandler(RegistrationKeyStore keys, DeviceStore devices, PolicyLookup policies,
-                           SqlDeviceGroupStore deviceGroups, SlidingWindowLimiter limiter, Vault vault, Clock clock) {
+                           SqlDeviceGroupStore deviceGroups, RateLimiter limiter, Vault vault, Clock clock) {
         this.keys = keys;
         this.devices = devices;
         this.policies = policies;
@@ -98,6 +98,11 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
                         "refused", null, refusal + " for hostname " + hostname);
                 return new Outcome(null, refusal, null);
             }
+            if (!keys.countUse(c, key.id())) {
+                audit.append("registration-key:" + key.id(), AuditActions.DEVICE_REGISTER, "refused", null,
+                        "registration-key-used-up for hostname " + hostname);
+                return new Outcome(null, "registration-key-used-up", null);
+            }
             if (devices.publicKeyInUse(c, request.publicKey())) {
                 throw ApiException.conflict("device-exists", "a device with this public key is already registered");
             }
@@ -110,7 +115,6 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
                     deviceGroups.addMember(c, groupId, device.id());
                 }
             }
-            keys.countUse(c, key.id());
             audit.append("registration-key:" + key.id(), AuditActions.DEVICE_REGISTER, "ok", device.id(),
                     "hostname " + hostname + (key.requireApproval() ? "; waiting for approval" : ""));
             return new Outcome(device, null, policies.forDevice(c, device));

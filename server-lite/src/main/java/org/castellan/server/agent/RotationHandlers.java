@@ -76,6 +76,7 @@ public final class RotationHandlers {
         });
         if (escrowed.created()) {
             metrics.escrowed();
+            metrics.rotation("escrowed");
         }
         Responses.json(ctx, escrowed.created() ? 201 : 200, new EscrowResponse(rotationId, escrowed.state()));
     }
@@ -85,7 +86,7 @@ public final class RotationHandlers {
         String rotationId = rotationId(ctx.pathParam("rotationId"), "rotationId");
         Device device = signed.device();
         Instant now = clock.instant();
-        signed.write((c, audit) -> {
+        boolean committed = signed.write((c, audit) -> {
             Rotation r = owned(rotations.byId(c, device.id(), rotationId).orElse(null), device);
             if (Rotation.ABORTED.equals(r.state())) {
                 throw ApiException.conflict("rotation-aborted", "rotation " + rotationId + " was aborted");
@@ -98,9 +99,13 @@ public final class RotationHandlers {
                 Policy policy = policies.forDevice(c, device);
                 rotations.commit(c, r, now, now.plus(Duration.ofDays(policy.maxAgeDays())));
                 audit.ok(AuditActions.ROTATION_COMMIT, "rotation " + rotationId + (detail == null ? "" : ": " + detail));
+                return true;
             }
-            return null;
+            return false;
         });
+        if (committed) {
+            metrics.rotation("committed");
+        }
         Responses.ok(ctx, new RotationStateResponse(rotationId, Rotation.COMMITTED));
     }
 
@@ -109,7 +114,7 @@ public final class RotationHandlers {
         String rotationId = rotationId(ctx.pathParam("rotationId"), "rotationId");
         Device device = signed.device();
         Instant now = clock.instant();
-        signed.write((c, audit) -> {
+        boolean aborted = signed.write((c, audit) -> {
             Rotation r = owned(rotations.byId(c, device.id(), rotationId).orElse(null), device);
             if (r.committedAt() != null) {
                 throw ApiException.conflict("rotation-committed", "rotation " + rotationId + " was already committed");
@@ -117,9 +122,13 @@ public final class RotationHandlers {
             if (!Rotation.ABORTED.equals(r.state())) {
                 rotations.abort(c, device.id(), rotationId, now, detail);
                 audit.ok(AuditActions.ROTATION_ABORT, "rotation " + rotationId + (detail == null ? "" : ": " + detail));
+                return true;
             }
-            return null;
+            return false;
         });
+        if (aborted) {
+            metrics.rotation("aborted");
+        }
         Responses.ok(ctx, new RotationStateResponse(rotationId, Rotation.ABORTED));
     }
 

@@ -20,6 +20,7 @@ public final class AuditActions {
     public static final String TOKEN_CREATE = "token.create";
     public static final String TOKEN_REVOKE = "token.revoke";
     public static final String SESSION_CREATE = "session.create";
+    public static final String SESSION_END = "session.end";
     public static final String USER_GROUP_CREATE = "user-group.create";
     public static final String USER_GROUP_UPDATE = "user-group.update";
     public static final String USER_GROUP_DELETE = "user-group.delete";
@@ -34,6 +35,8 @@ public final class AuditActions {
     public static final String DEVICE_DISABLE = "device.disable";
     public static final String DEVICE_ENABLE = "device.enable";
     public static final String DEVICE_DELETE = "device.delete";
+    /** A non-admin's look-up by host name that found nothing they may see (outcome denied). */
+    public static final String DEVICE_LOOKUP = "device.lookup";
     public static final String HISTORY_PURGE = "history.purge";
     /** A deleted device's secrets and row removed: by the retention job ({@code system}) or an admin, with a reason. */
     public static final String DEVICE_PURGE = "device.purge";
@@ -41,6 +44,26 @@ public final class AuditActions {
     public static final String RECOVERY_KEY_PURGE = "recovery-key.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
+    /** Just-in-time admin rights, by people (permission device.jit). */
+    public static final String JIT_REQUEST = "jit.request";
+    public static final String JIT_APPROVE = "jit.approve";
+    public static final String JIT_REVOKE = "jit.revoke";
+    /** Just-in-time admin rights, as the agent reports them: given, removed early, removed at expiry, failed. */
+    public static final String JIT_GRANTED = "jit.granted";
+    public static final String JIT_REMOVED = "jit.removed";
+    public static final String JIT_EXPIRED = "jit.expired";
+    public static final String JIT_FAILED = "jit.failed";
+    public static final String LUKS_KEY_ESCROW = "luks-key.escrow";
+    public static final String LUKS_KEY_COMMIT = "luks-key.commit";
+    public static final String LUKS_KEY_RETIRE = "luks-key.retire";
+    /** castellan-server backup wrote a backup file (queued by the tool, chained by the server). */
+    public static final String BACKUP_CREATE = "backup.create";
+    /** castellan-server restore put a backup into a new data directory (the restored log's first new entry). */
+    public static final String SERVER_RESTORED = "server.restored";
+    /** castellan-server vault shares printed k-of-n recovery shares of the vault keys. */
+    public static final String VAULT_SHARES_SPLIT = "vault.shares-split";
+    /** castellan-server vault recover rebuilt the vault keys from shares. */
+    public static final String VAULT_RECOVER = "vault.recover";
     /** An agent found its state directory copied to another machine and reported it. */
     public static final String DEVICE_CLONE_REPORTED = "device.clone-reported";
 }

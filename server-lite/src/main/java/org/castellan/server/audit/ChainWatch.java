@@ -1,5 +1,8 @@
 package org.castellan.server.audit;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.castellan.server.db.Database;
-import org.castellan.server.http.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * restart): it is evidence, not a transient condition. The result is in {@code /healthz} (detail
  * {@code audit}) and {@code /metrics}.
  */
-public final class ChainWatch implements Metrics.Source {
+public final class ChainWatch {
     private static final Logger LOG = LoggerFactory.getLogger(ChainWatch.class);
     public static final int ROWS_PER_STEP = 5_000;
     public static final Duration EVERY = Duration.ofSeconds(10);
@@ -158,25 +160,28 @@ public final class ChainWatch implements Metrics.Source {
         }
     }
 
-    @Override
-    public void write(StringBuilder out) {
-        Status s = status();
-        out.append("# HELP castellan_audit_chain_intact 1 when the last background pass found the audit chain intact, "
-                + "0 when it is broken, -1 before the first pass completed.\n");
-        out.append("# TYPE castellan_audit_chain_intact gauge\n");
-        out.append("castellan_audit_chain_intact ").append(s.broken() ? 0 : s.passes() == 0 ? -1 : 1).append('\n');
-        out.append("# HELP castellan_audit_chain_broken_entry Id of the first bad audit entry found, 0 when none.\n");
-        out.append("# TYPE castellan_audit_chain_broken_entry gauge\n");
-        out.append("castellan_audit_chain_broken_entry ").append(s.broken() ? s.brokenAt() : 0).append('\n');
-        out.append("# HELP castellan_audit_chain_verified_entries Entries checked by the last complete pass.\n");
-        out.append("# TYPE castellan_audit_chain_verified_entries gauge\n");
-        out.append("castellan_audit_chain_verified_entries ").append(s.entriesVerified()).append('\n');
-        out.append("# HELP castellan_audit_chain_passes_total Complete background passes over the audit chain.\n");
-        out.append("# TYPE castellan_audit_chain_passes_total counter\n");
-        out.append("castellan_audit_chain_passes_total ").append(s.passes()).append('\n');
-        out.append("# HELP castellan_audit_chain_last_pass_timestamp_seconds When the last complete pass ended.\n");
-        out.append("# TYPE castellan_audit_chain_last_pass_timestamp_seconds gauge\n");
-        out.append("castellan_audit_chain_last_pass_timestamp_seconds ")
-                .append(s.lastFullPassAt() == null ? 0 : s.lastFullPassAt().getEpochSecond()).append('\n');
+    /**
+     * The chain check's meters: {@code castellan_audit_chain_intact} (1, 0 broken, -1 before the
+     * first pass), {@code _broken_entry}, {@code _verified_entries}, {@code _passes_total},
+     * {@code _last_pass_timestamp_seconds}.
+     */
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("castellan.audit.chain.intact", this, w -> {
+            Status s = w.status();
+            return s.broken() ? 0 : s.passes() == 0 ? -1 : 1;
+        }).description("1 when the last background pass found the audit chain intact, 0 when it is broken, "
+                + "-1 before the first pass completed.").register(registry);
+        Gauge.builder("castellan.audit.chain.broken.entry", this, w -> {
+            Status s = w.status();
+            return s.broken() ? s.brokenAt() : 0;
+        }).description("Id of the first bad audit entry found, 0 when none.").register(registry);
+        Gauge.builder("castellan.audit.chain.verified.entries", this, w -> w.status().entriesVerified())
+                .description("Entries checked by the last complete pass.").register(registry);
+        FunctionCounter.builder("castellan.audit.chain.passes", this, w -> w.status().passes())
+                .description("Complete background passes over the audit chain.").register(registry);
+        Gauge.builder("castellan.audit.chain.last.pass.timestamp", this, w -> {
+            Instant at = w.status().lastFullPassAt();
+            return at == null ? 0 : at.getEpochSecond();
+        }).baseUnit("seconds").description("When the last complete pass ended.").register(registry);
     }
 }

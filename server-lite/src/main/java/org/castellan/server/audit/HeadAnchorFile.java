@@ -143,6 +143,22 @@ public final class HeadAnchorFile {
         fsyncDirectory();
     }
 
+    /** The HMAC of {@code h} under the anchor key, hex (the PostgreSQL chain head row carries it too). */
+    public String macHex(AuditHead h) throws IOException {
+        return HexFormat.of().formatHex(mac(h));
+    }
+
+    /** Whether {@code hmacHex} is the HMAC of {@code h} under the anchor key (constant-time compare). */
+    public boolean macMatches(AuditHead h, String hmacHex) throws IOException {
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(hmacHex);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(mac(h), given);
+    }
+
     private byte[] mac(AuditHead h) throws IOException {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

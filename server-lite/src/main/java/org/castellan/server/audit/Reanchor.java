@@ -56,6 +56,9 @@ public final class Reanchor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the re-anchor detail", e);
         }
+        if (db.shared()) {
+            return new Outcome(was, shared(db, file, before, reason, detailJson, clock, random));
+        }
         db.write(c -> {
             new SqlAuditLog(clock).append(c, AuditEvent.of("system", ACTION, "granted", null, null)
                     .withReason(reason).withDetail(detailJson));
@@ -72,5 +75,32 @@ public final class Reanchor {
         }
         file.write(head);
         return new Outcome(was, head);
+    }
+
+    /**
+     * PostgreSQL: in one transaction, the chain head row is set to the log's end and the re-anchor
+     * entry appended onto it; then this node's witness. (The other nodes' witnesses still record the
+     * old log: remove their {@code DIR/audit/head} before starting them, see docs/postgresql.md.)
+     */
+    private static AuditHead shared(Database db, HeadAnchorFile file, AuditHead end, String reason, String detailJson,
+                                    Clock clock, SecureRandom random) throws IOException {
+        if (file.keyExists() && !file.keyUsable()) {
+            Files.move(file.keyPath(), file.keyPath().resolveSibling(HeadAnchorFile.KEY + ".unusable-"
+                    + clock.instant().getEpochSecond()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!file.keyExists()) {
+            file.createKey(random);
+        }
+        SharedChainHead head = new SharedChainHead(file, clock);
+        db.write(c -> {
+            head.put(c, end);
+            new SqlAuditLog(clock, head).append(c, AuditEvent.of("system", ACTION, "granted", null, null)
+                    .withReason(reason).withDetail(detailJson));
+            return null;
+        });
+        AuditHead now = db.read(SqlAuditLog::head);
+        Files.deleteIfExists(file.headPath());
+        file.write(now);
+        return now;
     }
 }

@@ -16,36 +16,29 @@ public final class SqlAuditLog implements AuditLog {
     private static final String COLUMNS =
             "id, at, principal, action, outcome, device_id, reason, client_address, detail, prev_hash, hash";
     private final Clock clock;
-    private final AppendListener listener;
+    private final ChainTip tip;
 
+    /** On the embedded SQLite database, with nobody listening (verification, tests). */
     public SqlAuditLog(Clock clock) {
         this(clock, AppendListener.NONE);
     }
 
-    /** {@code listener} hears each append inside its transaction (the head anchor). */
+    /** On the embedded SQLite database; {@code listener} hears each append inside its transaction (the head anchor). */
     public SqlAuditLog(Clock clock, AppendListener listener) {
+        this(clock, new EmbeddedChainTip(listener));
+    }
+
+    /** Where appends find the chain's end: {@link EmbeddedChainTip} or {@link SharedChainHead}. */
+    public SqlAuditLog(Clock clock, ChainTip tip) {
         this.clock = clock;
-        this.listener = listener;
+        this.tip = tip;
     }
 
     @Override
     public void append(Connection c, AuditEvent event) throws SQLException {
-        String prevHash = AuditChain.GENESIS;
-        long id = 1;
-        try (PreparedStatement st = c.prepareStatement("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-             ResultSet rs = st.executeQuery()) {
-            if (rs.next()) {
-                id = rs.getLong(1) + 1;
-                prevHash = rs.getString(2);
-            }
-        }
-        // AUTOINCREMENT never reuses ids, so take the next one from sqlite_sequence if rows were deleted.
-        try (PreparedStatement st = c.prepareStatement("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'");
-             ResultSet rs = st.executeQuery()) {
-            if (rs.next()) {
-                id = Math.max(id, rs.getLong(1) + 1);
-            }
-        }
+        ChainTip.Tip tip = this.tip.lock(c);
+        long id = tip.nextId();
+        String prevHash = tip.prevHash();
         Instant at = Instant.ofEpochMilli(clock.millis());
         String hash = AuditChain.hash(prevHash, id, at, event);
         try (PreparedStatement st = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
@@ -53,7 +46,7 @@ public final class SqlAuditLog implements AuditLog {
             Rows.bind(st, id, at, event.principal(), event.action(), event.outcome(), event.deviceId(),
                     event.reason(), event.clientAddress(), event.detail(), prevHash, hash).executeUpdate();
         }
-        listener.appended(prevHash, id, hash);
+        this.tip.advanced(c, tip, hash);
     }
 
     /** The newest entry's id and hash and the number of entries ({@link AuditHead#EMPTY} for an empty log). */

@@ -13,7 +13,10 @@ import org.castellan.server.audit.AuditVerifier;
 import org.castellan.server.audit.HeadAnchorFile;
 import org.castellan.server.audit.SqlAuditLog;
 import org.castellan.server.config.ConfigResolver;
+import org.castellan.server.audit.SharedAuditAnchor;
 import org.castellan.server.db.Database;
+import org.castellan.server.db.DatabaseOpenException;
+import org.castellan.server.db.DatabaseTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,9 +43,36 @@ final class AuditVerifyCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why (with --reset-anchor); goes into the audit log.")
     String reason;
 
+    @Option(names = {"--database", "--database-url"}, paramLabel = "URL",
+            description = "The PostgreSQL database the nodes share (as for serve; env CASTELLAN_DATABASE_URL).")
+    String database;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password (env CASTELLAN_DATABASE_PASSWORD_FILE or CASTELLAN_DATABASE_PASSWORD).")
+    String databasePasswordFile;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CASTELLAN_CONFIG), for \"database\".")
+    String configFile;
+
     @Override
     public Integer call() throws IOException {
-        Path dir = new ConfigResolver(System.getenv()).dataDir(data);
+        ConfigResolver resolver = new ConfigResolver(System.getenv());
+        Path dir = resolver.dataDir(data);
+        DatabaseTarget target;
+        try {
+            target = resolver.database(configFile, database, databasePasswordFile);
+        } catch (IllegalArgumentException e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 2;
+        }
+        if (!target.embedded()) {
+            if (resetAnchor) {
+                System.err.println("castellan-server: --reset-anchor is for the embedded database; on PostgreSQL run"
+                        + " 'audit re-anchor' (see docs/postgresql.md)");
+                return 2;
+            }
+            return verifyShared(dir, target);
+        }
         if (!Files.exists(dir.resolve(Database.FILE_NAME))) {
             System.err.println("castellan-server: no database in " + dir);
             return 2;
@@ -106,6 +136,40 @@ final class AuditVerifyCommand implements Callable<Integer> {
             System.out.println("Expected head " + expected + " is entry " + result.expectedHeadId().getAsLong() + ".");
         }
         return 0;
+    }
+
+    private int verifyShared(Path dir, DatabaseTarget target) throws IOException {
+        if (expectHead != null && !expectHead.matches("[0-9a-fA-F]{64}")) {
+            System.err.println("castellan-server: --expect-head must be a 64-digit hex hash as 'audit verify' prints it");
+            return 2;
+        }
+        String expected = expectHead == null ? null : expectHead.toLowerCase(Locale.ROOT);
+        try (Database db = Database.open(dir, target)) {
+            AuditVerifier.Result result = db.read(c -> new AuditVerifier(new SqlAuditLog(Clock.systemUTC()))
+                    .verify(c, Optional.empty(), expected));
+            if (result.firstBroken().isPresent()) {
+                AuditVerifier.Broken broken = result.firstBroken().get();
+                System.out.println("Audit log BROKEN at entry " + broken.id() + ": " + broken.problem());
+                return 1;
+            }
+            AuditHead end = result.end();
+            Optional<String> problem = SharedAuditAnchor.problem(db, dir, end);
+            if (problem.isPresent()) {
+                System.out.println("Audit log BROKEN: " + problem.get() + ".");
+                return 1;
+            }
+            if (expected != null && result.expectedHeadId().isEmpty()) {
+                System.out.println("Audit log BROKEN: the expected head " + expected + " is not in the log"
+                        + " (entries up to it were deleted or rewritten, or it belongs to another server).");
+                return 1;
+            }
+            System.out.println("Audit log intact: " + result.rowsChecked() + " entries verified; head " + end.id() + " "
+                    + end.hash() + ".");
+            return 0;
+        } catch (DatabaseOpenException e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 2;
+        }
     }
 
     private int reset(Path dir) throws IOException {

@@ -11,6 +11,7 @@ import org.castellan.server.files.DataDirModes;
 import org.castellan.server.audit.AuditAnchorException;
 import org.castellan.server.config.ConfigResolver;
 import org.castellan.server.config.ServerConfig;
+import org.castellan.server.db.DatabaseOpenException;
 import org.castellan.server.users.Bootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,11 +33,26 @@ final class ServeCommand implements Callable<Integer> {
             + " (env CASTELLAN_DELETED_RETENTION_DAYS, config \"deletedRetentionDays\"; default 30).")
     String deletedRetentionDays;
 
+    @Option(names = {"--database", "--database-url"}, paramLabel = "URL",
+            description = "postgresql://HOST:PORT/DB?user=NAME to run on PostgreSQL, shared by any number of nodes "
+                    + "(env CASTELLAN_DATABASE_URL; config \"database\"; default: embedded SQLite in the data directory). "
+                    + "The password never goes in the URL: see --database-password-file.")
+    String database;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password (env CASTELLAN_DATABASE_PASSWORD_FILE, or the password "
+                    + "itself in CASTELLAN_DATABASE_PASSWORD; config \"databasePasswordFile\").")
+    String databasePasswordFile;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
+        org.castellan.server.sso.OidcSettings singleSignOn;
         try {
-            config = new ConfigResolver(System.getenv()).resolve(data, listen, configFile, deletedRetentionDays);
+            ConfigResolver resolver = new ConfigResolver(System.getenv());
+            config = resolver.resolve(data, listen, configFile, database, databasePasswordFile,
+                    deletedRetentionDays);
+            singleSignOn = resolver.singleSignOn(configFile);
         } catch (IllegalArgumentException e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
@@ -52,13 +68,28 @@ final class ServeCommand implements Callable<Integer> {
         }
         CastellanServer server;
         try {
-            server = CastellanServer.start(config);
+            server = CastellanServer.start(config, java.time.Clock.systemUTC(),
+                    org.castellan.server.notify.DispatcherSettings.defaults(),
+                    org.castellan.server.ConsoleSettings.defaults().withOidc(singleSignOn));
         } catch (DataDirModes.NotPrivate e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 1;
+        } catch (DatabaseOpenException e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 2;
         } catch (AuditAnchorException e) {
             // Refuses to serve (and to anchor over the evidence) until an operator has looked.
             System.err.println("castellan-server: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            if (!hasCause(e, java.net.BindException.class)) {
+                throw e;
+            }
+            // One line, not Jetty's stack trace: what is wrong and what to do.
+            System.err.println("castellan-server: cannot listen on " + config.listen().host() + ":" + config.listen().port()
+                    + ": the address is already in use (another castellan-server running?); stop that process or"
+                    + " choose another address with --listen HOST:PORT");
+            announceTokenFile(System.err, config.dataDir());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -75,8 +106,30 @@ final class ServeCommand implements Callable<Integer> {
     static void announce(PrintStream out, CastellanServer server, Path dataDir) {
         out.println("Castellan server listening on " + server.url());
         out.println("TLS certificate SHA-256 fingerprint: " + server.fingerprint());
-        server.initialAdminToken().ifPresent(token -> out.println(
-                "Initial admin token (shown once; also in " + dataDir.resolve(Bootstrap.TOKEN_FILE) + "): " + token));
+        server.initialAdminToken().ifPresentOrElse(token -> out.println(
+                "Initial admin token (shown once; also in " + dataDir.resolve(Bootstrap.TOKEN_FILE) + "): " + token),
+                () -> announceTokenFile(out, dataDir));
         out.flush();
+    }
+
+    /**
+     * A start after the first (which may have failed after writing the token): where the bootstrap
+     * token still is, until the operator deletes the file.
+     */
+    static void announceTokenFile(PrintStream out, Path dataDir) {
+        Path file = dataDir.resolve(Bootstrap.TOKEN_FILE);
+        if (java.nio.file.Files.exists(file)) {
+            out.println("Initial admin token not shown again; it is still in " + file
+                    + " (delete the file once the token is kept elsewhere)");
+        }
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

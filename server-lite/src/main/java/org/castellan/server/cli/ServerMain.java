@@ -7,17 +7,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code castellan-server}: serve, audit verify, vault rotate. */
-@Command(name = "castellan-server", mixinStandardHelpOptions = true, version = "castellan-server 0.1.0",
+@Command(name = "castellan-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         description = "Castellan server: password escrow, vault, audit and admin API over HTTPS.",
         subcommands = {ServeCommand.class, ServerMain.AuditCommand.class, ServerMain.VaultCommand.class,
-                PackageAgentCommand.class})
+                PackageAgentCommand.class, BackupCommand.class, RestoreCommand.class, MigrateDatabaseCommand.class})
 public final class ServerMain implements Runnable {
+    /** The version and commit the three binaries share. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {org.castellan.protocol.BuildVersion.line("castellan-server")};
+        }
+    }
+
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, audit verify, vault rotate or package-agent");
+        throw new ParameterException(spec.commandLine(), "Missing command: serve, audit verify, vault rotate, backup, restore or package-agent");
     }
 
     @Command(name = "audit", description = "Audit log tools.", mixinStandardHelpOptions = true,
@@ -33,14 +41,14 @@ public final class ServerMain implements Runnable {
     }
 
     @Command(name = "vault", description = "Vault key tools.", mixinStandardHelpOptions = true,
-            subcommands = {VaultRotateCommand.class})
+            subcommands = {VaultRotateCommand.class, VaultSharesCommand.class, VaultRecoverCommand.class})
     static final class VaultCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
         @Override
         public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing command: rotate");
+            throw new ParameterException(spec.commandLine(), "Missing command: rotate, shares or recover");
         }
     }
 
@@ -49,6 +57,11 @@ public final class ServerMain implements Runnable {
     }
 
     public static int execute(String... args) {
-        return new CommandLine(new ServerMain()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command model: what runs, and what completion scripts and man pages are made from. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ServerMain());
     }
 }

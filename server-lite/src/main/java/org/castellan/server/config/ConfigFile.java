@@ -6,14 +6,29 @@ import java.util.List;
  * The JSON config file: the same keys as the flags, plus an optional own TLS keystore, rate limits
  * ({@code "revealLimits":"10/minute,50/hour,100/day"}, {@code "registrationLimits":"120/minute,1000/hour"})
  * {@code "trustedProxies":["CIDR",…]} whose X-Forwarded-For is believed, and {@code "metricsTokenFile"}:
- * a file holding the bearer token {@code GET /metrics} then requires (absent: {@code /metrics} is open), and
+ * a file holding the bearer token {@code GET /metrics} then requires (absent: {@code /metrics} is open),
+ * {@code "database"} (a {@code postgresql://…} URL; absent: the embedded SQLite database) and
+ * {@code "databasePasswordFile"} (the file holding its password).
+ * {@code "singleSignOn":{"issuer":URL,"clientId":…,"clientSecretFile":FILE,"groupsClaim":"groups"}}
+ * turns on the web console's OpenID Connect sign-in (the secret file must be private, like the keystore).
  * {@code "deletedRetentionDays"}: how long deleted devices' secrets stay revealable (default 30).
  * Unknown keys are rejected (strict mapper), so a typo does not go unnoticed.
  */
 public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword,
                          String revealLimits, String registrationLimits, List<String> trustedProxies,
-                         String metricsTokenFile, Integer deletedRetentionDays) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null);
+                         String metricsTokenFile, String database, String databasePasswordFile,
+                         SingleSignOn singleSignOn, Integer deletedRetentionDays) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null,
+            null, null);
+
+    public ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword, String revealLimits,
+                      String registrationLimits, List<String> trustedProxies, String metricsTokenFile) {
+        this(data, listen, tlsKeystore, tlsKeystorePassword, revealLimits, registrationLimits, trustedProxies,
+                metricsTokenFile, null, null, null, null);
+    }
+
+    /** The web console's OpenID Connect provider. */
+    public record SingleSignOn(String issuer, String clientId, String clientSecretFile, String groupsClaim) {}
 
     @Override
     public String toString() {

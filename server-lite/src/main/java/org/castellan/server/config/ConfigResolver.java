@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.castellan.protocol.Json;
+import org.castellan.server.db.DatabaseTarget;
 
 /**
  * Merges settings: a command-line flag wins over the environment ({@code CASTELLAN_*}), which
@@ -19,6 +20,10 @@ public final class ConfigResolver {
     public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
     public static final String ENV_METRICS_TOKEN_FILE = "CASTELLAN_METRICS_TOKEN_FILE";
     public static final String ENV_DELETED_RETENTION_DAYS = "CASTELLAN_DELETED_RETENTION_DAYS";
+    public static final String ENV_DATABASE_URL = "CASTELLAN_DATABASE_URL";
+    /** The database password itself (for container platforms that inject secrets as variables). */
+    public static final String ENV_DATABASE_PASSWORD = "CASTELLAN_DATABASE_PASSWORD";
+    public static final String ENV_DATABASE_PASSWORD_FILE = "CASTELLAN_DATABASE_PASSWORD_FILE";
 
     private final Map<String, String> env;
 
@@ -27,13 +32,60 @@ public final class ConfigResolver {
     }
 
     public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag) {
-        return resolve(dataFlag, listenFlag, configFlag, null);
+        return resolve(dataFlag, listenFlag, configFlag, null, null, null);
     }
 
     /** With {@code --deleted-retention-days} (null when not given). */
     public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String retentionFlag) {
+        return resolve(dataFlag, listenFlag, configFlag, null, null, retentionFlag);
+    }
+
+    /**
+     * With the database: {@code databaseFlag} (a URL) and {@code passwordFileFlag}, over
+     * {@value #ENV_DATABASE_URL} / {@value #ENV_DATABASE_PASSWORD_FILE} / {@value #ENV_DATABASE_PASSWORD},
+     * over the config file's {@code database} / {@code databasePasswordFile}.
+     */
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String databaseFlag,
+                                String passwordFileFlag) {
+        return resolve(dataFlag, listenFlag, configFlag, databaseFlag, passwordFileFlag, null);
+    }
+
+    /** With the database and {@code --deleted-retention-days} (null when not given). */
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String databaseFlag,
+                                String passwordFileFlag, String retentionFlag) {
         String configPath = first(configFlag, env.get(ENV_CONFIG));
         ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
+        ServerConfig base = resolve(file, dataFlag, listenFlag, retentionFlag);
+        return base.withDatabase(database(file, databaseFlag, passwordFileFlag));
+    }
+
+    /** The database a command uses (serve, audit verify): flag over environment over config file. */
+    public DatabaseTarget database(String configFlag, String databaseFlag, String passwordFileFlag) {
+        String configPath = first(configFlag, env.get(ENV_CONFIG));
+        ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
+        return database(file, databaseFlag, passwordFileFlag);
+    }
+
+    private DatabaseTarget database(ConfigFile file, String databaseFlag, String passwordFileFlag) {
+        DatabaseTarget target = DatabaseTarget.parse(first(databaseFlag, env.get(ENV_DATABASE_URL), file.database()));
+        if (target.embedded()) {
+            return target;
+        }
+        String passwordFile = first(passwordFileFlag, env.get(ENV_DATABASE_PASSWORD_FILE), file.databasePasswordFile());
+        if (passwordFile != null) {
+            try {
+                String text = Files.readString(Path.of(passwordFile), java.nio.charset.StandardCharsets.UTF_8);
+                return target.withPassword(text.strip().toCharArray());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the database password file " + passwordFile + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        String password = env.get(ENV_DATABASE_PASSWORD);
+        return password == null ? target : target.withPassword(password.toCharArray());
+    }
+
+    private ServerConfig resolve(ConfigFile file, String dataFlag, String listenFlag, String retentionFlag) {
         String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
         String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
         Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());
@@ -41,7 +93,7 @@ public final class ConfigResolver {
         String retention = first(retentionFlag, env.get(ENV_DELETED_RETENTION_DAYS),
                 file.deletedRetentionDays() == null ? null : file.deletedRetentionDays().toString());
         return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword(),
-                limits(file), metricsToken == null ? null : Path.of(metricsToken),
+                limits(file), metricsToken == null ? null : Path.of(metricsToken), null,
                 retention == null ? null : java.time.Duration.ofDays(retentionDays(retention)));
     }
 
@@ -73,6 +125,34 @@ public final class ConfigResolver {
             return limits;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The web console's single sign-on from the config file, or null when it has none. The client
+     * secret is read from its file, which must be private (0600, like every secret file).
+     */
+    public org.castellan.server.sso.OidcSettings singleSignOn(String configFlag) {
+        String configPath = first(configFlag, env.get(ENV_CONFIG));
+        ConfigFile.SingleSignOn sso = configPath == null ? null : read(Path.of(configPath)).singleSignOn();
+        if (sso == null) {
+            return null;
+        }
+        if (sso.issuer() == null || sso.clientId() == null || sso.clientSecretFile() == null) {
+            throw new IllegalArgumentException("config file: singleSignOn needs issuer, clientId and clientSecretFile");
+        }
+        Path secretFile = Path.of(sso.clientSecretFile());
+        var problems = org.castellan.protocol.files.PrivateFiles.check(java.util.List.of(secretFile));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(org.castellan.protocol.files.PrivateFiles.describe(
+                    "the single sign-on client secret file", problems));
+        }
+        try {
+            return new org.castellan.server.sso.OidcSettings(java.net.URI.create(sso.issuer()), sso.clientId(),
+                    Files.readString(secretFile).strip(), sso.groupsClaim());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the single sign-on client secret file " + secretFile
+                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.castellan.server.config;
 
 import org.castellan.server.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
+import org.castellan.server.db.DatabaseTarget;
 
 /**
  * Everything {@code serve} needs, after flags, environment and config file were merged.
@@ -9,19 +10,21 @@ import java.nio.file.Path;
  * @param tlsKeystore a PKCS12 keystore to use instead of the generated self-signed certificate, or null
  * @param tlsKeystorePassword its password (only with {@code tlsKeystore})
  * @param metricsTokenFile a file holding the token {@code /metrics} requires, or null (open)
+ * @param database the embedded SQLite database in {@code dataDir}, or a PostgreSQL database
  * @param deletedRetention how long a deleted device's secrets (and the recovery keys of removed
  *     volumes) stay revealable before the retention job purges them
  */
 public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
-                           RateLimitSettings limits, Path metricsTokenFile, java.time.Duration deletedRetention) {
+                           RateLimitSettings limits, Path metricsTokenFile, DatabaseTarget database,
+                           java.time.Duration deletedRetention) {
     public static final String DEFAULT_DATA = "./castellan-data";
     public static final String DEFAULT_LISTEN = "0.0.0.0:8443";
     public static final int DEFAULT_DELETED_RETENTION_DAYS = 30;
     public static final int MAX_DELETED_RETENTION_DAYS = 36500;
 
     public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
-                        RateLimitSettings limits, Path metricsTokenFile) {
-        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, null);
+                        RateLimitSettings limits, Path metricsTokenFile, DatabaseTarget database) {
+        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, database, null);
     }
 
     public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword) {
@@ -33,7 +36,15 @@ public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore,
         this(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, null);
     }
 
+    public ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore, String tlsKeystorePassword,
+                        RateLimitSettings limits, Path metricsTokenFile) {
+        this(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, DatabaseTarget.embeddedSqlite());
+    }
+
     public ServerConfig {
+        if (database == null) {
+            database = DatabaseTarget.embeddedSqlite();
+        }
         if (limits == null) {
             limits = RateLimitSettings.defaults();
         }
@@ -50,21 +61,28 @@ public record ServerConfig(Path dataDir, ListenAddress listen, Path tlsKeystore,
     }
 
     public ServerConfig withLimits(RateLimitSettings newLimits) {
-        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits, metricsTokenFile,
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, newLimits, metricsTokenFile, database,
                 deletedRetention);
     }
 
     public ServerConfig withMetricsTokenFile(Path file) {
-        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, file, deletedRetention);
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, file, database,
+                deletedRetention);
+    }
+
+    public ServerConfig withDatabase(DatabaseTarget target) {
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, target,
+                deletedRetention);
     }
 
     public ServerConfig withDeletedRetention(java.time.Duration retention) {
-        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, retention);
+        return new ServerConfig(dataDir, listen, tlsKeystore, tlsKeystorePassword, limits, metricsTokenFile, database,
+                retention);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[dataDir=" + dataDir + ", listen=" + listen + ", tlsKeystore=" + tlsKeystore
-                + ", deletedRetention=" + deletedRetention + "]";
+                + ", database=" + database + ", deletedRetention=" + deletedRetention + "]";
     }
 }

@@ -31,6 +31,19 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean closed;
     private volatile long batches; // written by the writer thread only
     private volatile long units;
+    private volatile BatchObserver observer = BatchObserver.NONE;
+
+    /** Told of every batch: how many units it held, how long it took (up to its durable commit), how it ended. */
+    interface BatchObserver {
+        BatchObserver NONE = (units, nanos, outcome) -> {};
+
+        /** {@code outcome}: committed, rolledback (no unit kept), failed. */
+        void batch(int units, long nanos, String outcome);
+    }
+
+    void observe(BatchObserver newObserver) {
+        observer = newObserver;
+    }
 
     GroupCommitWriter(DataSource dataSource, Supplier<WriteListener> listener) {
         this.dataSource = dataSource;
@@ -78,6 +91,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void runBatch(List<QueuedWrite<?>> batch) {
         WriteListener current = listener.get();
+        long start = System.nanoTime();
+        String outcome = "failed";
         try {
             try (Connection connection = dataSource.getConnection()) {
                 try {
@@ -93,8 +108,10 @@ final class GroupCommitWriter implements AutoCloseable {
                     if (kept.isEmpty()) {
                         connection.rollback(); // nothing to make durable
                         current.rolledBack();
+                        outcome = "rolledback";
                     } else {
                         connection.commit();
+                        outcome = "committed";
                         long ticket = current.committed();
                         kept.forEach(unit -> unit.committed(current, ticket));
                     }
@@ -114,6 +131,11 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             batches++;
             units += batch.size();
+            try {
+                observer.batch(batch.size(), System.nanoTime() - start, outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("write batch observer failed: {}", e.toString());
+            }
             batch.forEach(QueuedWrite::finish);
         }
     }

@@ -21,10 +21,11 @@ public class StorageException extends RuntimeException implements Unavailable {
     public StorageException(String message, Throwable cause) {
         super(message, cause);
         int code = sqliteCode(cause);
-        if (code == SQLITE_BUSY || code == SQLITE_LOCKED || hasTransient(cause)) {
+        String state = PostgresDatabase.sqlState(cause);
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED || hasTransient(cause) || postgresBusy(state)) {
             unavailableCode = "database-busy";
             retryAfter = 2;
-        } else if (code == SQLITE_FULL || noSpace(cause)) {
+        } else if (code == SQLITE_FULL || noSpace(cause) || "53100".equals(state)) {
             unavailableCode = "storage-full";
             retryAfter = 60;
         } else {
@@ -41,6 +42,15 @@ public class StorageException extends RuntimeException implements Unavailable {
     @Override
     public long retryAfterSeconds() {
         return retryAfter;
+    }
+
+    /**
+     * PostgreSQL: connection lost or refused (08…), the server shutting down or restarting (57P0…),
+     * out of connections or memory (53…), or a lost race still lost after the retries (40001, 40P01).
+     */
+    private static boolean postgresBusy(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300")
+                || state.equals("53200") || state.equals("40001") || state.equals("40P01"));
     }
 
     private static int sqliteCode(Throwable t) {

@@ -13,14 +13,23 @@ public interface DeviceStore {
 
     boolean publicKeyInUse(Connection c, String publicKey) throws SQLException;
 
-    /**
-     * All devices, or those whose hostname matches (case-insensitively) when {@code hostname} is
-     * set; never a deleted one (a tombstone).
-     */
-    List<Device> list(Connection c, String hostname) throws SQLException;
+    /** One page of devices in id order (keyset paging in the database); see {@link DeviceQuery} (tombstones only when it asks). */
+    List<Device> page(Connection c, DeviceQuery query) throws SQLException;
 
-    /** The tombstones, the same way: deleted devices whose secrets are not purged yet. */
-    List<Device> listDeleted(Connection c, String hostname) throws SQLException;
+    /** The buckets of {@link #countByLastSeen}, in order. */
+    List<String> LAST_SEEN_BUCKETS = List.of("never", "1h", "1d", "7d", "30d", "older");
+
+    /**
+     * Devices by how long ago they last checked in: never, within 1 hour, 1 hour to 1 day, 1 to 7
+     * days, 7 to 30 days, older. One pass over the table: for a periodic task, not per request.
+     */
+    java.util.Map<String, Long> countByLastSeen(Connection c, Instant now) throws SQLException;
+
+    /**
+     * Up to {@code limit} devices whose host name starts with {@code prefix} (case-insensitively), never a deleted one, in
+     * (lower-case host name, id) order, after the keyset cursor {@code after} ("lower-host-name id", or null).
+     */
+    List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException;
 
     /** Tombstones deleted at or before {@code cutoff}: due for the retention job's purge. */
     List<Device> deletedBefore(Connection c, Instant cutoff) throws SQLException;

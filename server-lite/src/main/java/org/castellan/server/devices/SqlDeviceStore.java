@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.castellan.protocol.Json;
+import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.db.Rows;
 
 public final class SqlDeviceStore implements DeviceStore {
@@ -43,16 +45,6 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
-    public List<Device> list(Connection c, String hostname) throws SQLException {
-        return query(c, "deleted_at IS NULL", hostname);
-    }
-
-    @Override
-    public List<Device> listDeleted(Connection c, String hostname) throws SQLException {
-        return query(c, "deleted_at IS NOT NULL", hostname);
-    }
-
-    @Override
     public List<Device> deletedBefore(Connection c, Instant cutoff) throws SQLException {
         List<Device> devices = new ArrayList<>();
         try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM devices WHERE deleted_at IS NOT NULL"
@@ -64,18 +56,141 @@ public final class SqlDeviceStore implements DeviceStore {
         return devices;
     }
 
-    private static List<Device> query(Connection c, String which, String hostname) throws SQLException {
-        String sql = hostname == null
-                ? "SELECT * FROM devices WHERE " + which + " ORDER BY hostname, id"
-                : "SELECT * FROM devices WHERE " + which + " AND hostname = ? COLLATE NOCASE ORDER BY hostname, id";
+    @Override
+    public List<Device> page(Connection c, DeviceQuery q) throws SQLException {
+        if (q.scope().isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        String sql = pageSql(q, params);
         List<Device> devices = new ArrayList<>();
-        try (PreparedStatement st = hostname == null ? c.prepareStatement(sql) : Rows.bind(c.prepareStatement(sql), hostname);
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params.toArray());
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 devices.add(map(rs));
             }
         }
         return devices;
+    }
+
+    /**
+     * The keyset query of one page: portable SQL (SQLite and PostgreSQL), served by the primary
+     * key for the whole fleet and by {@code devices_hostname_lower (lower(hostname), id)} for a
+     * host-name lookup, never sorting in a temporary table.
+     */
+    static String pageSql(DeviceQuery q, List<Object> params) {
+        // Tombstones (deleted, secrets kept until purged) only when asked for, never mixed with live devices.
+        StringBuilder sql = new StringBuilder(q.deleted() ? "SELECT * FROM devices WHERE deleted_at IS NOT NULL"
+                : "SELECT * FROM devices WHERE deleted_at IS NULL");
+        if (q.hostname() != null) {
+            // lower() on both sides: the same folding on SQLite and PostgreSQL, and the index's expression.
+            sql.append(" AND lower(hostname) = lower(?)");
+            params.add(q.hostname());
+        }
+        // Always a lower bound ('' on the first page, below every id): the first page and a deep
+        // one have the same plan, a range search on the index from the cursor.
+        sql.append(" AND id > ?");
+        params.add(q.afterId() == null ? "" : q.afterId());
+        DeviceScope scope = q.scope();
+        if (!scope.all()) {
+            List<String> any = new ArrayList<>();
+            if (!scope.deviceIds().isEmpty()) {
+                any.add("id IN (" + marks(scope.deviceIds().size()) + ")");
+                params.addAll(new TreeSet<>(scope.deviceIds()));
+            }
+            if (!scope.explicitGroupIds().isEmpty()) {
+                any.add("id IN (SELECT device_id FROM device_group_members WHERE group_id IN ("
+                        + marks(scope.explicitGroupIds().size()) + "))");
+                params.addAll(new TreeSet<>(scope.explicitGroupIds()));
+            }
+            for (DeviceMatch match : scope.matches()) {
+                List<String> all = new ArrayList<>();
+                if (match.hostname() != null) {
+                    // PostgreSQL's LIKE is case-sensitive, SQLite's not (for ASCII): lower() both sides, so both match
+                    // the same; backslash named as the escape (SQLite has no default one).
+                    all.add("lower(hostname) LIKE lower(?) ESCAPE '\\'");
+                    params.add(like(match.hostname().pattern()));
+                }
+                if (match.os() != null) {
+                    all.add("lower(os) = ?");
+                    params.add(match.os());
+                }
+                any.add("(" + String.join(" AND ", all) + ")");
+            }
+            sql.append(" AND (").append(String.join(" OR ", any)).append(')');
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        params.add(q.limit());
+        return sql.toString();
+    }
+
+    /** A host-name glob ({@code *}, {@code ?}; already lower-cased) as a LIKE pattern with {@code \} as escape. */
+    static String like(String glob) {
+        StringBuilder out = new StringBuilder();
+        for (char ch : glob.toCharArray()) {
+            switch (ch) {
+                case '*' -> out.append('%');
+                case '?' -> out.append('_');
+                case '%', '_', '\\' -> out.append('\\').append(ch);
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    @Override
+    public java.util.Map<String, Long> countByLastSeen(Connection c, Instant now) throws SQLException {
+        long t = now.toEpochMilli();
+        long hour = 3_600_000L;
+        long day = 24 * hour;
+        // One pass over the table (run every minute by the metrics task, never per scrape).
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT"
+                + " SUM(CASE WHEN last_seen_at IS NULL THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
+                + " SUM(CASE WHEN last_seen_at < ? THEN 1 ELSE 0 END) FROM devices WHERE deleted_at IS NULL"),
+                t - hour, t - hour, t - day, t - day, t - 7 * day, t - 7 * day, t - 30 * day, t - 30 * day);
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+            String[] buckets = LAST_SEEN_BUCKETS.toArray(new String[0]);
+            for (int i = 0; i < buckets.length; i++) {
+                out.put(buckets[i], rs.getLong(i + 1));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException {
+        String like = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE deleted_at IS NULL"
+                + " AND lower(hostname) LIKE ? ESCAPE '\\'");
+        List<Object> params = new ArrayList<>(List.of(like));
+        if (after != null) {
+            int space = after.lastIndexOf(' ');
+            String host = space < 0 ? after : after.substring(0, space);
+            String id = space < 0 ? "" : after.substring(space + 1);
+            sql.append(" AND (lower(hostname) > ? OR (lower(hostname) = ? AND id > ?))");
+            params.addAll(List.of(host, host, id));
+        }
+        sql.append(" ORDER BY lower(hostname), id LIMIT ?");
+        params.add(limit);
+        List<Device> out = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql.toString()), params.toArray());
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(map(rs));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -116,6 +231,11 @@ public final class SqlDeviceStore implements DeviceStore {
                 "UPDATE devices SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
             Rows.bind(st, at, id).executeUpdate();
         }
+        // A deleted device gets no admin rights: its pending and active just-in-time grants end now.
+        try (PreparedStatement st = c.prepareStatement("UPDATE jit_grants SET revoked_by = 'system', revoked_at = ?"
+                + " WHERE device_id = ? AND revoked_at IS NULL")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
     }
 
     @Override
@@ -123,6 +243,7 @@ public final class SqlDeviceStore implements DeviceStore {
         int[] counts = new int[2];
         String[] statements = {"DELETE FROM rotations WHERE device_id = ?", "DELETE FROM recovery_keys WHERE device_id = ?",
                 "DELETE FROM recovery_unprotected_volumes WHERE device_id = ?",
+                "DELETE FROM jit_grants WHERE device_id = ?",
                 "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"};
         for (int i = 0; i < statements.length; i++) {
             try (PreparedStatement st = c.prepareStatement(statements[i])) {

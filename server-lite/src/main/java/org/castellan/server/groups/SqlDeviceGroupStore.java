@@ -42,7 +42,7 @@ public final class SqlDeviceGroupStore {
 
     public void addMember(Connection c, String groupId, String deviceId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
-                "INSERT OR IGNORE INTO device_group_members (group_id, device_id) VALUES (?, ?)")) {
+                "INSERT INTO device_group_members (group_id, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             Rows.bind(st, groupId, deviceId).executeUpdate();
         }
     }

@@ -44,7 +44,7 @@ public final class AccessAudit {
         audit.append(c, new AuditEvent(caller.principal().id(), grant.action(), "granted", grant.device().id(),
                 grant.reason(), caller.clientAddress(), recorded));
         Permission permission = grant.permission();
-        String type = eventType(permission);
+        String type = eventType(permission, grant.action());
         if (type != null) {
             NotificationEvent event = NotificationEvent.of(type, clock.instant(), grant.device().id(),
                     grant.device().hostname(), caller.principal().id(), grant.reason(),
@@ -62,6 +62,13 @@ public final class AccessAudit {
     void grantedNothing(Connection c, Caller caller, String action, String reason, String detail) throws SQLException {
         audit.append(c, new AuditEvent(caller.principal().id(), action, "granted", null, reason, caller.clientAddress(),
                 detail));
+    }
+
+    /** A refusal the handler decides (the route's permission held, the request did not): audited and notified. */
+    void refused(Connection c, DeviceGrant grant, String why) throws SQLException {
+        denied(c, new Denial(grant.caller().principal().id(), grant.action(), grant.permission(), grant.device().id(),
+                grant.device(), grant.reason(), grant.caller().clientAddress(), why,
+                grant.access().rulesGranting(grant.permission())));
     }
 
     void denied(Connection c, Denial d) throws SQLException {
@@ -87,8 +94,9 @@ public final class AccessAudit {
         }
     }
 
-    private static String eventType(Permission permission) {
+    private static String eventType(Permission permission, String action) {
         return switch (permission) {
+            case DEVICE_JIT -> NotificationEvent.jitEvent(action);
             case PASSWORD_READ -> NotificationEvent.PASSWORD_REVEALED;
             case PASSWORD_HISTORY -> NotificationEvent.PASSWORD_HISTORY_READ;
             case RECOVERY_KEY_READ -> NotificationEvent.RECOVERY_KEY_REVEALED;

@@ -6,16 +6,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.castellan.server.access.AccessEvaluator;
 import org.castellan.server.access.DeviceFacts;
 import org.castellan.server.access.DeviceGroup;
+import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.access.EffectiveAccess;
 import org.castellan.server.access.Permission;
 import org.castellan.server.access.PrincipalRef;
 import org.castellan.server.access.Rule;
+import org.castellan.server.access.TargetRef;
 import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.groups.SqlUserGroupStore;
@@ -97,6 +101,48 @@ public final class AccessDecision {
          */
         public boolean maySee(Device device) {
             return principal.admin() || !asIfActive(device).permissions().isEmpty();
+        }
+
+        /**
+         * The devices {@link #maySee} can be true for, as a scope the database evaluates: every
+         * target of the active rules that name this principal and grant anything (a group by its
+         * explicit members and its match). A list pages in SQL with it and confirms each row with
+         * {@link #maySee}.
+         */
+        public DeviceScope scope() {
+            if (principal.admin()) {
+                return DeviceScope.ALL;
+            }
+            Set<PrincipalRef> me = new HashSet<>();
+            me.add(PrincipalRef.user(principal.userId()));
+            userGroupIds.forEach(id -> me.add(PrincipalRef.userGroup(id)));
+            Set<String> deviceIds = new HashSet<>();
+            Set<String> groupIds = new HashSet<>();
+            for (Rule rule : rules) {
+                if (!rule.activeAt(now) || rule.permissions().isEmpty() || rule.principals().stream().noneMatch(me::contains)) {
+                    continue;
+                }
+                for (TargetRef target : rule.targets()) {
+                    switch (target.kind()) {
+                        case ALL -> {
+                            return DeviceScope.ALL;
+                        }
+                        case DEVICE -> deviceIds.add(target.id());
+                        case DEVICE_GROUP -> groupIds.add(target.id());
+                    }
+                }
+            }
+            List<DeviceMatch> matches = new ArrayList<>();
+            Set<String> explicit = new HashSet<>();
+            for (DeviceGroup group : groups) {
+                if (groupIds.contains(group.id())) {
+                    explicit.add(group.id());
+                    if (group.match() != null) {
+                        matches.add(group.match());
+                    }
+                }
+            }
+            return new DeviceScope(false, deviceIds, explicit, matches);
         }
 
         private EffectiveAccess evaluate(DeviceFacts facts) {

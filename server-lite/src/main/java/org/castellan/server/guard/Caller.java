@@ -17,11 +17,11 @@ public final class Caller {
     private final Principal principal;
     private final String clientAddress;
     private final Database db;
-    private final Authentication authentication;
+    private final UseRecorder authentication;
     private final AuditLog audit;
     private boolean useRecorded;
 
-    Caller(Principal principal, String clientAddress, Database db, Authentication authentication, AuditLog audit) {
+    Caller(Principal principal, String clientAddress, Database db, UseRecorder authentication, AuditLog audit) {
         this.principal = principal;
         this.clientAddress = clientAddress;
         this.db = db;
@@ -59,27 +59,43 @@ public final class Caller {
         });
     }
 
+    /**
+     * A refused request on record (outcome {@code denied}), in its own transaction: for refusals
+     * no guard sees, such as a look-up that finds nothing the caller may see.
+     */
+    public void denied(String action, String deviceId, String detail) {
+        write(c -> {
+            audit.append(c, new AuditEvent(principal.id(), action, "denied", deviceId, null, clientAddress, detail));
+            return null;
+        });
+    }
+
     /** Every write of this request goes through here: the token's last use rides along with the first one. */
     <T> T write(SqlWork<T> work) {
         boolean recordUse = !useRecorded;
+        java.time.Instant[] at = new java.time.Instant[1];
         T result = db.write(c -> {
             if (recordUse) {
-                authentication.recordUse(c, principal);
+                at[0] = authentication.recordUse(c, principal);
             }
             return work.run(c);
         });
+        if (at[0] != null) {
+            authentication.useRecorded(principal, at[0]);
+        }
         useRecorded = true;
         return result;
     }
 
     /**
-     * After the handler, whatever its outcome: a request that wrote nothing still records the token's use.
+     * After the handler, whatever its outcome: a request that wrote nothing still records the token's use,
+     * unless it was recorded less than {@link Authentication#RECORD_USE_EVERY} ago.
      * That is bookkeeping, so a busy database or a full disk does not stop a lookup that writes nothing
      * else (what must be audited still fails closed in its own write).
      */
     void finish() {
-        if (useRecorded) {
-            return;
+        if (useRecorded || !authentication.useNeedsRecording(principal)) {
+            return; // recorded by this request's write, or by another request less than a minute ago
         }
         try {
             write(c -> null);

@@ -5,6 +5,7 @@ import io.javalin.http.HandlerType;
 import java.util.Optional;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.db.Database;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.http.ClientAddresses;
 
 /**
@@ -58,7 +59,7 @@ public final class CallerGuard {
      * very use); any other request records it with its own write.
      */
     private Caller caller(Context ctx) {
-        Caller caller = tryCaller(ctx).orElseThrow(Refusals::unauthorized);
+        Caller caller = tryCaller(ctx).orElseThrow(() -> authentication.refusal(ctx));
         if (ctx.method() == HandlerType.GET) {
             caller.finish();
         }
@@ -67,6 +68,20 @@ public final class CallerGuard {
 
     Optional<Caller> tryCaller(Context ctx) {
         return authentication.principal(ctx).map(p -> new Caller(p, addresses.of(ctx), db, authentication, audit));
+    }
+
+    /** 401 saying why the request has no caller and how to get a token that works. */
+    ApiException refusal(Context ctx) {
+        return authentication.refusal(ctx);
+    }
+
+    /** A caller authenticated some other way (a console session), whose use {@code recorder} records. */
+    Caller callerFor(Context ctx, org.castellan.server.users.Principal principal, UseRecorder recorder) {
+        return new Caller(principal, addresses.of(ctx), db, recorder, audit);
+    }
+
+    Visitor visitor(Context ctx) {
+        return new Visitor(ctx, addresses, db, audit, anonymous);
     }
 
     String clientAddress(Context ctx) {

@@ -3,6 +3,7 @@ package org.castellan.server.guard;
 import org.castellan.server.access.EffectiveAccess;
 import org.castellan.server.access.Permission;
 import org.castellan.server.devices.Device;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.users.Principal;
 
 /**
@@ -44,9 +45,10 @@ public final class DeviceGrant {
         return reason;
     }
 
-    /** Minutes after which a revealed password expires; null when no rule asks for it. */
+    /** Minutes after which a revealed password (or Castellan-held LUKS key) is replaced; null when no rule asks for it. */
     public Integer rotateAfterReadMinutes() {
-        return permission == Permission.PASSWORD_READ ? access.rotateAfterReadMinutes() : null;
+        return permission == Permission.PASSWORD_READ ? access.rotateAfterReadMinutes()
+                : permission == Permission.RECOVERY_KEY_READ ? access.rotateAfterReadMinutesFor(permission) : null;
     }
 
     /**
@@ -60,6 +62,29 @@ public final class DeviceGrant {
             accessAudit.granted(c, this, done.detail());
             return done.value();
         });
+    }
+
+    /**
+     * The route's permission held but the handler refuses this request (e.g. a requester approving
+     * their own request): the refusal is audited ({@code denied}, with {@code why}) and the
+     * rules' channels notified, in its own transaction; returns {@code answer} for the handler to throw.
+     */
+    public ApiException refuse(String why, ApiException answer) {
+        caller.write(c -> {
+            accessAudit.refused(c, this, why);
+            return null;
+        });
+        return answer;
+    }
+
+    /** The channels of the rules granting this permission: who hears about its use. */
+    public java.util.Set<String> channels() {
+        return access.channelsFor(permission);
+    }
+
+    /** True when a rule granting this permission asks for a second person's approval. */
+    public boolean approvalRequired() {
+        return access.requiresApprovalFor(permission);
     }
 
     Caller caller() {

@@ -32,14 +32,19 @@ final class NonceStore {
         }
     }
 
-    /** Stores the request's nonce in the caller's transaction; a concurrent replay loses here. */
+    /**
+     * Stores the request's nonce in the caller's transaction: insert-or-refuse on the primary key,
+     * never check-then-insert. A concurrent replay (on another node too) waits for the first
+     * insert's transaction and then inserts nothing, so it is refused here, never a 5xx.
+     */
     void record(Connection c, SignedRequest request) throws SQLException {
-        if (seen(c, request.publicKey(), request.nonce())) {
-            throw ApiException.unauthorized("replayed-request", "this request was already received");
-        }
+        int inserted;
         try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO request_nonces (device_key, nonce, request_ts) VALUES (?, ?, ?)")) {
-            Rows.bind(st, request.publicKey(), request.nonce(), request.timestamp()).executeUpdate();
+                "INSERT INTO request_nonces (device_key, nonce, request_ts) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            inserted = Rows.bind(st, request.publicKey(), request.nonce(), request.timestamp()).executeUpdate();
+        }
+        if (inserted == 0) {
+            throw ApiException.unauthorized("replayed-request", "this request was already received");
         }
         pruneNowAndThen(c);
     }

@@ -14,7 +14,7 @@ import org.castellan.server.http.ApiException;
 import org.castellan.server.http.TextRules;
 import org.castellan.server.ratelimit.LimitKeys;
 import org.castellan.server.ratelimit.RateDecision;
-import org.castellan.server.ratelimit.SlidingWindowLimiter;
+import org.castellan.server.ratelimit.RateLimiter;
 import org.castellan.server.users.Principal;
 
 /**
@@ -31,12 +31,12 @@ public final class PermissionGuard {
     private final AccessDecision decisions;
     private final AccessAudit accessAudit;
     private final DeviceStore devices;
-    private final SlidingWindowLimiter revealLimiter;
+    private final RateLimiter revealLimiter;
     private final Database db;
     private final AnonymousDenials anonymous;
 
     public PermissionGuard(CallerGuard callers, AccessDecision decisions, AccessAudit accessAudit, DeviceStore devices,
-                           SlidingWindowLimiter revealLimiter, Database db, AnonymousDenials anonymous) {
+                           RateLimiter revealLimiter, Database db, AnonymousDenials anonymous) {
         this.anonymous = anonymous;
         this.callers = callers;
         this.decisions = decisions;
@@ -48,11 +48,17 @@ public final class PermissionGuard {
 
     /** The device is the route's {@code {id}}. */
     void onDevice(Context ctx, Permission permission, String action, Routes.DeviceHandler handler) throws Exception {
+        onDevice(ctx, CallerSource.api(callers), permission, action, handler);
+    }
+
+    /** The same decision for a caller from {@code source} (the API's bearer token, or a console session). */
+    void onDevice(Context ctx, CallerSource source, Permission permission, String action, Routes.DeviceHandler handler)
+            throws Exception {
         String deviceId = ctx.pathParam("id");
         String recordedId = deviceId != null && ID_LIKE.matcher(deviceId).matches() ? deviceId : null;
-        Caller caller = caller(ctx, permission, action, recordedId);
+        Caller caller = caller(ctx, source, permission, action, recordedId);
         try {
-            String reason = TextRules.reason(ctx.queryParam("reason"));
+            String reason = TextRules.reason(source.reason(ctx));
             Principal principal = caller.principal();
             Optional<Device> found = recordedId == null ? Optional.empty() : db.read(c -> devices.byId(c, recordedId));
             if (found.isEmpty()) {
@@ -75,7 +81,7 @@ public final class PermissionGuard {
     /** The devices come from the handler's search ({@link DeviceSearch#permitted}). */
     void acrossDevices(Context ctx, Permission permission, String action, Routes.SearchHandler handler)
             throws Exception {
-        Caller caller = caller(ctx, permission, action, null);
+        Caller caller = caller(ctx, CallerSource.api(callers), permission, action, null);
         try {
             String reason = TextRules.reason(ctx.queryParam("reason"));
             handler.handle(ctx, new DeviceSearch(caller, this, accessAudit, permission, action, reason));
@@ -106,8 +112,8 @@ public final class PermissionGuard {
      * The caller, or 401 with the attempt on record as {@code anonymous}: coalesced per client
      * address and window, and 429 past the anonymous limit ({@link AnonymousDenials}).
      */
-    private Caller caller(Context ctx, Permission permission, String action, String recordedId) {
-        Optional<Caller> caller = callers.tryCaller(ctx);
+    private Caller caller(Context ctx, CallerSource source, Permission permission, String action, String recordedId) {
+        Optional<Caller> caller = source.caller(ctx);
         if (caller.isEmpty()) {
             accessAudit.countAnonymousDenial(permission);
             RateDecision limited = anonymous.denied(callers.client(ctx), action, recordedId,
@@ -117,7 +123,7 @@ public final class PermissionGuard {
                         "too many requests without a valid API token from this address; try again later",
                         limited.retryAfterSeconds());
             }
-            throw Refusals.unauthorized();
+            throw callers.refusal(ctx);
         }
         return caller.get();
     }
@@ -130,18 +136,20 @@ public final class PermissionGuard {
                     access.matchingRules());
             throw Refusals.forbidden();
         }
-        if (permission.revealsSecret()) {
+        if (permission.guardedLikeASecret()) {
             if (device.disabledAt() != null || device.approvedAt() == null) {
                 String code = device.disabledAt() != null ? "device-disabled" : "device-not-approved";
                 deny(caller, permission, action, device.id(), device, reason, code, access.rulesGranting(permission));
                 throw ApiException.conflict(code, device.disabledAt() != null
-                        ? "this device is disabled; its secrets cannot be revealed"
-                        : "this device is waiting for approval; its secrets cannot be revealed");
+                        ? "this device is disabled; " + (permission.revealsSecret() ? "its secrets cannot be revealed"
+                                : permission.wireName() + " is refused")
+                        : "this device is waiting for approval; " + (permission.revealsSecret()
+                                ? "its secrets cannot be revealed" : permission.wireName() + " is refused"));
             }
             if (reason == null && access.requiresReasonFor(permission)) {
                 deny(caller, permission, action, device.id(), device, reason, "reason-required",
                         access.rulesGranting(permission));
-                throw ApiException.badRequest("reason-required", "a rule granting this requires a reason (?reason=...)");
+                throw ApiException.badRequest("reason-required", "a rule granting this requires a reason: give --reason TEXT (API: ?reason=TEXT)");
             }
         }
         return new DeviceGrant(caller, device, permission, action, access, reason, accessAudit);

@@ -6,10 +6,6 @@ import org.castellan.server.http.ApiException;
 public final class Refusals {
     private Refusals() {}
 
-    public static ApiException unauthorized() {
-        return ApiException.unauthorized("unauthorized", "a valid API token is required (Authorization: Bearer cat_...)");
-    }
-
     public static ApiException forbidden() {
         return ApiException.forbidden("forbidden", "you do not have permission for this");
     }

@@ -59,6 +59,11 @@ public final class Routes {
         void handle(Context ctx, DeviceSearch search) throws Exception;
     }
 
+    @FunctionalInterface
+    public interface PendingHandler {
+        void handle(Context ctx, PendingSignIn signIn) throws Exception;
+    }
+
     /** One guard's routes. */
     public static final class Guarded<H> {
         private final RouteTable table;
@@ -97,12 +102,15 @@ public final class Routes {
     private final AgentGuard agents;
     private final CallerGuard callers;
     private final PermissionGuard permissions;
+    private final ConsoleGuard console;
 
-    public Routes(RouteTable table, AgentGuard agents, CallerGuard callers, PermissionGuard permissions) {
+    public Routes(RouteTable table, AgentGuard agents, CallerGuard callers, PermissionGuard permissions,
+                  ConsoleGuard console) {
         this.table = table;
         this.agents = agents;
         this.callers = callers;
         this.permissions = permissions;
+        this.console = console;
     }
 
     public Guarded<OpenHandler> open() {
@@ -124,6 +132,31 @@ public final class Routes {
 
     public Guarded<CallerHandler> admin() {
         return new Guarded<>(table, new RouteTable.Guard("admin"), h -> ctx -> callers.admin(ctx, h));
+    }
+
+    /** Console pages anyone may load (sign-in, assets); a POST needs the sign-in cookie's CSRF token. */
+    public Guarded<OpenHandler> consoleOpen() {
+        return new Guarded<>(table, new RouteTable.Guard("console open (sign-in CSRF token on POST)"),
+                h -> ctx -> console.open(ctx, h));
+    }
+
+    /** The console's second sign-in step: the password was right, a TOTP code is due. */
+    public Guarded<PendingHandler> consoleSecondFactor() {
+        return new Guarded<>(table, new RouteTable.Guard("console second factor due (CSRF token on POST)"),
+                h -> ctx -> console.secondFactor(ctx, h));
+    }
+
+    /** Console pages behind sign-in: a live signed-in session, its CSRF token on anything but GET. */
+    public Guarded<CallerHandler> console() {
+        return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST)"),
+                h -> ctx -> console.signedIn(ctx, h));
+    }
+
+    /** A console session, then exactly the API's permission guard on the device {@code {id}}; reason from the form. */
+    public Guarded<DeviceHandler> consolePermission(Permission permission, String auditAction) {
+        return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), permission "
+                + permission.wireName() + " (audited as " + auditAction + ")"),
+                h -> ctx -> console.permission(ctx, permission, auditAction, h));
     }
 
     /** {@code permission} on the device {@code {id}} of the path; uses and refusals audited as {@code auditAction}. */

@@ -1,28 +1,83 @@
 package org.castellan.server.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.LongAdder;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A few counters in Prometheus text format for {@code GET /metrics}, plus what registered
- * {@link Source}s write. With a token configured the endpoint requires {@code Authorization: Bearer
+ * {@code GET /metrics}: a Micrometer Prometheus registry (text exposition format). Besides the JVM
+ * binders it holds the request timers, one per route template (never per raw path: the
+ * cardinality is bounded by the route table), and the counters the server had before
+ * ({@code castellan_http_requests_total{class}}, {@code castellan_escrows_total},
+ * {@code castellan_reveals_total{outcome}}). Other components register their meters on
+ * {@link #registry()}. With a token configured the endpoint requires {@code Authorization: Bearer
  * TOKEN} (compared in constant time); without one it is open, as Prometheus scrapes usually are.
  */
 public final class Metrics {
-    /** A part of the metrics text that another component owns (e.g. the audit chain check). */
-    public interface Source {
-        void write(StringBuilder out);
-    }
+    private static final String STARTED = "castellan.metrics.started";
+    private static final String UNMATCHED = "unmatched";
 
-    private final List<Source> sources = new CopyOnWriteArrayList<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter[] byStatusClass = new Counter[5];
+    private final Counter escrows;
+    private final Counter revealsGranted;
+    private final Counter revealsDenied;
+    private final ConcurrentHashMap<String, Counter> rotations = new ConcurrentHashMap<>();
     private volatile byte[] token;
 
-    public void add(Source source) {
-        sources.add(source);
+    public Metrics() {
+        // Two of Micrometer's JVM meters fail promtool's lint: a counter in nanoseconds (the usage gauge
+        // stays) and a gauge ending in _count (renamed system_cpu_cores).
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
+            }
+        });
+        for (int i = 0; i < byStatusClass.length; i++) {
+            byStatusClass[i] = Counter.builder("castellan.http.requests").description("HTTP requests answered, by status class.")
+                    .tag("class", (i + 1) + "xx").register(registry);
+        }
+        escrows = Counter.builder("castellan.escrows").description("Passwords escrowed by agents.").register(registry);
+        revealsGranted = reveals("granted");
+        revealsDenied = reveals("denied");
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    private Counter reveals(String outcome) {
+        return Counter.builder("castellan.reveals").description("Password reveal attempts, by outcome.")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** Where other components register their meters (database, audit chain, webhooks, device ages). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** Requires this bearer token from now on; null leaves /metrics open. */
@@ -30,20 +85,50 @@ public final class Metrics {
         token = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private final LongAdder[] byStatusClass = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
-    private final LongAdder escrows = new LongAdder();
-    private final LongAdder revealsGranted = new LongAdder();
-    private final LongAdder revealsDenied = new LongAdder();
+    /** A before-handler: marks when the request started. */
+    public void started(Context ctx) {
+        ctx.attribute(STARTED, System.nanoTime());
+    }
 
-    public void request(int status) {
+    /** An after-handler: counts the answer by status class and times it under its route template. */
+    public void answered(Context ctx) {
+        int status = ctx.statusCode();
         int cls = status / 100;
         if (cls >= 1 && cls <= 5) {
             byStatusClass[cls - 1].increment();
         }
+        Long started = ctx.attribute(STARTED);
+        if (started == null) {
+            return;
+        }
+        Timer.builder("castellan.http.server.requests")
+                .description("HTTP requests by route template (the path as declared, e.g. /api/v1/devices/{id}), method and status.")
+                .tag("route", route(ctx)).tag("method", method(ctx)).tag("status", Integer.toString(status))
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    /** The declared path of the endpoint that handled the request; "unmatched" for a 404 (never the raw path). */
+    private static String route(Context ctx) {
+        Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        return matched == null || matched.path == null || matched.path.isEmpty() ? UNMATCHED : matched.path;
+    }
+
+    private static String method(Context ctx) {
+        HandlerType method = ctx.method();
+        return HandlerType.commonHttp().contains(method) ? method.name() : "other";
     }
 
     public void escrowed() {
         escrows.increment();
+    }
+
+    /** A rotation step by outcome: {@code escrowed}, {@code committed}, {@code aborted}. */
+    public void rotation(String outcome) {
+        rotations.computeIfAbsent(outcome, o -> Counter.builder("castellan.rotations")
+                .description("Password rotations by outcome: escrowed (pending), committed, aborted.")
+                .tag("outcome", o).register(registry)).increment();
     }
 
     public void reveal(boolean granted) {
@@ -60,23 +145,6 @@ public final class Metrics {
                 throw ApiException.unauthorized("unauthorized", "/metrics requires its bearer token (metricsTokenFile)");
             }
         }
-        StringBuilder out = new StringBuilder();
-        out.append("# HELP castellan_http_requests_total HTTP requests answered, by status class.\n");
-        out.append("# TYPE castellan_http_requests_total counter\n");
-        for (int i = 0; i < byStatusClass.length; i++) {
-            out.append("castellan_http_requests_total{class=\"").append(i + 1).append("xx\"} ")
-                    .append(byStatusClass[i].sum()).append('\n');
-        }
-        out.append("# HELP castellan_escrows_total Passwords escrowed by agents.\n");
-        out.append("# TYPE castellan_escrows_total counter\n");
-        out.append("castellan_escrows_total ").append(escrows.sum()).append('\n');
-        out.append("# HELP castellan_reveals_total Password reveal attempts, by outcome.\n");
-        out.append("# TYPE castellan_reveals_total counter\n");
-        out.append("castellan_reveals_total{outcome=\"granted\"} ").append(revealsGranted.sum()).append('\n');
-        out.append("castellan_reveals_total{outcome=\"denied\"} ").append(revealsDenied.sum()).append('\n');
-        for (Source source : sources) {
-            source.write(out);
-        }
-        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toString());
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }
 }

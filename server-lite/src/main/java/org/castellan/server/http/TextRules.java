@@ -52,6 +52,38 @@ public final class TextRules {
         return optional(value, field, max);
     }
 
+    private static final java.util.regex.Pattern ID_SHAPED = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * The name of something that can be referred to by name or by id (a user, a group, a channel):
+     * as {@link #name}, and never shaped like an id, which the CLI would take as one.
+     */
+    public static String referenceName(String value, String field, int max) {
+        String name = name(value, field, max);
+        refuseIdShaped(name, field);
+        return name;
+    }
+
+    /** 400 {@code invalid-FIELD} when {@code value} looks like an id (a UUID). */
+    public static void refuseIdShaped(String value, String field) {
+        if (value != null && ID_SHAPED.matcher(value).matches()) {
+            throw ApiException.badRequest("invalid-" + field, "field '" + field + "' is shaped like an id (a UUID),"
+                    + " so it could not be told apart from one; choose a name that is not");
+        }
+    }
+
+    /**
+     * A read-only field of a GET representation sent back in a PUT (get, change one field, put):
+     * accepted when absent or equal to the current value, else 400 {@code read-only-FIELD}.
+     */
+    public static void readOnly(String field, Object sent, Object current) {
+        if (sent != null && !sent.equals(current)) {
+            throw ApiException.badRequest("read-only-" + field, "field '" + field + "' is read-only: it may be sent back"
+                    + " as GET returned it (" + current + ") but not changed");
+        }
+    }
+
     /** Optional text: null stays null; otherwise at most max characters, printable. */
     public static String optional(String value, String field, int max) {
         if (value == null) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.castellan.server.db.SqlWork;
 
 /** {@link NotificationOutbox} on the {@code notification_outbox} table (migration V20). */
 public final class JdbcNotificationOutbox implements NotificationOutbox {
@@ -19,32 +20,70 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
             + "next_attempt_at, delivered_at, dead_at, last_error, created_at";
     private static final String PENDING = "delivered_at IS NULL AND dead_at IS NULL";
 
-    private final DataSource dataSource;
+    private final Transactions tx;
     private final Clock clock;
 
-    public JdbcNotificationOutbox(DataSource dataSource, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    /** The server's: every read and write goes through the one storage seam. */
+    public JdbcNotificationOutbox(org.castellan.server.db.Database db, Clock clock) {
+        Objects.requireNonNull(db, "db");
+        this.tx = new Transactions() {
+            @Override
+            public <T> T read(SqlWork<T> work) {
+                return db.read(work);
+            }
+
+            @Override
+            public <T> T write(SqlWork<T> work) {
+                return db.write(work);
+            }
+        };
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** On a bare pool (the outbox's own tests): one short transaction per call. */
+    public JdbcNotificationOutbox(DataSource dataSource, Clock clock) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        this.tx = new Transactions() {
+            @Override
+            public <T> T read(SqlWork<T> work) {
+                try (Connection c = dataSource.getConnection()) {
+                    return work.run(c);
+                } catch (SQLException e) {
+                    throw new org.castellan.server.db.StorageException("database read failed", e);
+                }
+            }
+
+            @Override
+            public <T> T write(SqlWork<T> work) {
+                try (Connection c = dataSource.getConnection()) {
+                    c.setAutoCommit(false);
+                    try {
+                        T result = work.run(c);
+                        c.commit();
+                        return result;
+                    } catch (SQLException | RuntimeException | Error e) {
+                        c.rollback();
+                        throw e;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                } catch (SQLException e) {
+                    throw new org.castellan.server.db.StorageException("database write failed", e);
+                }
+            }
+        };
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private interface Transactions {
+        <T> T read(SqlWork<T> work);
+
+        <T> T write(SqlWork<T> work);
     }
 
     @Override
     public long enqueue(String channelId, NotificationEvent event) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                long id = enqueue(c, channelId, event);
-                c.commit();
-                return id;
-            } catch (RuntimeException | Error e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw failure("enqueue notification " + event.id() + " for channel " + channelId, e);
-        }
+        return tx.write(c -> enqueue(c, channelId, event));
     }
 
     @Override
@@ -85,17 +124,32 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
                 + " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 5";
         String claim = "UPDATE notification_outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at = ? AND "
                 + PENDING;
-        try (Connection c = dataSource.getConnection()) {
-            List<OutboxEntry> due = new ArrayList<>();
+        try {
+            return claim(select, claim, now, leaseUntil);
+        } catch (org.castellan.server.db.StorageException e) {
+            throw failure("claim the next due notification", e);
+        }
+    }
+
+    /** A read first, so an idle poll is no write transaction; then the compare-and-set claims in one write. */
+    private Optional<OutboxEntry> claim(String select, String claim, Instant now, Instant leaseUntil) {
+        List<OutboxEntry> due = tx.read(c -> {
+            List<OutboxEntry> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(select)) {
                 ps.setLong(1, now.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        due.add(read(rs));
+                        found.add(read(rs));
                     }
                 }
             }
-            // Compare-and-set on next_attempt_at: only one claimant can move it.
+            return found;
+        });
+        if (due.isEmpty()) {
+            return Optional.empty();
+        }
+        // Compare-and-set on next_attempt_at: only one claimant can move it (on any node).
+        return tx.write(c -> {
             for (OutboxEntry entry : due) {
                 try (PreparedStatement ps = c.prepareStatement(claim)) {
                     ps.setLong(1, leaseUntil.toEpochMilli());
@@ -106,10 +160,8 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
                     }
                 }
             }
-            return Optional.empty();
-        } catch (SQLException e) {
-            throw failure("claim the next due notification", e);
-        }
+            return Optional.<OutboxEntry>empty();
+        });
     }
 
     @Override
@@ -147,38 +199,49 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
 
     @Override
     public int pendingCount() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notification_outbox WHERE " + PENDING);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
+        try {
+            return tx.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notification_outbox WHERE " + PENDING);
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+        } catch (org.castellan.server.db.StorageException e) {
             throw failure("count pending notifications", e);
         }
     }
 
     private List<OutboxEntry> query(String sql, Object key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, key);
-            List<OutboxEntry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
+        try {
+            return tx.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setObject(1, key);
+                    List<OutboxEntry> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(read(rs));
+                        }
+                    }
+                    return out;
                 }
-            }
-            return out;
-        } catch (SQLException e) {
+            });
+        } catch (org.castellan.server.db.StorageException e) {
             throw failure("read notification outbox", e);
         }
     }
 
     private void update(String what, String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
+        try {
+            tx.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < args.length; i++) {
+                        ps.setObject(i + 1, args[i]);
+                    }
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (org.castellan.server.db.StorageException e) {
             throw failure(what, e);
         }
     }
@@ -199,7 +262,7 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
         return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
     }
 
-    private static IllegalStateException failure(String what, SQLException e) {
+    private static IllegalStateException failure(String what, Exception e) {
         return new OutboxException(what + ": " + e.getMessage(), e);
     }
 

@@ -29,6 +29,20 @@ public record NotificationEvent(String id, String type, Instant occurredAt, Stri
     public static final String RECOVERY_KEY_REVEALED = "recovery-key.revealed";
     public static final String REVEAL_DENIED = "reveal.denied";
     public static final String ROTATION_REQUESTED = "device.rotation-requested";
+    /** Just-in-time admin rights: requested, approved, revoked (by a person); granted, expired, failed (the agent). */
+    public static final String JIT_REQUESTED = "jit.requested";
+    public static final String JIT_APPROVED = "jit.approved";
+    public static final String JIT_REVOKED = "jit.revoked";
+
+    /** The event for a just-in-time audit action ({@code jit.request} → {@code jit.requested}, ...). */
+    public static String jitEvent(String action) {
+        return switch (action) {
+            case "jit.request" -> JIT_REQUESTED;
+            case "jit.approve" -> JIT_APPROVED;
+            case "jit.revoke" -> JIT_REVOKED;
+            default -> action.endsWith("ed") ? action : null;
+        };
+    }
 
     public NotificationEvent {
         Objects.requireNonNull(id, "id");

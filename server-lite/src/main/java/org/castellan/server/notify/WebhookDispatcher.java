@@ -58,6 +58,16 @@ public final class WebhookDispatcher {
                 .build();
     }
 
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
+
+    /**
+     * Polls only while {@code newLeader} says this node runs the dispatcher (several nodes on one
+     * database: one delivers; another takes over its due and leased entries when it dies).
+     */
+    public void runWhen(java.util.function.BooleanSupplier newLeader) {
+        this.leader = newLeader;
+    }
+
     /** Starts polling on a daemon thread. */
     public synchronized void start() {
         if (executor != null) {
@@ -121,10 +131,33 @@ public final class WebhookDispatcher {
 
     private void runOnceLogged() {
         try {
+            if (!leader.getAsBoolean()) {
+                return;
+            }
             runOnce();
         } catch (RuntimeException e) {
             // The next poll retries; a database hiccup must not kill the scheduler thread.
             LOG.warn("webhook dispatch round failed: {}", e.toString());
+        }
+    }
+
+    /** Delivery attempts by outcome: delivered, failed (retried later), given-up, dropped (channel gone). */
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void counted(String outcome) {
+        outcomes.computeIfAbsent(outcome, o -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** {@code castellan_webhook_deliveries_total{outcome}}: every outcome from the start, at 0 until it happens. */
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        for (String outcome : java.util.List.of("delivered", "failed", "given-up", "dropped")) {
+            java.util.concurrent.atomic.LongAdder count = outcomes.computeIfAbsent(outcome,
+                    o -> new java.util.concurrent.atomic.LongAdder());
+            io.micrometer.core.instrument.FunctionCounter.builder("castellan.webhook.deliveries", count,
+                            java.util.concurrent.atomic.LongAdder::doubleValue)
+                    .description("Webhook delivery attempts by outcome: delivered, failed (retried later), given-up "
+                            + "(after the last attempt), dropped (channel deleted).")
+                    .tag("outcome", outcome).register(registry);
         }
     }
 
@@ -133,6 +166,7 @@ public final class WebhookDispatcher {
         Optional<WebhookChannel> channel = channels.find(entry.channelId());
         if (channel.isEmpty()) {
             outbox.markDead(entry.id(), attempt, clock.instant(), "channel " + entry.channelId() + " no longer exists");
+            counted("dropped");
             LOG.warn("notification {} dropped: channel {} no longer exists", entry.eventId(), entry.channelId());
             return;
         }
@@ -144,16 +178,19 @@ public final class WebhookDispatcher {
         Instant now = clock.instant();
         if (error == null) {
             outbox.markDelivered(entry.id(), now);
+            counted("delivered");
             return;
         }
         if (attempt >= settings.maxAttempts()) {
             outbox.markDead(entry.id(), attempt, now, error);
+            counted("given-up");
             LOG.warn("notification {} to channel {} given up after {} attempts: {}",
                     entry.eventId(), entry.channelId(), attempt, error);
             return;
         }
         Instant next = now.plus(settings.backoff().delayAfter(attempt, random));
         outbox.markFailed(entry.id(), attempt, next, error);
+        counted("failed");
         LOG.info("notification {} to channel {} failed (attempt {}): {}; retrying at {}",
                 entry.eventId(), entry.channelId(), attempt, error, next);
     }

@@ -6,17 +6,21 @@ import org.castellan.server.http.TextRules;
 /**
  * A PUT body. Every field is optional: a field left out keeps its current value (or the built-in
  * default for a new policy), so a client can change one setting without restating the others.
+ * {@code name} is read-only: GET's representation is accepted as it is, with the same name.
  */
-public record PolicyUpdate(String account, Integer length, String complexity, Integer passphraseWords,
+public record PolicyUpdate(String name, String account, Integer length, String complexity, Integer passphraseWords,
                            Boolean excludeLookalikes, Integer maxAgeDays, Integer checkInSeconds,
                            Integer historyKeep, Integer historyDays, Boolean createAccount,
-                           Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset) {
+                           Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset,
+                           Boolean luksEnabled, String luksUnlockKeyFile, Integer luksMaxAgeDays) {
 
     /**
      * Applies this update to {@code current} and validates every resulting field; the account must
      * be an account name on each of {@code systems} ({@link AccountNames}).
      */
     public Policy applyTo(Policy current, java.util.Set<String> systems) {
+        // What GET returns, PUT accepts: the name is read-only (it is the path's).
+        org.castellan.server.http.TextRules.readOnly("name", name, current.name());
         Policy p = new Policy(current.name(),
                 account != null ? account : current.account(),
                 length != null ? length : current.length(),
@@ -30,7 +34,10 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
                 createAccount != null ? createAccount : current.createAccount(),
                 ensureAdmin != null ? ensureAdmin : current.ensureAdmin(),
                 enableAccount != null ? enableAccount : current.enableAccount(),
-                removeKeychainAfterReset != null ? removeKeychainAfterReset : current.removeKeychainAfterReset());
+                removeKeychainAfterReset != null ? removeKeychainAfterReset : current.removeKeychainAfterReset(),
+                luksEnabled != null ? luksEnabled : current.luksEnabled(),
+                luksUnlockKeyFile != null ? luksUnlockKeyFile : current.luksUnlockKeyFile(),
+                luksMaxAgeDays != null ? luksMaxAgeDays : current.luksMaxAgeDays());
         validate(p);
         AccountNames.require(p.account(), systems);
         return p;
@@ -52,6 +59,12 @@ public record PolicyUpdate(String account, Integer length, String complexity, In
         range("checkInSeconds", p.checkInSeconds(), 60, 86400);
         range("historyKeep", p.historyKeep(), 1, 1000);
         range("historyDays", p.historyDays(), 0, 36500);
+        range("luksMaxAgeDays", p.luksMaxAgeDays(), 1, 3650);
+        String keyFile = p.luksUnlockKeyFile();
+        if (!keyFile.isEmpty() && (!keyFile.startsWith("/") || keyFile.length() > 255
+                || TextRules.hasControlCharacters(keyFile) || keyFile.contains("/../") || keyFile.endsWith("/.."))) {
+            throw invalid("luksUnlockKeyFile", "must be empty or an absolute path (at most 255 characters, no '..')");
+        }
         // The default account (RID 500 on Windows, root on Linux) always exists; creating "it" is
         // meaningless, and on macOS there is no default to create.
         if (p.createAccount() && p.account().isBlank()) {

@@ -17,7 +17,7 @@ import java.util.Objects;
  * spending an Argon2 hash), then report the outcome. Thread-safe; memory bounded as in
  * {@link SlidingWindowLimiter}: idle keys are swept and at most {@code maxKeys} are tracked.
  */
-public final class LoginLockout {
+public final class LoginLockout implements Lockout {
     private final int maxFailures;
     private final Duration window;
     private final Duration lockFor;
@@ -53,6 +53,7 @@ public final class LoginLockout {
     }
 
     /** Allowed, or refused with the time left on the lock. Counts nothing. */
+    @Override
     public synchronized RateDecision check(String key) {
         State state = states.get(key);
         Instant now = clock.instant();
@@ -63,6 +64,7 @@ public final class LoginLockout {
     }
 
     /** Records a failed login; returns refused (the new lock) if this failure locked the key. */
+    @Override
     public synchronized RateDecision recordFailure(String key) {
         Objects.requireNonNull(key, "key");
         Instant now = clock.instant();
@@ -92,6 +94,7 @@ public final class LoginLockout {
     }
 
     /** A successful login clears the failures (not an active lock: check first). */
+    @Override
     public synchronized void recordSuccess(String key) {
         State state = states.get(key);
         if (state != null && (state.lockedUntil == null || !clock.instant().isBefore(state.lockedUntil))) {

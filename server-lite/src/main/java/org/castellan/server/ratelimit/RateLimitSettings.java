@@ -48,6 +48,20 @@ public record RateLimitSettings(List<RateWindow> revealWindows, int loginMaxFail
         return new LoginLockout(loginMaxFailures, loginWindow, loginLockFor, clock);
     }
 
+    /** The reveal limiter for this database: in memory for the embedded one, shared in the database for PostgreSQL. */
+    public RateLimiter revealLimiter(Clock clock, org.castellan.server.db.Database db) {
+        return db.shared() ? new SharedRateLimiter("reveal:", revealWindows, db, clock) : revealLimiter(clock);
+    }
+
+    public RateLimiter registrationLimiter(Clock clock, org.castellan.server.db.Database db) {
+        return db.shared() ? new SharedRateLimiter("register:", registrationWindows, db, clock) : registrationLimiter(clock);
+    }
+
+    public Lockout loginLockout(Clock clock, org.castellan.server.db.Database db) {
+        return db.shared() ? new SharedLoginLockout(loginMaxFailures, loginWindow, loginLockFor, db, clock)
+                : loginLockout(clock);
+    }
+
     public ClientAddressResolver clientAddressResolver() {
         return new ClientAddressResolver(trustedProxies);
     }

@@ -24,7 +24,7 @@ import java.util.Objects;
  * key is dropped. Dropping a busy key forgets its history, so size {@code maxKeys} well above the
  * number of principals or addresses expected within the longest window.
  */
-public final class SlidingWindowLimiter {
+public final class SlidingWindowLimiter implements RateLimiter {
     /** The default reveal limits: 10/minute, 50/hour, 100/day. */
     public static final List<RateWindow> DEFAULT_REVEAL_WINDOWS =
             List.of(RateWindow.perMinute(10), RateWindow.perHour(50), RateWindow.perDay(100));
@@ -62,6 +62,7 @@ public final class SlidingWindowLimiter {
     }
 
     /** Counts one event for {@code key} if every window has room; otherwise refuses and counts nothing. */
+    @Override
     public RateDecision tryAcquire(String key) {
         Objects.requireNonNull(key, "key");
         Instant now = clock.instant();

@@ -34,6 +34,18 @@ public interface RecoveryKeyStore {
 
     void updateLabel(Connection c, String id, String volumeLabel) throws SQLException;
 
+    /** The device's key with this protector id, current or not (the newest when there are several). */
+    java.util.Optional<RecoveryKeyRecord> byProtector(Connection c, String deviceId, String protectorId) throws SQLException;
+
+    /** A pending LUKS key becomes committed (its slot was verified). */
+    void commit(Connection c, String id) throws SQLException;
+
+    /** Marks the device's current LUKS keys due for replacement from {@code at} (rotate after read); keeps an earlier mark. */
+    void requestRotation(Connection c, String deviceId, Instant at) throws SQLException;
+
+    /** Protector ids of the device's current LUKS keys whose replacement is due at {@code now}. */
+    List<String> dueForRotation(Connection c, String deviceId, Instant now) throws SQLException;
+
     void setUnprotectedVolumes(Connection c, String deviceId, List<String> volumes, Instant at) throws SQLException;
 
     /** What the device last reported; empty when it never reported. */

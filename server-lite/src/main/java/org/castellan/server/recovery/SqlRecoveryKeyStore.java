@@ -9,11 +9,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.castellan.protocol.Json;
 import org.castellan.protocol.envelope.Envelope;
 import org.castellan.server.db.Rows;
 
-/** {@link RecoveryKeyStore} on plain JDBC (tables from V30__recovery_keys.sql). */
+/** {@link RecoveryKeyStore} on plain JDBC (tables from V30__recovery_keys.sql, V32__luks_keys.sql). */
 public final class SqlRecoveryKeyStore implements RecoveryKeyStore {
     private static final String CURRENT_FIRST = " ORDER BY (removed_at IS NOT NULL), escrowed_at DESC, id";
 
@@ -39,11 +40,11 @@ public final class SqlRecoveryKeyStore implements RecoveryKeyStore {
     @Override
     public void insert(Connection c, RecoveryKeyRecord k) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO recovery_keys (id, device_id, volume_id,"
-                + " volume_label, protector_id, key_id_hex, vault_key_id, envelope, escrowed_at, removed_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " volume_label, protector_id, key_id_hex, vault_key_id, envelope, escrowed_at, removed_at, kind,"
+                + " pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             Rows.bind(st, k.id(), k.deviceId(), k.volumeId(), k.volumeLabel(), k.protectorId(),
                     KeyIds.hex(k.protectorId()), k.envelope().keyId(), toJson(k.envelope()), k.escrowedAt(),
-                    k.removedAt()).executeUpdate();
+                    k.removedAt(), k.kind(), k.pending() ? 1 : 0).executeUpdate();
         }
     }
 
@@ -90,6 +91,42 @@ public final class SqlRecoveryKeyStore implements RecoveryKeyStore {
     }
 
     @Override
+    public Optional<RecoveryKeyRecord> byProtector(Connection c, String deviceId, String protectorId)
+            throws SQLException {
+        return query(c, "SELECT * FROM recovery_keys WHERE device_id = ? AND protector_id = ?" + CURRENT_FIRST,
+                deviceId, protectorId).stream().findFirst();
+    }
+
+    @Override
+    public void commit(Connection c, String id) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE recovery_keys SET pending = 0 WHERE id = ?")) {
+            Rows.bind(st, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public void requestRotation(Connection c, String deviceId, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE recovery_keys SET rotate_after = ? WHERE device_id = ?"
+                + " AND kind = 'luks' AND removed_at IS NULL AND (rotate_after IS NULL OR rotate_after > ?)")) {
+            Rows.bind(st, at, deviceId, at).executeUpdate();
+        }
+    }
+
+    @Override
+    public List<String> dueForRotation(Connection c, String deviceId, Instant now) throws SQLException {
+        List<String> due = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT protector_id FROM recovery_keys"
+                + " WHERE device_id = ? AND kind = 'luks' AND removed_at IS NULL AND rotate_after IS NOT NULL"
+                + " AND rotate_after <= ? ORDER BY protector_id"), deviceId, now);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                due.add(rs.getString(1));
+            }
+        }
+        return due;
+    }
+
+    @Override
     public void setUnprotectedVolumes(Connection c, String deviceId, List<String> volumes, Instant at)
             throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO recovery_unprotected_volumes"
@@ -122,7 +159,7 @@ public final class SqlRecoveryKeyStore implements RecoveryKeyStore {
                 keys.add(new RecoveryKeyRecord(rs.getString("id"), rs.getString("device_id"), rs.getString("volume_id"),
                         rs.getString("volume_label"), rs.getString("protector_id"),
                         fromJson(rs.getString("envelope"), rs.getString("id")), Rows.instant(rs, "escrowed_at"),
-                        Rows.instant(rs, "removed_at")));
+                        Rows.instant(rs, "removed_at"), rs.getString("kind"), rs.getInt("pending") == 1));
             }
         }
         return keys;

@@ -18,5 +18,6 @@ public interface RegistrationKeyStore {
     void revoke(Connection c, String id, Instant at) throws SQLException;
 
     /** Counts one use; runs in the transaction that creates the device. */
-    void countUse(Connection c, String id) throws SQLException;
+    /** Counts one use; false (nothing counted) when the key is used up, also by a concurrent registration. */
+    boolean countUse(Connection c, String id) throws SQLException;
 }

@@ -56,9 +56,12 @@ public final class SqlRegistrationKeyStore implements RegistrationKeyStore {
     }
 
     @Override
-    public void countUse(Connection c, String id) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("UPDATE registration_keys SET uses = uses + 1 WHERE id = ?")) {
-            Rows.bind(st, id).executeUpdate();
+    public boolean countUse(Connection c, String id) throws SQLException {
+        // One conditional UPDATE, not read-then-write: on PostgreSQL a concurrent registration on
+        // another node waits for this row and re-checks the condition, so max_uses holds across nodes.
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE registration_keys SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)")) {
+            return Rows.bind(st, id).executeUpdate() == 1;
         }
     }
 

@@ -41,6 +41,18 @@ public final class TombstonePurger {
         return retention;
     }
 
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
+
+    /** The scheduled purge runs only while {@code newLeader} says this node runs it (one node of several). */
+    public void runWhen(java.util.function.BooleanSupplier newLeader) {
+        this.leader = newLeader;
+    }
+
+    /** The scheduled run: purges when this node leads; returns how many went, -1 when another node leads. */
+    public int purgeIfLeader() {
+        return leader.getAsBoolean() ? purge() : -1;
+    }
+
     /** Purges what is due now; returns how many devices and removed-volume keys went. */
     public int purge() {
         Instant cutoff = clock.instant().minus(retention);

@@ -47,8 +47,8 @@ public final class SqlUserStore implements UserStore {
     }
 
     @Override
-    public List<User> list(Connection c) throws SQLException {
-        return users(c, "SELECT * FROM users ORDER BY id");
+    public List<User> page(Connection c, String afterId, int limit) throws SQLException {
+        return users(c, "SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?", afterId == null ? "" : afterId, limit);
     }
 
     @Override
@@ -75,6 +75,11 @@ public final class SqlUserStore implements UserStore {
     @Override
     public Optional<Token> tokenById(Connection c, String id) throws SQLException {
         return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE id = ?", id).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Token> tokenByHash(Connection c, String tokenHash) throws SQLException {
+        return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE token_hash = ?", tokenHash).stream().findFirst();
     }
 
     @Override

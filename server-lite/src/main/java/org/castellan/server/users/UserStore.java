@@ -26,8 +26,8 @@ public interface UserStore {
 
     Optional<User> byName(Connection c, String name) throws SQLException;
 
-    /** All users ordered by id. */
-    List<User> list(Connection c) throws SQLException;
+    /** Up to {@code limit} users after {@code afterId} (null: from the first), in id order: keyset paging in the database. */
+    List<User> page(Connection c, String afterId, int limit) throws SQLException;
 
     /** Disables ({@code at} set) or re-enables ({@code at} null) a user. */
     void setDisabled(Connection c, String id, Instant at) throws SQLException;
@@ -42,6 +42,9 @@ public interface UserStore {
     void revokeToken(Connection c, String id, Instant at) throws SQLException;
 
     void touchToken(Connection c, String id, Instant at) throws SQLException;
+
+    /** The token with this hash, live or not (to say why a token is refused). */
+    Optional<Token> tokenByHash(Connection c, String tokenHash) throws SQLException;
 
     /** The principal owning a live (not expired, not revoked, user not disabled) token with this hash. */
     Optional<Principal> principalForToken(Connection c, String tokenHash, Instant now) throws SQLException;

@@ -28,6 +28,11 @@ public final class Vault {
         return Optional.ofNullable(keyId == null ? null : keys.get(keyId));
     }
 
+    /** Every key id, current or not. */
+    public java.util.SortedSet<String> keyIds() {
+        return new java.util.TreeSet<>(keys.keySet());
+    }
+
     @Override
     public String toString() {
         return "Vault[current=" + current.keyId() + ", keys=" + keys.keySet() + "]";

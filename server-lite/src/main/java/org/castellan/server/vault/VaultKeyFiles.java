@@ -70,6 +70,38 @@ public final class VaultKeyFiles {
         return new Vault(keys, currentId);
     }
 
+    /**
+     * Writes a whole vault rebuilt elsewhere (from recovery shares) into a vault directory that does
+     * not exist yet: into a private staging directory first, renamed into place when complete.
+     */
+    public void writeRecovered(Vault vault) throws IOException {
+        if (Files.exists(dir)) {
+            throw new IOException("the vault directory " + dir + " exists already; move it away first");
+        }
+        Path staging = dir.resolveSibling("vault.recover-tmp");
+        if (Files.exists(staging)) {
+            try (DirectoryStream<Path> left = Files.newDirectoryStream(staging)) {
+                for (Path p : left) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(staging);
+        }
+        SecureFiles.createPrivateDirectory(staging);
+        for (String keyId : vault.keyIds()) {
+            byte[] raw = vault.key(keyId).orElseThrow().privateKeyBytes();
+            byte[] encoded = Base64.getEncoder().encode(raw);
+            try {
+                SecureFiles.writeNew(staging.resolve(keyId + SUFFIX), encoded);
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+                Arrays.fill(encoded, (byte) 0);
+            }
+        }
+        SecureFiles.writeNew(staging.resolve("current"), vault.current().keyId().getBytes(StandardCharsets.US_ASCII));
+        Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private String writeNewKey(SecureRandom random) throws IOException {
         byte[] idBytes = new byte[6];
         random.nextBytes(idBytes);

@@ -46,14 +46,14 @@ public final class ServerArchitecture {
             .as("server packages form no dependency cycle");
 
     /**
-     * Layers: feature packages (model, stores, domain logic) know nothing of the guards or the two
-     * API surfaces built on them, and only the command line reaches the composition root.
+     * Layers: feature packages (model, stores, domain logic) know nothing of the guards or the
+     * surfaces built on them (admin API, agent API, web console), and only the command line reaches the composition root.
      */
     public static final ArchRule FEATURES_BELOW_GUARDS = noClasses().that()
             .resideOutsideOfPackages(SERVER, SERVER + ".admin..", SERVER + ".agent..", SERVER + ".guard..",
-                    SERVER + ".cli..")
+                    SERVER + ".web..", SERVER + ".cli..")
             .should().dependOnClassesThat().resideInAnyPackage(SERVER + ".admin..", SERVER + ".agent..",
-                    SERVER + ".guard..")
+                    SERVER + ".guard..", SERVER + ".web..")
             .as("feature packages do not depend on guard/, admin/ or agent/");
 
     public static final ArchRule ROOT_ON_TOP = noClasses().that().resideOutsideOfPackages(SERVER, SERVER + ".cli..")
@@ -79,9 +79,9 @@ public final class ServerArchitecture {
      * token's use and the audit row: a handler cannot open a transaction that forgets them.
      */
     public static final ArchRule HANDLERS_WRITE_THROUGH_THEIR_GUARD = noClasses().that()
-            .resideInAnyPackage(SERVER + ".admin..", SERVER + ".agent..")
+            .resideInAnyPackage(SERVER + ".admin..", SERVER + ".agent..", SERVER + ".web..")
             .should().callMethodWhere(TokenCalls.DATABASE_WRITE)
-            .as("admin/ and agent/ handlers write only through their guard's request object");
+            .as("admin/, agent/ and web/ handlers write only through their guard's request object");
 
     /** Routes are added through the guarded builders only; Javalin's route API is the toolkit's business. */
     public static final ArchRule ROUTES_ONLY_WITH_A_GUARD = noClasses().that()

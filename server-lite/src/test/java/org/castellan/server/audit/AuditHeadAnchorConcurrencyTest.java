@@ -103,6 +103,7 @@ class AuditHeadAnchorConcurrencyTest {
                 pool.shutdownNow();
             }
             assertThat(violations).isEmpty();
+            assertThat(anchor.awaitAnchored()).isTrue();
             AuditHead end = db.read(SqlAuditLog::head);
             assertThat(file.read()).contains(end);
             // 8 threads x (50 - 7 rolled back + 10 doubled) + 8 x 40 clean.
@@ -111,6 +112,7 @@ class AuditHeadAnchorConcurrencyTest {
             assertThat(db.read(c -> new AuditVerifier(log).verify(c, anchoredHead, null)).intact()).isTrue();
             System.out.println("audit anchor: " + anchor.anchorWrites() + " anchor writes for " + end.count()
                     + " entries appended by 8 threads");
+            anchor.close();
         }
     }
 
@@ -136,8 +138,8 @@ class AuditHeadAnchorConcurrencyTest {
     }
 
     private static long concurrentAppendNanos(Path dir, boolean anchored) throws Exception {
-        try (Database db = Database.open(dir)) {
-            SqlAuditLog log = anchoredLog(db, dir, anchored);
+        try (Database db = Database.open(dir); Logged logged = anchoredLog(db, dir, anchored)) {
+            SqlAuditLog log = logged.log();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 long start = System.nanoTime();
@@ -163,18 +165,27 @@ class AuditHeadAnchorConcurrencyTest {
         }
     }
 
-    private static SqlAuditLog anchoredLog(Database db, Path dir, boolean anchored) throws Exception {
+    private record Logged(SqlAuditLog log, AuditHeadAnchor anchor) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (anchor != null) {
+                anchor.close();
+            }
+        }
+    }
+
+    private static Logged anchoredLog(Database db, Path dir, boolean anchored) throws Exception {
         if (!anchored) {
-            return new SqlAuditLog(Clock.systemUTC());
+            return new Logged(new SqlAuditLog(Clock.systemUTC()), null);
         }
         AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dir, new SecureRandom());
         db.listen(anchor);
-        return new SqlAuditLog(Clock.systemUTC(), anchor);
+        return new Logged(new SqlAuditLog(Clock.systemUTC(), anchor), anchor);
     }
 
     private static long appendNanos(Path dir, boolean anchored) throws Exception {
-        try (Database db = Database.open(dir)) {
-            SqlAuditLog log = anchoredLog(db, dir, anchored);
+        try (Database db = Database.open(dir); Logged logged = anchoredLog(db, dir, anchored)) {
+            SqlAuditLog log = logged.log();
             long start = System.nanoTime();
             for (int i = 0; i < APPENDS; i++) {
                 db.write(c -> {

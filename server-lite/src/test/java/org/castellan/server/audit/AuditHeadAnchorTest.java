@@ -158,6 +158,7 @@ class AuditHeadAnchorTest {
     void truncationWhileTheServerRunsIsRefusedNotAnchoredOver() throws Exception {
         try (TestServer server = TestServer.start(dataDir)) {
             audited(server, 3);
+            assertThat(server.server.awaitAuditAnchored()).isTrue();
             AuditHead end = dbEnd();
             sql("DELETE FROM audit_log WHERE id = " + end.id());
             TestServer.Reply reply = server.post("/api/v1/registration-keys", Map.of("name", "after-tamper"));

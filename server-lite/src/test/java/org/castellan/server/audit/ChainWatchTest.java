@@ -47,7 +47,7 @@ class ChainWatchTest {
             assertThat(health.at("/audit/chain").asText()).isEqualTo("intact");
             assertThat(health.at("/audit/entriesVerified").asLong()).isGreaterThanOrEqualTo(3);
             String metrics = server.get("/metrics").body();
-            assertThat(metrics).contains("castellan_audit_chain_intact 1\n").contains("castellan_audit_chain_broken_entry 0\n");
+            assertThat(metrics).contains("castellan_audit_chain_intact 1.0\n").contains("castellan_audit_chain_broken_entry 0.0\n");
         }
     }
 
@@ -64,8 +64,8 @@ class ChainWatchTest {
             assertThat(health.get("status").asText()).isEqualTo("degraded");
             assertThat(health.at("/audit/brokenAt").asLong()).isEqualTo(2);
             assertThat(health.at("/audit/problem").asText()).contains("edited");
-            assertThat(server.get("/metrics").body()).contains("castellan_audit_chain_intact 0\n")
-                    .contains("castellan_audit_chain_broken_entry 2\n");
+            assertThat(server.get("/metrics").body()).contains("castellan_audit_chain_intact 0.0\n")
+                    .contains("castellan_audit_chain_broken_entry 2.0\n");
         }
     }
 

@@ -69,10 +69,13 @@ class ServeCommandTest {
         assertThat(Files.list(dataDir.resolve("vault")).map(p -> p.getFileName().toString()))
                 .anyMatch(name -> name.startsWith("vk-") && name.endsWith(".key"));
 
-        Started second = serve(2);
+        Started second = serve(3);
         assertThat(second.stop()).doesNotContain("Initial admin token");
-        assertThat(second.lines).hasSize(2);
+        assertThat(second.lines).hasSize(3);
         assertThat(second.lines.get(1)).isEqualTo(lines.get(1));
+        assertThat(second.lines.get(2)).as("the token is not printed again, but where it is, is")
+                .isEqualTo("Initial admin token not shown again; it is still in " + dataDir.resolve("initial-admin-token")
+                        + " (delete the file once the token is kept elsewhere)");
         assertThat(Files.readString(dataDir.resolve("vault/current"))).isEqualTo(vaultKeyBefore);
     }
 
@@ -83,6 +86,23 @@ class ServeCommandTest {
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("HOST:PORT");
         assertThat(dataDir.resolve("d")).doesNotExist();
+    }
+
+    @Test
+    void aPortInUseIsOneLineThatSaysWhatToDoAndWhereTheTokenIs() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path data = dataDir.resolve("first");
+            Process process = java("serve", "--data", data.toString(), "--listen", "127.0.0.1:" + taken.getLocalPort());
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(err.lines()).as(err).containsExactly(
+                    "castellan-server: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": the address is already in use"
+                            + " (another castellan-server running?); stop that process or choose another address with"
+                            + " --listen HOST:PORT",
+                    "Initial admin token not shown again; it is still in " + data.resolve("initial-admin-token")
+                            + " (delete the file once the token is kept elsewhere)");
+        }
     }
 
     private record Started(Process process, Thread reader, StringBuffer rest, List<String> lines) {

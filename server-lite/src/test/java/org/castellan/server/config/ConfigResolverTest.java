@@ -34,6 +34,29 @@ class ConfigResolverTest {
     }
 
     @Test
+    void singleSignOnReadsItsClientSecretFromAPrivateFileOnly() throws Exception {
+        Path secret = dir.resolve("oidc-secret");
+        Files.writeString(secret, "s3cret-value\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"singleSignOn\":{\"issuer\":\"https://idp.example/realms/corp\","
+                + "\"clientId\":\"castellan\",\"clientSecretFile\":\"" + secret + "\"}}");
+        ConfigResolver resolver = new ConfigResolver(Map.of());
+        org.castellan.server.sso.OidcSettings sso = resolver.singleSignOn(file.toString());
+        assertThat(sso.issuer()).hasToString("https://idp.example/realms/corp");
+        assertThat(sso.clientId()).isEqualTo("castellan");
+        assertThat(sso.clientSecret()).isEqualTo("s3cret-value");
+        assertThat(sso.groupsClaim()).isEqualTo("groups");
+        assertThat(sso.toString()).doesNotContain("s3cret");
+        assertThat(resolver.resolve(null, null, file.toString()).listen().port()).isEqualTo(8443);
+
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> resolver.singleSignOn(file.toString())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("client secret file");
+        assertThat(resolver.singleSignOn(null)).isNull();
+    }
+
+    @Test
     void unknownConfigKeyIsRefused() throws Exception {
         Path file = dir.resolve("server.json");
         Files.writeString(file, "{\"lisen\":\"127.0.0.1:1\"}");

@@ -60,6 +60,7 @@ class GroupCommitAuditChainTest {
             AuditHead end = db.read(SqlAuditLog::head);
             assertThat(end.count()).isEqualTo(3);
             assertThat(appends.get(1).get()).isEqualTo(end);
+            assertThat(anchor.awaitAnchored()).isTrue();
             assertThat(file.read()).contains(end);
             assertThat(anchor.anchorWrites() - anchorWritesBefore).as("one anchor write for the batch").isEqualTo(1);
             Optional<AuditHead> anchored = file.read();
@@ -67,7 +68,9 @@ class GroupCommitAuditChainTest {
 
             // The anchor still follows the next commits: its staged head was not left at the undone entry.
             db.write(c -> append(log, c, "four"));
+            assertThat(anchor.awaitAnchored()).isTrue();
             assertThat(file.read().orElseThrow().count()).isEqualTo(4);
+            anchor.close();
         }
     }
 

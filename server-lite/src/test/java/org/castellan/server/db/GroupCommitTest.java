@@ -184,6 +184,9 @@ class GroupCommitTest {
         Future<Integer> queued;
         try (HeldWriter held = new HeldWriter(db)) {
             queued = held.queue(c -> insert(c, "queued"));
+            // The write must be in the queue before the close begins; otherwise, on a loaded
+            // machine, the close can win and the write is (rightly) refused.
+            held.awaitAllParked();
             Thread closer = new Thread(db::close);
             closer.start();
             held.releaseWhenAllQueued();

@@ -52,7 +52,15 @@ final class HeldWriter implements AutoCloseable {
 
     /** Waits until every queued caller is parked in write(), then lets the writer go on. */
     void releaseWhenAllQueued() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        awaitAllParked();
+        release.countDown();
+        holder.get(60, TimeUnit.SECONDS);
+    }
+
+    /** Waits until every queued caller is parked in write(), behind the held write. */
+    void awaitAllParked() throws InterruptedException {
+        // A safety net for a hung writer, not a timing assertion: generous even on a loaded machine.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             boolean allParked;
             synchronized (waiting) {
@@ -66,8 +74,6 @@ final class HeldWriter implements AutoCloseable {
             }
             Thread.sleep(5);
         }
-        release.countDown();
-        holder.get(10, TimeUnit.SECONDS);
     }
 
     @Override

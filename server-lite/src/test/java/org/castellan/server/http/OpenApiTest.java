@@ -19,13 +19,16 @@ class OpenApiTest {
             TestServer.Reply reply = server.getWithToken("/api/v1/openapi.json", null);
             assertThat(reply.status()).isEqualTo(200);
             JsonNode paths = Json.mapper().readTree(reply.body()).get("paths");
-            assertThat(server.server.routes()).isNotEmpty().allSatisfy(route ->
+            // The web console's pages are HTML for browsers, not API: documented in docs/console.md.
+            java.util.List<org.castellan.server.http.RouteTable.Route> api = server.server.routes().stream()
+                    .filter(route -> !route.guard().startsWith("console")).toList();
+            assertThat(api).isNotEmpty().allSatisfy(route ->
                     assertThat(paths.path(route.path()).has(route.method())).as(route.method() + " " + route.path()).isTrue());
             int documented = 0;
             for (JsonNode path : paths) {
                 documented += path.size();
             }
-            assertThat(documented).isEqualTo(server.server.routes().size());
+            assertThat(documented).isEqualTo(api.size());
         }
     }
 }

@@ -14,7 +14,8 @@ final class OutboxDatabase {
         dataSource.setUrl("jdbc:sqlite:" + file);
         dataSource.setJournalMode("WAL");
         dataSource.setBusyTimeout(5000);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/sqlite")
+                .placeholders(java.util.Map.of("autoincrement_id", "INTEGER PRIMARY KEY AUTOINCREMENT")).load().migrate();
         return dataSource;
     }
 }

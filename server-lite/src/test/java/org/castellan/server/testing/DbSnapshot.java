@@ -25,7 +25,9 @@ public final class DbSnapshot {
         Map<String, List<String>> tables = new TreeMap<>();
         try (Connection c = open(dataDir); Statement st = c.createStatement()) {
             List<String> names = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+            try (ResultSet rs = st.executeQuery(OnPostgres.databaseFor(dataDir) != null
+                    ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                    : "SELECT name FROM sqlite_master WHERE type = 'table'")) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                 }
@@ -59,7 +61,12 @@ public final class DbSnapshot {
         return tables;
     }
 
+    /** The database of {@code dataDir}'s server: its SQLite file, or its PostgreSQL database under {@link OnPostgres}. */
     public static Connection open(Path dataDir) throws SQLException {
+        org.castellan.testsupport.PostgresServer.Database pg = OnPostgres.databaseFor(dataDir);
+        if (pg != null) {
+            return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+        }
         return DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("castellan.db"));
     }
 

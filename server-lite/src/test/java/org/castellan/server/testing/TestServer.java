@@ -50,18 +50,39 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Path dataDir, RateLimitSettings limits, Clock clock, DispatcherSettings webhooks)
             throws Exception {
-        CastellanServer server = CastellanServer.start(config(dataDir, limits), clock, webhooks);
+        return start(dataDir, limits, clock, webhooks, org.castellan.server.ConsoleSettings.defaults());
+    }
+
+    public static TestServer start(Path dataDir, RateLimitSettings limits, Clock clock, DispatcherSettings webhooks,
+                                   org.castellan.server.ConsoleSettings console) throws Exception {
+        CastellanServer server = CastellanServer.start(config(dataDir, limits), clock, webhooks, console);
         String token = server.initialAdminToken().orElseThrow();
         return new TestServer(server, dataDir, token);
     }
 
+    /** On the embedded database, or on PostgreSQL when the test class runs {@link OnPostgres}. */
     public static ServerConfig config(Path dataDir, RateLimitSettings limits) {
-        return ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(limits);
+        ServerConfig config = ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(limits);
+        return OnPostgres.active() ? config.withDatabase(OnPostgres.targetFor(dataDir)) : config;
     }
 
     /** Wraps an already started server (e.g. a restart, which prints no new token). */
     public static TestServer attach(CastellanServer server, Path dataDir, String adminToken) {
         return new TestServer(server, dataDir, adminToken);
+    }
+
+    /** The base64 SHA-256 of the server certificate's public key, as Chromium's SPKI pin list takes it. */
+    public String spkiPin() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        Path tls = dataDir.resolve("tls");
+        char[] password = java.nio.file.Files.readString(tls.resolve("server.p12.password")).strip().toCharArray();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(tls.resolve("server.p12"))) {
+            store.load(in, password);
+        }
+        String alias = store.aliases().nextElement();
+        byte[] spki = store.getCertificate(alias).getPublicKey().getEncoded();
+        return java.util.Base64.getEncoder().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(spki));
     }
 
     public String url(String path) {

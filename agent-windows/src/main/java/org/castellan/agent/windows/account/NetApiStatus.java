@@ -14,6 +14,7 @@ public final class NetApiStatus {
     public static final int ERROR_INVALID_PASSWORD = 86;
     public static final int ERROR_INVALID_PARAMETER = 87;
     public static final int ERROR_PASSWORD_RESTRICTION = 1325;
+    public static final int ERROR_MEMBER_NOT_IN_ALIAS = 1377;
     public static final int ERROR_MEMBER_IN_ALIAS = 1378;
     public static final int ERROR_NO_SUCH_MEMBER = 1387;
     public static final int NERR_BAD_USERNAME = 2202;

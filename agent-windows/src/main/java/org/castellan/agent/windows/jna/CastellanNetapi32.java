@@ -18,6 +18,9 @@ public interface CastellanNetapi32 extends Netapi32 {
     /** Adds members to a local group; level 0 passes members by SID, level 3 by DOMAIN\name. */
     int NetLocalGroupAddMembers(String servername, String groupname, int level, Structure buf, int totalentries);
 
+    /** Removes members from a local group; level 0 passes members by SID. */
+    int NetLocalGroupDelMembers(String servername, String groupname, int level, Structure buf, int totalentries);
+
     /** Level 101 tells whether this machine is a domain controller ({@code sv101_type}). */
     int NetServerGetInfo(String servername, int level, PointerByReference bufptr);
 

@@ -34,7 +34,7 @@ public final class WindowsDiagnostics {
     private static Map<String, List<String>> functions() {
         Map<String, List<String>> functions = new LinkedHashMap<>();
         functions.put("Netapi32", List.of("NetUserGetInfo", "NetUserSetInfo", "NetUserAdd", "NetUserDel",
-                "NetLocalGroupAddMembers", "NetServerGetInfo", "NetApiBufferFree"));
+                "NetLocalGroupAddMembers", "NetLocalGroupDelMembers", "NetServerGetInfo", "NetApiBufferFree"));
         functions.put("Advapi32", List.of("LogonUserW", "LookupAccountSidW", "LookupAccountNameW", "LsaOpenPolicy",
                 "LsaQueryInformationPolicy", "LsaFreeMemory", "LsaClose", "LsaNtStatusToWinError", "OpenSCManagerW",
                 "CreateServiceW", "ChangeServiceConfig2W", "RegOpenKeyExW"));

@@ -32,6 +32,8 @@ class BindingConventionsTest {
         assertThat(m.getReturnType()).isEqualTo(int.class);
         assertThat(CastellanNetapi32.class.getMethod("NetLocalGroupAddMembers",
                 String.class, String.class, int.class, Structure.class, int.class).getReturnType()).isEqualTo(int.class);
+        assertThat(CastellanNetapi32.class.getMethod("NetLocalGroupDelMembers",
+                String.class, String.class, int.class, Structure.class, int.class).getReturnType()).isEqualTo(int.class);
         assertThat(CastellanNetapi32.class.getMethod("NetServerGetInfo",
                 String.class, int.class, PointerByReference.class).getReturnType()).isEqualTo(int.class);
         assertThat(CastellanAdvapi32.class.getMethod("LsaQueryInformationPolicy",

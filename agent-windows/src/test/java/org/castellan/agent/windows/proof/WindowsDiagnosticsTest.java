@@ -27,7 +27,7 @@ class WindowsDiagnosticsTest {
         assertThat(all).filteredOn(c -> c.name().endsWith(".dll"))
                 .extracting(DiagnosticCheck::status).containsOnly(DiagnosticCheck.Status.OK);
         assertThat(all).filteredOn(c -> c.name().equals("netapi32.dll")).singleElement()
-                .satisfies(c -> assertThat(c.detail()).contains("all 7 functions"));
+                .satisfies(c -> assertThat(c.detail()).contains("all 8 functions"));
 
         List<DiagnosticCheck> missing = new WindowsDiagnostics((lib, fn) -> !fn.equals("NetUserSetInfo"),
                 accounts(false), identity("x", null)).checks(tmp);

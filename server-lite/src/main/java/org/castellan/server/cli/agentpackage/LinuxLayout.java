@@ -37,6 +37,18 @@ final class LinuxLayout {
         for (String unit : List.of("castellan-agent.service", "castellan-agent-checkin.service", "castellan-agent-checkin.timer")) {
             entries.add(Entry.file(unitDir + "/" + unit, 0644, payload.file("linux/" + unit)));
         }
+        // The man page and completion scripts made from the agent's picocli model (in payloads built since).
+        String[][] docs = {
+            {"linux/docs/castellan-agent.1", "/usr/share/man/man1/castellan-agent.1"},
+            {"linux/docs/bash/castellan-agent", "/usr/share/bash-completion/completions/castellan-agent"},
+            {"linux/docs/zsh/_castellan-agent", "/usr/share/zsh/vendor-completions/_castellan-agent"},
+            {"linux/docs/fish/castellan-agent.fish", "/usr/share/fish/vendor_completions.d/castellan-agent.fish"},
+        };
+        for (String[] doc : docs) {
+            if (java.nio.file.Files.isRegularFile(payload.dir().resolve(doc[0]))) {
+                entries.add(Entry.file(doc[1], 0644, payload.file(doc[0])));
+            }
+        }
         entries.add(Entry.dir(STATE_DIR, 0700));
         if (spec.preconfigured()) {
             entries.add(Entry.bytes(CONFIG_FILE, 0600, AgentConfigJson.write(spec.servers(), spec.fingerprint(), KEY_FILE)));

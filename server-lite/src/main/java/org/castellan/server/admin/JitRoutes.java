@@ -1,0 +1,159 @@
+package org.castellan.server.admin;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.castellan.api.JitGrantView;
+import org.castellan.server.access.Permission;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.Audited;
+import org.castellan.server.guard.Caller;
+import org.castellan.server.guard.DeviceGrant;
+import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Responses;
+import org.castellan.server.jit.JitGrantRow;
+import org.castellan.server.jit.SqlJitStore;
+import org.castellan.server.users.Tokens;
+
+/**
+ * Just-in-time admin rights (permission {@code device.jit}): request rights for a user on one
+ * device for a bounded time, approve (a second person, when a rule asks for it: never the
+ * requester), revoke early, list. Each use is audited and notified by the permission guard like a
+ * reveal; the device learns of active grants at its next check-in.
+ */
+public final class JitRoutes {
+    /** The longest right one request can ask for. */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
+    /** Local names, {@code user@domain} and {@code DOMAIN\\user}; no spaces, quotes or control characters. */
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@\\\\-]{0,63}");
+    private final Database db;
+    private final SqlJitStore grants;
+    private final DeviceStore devices;
+    private final AccessDecision decisions;
+    private final Clock clock;
+
+    public JitRoutes(Database db, SqlJitStore grants, DeviceStore devices, AccessDecision decisions, Clock clock) {
+        this.db = db;
+        this.grants = grants;
+        this.devices = devices;
+        this.decisions = decisions;
+        this.clock = clock;
+    }
+
+    /** {@code {"user":"ann", "minutes":120}}; the reason is the guard's {@code ?reason=}. */
+    public record RequestBody(String user, Long minutes) {}
+
+    public void request(Context ctx, DeviceGrant grant) {
+        refuseDeleted(grant);
+        RequestBody body = JsonBody.read(ctx, RequestBody.class);
+        if (body.user() == null || !USER.matcher(body.user()).matches()) {
+            throw ApiException.badRequest("invalid-user", "field 'user' must be a user name of 1 to 64 letters, digits"
+                    + " and _ . @ \\ - (not starting with a symbol)");
+        }
+        if (body.minutes() == null || body.minutes() < 1 || body.minutes() > MAX_DURATION.toMinutes()) {
+            throw ApiException.badRequest("invalid-minutes", "field 'minutes' must be 1 to " + MAX_DURATION.toMinutes());
+        }
+        Instant now = clock.instant();
+        boolean approval = grant.approvalRequired();
+        Duration duration = Duration.ofMinutes(body.minutes());
+        JitGrantRow row = new JitGrantRow(Tokens.newId(), grant.device().id(), body.user(), duration.toSeconds(),
+                grant.reason(), grant.principal().id(), now, approval, null, null, approval ? null : now.plus(duration),
+                null, null, null, null, null, List.copyOf(grant.channels()));
+        grant.use(c -> {
+            grants.insert(c, row);
+            return Audited.of(null, "jit " + row.id() + " user " + row.account() + " for " + body.minutes() + " min"
+                    + (approval ? "; waits for approval" : "; until " + row.expiresAt()));
+        });
+        Responses.json(ctx, 201, view(row, grant.device(), now));
+    }
+
+    public void approve(Context ctx, DeviceGrant grant) {
+        refuseDeleted(grant);
+        Instant now = clock.instant();
+        JitGrantRow row = find(ctx, grant);
+        if (row.requestedBy().equals(grant.principal().id())) {
+            throw grant.refuse("self-approval: jit " + row.id(), ApiException.forbidden("self-approval",
+                    "a just-in-time request must be approved by someone other than its requester"));
+        }
+        String status = row.status(now);
+        if (!status.equals("pending")) {
+            throw ApiException.conflict("not-pending", "this request is " + status + ", not waiting for approval");
+        }
+        Instant expiresAt = now.plusSeconds(row.durationSeconds());
+        grant.use(c -> {
+            if (!grants.approve(c, row.id(), grant.principal().id(), now, expiresAt)) {
+                throw ApiException.conflict("not-pending", "this request is no longer waiting for approval");
+            }
+            return Audited.of(null, "jit " + row.id() + " user " + row.account() + " requested by "
+                    + row.requestedBy() + "; until " + expiresAt);
+        });
+        Responses.ok(ctx, view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now));
+    }
+
+    public void revoke(Context ctx, DeviceGrant grant) {
+        Instant now = clock.instant();
+        JitGrantRow row = find(ctx, grant);
+        String status = row.status(now);
+        if (!status.equals("pending") && !status.equals("active")) {
+            throw ApiException.conflict("not-revocable", "this request is " + status + "; nothing to revoke");
+        }
+        grant.use(c -> {
+            if (!grants.revoke(c, row.id(), grant.principal().id(), now)) {
+                throw ApiException.conflict("not-revocable", "this request is already revoked");
+            }
+            return Audited.of(null, "jit " + row.id() + " user " + row.account() + " (was " + status + ")");
+        });
+        Responses.ok(ctx, view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now));
+    }
+
+    /** {@code GET /api/v1/jit[?device=ID]}: requests on devices the caller holds {@code device.jit} on. */
+    public void list(Context ctx, Caller caller) {
+        String deviceId = ctx.queryParam("device");
+        Instant now = clock.instant();
+        Responses.ok(ctx, db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+            List<JitGrantRow> rows = deviceId != null ? grants.byDevice(c, deviceId)
+                    : grants.since(c, now.minus(Duration.ofDays(30)));
+            List<JitGrantView> out = new ArrayList<>();
+            for (JitGrantRow row : rows) {
+                Optional<Device> device = devices.byId(c, row.deviceId());
+                if (device.isPresent() && rights.on(device.get()).allows(Permission.DEVICE_JIT)) {
+                    out.add(view(row, device.get(), now));
+                }
+            }
+            return out;
+        }));
+    }
+
+    /** 409 {@code device-deleted}: a deleted device gets no admin rights (its open grants were revoked). */
+    private static void refuseDeleted(DeviceGrant grant) {
+        if (grant.device().deleted()) {
+            throw ApiException.conflict("device-deleted", "this device was deleted at " + grant.device().deletedAt()
+                    + "; it gets no admin rights");
+        }
+    }
+
+    private JitGrantRow find(Context ctx, DeviceGrant grant) {
+        String id = ctx.pathParam("grantId");
+        return db.read(c -> grants.byId(c, id))
+                .filter(r -> r.deviceId().equals(grant.device().id()))
+                .orElseThrow(() -> ApiException.notFound("jit-not-found", "no just-in-time request with that id on this device"));
+    }
+
+    static JitGrantView view(JitGrantRow r, Device device, Instant now) {
+        return new JitGrantView(r.id(), r.deviceId(), device.hostname(), r.account(), r.durationSeconds() / 60,
+                r.reason(), r.status(now), r.requestedBy(), r.requestedAt(), r.approvalRequired(), r.approvedBy(),
+                r.approvedAt(), r.expiresAt(), r.revokedBy(), r.revokedAt(), r.agentState(), r.agentStateAt(),
+                r.agentDetail());
+    }
+
+}

@@ -1,0 +1,215 @@
+package org.castellan.server.devices;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.castellan.server.CastellanServer;
+import org.castellan.server.access.DeviceMatch;
+import org.castellan.server.db.Database;
+import org.castellan.server.http.Paging;
+import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /api/v1/devices} at a million devices: seeded straight into SQLite in one
+ * transaction, then listed over real HTTPS. Pages come from the database by keyset (the query
+ * plans show an index range search, never a scan of the table or a sort in a temporary B-tree),
+ * and consecutive pages neither repeat nor skip a device, from the first page, from deep inside
+ * the fleet, for the admin and for a user whose only rule reaches devices through a host-name
+ * pattern group.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeviceListingAtScaleTest {
+    private static final int DEVICES = 1_000_000;
+
+    private Path dataDir;
+    private TestServer server;
+    private String scopedToken;
+
+    @BeforeAll
+    void seedAMillionDevicesAndStart(@TempDir Path dir) throws Exception {
+        dataDir = dir;
+        String adminToken;
+        try (TestServer first = TestServer.start(dataDir)) {
+            adminToken = first.adminToken;
+        }
+        seed(dataDir.resolve(Database.FILE_NAME));
+        server = TestServer.attach(CastellanServer.start(TestServer.config(dataDir, TestServer.GENEROUS)), dataDir, adminToken);
+        AdminApi api = new AdminApi(server);
+        String user = api.user("web-helpdesk", null);
+        scopedToken = api.token(user);
+        String group = api.deviceGroup("web servers", List.of(), Map.of("hostname", "web-*"), null);
+        api.rule(Map.of("principals", List.of("user:" + user), "targets", List.of("device-group:" + group),
+                "permissions", List.of("password.read")));
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Ids sort as their index: device i has the i-th smallest id; every tenth is a web server. */
+    private static String id(int i) {
+        return String.format("%08x-0000-4000-8000-%012x", i, i);
+    }
+
+    private static String hostname(int i) {
+        return String.format(i % 10 == 0 ? "web-%07d" : "host-%07d", i);
+    }
+
+    private static void seed(Path file) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA synchronous = OFF");
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO devices (id, hostname, os, public_key,"
+                    + " registered_at, approved_at, last_seen_at) VALUES (?, ?, 'linux', ?, ?, ?, ?)")) {
+                long at = 1_790_000_000_000L;
+                for (int i = 0; i < DEVICES; i++) {
+                    st.setString(1, id(i));
+                    st.setString(2, hostname(i));
+                    st.setString(3, "seed-key-" + i);
+                    st.setLong(4, at);
+                    st.setLong(5, at);
+                    st.setLong(6, at + i);
+                    st.addBatch();
+                    if (i % 10_000 == 9_999) {
+                        st.executeBatch();
+                    }
+                }
+                st.executeBatch();
+            }
+            c.commit();
+            try (Statement st = c.createStatement()) {
+                st.execute("ANALYZE");
+            }
+            c.commit();
+        }
+    }
+
+    @Test
+    void everyPageQueryIsAnIndexRangeSearchWithoutATemporarySort() throws Exception {
+        DeviceScope webOnly = new DeviceScope(false, Set.of(), Set.of(), List.of(DeviceMatch.of("web-*", null)));
+        DeviceScope named = new DeviceScope(false, Set.of(id(7), id(8)), Set.of("some-group"), List.of(DeviceMatch.of("web-*", "linux")));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(Database.FILE_NAME))) {
+            for (DeviceQuery q : List.of(
+                    new DeviceQuery(DeviceScope.ALL, null, null, 101),
+                    new DeviceQuery(DeviceScope.ALL, null, id(499_999), 101),
+                    new DeviceQuery(DeviceScope.ALL, "WEB-0500000", null, 101),
+                    new DeviceQuery(webOnly, null, null, 101),
+                    new DeviceQuery(webOnly, null, id(499_999), 101),
+                    new DeviceQuery(named, null, id(499_999), 101))) {
+                List<String> plan = plan(c, q);
+                System.out.println("EXPLAIN QUERY PLAN of " + q + ": " + plan);
+                assertThat(plan).as("plan of %s", q).isNotEmpty()
+                        .anySatisfy(line -> assertThat(line).startsWith("SEARCH devices USING").contains("INDEX"))
+                        .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE"))
+                        .noneSatisfy(line -> assertThat(line).startsWith("SCAN devices"));
+            }
+        }
+    }
+
+    private static List<String> plan(Connection c, DeviceQuery q) throws Exception {
+        List<Object> params = new ArrayList<>();
+        String sql = SqlDeviceStore.pageSql(q, params);
+        List<String> lines = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                st.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(rs.getString("detail"));
+                }
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void theAdminsPagesRunFromTheFirstDeviceWithoutRepeatsOrGaps() throws Exception {
+        assertThat(walk(null, 12, server.adminToken)).containsExactlyElementsOf(ids(IntStream.range(0, 1_200)));
+    }
+
+    @Test
+    void theFiveThousandthPageIsServedFromItsCursorAndContinuesWithoutRepeatsOrGaps() throws Exception {
+        assertThat(walk(Paging.cursor(id(499_999)), 5, server.adminToken))
+                .containsExactlyElementsOf(ids(IntStream.range(500_000, 500_500)));
+    }
+
+    @Test
+    void theLastPageHasNoNextCursor() throws Exception {
+        TestServer.Reply last = server.get("/api/v1/devices?limit=100&after=" + Paging.cursor(id(DEVICES - 51)));
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(idsOf(last)).containsExactlyElementsOf(ids(IntStream.range(DEVICES - 50, DEVICES)));
+        assertThat(last.header(Paging.NEXT_CURSOR)).isNull();
+    }
+
+    @Test
+    void aHostNameLookupFindsTheOneDeviceCaseInsensitively() throws Exception {
+        TestServer.Reply reply = server.get("/api/v1/devices?hostname=WEB-0500000");
+        assertThat(idsOf(reply)).containsExactly(id(500_000));
+        assertThat(reply.json().get(0).get("hostname").asText()).isEqualTo("web-0500000");
+    }
+
+    @Test
+    void aUserScopedByAHostNamePatternPagesThroughOnlyThoseDevices() throws Exception {
+        assertThat(walk(null, 3, scopedToken)).containsExactlyElementsOf(ids(IntStream.range(0, 300).map(i -> i * 10)));
+        assertThat(walk(Paging.cursor(id(499_999)), 3, scopedToken))
+                .containsExactlyElementsOf(ids(IntStream.range(0, 300).map(i -> 500_000 + i * 10)));
+    }
+
+    @Test
+    void aCursorThatNoPageGaveIsRefused() throws Exception {
+        TestServer.Reply reply = server.get("/api/v1/devices?after=" + id(5));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.error()).isEqualTo("invalid-after");
+    }
+
+    /** Follows {@code X-Next-Cursor} for {@code pages} pages of 100 from {@code cursor}. */
+    private List<String> walk(String cursor, int pages, String token) throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (int p = 0; p < pages; p++) {
+            TestServer.Reply page = server.getWithToken("/api/v1/devices?limit=100"
+                    + (cursor == null ? "" : "&after=" + cursor), token);
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            List<String> ids = idsOf(page);
+            assertThat(ids).hasSize(100);
+            seen.addAll(ids);
+            cursor = page.header(Paging.NEXT_CURSOR);
+            assertThat(cursor).isNotNull();
+        }
+        return seen;
+    }
+
+    private static List<String> idsOf(TestServer.Reply reply) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode device : reply.json()) {
+            ids.add(device.get("id").asText());
+        }
+        return ids;
+    }
+
+    private static List<String> ids(IntStream indexes) {
+        return indexes.mapToObj(DeviceListingAtScaleTest::id).toList();
+    }
+}
