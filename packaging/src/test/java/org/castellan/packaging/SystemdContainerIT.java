@@ -128,8 +128,12 @@ class SystemdContainerIT {
         // The unit's sandbox really applies to the agent: CAP_CHOWN alone, no new privileges, seccomp on.
         assertThat(processStatus(state.mainPid())).contains("Uid:\t0", "CapBnd:\t0000000000000001", "NoNewPrivs:\t1",
                 "Seccomp:\t2");
-        assertThat(container.ok("journalctl -u " + AGENT + " --no-pager -o cat")).doesNotContain(password)
-                .contains("password changed for " + ACCOUNT);
+        // PAM's syslog line reaches journald on another socket than the agent's stdout, so it can be
+        // read a moment after the check-in's own line: wait for it rather than read once.
+        String journal = container.await("journalctl -u " + AGENT + " --no-pager -o cat",
+                out -> out.contains("password changed for " + ACCOUNT), Duration.ofSeconds(60),
+                "chpasswd's PAM line in the agent unit's journal");
+        assertThat(journal).doesNotContain(password).contains("password changed for " + ACCOUNT);
     }
 
     @Test

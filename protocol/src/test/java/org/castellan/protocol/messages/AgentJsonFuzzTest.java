@@ -19,7 +19,7 @@ class AgentJsonFuzzTest {
             RotationStateResponse.class, RecoveryKeyEscrowResponse.class, ApiError.class, RegisterRequest.class,
             CheckInRequest.class, EscrowRequest.class, RotationOutcome.class, RecoveryKeyEscrowRequest.class};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void answersReadOrFailWithAJsonError(FuzzedDataProvider data) {
         Class<?> type = TYPES[data.consumeInt(0, TYPES.length - 1)];
         boolean tolerant = data.consumeBoolean();

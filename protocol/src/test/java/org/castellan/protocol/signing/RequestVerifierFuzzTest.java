@@ -25,7 +25,7 @@ class RequestVerifierFuzzTest {
     private static final DeviceKeyPair KEY = DeviceKeyPair.fromPrivateKey(new byte[32]);
     private static final Set<String> CODES = Set.of("missing-signature", "bad-signature", "stale-request", "replayed-request");
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void verifierAcceptsOnlyProperlySignedFreshRequests(FuzzedDataProvider data) {
         long timestamp = switch (data.consumeInt(0, 3)) {
             case 0 -> NOW + data.consumeLong(-400, 400);

@@ -148,6 +148,8 @@ public final class DevicePages {
             for (RecoveryKey k : keys) {
                 body.append("<h2>").append(Html.esc(k.volumeLabel() == null ? k.volumeId() : k.volumeLabel()))
                         .append(" · key id <code>").append(Html.esc(k.protectorId())).append("</code>")
+                        .append("luks".equals(k.kind()) ? " · LUKS passphrase" : "")
+                        .append(k.pending() ? " (pending: may not be in a key slot yet)" : "")
                         .append(k.current() ? "" : " (removed from the volume)").append("</h2>")
                         .append(secret("recovery-key-" + i++, k.recoveryKey()));
             }

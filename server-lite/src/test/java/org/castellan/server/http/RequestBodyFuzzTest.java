@@ -36,7 +36,7 @@ class RequestBodyFuzzTest {
     private static final Set<String> CODES = Set.of("malformed-json", "unknown-field", "invalid-type", "byte-order-mark",
             "invalid-utf8");
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void readersRefuseWithA400OrReturnWhatWasSent(FuzzedDataProvider data) throws Exception {
         String contentType = data.consumeString(60);
         ContentType.parse(contentType).ifPresent(parsed -> assertThat(parsed.mediaType()).contains("/"));
