@@ -110,4 +110,65 @@ class DeviceStatesCommandTest extends ServerTestBase {
         assertThat(result.stderr()).isEqualTo("castellan: disable laptop7 (device " + DEVICE_ID
                 + "): you may not manage this device (forbidden, HTTP 403)" + NL);
     }
+
+    @Test
+    void deleteSaysTheSecretsStayUntilPurged() {
+        server.respond("DELETE", "/api/v1/devices/" + DEVICE_ID, 204, "");
+
+        CliRunner.Result result = cli.run("devices", "delete", "laptop7", "--yes");
+
+        assertThat(result.stderr()).contains("stay readable").contains("devices purge " + DEVICE_ID);
+    }
+
+    @Test
+    void purgeLooksTheHostnameUpAmongDeletedDevicesAndPostsTheReason() {
+        server.respond("POST", "/api/v1/devices/" + DEVICE_ID + "/purge", 200,
+                "{\"deviceId\":\"" + DEVICE_ID + "\",\"deviceGone\":true,\"passwords\":3,\"recoveryKeys\":1}");
+
+        CliRunner.Result result = cli.run("devices", "purge", "laptop7", "--reason", "disk shredded", "--yes");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("hostname", "laptop7")
+                .containsEntry("deleted", "true");
+        assertThat(server.lastRequest("POST", "/api/v1/devices/" + DEVICE_ID + "/purge").body())
+                .isEqualTo("{\"reason\":\"disk shredded\"}");
+        assertThat(result.stdout()).isEqualTo("purged laptop7 (device " + DEVICE_ID + "): 3 passwords and 1 recovery keys"
+                + NL);
+    }
+
+    @Test
+    void purgeNeedsAReasonAndWithoutTerminalYesAndSendsNothingOtherwise() {
+        assertThat(cli.run("devices", "purge", "laptop7", "--yes").exitCode()).isEqualTo(2);
+        assertThat(cli.run("devices", "purge", "laptop7", "--yes", "--reason", "  ").exitCode()).isEqualTo(2);
+        CliRunner.Result noYes = cli.run("devices", "purge", "laptop7", "--reason", "gone");
+        assertThat(noYes.exitCode()).isEqualTo(2);
+        assertThat(noYes.stderr()).contains("--yes");
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void listDeletedAsksForTombstonesAndShowsWhenTheyArePurged() {
+        server.respond("GET", "/api/v1/devices", 200, "[" + Fixtures.device(DEVICE_ID, "laptop7")
+                .replace("\"active\"", "\"deleted\"").replaceFirst("\\{", "{\"deletedAt\":\"2026-12-01T00:00:00Z\","
+                        + "\"purgeAfter\":\"2026-12-31T00:00:00Z\",") + "]");
+
+        CliRunner.Result result = cli.run("devices", "list", "--deleted");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.lastRequest("GET", "/api/v1/devices").query()).containsEntry("deleted", "true");
+        assertThat(result.stdout()).contains("PURGE AFTER").contains("2026-12-31T00:00:00Z");
+    }
+
+    @Test
+    void recoveryKeyPurgePostsTheReasonForTheDevice() {
+        server.respond("POST", "/api/v1/devices/" + DEVICE_ID + "/recovery-keys/purge", 200,
+                "{\"deviceId\":\"" + DEVICE_ID + "\",\"deviceGone\":false,\"passwords\":0,\"recoveryKeys\":2}");
+
+        CliRunner.Result result = cli.run("recovery-key", "purge", "laptop7", "--reason", "D: wiped");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(server.lastRequest("POST", "/api/v1/devices/" + DEVICE_ID + "/recovery-keys/purge").body())
+                .isEqualTo("{\"reason\":\"D: wiped\"}");
+        assertThat(result.stdout()).startsWith("deleted 2 recovery keys of removed volumes of laptop7");
+    }
 }

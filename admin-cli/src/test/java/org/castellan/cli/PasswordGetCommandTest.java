@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.Map;
 import org.castellan.cli.testing.CliRunner;
 import org.castellan.cli.testing.Fixtures;
 import org.castellan.cli.testing.RecordingHttpsServer;
@@ -207,5 +208,21 @@ class PasswordGetCommandTest {
         assertThat(result.stdout()).isEmpty();
         assertThat(result.stderr()).isEqualTo("castellan: get password for web01: no password has been escrowed for"
                 + " this device (no-password, HTTP 404)" + System.lineSeparator());
+    }
+
+    @Test
+    void aDeletedDeviceWhoseSecretsAreKeptIsFoundWhenNoLiveDeviceHasTheName() {
+        server.respond("GET", "/api/v1/devices", Map.of("hostname", "gone01"), 200, "[]", Map.of());
+        server.respond("GET", "/api/v1/devices", Map.of("hostname", "gone01", "deleted", "true"), 200,
+                "[" + Fixtures.device(DEVICE_ID, "gone01").replace("\"active\"", "\"deleted\"").replaceFirst("\\{",
+                        "{\"deletedAt\":\"2026-12-01T00:00:00Z\",\"purgeAfter\":\"2026-12-31T00:00:00Z\",") + "]", Map.of());
+        server.respond("GET", PASSWORD_PATH, 200, reveal("Still-Set-On-The-Machine", ""));
+
+        CliRunner.Result result = cli.run("password", "get", "gone01");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo("Still-Set-On-The-Machine" + System.lineSeparator());
+        assertThat(result.stderr()).contains("was deleted at 2026-12-01T00:00:00Z")
+                .contains("kept until 2026-12-31T00:00:00Z");
     }
 }

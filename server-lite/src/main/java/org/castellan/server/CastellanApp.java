@@ -9,6 +9,7 @@ import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.config.ListenAddress;
 import org.castellan.server.guard.AccessAudit;
 import org.castellan.server.guard.AccessDecision;
+import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.guard.AgentGuard;
 import org.castellan.server.guard.Authentication;
 import org.castellan.server.guard.CallerGuard;
@@ -41,29 +42,32 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 final class CastellanApp {
     private CastellanApp() {}
 
-    record Built(Javalin app, List<RouteTable.Route> routes) {}
+    record Built(Javalin app, List<RouteTable.Route> routes, AnonymousDenials anonymousDenials) {}
 
 
     /**
      * @param chain the background audit chain check, reported in /healthz and /metrics (null: none)
      * @param metrics what /metrics serves (its token already set)
+     * @param deletedRetention how long deleted devices' secrets stay revealable (shown as {@code purgeAfter})
      */
     static Built build(ServerContext s, TlsMaterial tls, ListenAddress listen, RateLimitSettings limits,
-                       ChainWatch chain, Metrics metrics, ConsoleSettings consoleSettings) {
+                       ChainWatch chain, Metrics metrics, ConsoleSettings consoleSettings,
+                       java.time.Duration deletedRetention) {
         ClientAddresses addresses = new ClientAddresses(limits.clientAddressResolver());
         AccessDecision decisions = new AccessDecision(s.userGroups(), s.deviceGroups(), s.rules(), s.clock());
+        AnonymousDenials anonymousDenials = new AnonymousDenials(s.db(), s.audit(), s.clock());
         CallerGuard callers = new CallerGuard(new Authentication(s.db(), s.users(), s.clock()), addresses, s.audit(),
-                s.db());
+                s.db(), anonymousDenials);
         PermissionGuard permissions = new PermissionGuard(callers, decisions,
                 new AccessAudit(s.audit(), s.outbox(), metrics, s.clock()), s.devices(), limits.revealLimiter(s.clock(), s.db()),
-                s.db());
+                s.db(), anonymousDenials);
         AgentGuard agents = new AgentGuard(s.db(), s.devices(), s.audit(), addresses, s.clock(),
-                RequestVerifier.DEFAULT_MAX_SKEW);
+                RequestVerifier.DEFAULT_MAX_SKEW, anonymousDenials);
         ConsoleSessions consoleSessions = new ConsoleSessions(new SqlWebSessionStore(), s.db(), s.clock(), s.random(),
                 consoleSettings.idle(), consoleSettings.absolute());
         ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, new ErrorPages());
         ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, consoleSessions,
-                consoleSettings);
+                consoleSettings, deletedRetention);
         RouteTable[] routes = new RouteTable[1];
 
         Javalin app = Javalin.create(config -> {
@@ -99,6 +103,6 @@ final class CastellanApp {
         if (!unguarded.isEmpty()) {
             throw new IllegalStateException("routes without a guard: " + unguarded);
         }
-        return new Built(app, routes[0].routes());
+        return new Built(app, routes[0].routes(), anonymousDenials);
     }
 }

@@ -21,10 +21,13 @@ import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
+import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
 import org.castellan.server.retention.HistoryPurger;
+import org.castellan.server.retention.RetentionJob;
+import org.castellan.server.retention.TombstonePurger;
 import org.castellan.server.tls.TlsFiles;
 import org.castellan.server.tls.TlsMaterial;
 import org.castellan.server.users.Bootstrap;
@@ -45,6 +48,9 @@ public final class CastellanServer implements AutoCloseable {
     private final ServerConfig config;
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
+    private final TombstonePurger tombstones;
+    private final RetentionJob retention;
+    private final AnonymousDenials anonymousDenials;
     private final ChainWatch chain;
     /** The embedded database's anchor (null on PostgreSQL, which has {@link #sharedAnchor}). */
     private final AuditHeadAnchor anchor;
@@ -55,9 +61,14 @@ public final class CastellanServer implements AutoCloseable {
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
-                            HistoryPurger purger, ChainWatch chain, AuditHeadAnchor anchor, PeriodicGauges gauges,
-                            SharedAuditAnchor sharedAnchor, List<JobLeader> leaders, AuditIntake intake) {
+                            HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
+                            ChainWatch chain, AnonymousDenials anonymousDenials, AuditHeadAnchor anchor,
+                            PeriodicGauges gauges, SharedAuditAnchor sharedAnchor, List<JobLeader> leaders,
+                            AuditIntake intake) {
         this.chain = chain;
+        this.anonymousDenials = anonymousDenials;
+        this.tombstones = tombstones;
+        this.retention = retention;
         this.gauges = gauges;
         this.anchor = anchor;
         this.sharedAnchor = sharedAnchor;
@@ -151,7 +162,7 @@ public final class CastellanServer implements AutoCloseable {
             Metrics metrics = new Metrics();
             metrics.requireToken(metricsToken(config));
             CastellanApp.Built built = CastellanApp.build(context, tls, config.listen(), config.limits(), chain, metrics,
-                    console);
+                    console, config.deletedRetention());
             WebhookDispatcher dispatcher = new WebhookDispatcher(context.outbox(), context.channels(), clock, webhooks);
             HistoryPurger purger = new HistoryPurger(db, context.devices(), context.rotations(), context.policyLookup(),
                     context.audit(), clock);
@@ -160,6 +171,12 @@ public final class CastellanServer implements AutoCloseable {
             JobLeader purgeLeader = JobLeader.of(db, "history-purge");
             dispatcher.runWhen(webhookLeader::lead);
             purger.runWhen(purgeLeader::lead);
+            TombstonePurger tombstones = new TombstonePurger(db, context.devices(),
+                    new org.castellan.server.recovery.SqlRecoveryKeyStore(), context.audit(), config.deletedRetention(),
+                    clock);
+            JobLeader tombstoneLeader = JobLeader.of(db, "tombstone-purge");
+            tombstones.runWhen(tombstoneLeader::lead);
+            RetentionJob retention = new RetentionJob(List.of(purger::purgeIfLeader, tombstones::purgeIfLeader));
             chain.bindTo(metrics.registry());
             if (anchor != null) {
                 anchor.bindTo(metrics.registry());
@@ -171,14 +188,16 @@ public final class CastellanServer implements AutoCloseable {
             built.app().start();
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
-            purger.start(PURGE_EVERY);
+            retention.start(PURGE_EVERY);
             chain.start();
+            built.anonymousDenials().start();
             if (sharedAnchor != null) {
                 sharedAnchor.start();
             }
             intake.start();
-            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger, chain,
-                    anchor, gauges, sharedAnchor, List.of(webhookLeader, purgeLeader), intake);
+            return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
+                    tombstones, retention, chain, built.anonymousDenials(), anchor, gauges, sharedAnchor,
+                    List.of(webhookLeader, purgeLeader, tombstoneLeader), intake);
         } catch (RuntimeException | IOException e) {
             if (gauges != null) {
                 gauges.stop();
@@ -232,6 +251,27 @@ public final class CastellanServer implements AutoCloseable {
     /** Deletes old password history now (also runs every {@link #PURGE_EVERY}); returns how many were deleted. */
     public int purgeHistory() {
         return purger.purge();
+    }
+
+    /**
+     * Purges now what the retention period no longer keeps (deleted devices, recovery keys of removed
+     * volumes; also runs every {@link #PURGE_EVERY}); returns how many devices and keys went.
+     */
+    public int purgeDeleted() {
+        return tombstones.purge();
+    }
+
+    /**
+     * Writes now the coalesced rows of refused requests without a credential (also written once
+     * their window has ended, and at stop); returns how many rows.
+     */
+    public int flushAnonymousDenials() {
+        return anonymousDenials.flush(true);
+    }
+
+    /** The scheduled tombstone purge's run now: -1 when another node (sharing the database) runs it. */
+    public int purgeDeletedAsScheduled() {
+        return tombstones.purgeIfLeader();
     }
 
     /** The scheduled purge's run now: -1 when another node (sharing the database) runs the purge. */
@@ -292,11 +332,12 @@ public final class CastellanServer implements AutoCloseable {
             app.stop();
         } finally {
             try {
+                anonymousDenials.stop();
                 chain.stop();
                 gauges.stop();
                 intake.stop();
                 dispatcher.stop();
-                purger.stop();
+                retention.stop();
                 leaders.forEach(JobLeader::close);
                 if (sharedAnchor != null) {
                     sharedAnchor.close();

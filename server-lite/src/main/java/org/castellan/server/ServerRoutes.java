@@ -94,7 +94,8 @@ final class ServerRoutes {
     private final SsoPages sso;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
-                 ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console) {
+                 ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console,
+                 java.time.Duration deletedRetention) {
         this.chain = chain;
         PasswordHasher hasher = new PasswordHasher();
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
@@ -111,11 +112,11 @@ final class ServerRoutes {
         luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
                 s.random());
-        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, s.clock(),
-                limits.revealLimiter(s.clock()));
+        devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, deletedRetention,
+                s.clock(), limits.revealLimiter(s.clock()));
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
         recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener, s.clock());
-        policies = new PolicyRoutes(s.db(), s.policies(), s.clock());
+        policies = new PolicyRoutes(s.db(), s.policies(), s.deviceGroups(), s.clock());
         audit = new AuditRoutes(s.db(), s.audit());
         users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
         // One lockout for the API's sessions and the console's sign-in: failures count across both.
@@ -220,6 +221,8 @@ final class ServerRoutes {
                 .get("/api/v1/policies/{name}", policies::get)
                 .put("/api/v1/policies/{name}", policies::put)
                 .get("/api/v1/audit", audit::find)
+                .post("/api/v1/devices/{id}/purge", devices::purge)
+                .post("/api/v1/devices/{id}/recovery-keys/purge", recoveryKeys::purgeRemoved)
                 .post("/api/v1/users", users::create)
                 .get("/api/v1/users", users::list)
                 .get("/api/v1/users/{id}", users::get)

@@ -213,6 +213,33 @@ class BadInputTest {
     }
 
     @Test
+    void everyNamedResourceRefusesNamesOutsideTheOneCharacterSet() throws Exception {
+        String user = new org.castellan.server.testing.AdminApi(server).user("names-" + UUID.randomUUID().toString()
+                .substring(0, 8), null);
+        // Each kind of name, over the API: look-alike Cyrillic 'а', a colon (it separates kind and
+        // name in references), quotes, a slash, a leading space, two spaces, a trailing space.
+        List<String> bad = List.of("p\u0430yroll", "user-group:x", "say \"hi\"", "a/b", " lead", "two  spaces",
+                "trail ", "-dash-first", "x".repeat(101));
+        for (String name : bad) {
+            refused(400, "invalid-name", () -> server.post("/api/v1/registration-keys", Map.of("name", name)));
+            refused(400, "invalid-name", () -> server.post("/api/v1/user-groups", Map.of("name", name)));
+            refused(400, "invalid-name", () -> server.post("/api/v1/device-groups", Map.of("name", name)));
+            refused(400, "invalid-name", () -> server.post("/api/v1/rules", Map.of("name", name,
+                    "principals", List.of("user:" + user), "targets", List.of("all"), "permissions", List.of("password.read"))));
+            refused(400, "invalid-name", () -> server.post("/api/v1/channels", Map.of("name", name, "type", "webhook",
+                    "url", "https://hooks.example/x", "secret", "s".repeat(32))));
+            refused(400, "invalid-name", () -> server.post("/api/v1/users/" + user + "/tokens", Map.of("name", name)));
+        }
+        refused(400, "invalid-group", () -> server.post("/api/v1/registration-keys", Map.of("name", "ok", "group", "a:b")));
+        // What the set allows works everywhere.
+        String good = "Help desk (EU) v2.1_a@b+c-d";
+        assertThat(server.post("/api/v1/registration-keys", Map.of("name", good)).status()).isEqualTo(201);
+        assertThat(server.post("/api/v1/user-groups", Map.of("name", good)).status()).isEqualTo(201);
+        assertThat(server.post("/api/v1/device-groups", Map.of("name", good)).status()).isEqualTo(201);
+        assertThat(server.post("/api/v1/users/" + user + "/tokens", Map.of("name", good)).status()).isEqualTo(201);
+    }
+
+    @Test
     void envelopeSealedForAnotherDeviceOrRotationIsRefused() throws Exception {
         String rotationId = UUID.randomUUID().toString();
         TestAgent other = new TestAgent(server).registered();
@@ -224,6 +251,35 @@ class BadInputTest {
         refused(400, "bad-envelope", () -> agent.post(AgentPaths.ROTATIONS, new EscrowRequest(rotationId, "root", forOtherAccount)));
         refused(400, "invalid-rotationId", () -> agent.post(AgentPaths.ROTATIONS,
                 new EscrowRequest(CANARY, "root", agent.seal("root", CANARY, "x"))));
+    }
+
+    @Test
+    void reusingAnotherDevicesRotationIdAnswersExactlyLikeAnUnknownId() throws Exception {
+        TestAgent owner = new TestAgent(server).registered();
+        String taken = UUID.randomUUID().toString();
+        assertThat(owner.escrow("root", taken, "Owners-Password-1").status()).isEqualTo(201);
+        assertThat(owner.commit(taken).status()).isEqualTo(200);
+
+        TestAgent prober = new TestAgent(server).registered();
+        String unknown = UUID.randomUUID().toString();
+        TestServer.Reply onUnknown = prober.escrow("root", unknown, "Probers-Password-1");
+        TestServer.Reply onTaken = prober.escrow("root", taken, "Probers-Password-2");
+        assertThat(onTaken.status()).as(onTaken.body()).isEqualTo(onUnknown.status()).isEqualTo(201);
+        assertThat(onTaken.body().replace(taken, "ID")).isEqualTo(onUnknown.body().replace(unknown, "ID"));
+        // Commit and abort of the other device's id: the prober's own row, never the owner's.
+        TestServer.Reply commitUnknown = prober.commit(unknown);
+        TestServer.Reply commitTaken = prober.commit(taken); // escrowed later, so it is not superseded
+        assertThat(commitTaken.status()).isEqualTo(commitUnknown.status()).isEqualTo(200);
+        assertThat(prober.abort(taken, null).error()).isEqualTo(prober.abort(unknown, null).error())
+                .isEqualTo("rotation-committed");
+        String neverUsed = UUID.randomUUID().toString();
+        assertThat(owner.commit(neverUsed).error()).isEqualTo("unknown-rotation");
+
+        assertThat(server.get("/api/v1/devices/" + owner.deviceId + "/password").json().get("password").asText())
+                .isEqualTo("Owners-Password-1");
+        assertThat(server.get("/api/v1/devices/" + prober.deviceId + "/password").json().get("rotationId").asText())
+                .isEqualTo(taken);
+        assertThat(server.get("/api/v1/devices/" + owner.deviceId + "/password/history").json()).hasSize(1);
     }
 
     @Test

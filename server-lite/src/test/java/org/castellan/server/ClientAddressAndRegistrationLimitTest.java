@@ -76,7 +76,7 @@ class ClientAddressAndRegistrationLimitTest {
             assertThat(third.error()).isEqualTo("rate-limited");
             assertThat(third.header("Retry-After")).isNotNull();
             assertThat(new AdminApi(server).audit("action=device.register&outcome=refused")).singleElement()
-                    .satisfies(row -> assertThat(row.get("detail").asText()).startsWith("rate-limited"));
+                    .satisfies(row -> assertThat(row.get("detail").asText()).startsWith("count 1: rate-limited for hostname"));
         }
     }
 }

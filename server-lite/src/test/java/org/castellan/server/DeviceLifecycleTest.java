@@ -87,18 +87,5 @@ class DeviceLifecycleTest {
         assertThat(server.post(base + "/enable", "{}").json().get("status").asText()).isEqualTo("active");
         assertThat(server.get(base + "/password").json().get("password").asText()).isEqualTo("Before-disable-1");
     }
-
-    @Test
-    void deletedDeviceIsGoneWithItsPasswordsAndItsAgentIsUnknown() throws Exception {
-        TestAgent agent = new TestAgent(server).registered();
-        AdminApi.escrowAndCommit(agent, "root", "To-be-deleted-1");
-        String base = "/api/v1/devices/" + agent.deviceId;
-
-        assertThat(server.delete(base).status()).isEqualTo(204);
-        assertThat(server.get(base).status()).isEqualTo(404);
-        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM rotations WHERE device_id = '" + agent.deviceId + "'"))
-                .isZero();
-        assertThat(agent.checkIn("root").error()).isEqualTo("unknown-device");
-        assertThat(admin.audit("device=" + agent.deviceId + "&action=device.delete")).hasSize(1);
-    }
+    // Deleting: DeviceDeletionTest.
 }

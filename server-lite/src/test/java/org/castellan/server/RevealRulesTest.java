@@ -140,6 +140,28 @@ class RevealRulesTest {
     }
 
     @Test
+    void aReasonOfOnlyWhitespaceDoesNotSatisfyARuleRequiringOne() throws Exception {
+        TestAgent agent = agent();
+        AdminApi.escrowAndCommit(agent, "root", "Blank-reason-1");
+        String token = userWithRule(agent.deviceId, Map.of("requireReason", true));
+        String path = "/api/v1/devices/" + agent.deviceId + "/password?reason=";
+        // Spaces, a tab-free mix of Unicode spaces (no-break, em, ideographic): none is a reason.
+        for (String blank : List.of("%20", "%20%20%20", "%C2%A0", "%E2%80%83%20", "%E3%80%80")) {
+            TestServer.Reply reply = server.getWithToken(path + blank, token);
+            assertThat(reply.status()).as(blank + ": " + reply.body()).isEqualTo(400);
+            assertThat(reply.error()).as(blank).isEqualTo("reason-required");
+            assertThat(reply.body()).doesNotContain("Blank-reason-1");
+        }
+        assertThat(admin.audit("device=" + agent.deviceId + "&action=password.reveal&outcome=granted")).isEmpty();
+        assertThat(admin.audit("device=" + agent.deviceId + "&action=password.reveal&outcome=denied")).hasSize(5)
+                .allSatisfy(row -> assertThat(row.get("reason").isNull()).isTrue());
+        TestServer.Reply padded = server.getWithToken(path + "%20ticket%2043%20", token);
+        assertThat(padded.status()).isEqualTo(200);
+        assertThat(admin.audit("device=" + agent.deviceId + "&action=password.reveal&outcome=granted"))
+                .singleElement().satisfies(row -> assertThat(row.get("reason").asText()).isEqualTo("ticket 43"));
+    }
+
+    @Test
     void eleventhRevealWithinAMinuteIsRateLimitedWithRetryAfterAndAudited() throws Exception {
         TestAgent agent = agent();
         AdminApi.escrowAndCommit(agent, "root", "Limited-password-1");

@@ -36,8 +36,13 @@ final class DeviceTarget {
 
     /** The one device named {@code hostname} (ignoring case), or the one of them with {@code deviceId}. */
     static Device byHostname(Session session, String hostname, String deviceId) {
-        JsonNode found = session.api().get("look up device " + hostname,
-                Endpoint.of("devices").query("hostname", hostname)).tree();
+        return byHostname(session, hostname, deviceId, false);
+    }
+
+    /** {@code deleted}: among the deleted devices whose secrets are not purged yet (for {@code devices purge}). */
+    static Device byHostname(Session session, String hostname, String deviceId, boolean deleted) {
+        JsonNode found = session.api().get("look up " + (deleted ? "deleted " : "") + "device " + hostname,
+                Endpoint.of("devices").query("hostname", hostname).query("deleted", deleted ? "true" : null)).tree();
         if (!found.isArray()) {
             throw new CliException(CliException.FAILED, "look up device " + hostname
                     + ": the server's answer is not a list of devices");
@@ -55,13 +60,20 @@ final class DeviceTarget {
         if (deviceId != null) {
             return exact.stream().filter(device -> deviceId.equals(device.path("id").asText(null)))
                     .findFirst().map(DeviceTarget::device)
+                    .or(() -> deleted ? java.util.Optional.empty() : deletedOne(session, hostname, deviceId))
                     .orElseThrow(() -> new CliException(CliException.FAILED, "no device with id " + deviceId
                             + " is named " + hostname + (exact.isEmpty() ? "" : " (devices named " + hostname + ": "
                             + String.join(", ", exact.stream().map(d -> d.path("id").asText()).toList()) + ")")));
         }
+        if (exact.isEmpty() && !deleted) {
+            java.util.Optional<Device> tombstone = deletedOne(session, hostname, null);
+            if (tombstone.isPresent()) {
+                return tombstone.get();
+            }
+        }
         if (exact.isEmpty()) {
-            throw new CliException(CliException.FAILED, "no device named " + hostname
-                    + CloseNames.hint(closeNames(session, hostname, others)));
+            throw new CliException(CliException.FAILED, "no " + (deleted ? "deleted " : "") + "device named " + hostname
+                    + CloseNames.hint(closeNames(session, hostname, others, deleted)));
         }
         if (exact.size() > 1) {
             Table candidates = Table.withColumns("ID", "HOSTNAME", "OS", "REGISTERED", "LAST SEEN");
@@ -76,10 +88,38 @@ final class DeviceTarget {
         return device(exact.get(0));
     }
 
+    /**
+     * No live device has the name: a deleted one whose secrets are still kept (the machine may
+     * still use its last password) is the answer when it is the only one, with a warning.
+     */
+    private static java.util.Optional<Device> deletedOne(Session session, String hostname, String deviceId) {
+        JsonNode found = session.api().get("look up deleted device " + hostname,
+                Endpoint.of("devices").query("hostname", hostname).query("deleted", "true")).tree();
+        List<JsonNode> exact = new ArrayList<>();
+        for (JsonNode device : found.isArray() ? found : LenientJsonEmpty.ARRAY) {
+            if (device.path("hostname").asText("").toLowerCase(Locale.ROOT).equals(hostname.toLowerCase(Locale.ROOT))
+                    && (deviceId == null || deviceId.equals(device.path("id").asText(null)))) {
+                exact.add(device);
+            }
+        }
+        if (exact.size() != 1) {
+            return java.util.Optional.empty();
+        }
+        JsonNode tombstone = exact.get(0);
+        session.output().warn(hostname + " (device " + tombstone.path("id").asText() + ") was deleted at "
+                + tombstone.path("deletedAt").asText("?") + "; its secrets are kept until "
+                + tombstone.path("purgeAfter").asText("?"));
+        return java.util.Optional.of(device(tombstone));
+    }
+
+    private static final class LenientJsonEmpty {
+        static final JsonNode ARRAY = org.castellan.cli.http.LenientJson.mapper().createArrayNode();
+    }
+
     /** Host names of the devices the caller may see (the first page) that are a typo away from {@code hostname}. */
-    private static List<String> closeNames(Session session, String hostname, List<String> others) {
+    private static List<String> closeNames(Session session, String hostname, List<String> others, boolean deleted) {
         List<String> names = new ArrayList<>(others);
-        Pages.one(session, "look up host names like " + hostname, Endpoint.of("devices")).rows()
+        Pages.one(session, "look up host names like " + hostname, Endpoint.of("devices").query("deleted", deleted ? "true" : null)).rows()
                 .forEach(device -> names.add(device.path("hostname").asText("")));
         return CloseNames.to(hostname, names);
     }

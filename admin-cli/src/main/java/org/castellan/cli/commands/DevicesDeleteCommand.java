@@ -13,11 +13,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code castellan devices delete ID|HOSTNAME}: deletes the device and its escrowed secrets.
- * Asks on the terminal first; without a terminal it needs {@code --yes}, so a script cannot delete
- * by accident.
+ * {@code castellan devices delete ID|HOSTNAME}: deletes the device. Its agent is refused from then
+ * on; its passwords and recovery keys stay readable (audited) until the server's retention period
+ * ends or {@code devices purge} removes them. Asks on the terminal first; without a terminal it
+ * needs {@code --yes}, so a script cannot delete by accident.
  */
-@Command(name = "delete", description = {"Delete a device and its escrowed passwords and keys.",
+@Command(name = "delete", description = {"Delete a device: its agent is refused; its passwords and recovery keys stay"
+        + " readable until the server's retention period ends (default 30 days) or 'devices purge'.",
         "Asks for confirmation on the terminal; scripts must pass --yes."})
 final class DevicesDeleteCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "ID|HOSTNAME", description = "The device: its id, or its exact host name.")
@@ -40,7 +42,7 @@ final class DevicesDeleteCommand extends ApiCommand {
         String described = DeviceRef.describe(target);
         if (!yes) {
             String answer = session.host().terminal().readLine("Delete " + described
-                    + " and its escrowed passwords and keys? This cannot be undone. [y/N] ");
+                    + "? Its agent will be refused; its passwords and keys stay readable until purged. [y/N] ");
             if (answer == null || !(answer.strip().toLowerCase(Locale.ROOT).equals("y")
                     || answer.strip().toLowerCase(Locale.ROOT).equals("yes"))) {
                 throw new CliException(CliException.FAILED, "not deleted: " + described);
@@ -49,5 +51,9 @@ final class DevicesDeleteCommand extends ApiCommand {
         JsonNode answer = session.api().delete("delete " + described, Endpoint.of("devices", target.id())).tree();
         Show.done(session, answer, LenientJson.mapper().createObjectNode().put("id", target.id()).put("deleted", true),
                 "deleted " + described);
+        if (!session.output().json()) {
+            session.output().note("its passwords and recovery keys stay readable until the retention period ends;"
+                    + " 'castellan devices purge " + target.id() + " --reason TEXT' removes them now");
+        }
     }
 }

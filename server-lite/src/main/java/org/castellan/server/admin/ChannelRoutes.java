@@ -13,9 +13,10 @@ import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.users.Tokens;
 
 /** {@code /api/v1/channels} (admin only): webhook channels; the secret is write-only. */
@@ -34,7 +35,8 @@ public final class ChannelRoutes {
 
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
-        String name = TextRules.referenceName(body.name(), "name", 100);
+        String name = Names.label(body.name(), "name");
+        TextRules.refuseIdShaped(name, "name");
         if (!"webhook".equals(body.type())) {
             throw ApiException.badRequest("invalid-type", "field 'type' must be 'webhook'");
         }

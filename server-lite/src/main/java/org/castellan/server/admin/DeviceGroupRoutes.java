@@ -16,9 +16,10 @@ import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.policy.PolicyStore;
 import org.castellan.server.users.Tokens;
 
@@ -90,13 +91,14 @@ public final class DeviceGroupRoutes {
     }
 
     private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
-        String name = TextRules.referenceName(body.name(), "name", 100);
+        String name = Names.label(body.name(), "name");
+        TextRules.refuseIdShaped(name, "name");
         if (groups.nameInUse(c, name, id)) {
             throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
         }
         List<String> members = body.devices() == null ? List.of() : body.devices();
         for (String deviceId : members) {
-            if (deviceId == null || devices.byId(c, deviceId).isEmpty()) {
+            if (deviceId == null || devices.byId(c, deviceId).filter(d -> !d.deleted()).isEmpty()) {
                 throw ApiException.badRequest("invalid-devices", "field 'devices' names a device that does not exist");
             }
         }
@@ -113,7 +115,18 @@ public final class DeviceGroupRoutes {
         if (policy != null && !policies.exists(c, policy)) {
             throw ApiException.badRequest("invalid-policy", "field 'policy' names a policy that does not exist (PUT it first)");
         }
-        return new DeviceGroupRow(id, name, members, hostname, os == null ? null : os.toLowerCase(java.util.Locale.ROOT), policy);
+        String matchOs = os == null ? null : os.toLowerCase(java.util.Locale.ROOT);
+        if (policy != null) {
+            // The policy's account must be an account name on every system this group reaches.
+            String account = policies.byName(c, policy).map(org.castellan.server.policy.Policy::account).orElse("");
+            try {
+                org.castellan.server.policy.AccountNames.require(account,
+                        org.castellan.server.policy.AccountNames.reachedBy(matchOs, !members.isEmpty()));
+            } catch (ApiException e) {
+                throw ApiException.badRequest("invalid-policy", "policy '" + policy + "': " + e.getMessage());
+            }
+        }
+        return new DeviceGroupRow(id, name, members, hostname, matchOs, policy);
     }
 
     private DeviceGroupRow find(Connection c, String id) throws SQLException {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.castellan.api.DeviceView;
+import org.castellan.api.Purged;
 import org.castellan.api.RotationRequested;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
@@ -27,6 +28,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.guard.DeviceGrant;
 import org.castellan.server.guard.Refusals;
 import org.castellan.server.http.ApiException;
+import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
@@ -37,7 +39,12 @@ import org.castellan.server.users.Principal;
 
 /**
  * {@code /api/v1/devices}: list and look up (only devices the caller has some permission on),
- * ask a device to rotate, and the lifecycle: approve, disable, enable, delete.
+ * ask a device to rotate, and the lifecycle: approve, disable, enable, delete, purge.
+ *
+ * <p>Delete leaves a tombstone (promise 1: no single call destroys the last password): the device
+ * leaves the lists ({@code ?deleted=true} lists the tombstones), its agent is refused, and its
+ * passwords and recovery keys stay revealable, audited, for the retention period, after which the
+ * retention job purges them. An admin can purge a tombstone earlier, with a reason.
  */
 public final class DeviceRoutes {
     private final Database db;
@@ -45,14 +52,17 @@ public final class DeviceRoutes {
     private final RotationStore rotations;
     private final SqlDeviceGroupStore groups;
     private final AccessDecision decisions;
+    private final java.time.Duration retention;
     private final Clock clock;
     private final SlidingWindowLimiter deniedLookups;
 
     /** @param deniedLookups bounds a non-admin's look-ups that find nothing they may see, as reveals are bounded */
     public DeviceRoutes(Database db, DeviceStore devices, RotationStore rotations, SqlDeviceGroupStore groups,
-                        AccessDecision decisions, Clock clock, SlidingWindowLimiter deniedLookups) {
+                        AccessDecision decisions, java.time.Duration retention, Clock clock,
+                        SlidingWindowLimiter deniedLookups) {
         this.deniedLookups = deniedLookups;
         this.db = db;
+        this.retention = retention;
         this.devices = devices;
         this.rotations = rotations;
         this.groups = groups;
@@ -65,6 +75,7 @@ public final class DeviceRoutes {
         if (hostname != null) {
             TextRules.hostname(hostname);
         }
+        boolean deleted = deletedParam(ctx.queryParam("deleted"));
         Paging paging = Paging.of(ctx);
         int limit = paging.limit();
         String[] hidden = new String[1];
@@ -78,7 +89,7 @@ public final class DeviceRoutes {
             // page exists.
             String after = paging.after();
             while (out.size() <= limit) {
-                List<Device> batch = devices.page(c, new DeviceQuery(scope, hostname, after, limit + 1));
+                List<Device> batch = devices.page(c, new DeviceQuery(scope, hostname, after, limit + 1, deleted));
                 for (Device device : batch) {
                     if (out.size() <= limit && rights.maySee(device)) {
                         out.add(view(c, device, allGroups));
@@ -139,6 +150,24 @@ public final class DeviceRoutes {
         });
     }
 
+    private static boolean deletedParam(String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("invalid-deleted", "deleted must be true or false");
+    }
+
+    /** 409 {@code device-deleted} for what a tombstone cannot do (rotate, approve, be deleted again). */
+    private static void requireNotDeleted(Device device) {
+        if (device.deleted()) {
+            throw ApiException.conflict("device-deleted", "this device was deleted at " + device.deletedAt()
+                    + "; its secrets stay readable until purged (POST /api/v1/devices/{id}/purge)");
+        }
+    }
+
     /**
      * Devices whose host name starts with {@code prefix} (case-insensitively) that the principal may
      * see, in (lower-case host name, id) order after the keyset cursor {@code after}; at most
@@ -174,6 +203,7 @@ public final class DeviceRoutes {
 
     /** Asks the grant's device to rotate at its next check-in; shared with the console. */
     public Instant rotate(DeviceGrant grant) {
+        requireNotDeleted(grant.device());
         Instant now = clock.instant();
         grant.use(c -> {
             devices.requestRotation(c, grant.device().id(), now);
@@ -187,6 +217,7 @@ public final class DeviceRoutes {
     }
 
     public void approve(Context ctx, DeviceGrant grant) {
+        requireNotDeleted(grant.device());
         Instant now = clock.instant();
         lifecycle(ctx, grant, c -> devices.approve(c, grant.device().id(), now));
     }
@@ -201,11 +232,36 @@ public final class DeviceRoutes {
     }
 
     public void delete(Context ctx, DeviceGrant grant) {
+        Device device = grant.device();
+        requireNotDeleted(device);
+        Instant now = clock.instant();
         grant.use(c -> {
-            devices.delete(c, grant.device().id());
-            return Audited.of(null, "hostname " + grant.device().hostname());
+            devices.markDeleted(c, device.id(), now);
+            return Audited.of(null, "hostname " + device.hostname() + "; passwords and recovery keys kept until "
+                    + now.plus(retention) + " (retention " + retention.toDays() + " days) or an explicit purge");
         });
         ctx.status(204);
+    }
+
+    /** The body of an explicit purge: the reason is required. */
+    public record PurgeRequest(String reason) {}
+
+    /** {@code POST /api/v1/devices/{id}/purge} (admin): a tombstone's secrets and row, now, with a reason. */
+    public void purge(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        String reason = TextRules.requiredReason(JsonBody.read(ctx, PurgeRequest.class).reason());
+        Purged purged = admin.act(AuditActions.DEVICE_PURGE, id, reason, c -> {
+            Device device = devices.byId(c, id).orElseThrow(() ->
+                    ApiException.notFound("device-not-found", "no device with that id"));
+            if (!device.deleted()) {
+                throw ApiException.conflict("device-not-deleted",
+                        "only a deleted device can be purged: delete it first (DELETE /api/v1/devices/{id})");
+            }
+            DeviceStore.Purged gone = devices.purge(c, id);
+            return Audited.of(new Purged(id, true, gone.passwords(), gone.recoveryKeys()),
+                    org.castellan.server.retention.TombstonePurger.describe(gone, device) + " by an administrator");
+        });
+        Responses.ok(ctx, purged);
     }
 
     private interface Change {
@@ -236,6 +292,7 @@ public final class DeviceRoutes {
         }
         return new DeviceView(d.id(), d.hostname(), d.os(), d.osVersion(), d.agentVersion(), d.account(),
                 d.accountProblem(), d.registeredAt(), d.lastSeenAt(), rotatedAt, pending, d.rotateRequestedAt(),
-                d.warnings(), d.status(), groupIds, UnprotectedVolumes.of(c, d.id()));
+                d.warnings(), d.status(), groupIds, UnprotectedVolumes.of(c, d.id()), d.deletedAt(),
+                d.deletedAt() == null ? null : d.deletedAt().plus(retention));
     }
 }

@@ -53,6 +53,7 @@ public final class JitRoutes {
     public record RequestBody(String user, Long minutes) {}
 
     public void request(Context ctx, DeviceGrant grant) {
+        refuseDeleted(grant);
         RequestBody body = JsonBody.read(ctx, RequestBody.class);
         if (body.user() == null || !USER.matcher(body.user()).matches()) {
             throw ApiException.badRequest("invalid-user", "field 'user' must be a user name of 1 to 64 letters, digits"
@@ -76,6 +77,7 @@ public final class JitRoutes {
     }
 
     public void approve(Context ctx, DeviceGrant grant) {
+        refuseDeleted(grant);
         Instant now = clock.instant();
         JitGrantRow row = find(ctx, grant);
         if (row.requestedBy().equals(grant.principal().id())) {
@@ -130,6 +132,14 @@ public final class JitRoutes {
             }
             return out;
         }));
+    }
+
+    /** 409 {@code device-deleted}: a deleted device gets no admin rights (its open grants were revoked). */
+    private static void refuseDeleted(DeviceGrant grant) {
+        if (grant.device().deleted()) {
+            throw ApiException.conflict("device-deleted", "this device was deleted at " + grant.device().deletedAt()
+                    + "; it gets no admin rights");
+        }
     }
 
     private JitGrantRow find(Context ctx, DeviceGrant grant) {

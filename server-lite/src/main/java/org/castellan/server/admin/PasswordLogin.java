@@ -38,7 +38,7 @@ public final class PasswordLogin {
 
     /** The enabled user with this name and password, or a refusal (401 {@code invalid-login}, 429 {@code locked-out}). */
     public UserStore.User check(Visitor visitor, String name, String password, String via) {
-        if (name == null || !UserRoutes.NAME.matcher(name).matches() || password == null || password.length() > 1024) {
+        if (name == null || !org.castellan.server.http.Names.isUserName(name) || password == null || password.length() > 1024) {
             throw ApiException.badRequest("invalid-login", "fields 'name' and 'password' are required");
         }
         String nameKey = "login-name:" + name;
@@ -46,11 +46,8 @@ public final class PasswordLogin {
         for (String key : new String[] {nameKey, addressKey}) {
             RateDecision locked = lockout.check(key);
             if (!locked.allowed()) {
-                visitor.write((c, audit) -> {
-                    audit.append("anonymous", AuditActions.SESSION_CREATE, "refused", null,
-                            "locked-out for user name " + name + via);
-                    return null;
-                });
+                // Coalesced per address and window: hammering a lock cannot grow the log without bound.
+                visitor.refusedRepeatedly(AuditActions.SESSION_CREATE, "user name " + name + via, "locked-out");
                 throw ApiException.tooManyRequests("locked-out", "too many failed logins; try again later",
                         locked.retryAfterSeconds());
             }

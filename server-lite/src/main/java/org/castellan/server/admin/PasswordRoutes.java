@@ -68,7 +68,7 @@ public final class PasswordRoutes {
             if (current.isPresent() && rotateAfter != null) {
                 Instant readExpiry = now.plus(Duration.ofMinutes(rotateAfter));
                 if (expiresAt == null || readExpiry.isBefore(expiresAt)) {
-                    rotations.expire(c, current.get().id(), readExpiry);
+                    rotations.expire(c, current.get().deviceId(), current.get().id(), readExpiry);
                     expiresAt = readExpiry;
                 }
             }

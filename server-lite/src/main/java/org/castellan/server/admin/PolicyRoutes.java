@@ -9,6 +9,9 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
+import org.castellan.server.groups.DeviceGroupRow;
+import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.policy.AccountNames;
 import org.castellan.server.policy.Policy;
 import org.castellan.server.policy.PolicyStore;
 import org.castellan.server.policy.PolicyUpdate;
@@ -17,11 +20,13 @@ import org.castellan.server.policy.PolicyUpdate;
 public final class PolicyRoutes {
     private final Database db;
     private final PolicyStore policies;
+    private final SqlDeviceGroupStore groups;
     private final Clock clock;
 
-    public PolicyRoutes(Database db, PolicyStore policies, Clock clock) {
+    public PolicyRoutes(Database db, PolicyStore policies, SqlDeviceGroupStore groups, Clock clock) {
         this.db = db;
         this.policies = policies;
+        this.groups = groups;
         this.clock = clock;
     }
 
@@ -37,18 +42,28 @@ public final class PolicyRoutes {
         PolicyUpdate update = JsonBody.read(ctx, PolicyUpdate.class);
         Policy saved = admin.act(AuditActions.POLICY_UPDATE, c -> {
             Policy current = policies.byName(c, name).orElse(Policy.defaults(name));
-            Policy next = update.applyTo(current);
+            Policy next = update.applyTo(current, systems(c, name));
             policies.save(c, next, clock.instant());
             return Audited.of(next, "policy " + name + ": " + next);
         });
         Responses.ok(ctx, saved);
     }
 
-    private static String policyName(Context ctx) {
-        String name = ctx.pathParam("name");
-        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
-            throw ApiException.badRequest("invalid-policy-name", "policy names are 1-64 characters of a-z, 0-9 and '-'");
+    /** The systems the policy may reach: every one for {@code default} and for a policy no device group names. */
+    private java.util.Set<String> systems(java.sql.Connection c, String name) throws java.sql.SQLException {
+        if (name.equals(Policy.DEFAULT)) {
+            return java.util.Set.copyOf(AccountNames.SYSTEMS);
         }
-        return name;
+        java.util.Set<String> reached = new java.util.TreeSet<>();
+        for (DeviceGroupRow g : groups.list(c)) {
+            if (name.equals(g.policy())) {
+                reached.addAll(AccountNames.reachedBy(g.matchOs(), !g.devices().isEmpty()));
+            }
+        }
+        return reached.isEmpty() ? java.util.Set.copyOf(AccountNames.SYSTEMS) : reached;
+    }
+
+    private static String policyName(Context ctx) {
+        return org.castellan.server.http.Names.policyName(ctx.pathParam("name"));
     }
 }

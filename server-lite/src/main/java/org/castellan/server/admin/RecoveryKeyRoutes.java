@@ -41,6 +41,25 @@ public final class RecoveryKeyRoutes {
         this.opener = opener;
     }
 
+    /**
+     * {@code POST /api/v1/devices/{id}/recovery-keys/purge} (admin, {@code {"reason"}} required):
+     * deletes the device's keys of removed volumes now; its current keys are never purged here.
+     */
+    public void purgeRemoved(Context ctx, org.castellan.server.guard.Caller admin) {
+        String id = ctx.pathParam("id");
+        String reason = org.castellan.server.http.TextRules.requiredReason(
+                org.castellan.server.http.JsonBody.read(ctx, DeviceRoutes.PurgeRequest.class).reason());
+        org.castellan.api.Purged purged = admin.act(org.castellan.server.audit.AuditActions.RECOVERY_KEY_PURGE, id,
+                reason, c -> {
+                    devices.byId(c, id).orElseThrow(() -> ApiException.notFound("device-not-found", "no device with that id"));
+                    int deleted = keys.purgeRemoved(c, id, null);
+                    org.castellan.api.Purged result = new org.castellan.api.Purged(id, false, 0, deleted);
+                    return deleted == 0 ? Audited.unchanged(result)
+                            : Audited.of(result, deleted + " recovery keys of removed volumes deleted by an administrator");
+                });
+        Responses.ok(ctx, purged);
+    }
+
     public void byDevice(Context ctx, DeviceGrant grant) {
         List<RecoveryKey> revealed = open(grant);
         try {

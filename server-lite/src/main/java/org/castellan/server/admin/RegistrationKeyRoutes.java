@@ -17,8 +17,8 @@ import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.registration.RegistrationKey;
 import org.castellan.server.registration.RegistrationKeyStore;
 import org.castellan.server.users.Tokens;
@@ -50,8 +50,8 @@ public final class RegistrationKeyRoutes {
 
     public void create(Context ctx, Caller admin) {
         CreateRequest request = JsonBody.read(ctx, CreateRequest.class);
-        String name = TextRules.name(request.name(), "name", 100);
-        String group = TextRules.optional(request.group(), "group", 100);
+        String name = Names.label(request.name(), "name");
+        String group = request.group() == null ? null : Names.label(request.group(), "group");
         if (request.maxUses() != null && request.maxUses() < 1) {
             throw ApiException.badRequest("invalid-maxUses", "field 'maxUses' must be at least 1 (or left out for no limit)");
         }

@@ -23,9 +23,9 @@ import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.rules.SqlRuleStore;
 import org.castellan.server.users.Tokens;
 import org.castellan.server.users.UserStore;
@@ -68,7 +68,7 @@ public final class RuleRoutes {
     public void create(Context ctx, Caller admin) {
         Body body = JsonBody.read(ctx, Body.class);
         Instant now = clock.instant();
-        String name = TextRules.name(body.name(), "name", 100);
+        String name = Names.label(body.name(), "name");
         List<PrincipalRef> principals = parse(body.principals(), "principals", PrincipalRef::parse);
         List<TargetRef> targets = parse(body.targets(), "targets", TargetRef::parse);
         List<Permission> permissions = parse(body.permissions(), "permissions", Permission::fromWire);

@@ -13,9 +13,10 @@ import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.users.Tokens;
 import org.castellan.server.users.UserStore;
 
@@ -41,7 +42,8 @@ public final class UserGroupRoutes {
 
     public void create(Context ctx, Caller admin) {
         CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
-        String name = TextRules.referenceName(request.name(), "name", 100);
+        String name = Names.label(request.name(), "name");
+        TextRules.refuseIdShaped(name, "name");
         List<String> members = request.members() == null ? List.of() : request.members();
         String id = Tokens.newId();
         UserGroup group = admin.act(AuditActions.USER_GROUP_CREATE, c -> {

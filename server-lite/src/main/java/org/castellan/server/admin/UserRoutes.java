@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.castellan.api.CreatedToken;
 import org.castellan.api.TokenView;
 import org.castellan.api.UserView;
@@ -16,9 +15,10 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.guard.Refusals;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Names;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
-import org.castellan.server.http.TextRules;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.Principal;
 import org.castellan.server.users.Tokens;
@@ -26,7 +26,6 @@ import org.castellan.server.users.UserStore;
 
 /** Users and their API tokens: admin-only, except that a user may list and revoke their own tokens. */
 public final class UserRoutes {
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     static final int MIN_PASSWORD = 12;
     private final Database db;
     private final UserStore users;
@@ -50,9 +49,7 @@ public final class UserRoutes {
 
     public void create(Context ctx, Caller admin) {
         CreateUser request = JsonBody.read(ctx, CreateUser.class);
-        if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-            throw ApiException.badRequest("invalid-name", "field 'name' must be 1-64 characters of A-Z a-z 0-9 . _ @ -");
-        }
+        Names.userName(request.name(), "name");
         TextRules.refuseIdShaped(request.name(), "name");
         String hash = null;
         if (request.password() != null) {
@@ -118,7 +115,7 @@ public final class UserRoutes {
     public void createToken(Context ctx, Caller admin) {
         String userId = ctx.pathParam("id");
         CreateToken request = JsonBody.read(ctx, CreateToken.class);
-        String name = TextRules.name(request.name(), "name", 100);
+        String name = Names.label(request.name(), "name");
         Instant now = clock.instant();
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
             throw ApiException.badRequest("invalid-expiresAt", "field 'expiresAt' must be in the future");

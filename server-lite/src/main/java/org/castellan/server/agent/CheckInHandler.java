@@ -106,7 +106,7 @@ public final class CheckInHandler {
             devices.checkedIn(c, device.id(), hostname, osVersion, agentVersion, account, accountProblem, shown, now);
             return new Device(stored.id(), hostname, stored.os(), osVersion, agentVersion, stored.publicKey(), account,
                     accountProblem, shown, stored.registeredAt(), now, stored.rotateRequestedAt(), stored.disabledAt(),
-                    stored.approvedAt());
+                    stored.approvedAt(), stored.deletedAt());
         });
         CheckInResponse response = db.read(c -> {
             if (updated == null) { // a copy: told its policy, never to rotate

@@ -84,11 +84,8 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
         Instant now = clock.instant();
         RateDecision allowed = limiter.tryAcquire(LimitKeys.address(signed.client()));
         if (!allowed.allowed()) {
-            signed.write((c, audit) -> {
-                audit.append("anonymous", AuditActions.DEVICE_REGISTER, "refused", null,
-                        "rate-limited for hostname " + hostname);
-                return null;
-            });
+            // Coalesced per address and window: hammering the limit cannot grow the log without bound.
+            signed.refusedRepeatedly(AuditActions.DEVICE_REGISTER, "hostname " + hostname, "rate-limited");
             throw ApiException.tooManyRequests("rate-limited", "too many registrations from this address; try again later",
                     allowed.retryAfterSeconds());
         }
@@ -111,7 +108,7 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
             }
             Device device = new Device(Tokens.newId(), hostname, request.os(), request.osVersion(), request.agentVersion(),
                     request.publicKey(), null, null, List.of(), now, null, null, null,
-                    key.requireApproval() ? null : now);
+                    key.requireApproval() ? null : now, null);
             devices.insert(c, device, key.id());
             for (String groupId : key.groups()) {
                 if (deviceGroups.byId(c, groupId).isPresent()) {

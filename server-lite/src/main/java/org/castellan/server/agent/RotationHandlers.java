@@ -58,10 +58,11 @@ public final class RotationHandlers {
         testOpen(device.id(), account, rotationId, request.envelope());
         Instant now = clock.instant();
         Escrowed escrowed = signed.write((c, audit) -> {
-            var existing = rotations.byId(c, rotationId);
+            // Only this device's rotations: another device's id answers like an unknown one (no oracle).
+            var existing = rotations.byId(c, device.id(), rotationId);
             if (existing.isPresent()) {
                 Rotation r = existing.get();
-                if (!r.deviceId().equals(device.id()) || !r.account().equals(account)
+                if (!r.account().equals(account)
                         || !r.envelope().equals(request.envelope())) {
                     throw ApiException.conflict("rotation-conflict",
                             "rotation " + rotationId + " was already escrowed with a different password");
@@ -86,7 +87,7 @@ public final class RotationHandlers {
         Device device = signed.device();
         Instant now = clock.instant();
         boolean committed = signed.write((c, audit) -> {
-            Rotation r = owned(rotations.byId(c, rotationId).orElse(null), device);
+            Rotation r = owned(rotations.byId(c, device.id(), rotationId).orElse(null), device);
             if (Rotation.ABORTED.equals(r.state())) {
                 throw ApiException.conflict("rotation-aborted", "rotation " + rotationId + " was aborted");
             }
@@ -114,12 +115,12 @@ public final class RotationHandlers {
         Device device = signed.device();
         Instant now = clock.instant();
         boolean aborted = signed.write((c, audit) -> {
-            Rotation r = owned(rotations.byId(c, rotationId).orElse(null), device);
+            Rotation r = owned(rotations.byId(c, device.id(), rotationId).orElse(null), device);
             if (r.committedAt() != null) {
                 throw ApiException.conflict("rotation-committed", "rotation " + rotationId + " was already committed");
             }
             if (!Rotation.ABORTED.equals(r.state())) {
-                rotations.abort(c, rotationId, now, detail);
+                rotations.abort(c, device.id(), rotationId, now, detail);
                 audit.ok(AuditActions.ROTATION_ABORT, "rotation " + rotationId + (detail == null ? "" : ": " + detail));
                 return true;
             }

@@ -38,6 +38,10 @@ public final class AuditActions {
     /** A non-admin's look-up by host name that found nothing they may see (outcome denied). */
     public static final String DEVICE_LOOKUP = "device.lookup";
     public static final String HISTORY_PURGE = "history.purge";
+    /** A deleted device's secrets and row removed: by the retention job ({@code system}) or an admin, with a reason. */
+    public static final String DEVICE_PURGE = "device.purge";
+    /** Recovery keys of removed volumes deleted: by the retention job or an admin, with a reason. */
+    public static final String RECOVERY_KEY_PURGE = "recovery-key.purge";
     public static final String RECOVERY_KEY_ESCROW = "recovery-key.escrow";
     public static final String RECOVERY_KEY_REVEAL = "recovery-key.reveal";
     /** Just-in-time admin rights, by people (permission device.jit). */

@@ -42,10 +42,6 @@ final class AuditReanchorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (reason == null || reason.isBlank() || reason.length() > 500 || TextRules.hasControlCharacters(reason)) {
-            System.err.println("castellan-server: --reason must be 1-500 printable characters");
-            return 2;
-        }
         ConfigResolver resolver = new ConfigResolver(System.getenv());
         DatabaseTarget target;
         try {
@@ -54,14 +50,21 @@ final class AuditReanchorCommand implements Callable<Integer> {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
         }
-        return reanchor(resolver.dataDir(data), target, reason.strip(), "Audit log re-anchored at");
+        return reanchor(resolver.dataDir(data), target, reason, "Audit log re-anchored at");
     }
 
-    static int reanchor(Path dir, String reason, String saying) throws IOException {
-        return reanchor(dir, DatabaseTarget.embeddedSqlite(), reason, saying);
+    static int reanchor(Path dir, String givenReason, String saying) throws IOException {
+        return reanchor(dir, DatabaseTarget.embeddedSqlite(), givenReason, saying);
     }
 
-    static int reanchor(Path dir, DatabaseTarget target, String reason, String saying) throws IOException {
+    /** Also for {@code audit verify --reset-anchor}: the reason is checked here, for both. */
+    static int reanchor(Path dir, DatabaseTarget target, String givenReason, String saying) throws IOException {
+        if (givenReason == null || TextRules.isBlank(givenReason) || givenReason.length() > 500
+                || TextRules.hasControlCharacters(givenReason)) {
+            System.err.println("castellan-server: --reason must be 1-500 printable characters");
+            return 2;
+        }
+        String reason = TextRules.strip(givenReason);
         if (target.embedded() && !Files.exists(dir.resolve(Database.FILE_NAME))) {
             System.err.println("castellan-server: no database in " + dir);
             return 2;

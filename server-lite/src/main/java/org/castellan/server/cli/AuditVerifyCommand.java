@@ -173,7 +173,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
     }
 
     private int reset(Path dir) throws IOException {
-        String why = reason == null || reason.isBlank() ? "audit verify --reset-anchor" : reason.strip();
+        String why = reason == null ? "audit verify --reset-anchor" : reason;
         return AuditReanchorCommand.reanchor(dir, why, "Audit head anchor reset to");
     }
 }

@@ -28,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CASTELLAN_CONFIG).")
     String configFile;
 
+    @Option(names = "--deleted-retention-days", paramLabel = "DAYS", description = "How long a deleted device's"
+            + " passwords and recovery keys (and keys of removed volumes) stay revealable before they are purged"
+            + " (env CASTELLAN_DELETED_RETENTION_DAYS, config \"deletedRetentionDays\"; default 30).")
+    String deletedRetentionDays;
+
     @Option(names = {"--database", "--database-url"}, paramLabel = "URL",
             description = "postgresql://HOST:PORT/DB?user=NAME to run on PostgreSQL, shared by any number of nodes "
                     + "(env CASTELLAN_DATABASE_URL; config \"database\"; default: embedded SQLite in the data directory). "
@@ -45,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
         org.castellan.server.sso.OidcSettings singleSignOn;
         try {
             ConfigResolver resolver = new ConfigResolver(System.getenv());
-            config = resolver.resolve(data, listen, configFile, database, databasePasswordFile);
+            config = resolver.resolve(data, listen, configFile, database, databasePasswordFile,
+                    deletedRetentionDays);
             singleSignOn = resolver.singleSignOn(configFile);
         } catch (IllegalArgumentException e) {
             System.err.println("castellan-server: " + e.getMessage());

@@ -11,19 +11,20 @@ import java.util.List;
  * {@code "databasePasswordFile"} (the file holding its password).
  * {@code "singleSignOn":{"issuer":URL,"clientId":…,"clientSecretFile":FILE,"groupsClaim":"groups"}}
  * turns on the web console's OpenID Connect sign-in (the secret file must be private, like the keystore).
+ * {@code "deletedRetentionDays"}: how long deleted devices' secrets stay revealable (default 30).
  * Unknown keys are rejected (strict mapper), so a typo does not go unnoticed.
  */
 public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword,
                          String revealLimits, String registrationLimits, List<String> trustedProxies,
                          String metricsTokenFile, String database, String databasePasswordFile,
-                         SingleSignOn singleSignOn) {
+                         SingleSignOn singleSignOn, Integer deletedRetentionDays) {
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null,
-            null);
+            null, null);
 
     public ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword, String revealLimits,
                       String registrationLimits, List<String> trustedProxies, String metricsTokenFile) {
         this(data, listen, tlsKeystore, tlsKeystorePassword, revealLimits, registrationLimits, trustedProxies,
-                metricsTokenFile, null, null, null);
+                metricsTokenFile, null, null, null, null);
     }
 
     /** The web console's OpenID Connect provider. */

@@ -19,6 +19,7 @@ public final class ConfigResolver {
     public static final String ENV_LISTEN = "CASTELLAN_LISTEN";
     public static final String ENV_CONFIG = "CASTELLAN_CONFIG";
     public static final String ENV_METRICS_TOKEN_FILE = "CASTELLAN_METRICS_TOKEN_FILE";
+    public static final String ENV_DELETED_RETENTION_DAYS = "CASTELLAN_DELETED_RETENTION_DAYS";
     public static final String ENV_DATABASE_URL = "CASTELLAN_DATABASE_URL";
     /** The database password itself (for container platforms that inject secrets as variables). */
     public static final String ENV_DATABASE_PASSWORD = "CASTELLAN_DATABASE_PASSWORD";
@@ -31,7 +32,12 @@ public final class ConfigResolver {
     }
 
     public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag) {
-        return resolve(dataFlag, listenFlag, configFlag, null, null);
+        return resolve(dataFlag, listenFlag, configFlag, null, null, null);
+    }
+
+    /** With {@code --deleted-retention-days} (null when not given). */
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String retentionFlag) {
+        return resolve(dataFlag, listenFlag, configFlag, null, null, retentionFlag);
     }
 
     /**
@@ -41,9 +47,15 @@ public final class ConfigResolver {
      */
     public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String databaseFlag,
                                 String passwordFileFlag) {
+        return resolve(dataFlag, listenFlag, configFlag, databaseFlag, passwordFileFlag, null);
+    }
+
+    /** With the database and {@code --deleted-retention-days} (null when not given). */
+    public ServerConfig resolve(String dataFlag, String listenFlag, String configFlag, String databaseFlag,
+                                String passwordFileFlag, String retentionFlag) {
         String configPath = first(configFlag, env.get(ENV_CONFIG));
         ConfigFile file = configPath == null ? ConfigFile.EMPTY : read(Path.of(configPath));
-        ServerConfig base = resolve(file, dataFlag, listenFlag);
+        ServerConfig base = resolve(file, dataFlag, listenFlag, retentionFlag);
         return base.withDatabase(database(file, databaseFlag, passwordFileFlag));
     }
 
@@ -73,13 +85,31 @@ public final class ConfigResolver {
         return password == null ? target : target.withPassword(password.toCharArray());
     }
 
-    private ServerConfig resolve(ConfigFile file, String dataFlag, String listenFlag) {
+    private ServerConfig resolve(ConfigFile file, String dataFlag, String listenFlag, String retentionFlag) {
         String data = first(dataFlag, env.get(ENV_DATA), file.data(), ServerConfig.DEFAULT_DATA);
         String listen = first(listenFlag, env.get(ENV_LISTEN), file.listen(), ServerConfig.DEFAULT_LISTEN);
         Path keystore = file.tlsKeystore() == null ? null : Path.of(file.tlsKeystore());
         String metricsToken = first(env.get(ENV_METRICS_TOKEN_FILE), file.metricsTokenFile());
+        String retention = first(retentionFlag, env.get(ENV_DELETED_RETENTION_DAYS),
+                file.deletedRetentionDays() == null ? null : file.deletedRetentionDays().toString());
         return new ServerConfig(Path.of(data), ListenAddress.parse(listen), keystore, file.tlsKeystorePassword(),
-                limits(file), metricsToken == null ? null : Path.of(metricsToken));
+                limits(file), metricsToken == null ? null : Path.of(metricsToken), null,
+                retention == null ? null : java.time.Duration.ofDays(retentionDays(retention)));
+    }
+
+    private static long retentionDays(String text) {
+        long days;
+        try {
+            days = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            days = -1;
+        }
+        if (days < 1 || days > ServerConfig.MAX_DELETED_RETENTION_DAYS) {
+            throw new IllegalArgumentException("deleted retention must be a whole number of days from 1 to "
+                    + ServerConfig.MAX_DELETED_RETENTION_DAYS + " (--deleted-retention-days, "
+                    + ENV_DELETED_RETENTION_DAYS + ", config \"deletedRetentionDays\")");
+        }
+        return days;
     }
 
     static RateLimitSettings limits(ConfigFile file) {

@@ -13,7 +13,7 @@ public interface DeviceStore {
 
     boolean publicKeyInUse(Connection c, String publicKey) throws SQLException;
 
-    /** One page of devices in id order (keyset paging in the database); see {@link DeviceQuery}. */
+    /** One page of devices in id order (keyset paging in the database); see {@link DeviceQuery} (tombstones only when it asks). */
     List<Device> page(Connection c, DeviceQuery query) throws SQLException;
 
     /** The buckets of {@link #countByLastSeen}, in order. */
@@ -26,10 +26,13 @@ public interface DeviceStore {
     java.util.Map<String, Long> countByLastSeen(Connection c, Instant now) throws SQLException;
 
     /**
-     * Up to {@code limit} devices whose host name starts with {@code prefix} (case-insensitively), in
+     * Up to {@code limit} devices whose host name starts with {@code prefix} (case-insensitively), never a deleted one, in
      * (lower-case host name, id) order, after the keyset cursor {@code after} ("lower-host-name id", or null).
      */
     List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException;
+
+    /** Tombstones deleted at or before {@code cutoff}: due for the retention job's purge. */
+    List<Device> deletedBefore(Connection c, Instant cutoff) throws SQLException;
 
     /** Records a check-in: what the agent reported, and when. */
     void checkedIn(Connection c, String id, String hostname, String osVersion, String agentVersion,
@@ -42,6 +45,14 @@ public interface DeviceStore {
     /** Disables ({@code at} set) or re-enables ({@code at} null). */
     void setDisabled(Connection c, String id, Instant at) throws SQLException;
 
-    /** Removes the device, its escrowed passwords and its group memberships (audit rows stay). */
-    void delete(Connection c, String id) throws SQLException;
+    /** Makes the device a tombstone: it leaves the lists, its secrets stay (see {@link #purge}). */
+    void markDeleted(Connection c, String id, Instant at) throws SQLException;
+
+    /**
+     * Removes the device with its escrowed passwords, recovery keys and group memberships for good
+     * (audit rows stay); returns how many passwords and recovery keys went.
+     */
+    Purged purge(Connection c, String id) throws SQLException;
+
+    record Purged(int passwords, int recoveryKeys) {}
 }

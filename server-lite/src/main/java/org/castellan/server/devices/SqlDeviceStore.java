@@ -45,6 +45,18 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
+    public List<Device> deletedBefore(Connection c, Instant cutoff) throws SQLException {
+        List<Device> devices = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM devices WHERE deleted_at IS NOT NULL"
+                + " AND deleted_at <= ? ORDER BY deleted_at, id"), cutoff); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                devices.add(map(rs));
+            }
+        }
+        return devices;
+    }
+
+    @Override
     public List<Device> page(Connection c, DeviceQuery q) throws SQLException {
         if (q.scope().isEmpty()) {
             return List.of();
@@ -67,7 +79,9 @@ public final class SqlDeviceStore implements DeviceStore {
      * host-name lookup, never sorting in a temporary table.
      */
     static String pageSql(DeviceQuery q, List<Object> params) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE 1 = 1");
+        // Tombstones (deleted, secrets kept until purged) only when asked for, never mixed with live devices.
+        StringBuilder sql = new StringBuilder(q.deleted() ? "SELECT * FROM devices WHERE deleted_at IS NOT NULL"
+                : "SELECT * FROM devices WHERE deleted_at IS NULL");
         if (q.hostname() != null) {
             // lower() on both sides: the same folding on SQLite and PostgreSQL, and the index's expression.
             sql.append(" AND lower(hostname) = lower(?)");
@@ -140,7 +154,7 @@ public final class SqlDeviceStore implements DeviceStore {
                 + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
                 + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
                 + " SUM(CASE WHEN last_seen_at < ? AND last_seen_at >= ? THEN 1 ELSE 0 END),"
-                + " SUM(CASE WHEN last_seen_at < ? THEN 1 ELSE 0 END) FROM devices"),
+                + " SUM(CASE WHEN last_seen_at < ? THEN 1 ELSE 0 END) FROM devices WHERE deleted_at IS NULL"),
                 t - hour, t - hour, t - day, t - day, t - 7 * day, t - 7 * day, t - 30 * day, t - 30 * day);
              ResultSet rs = st.executeQuery()) {
             rs.next();
@@ -157,7 +171,8 @@ public final class SqlDeviceStore implements DeviceStore {
     public List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException {
         String like = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                 .replace("_", "\\_") + "%";
-        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE lower(hostname) LIKE ? ESCAPE '\\'");
+        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE deleted_at IS NULL"
+                + " AND lower(hostname) LIKE ? ESCAPE '\\'");
         List<Object> params = new ArrayList<>(List.of(like));
         if (after != null) {
             int space = after.lastIndexOf(' ');
@@ -211,17 +226,34 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
-    public void delete(Connection c, String id) throws SQLException {
-        // Deleting a device deletes its escrowed secrets with it (the audit log keeps the history).
-        for (String sql : new String[] {"DELETE FROM rotations WHERE device_id = ?",
-                "DELETE FROM recovery_keys WHERE device_id = ?",
+    public void markDeleted(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE devices SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+        // A deleted device gets no admin rights: its pending and active just-in-time grants end now.
+        try (PreparedStatement st = c.prepareStatement("UPDATE jit_grants SET revoked_by = 'system', revoked_at = ?"
+                + " WHERE device_id = ? AND revoked_at IS NULL")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+    }
+
+    @Override
+    public Purged purge(Connection c, String id) throws SQLException {
+        int[] counts = new int[2];
+        String[] statements = {"DELETE FROM rotations WHERE device_id = ?", "DELETE FROM recovery_keys WHERE device_id = ?",
                 "DELETE FROM recovery_unprotected_volumes WHERE device_id = ?",
                 "DELETE FROM jit_grants WHERE device_id = ?",
-                "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"}) {
-            try (PreparedStatement st = c.prepareStatement(sql)) {
-                Rows.bind(st, id).executeUpdate();
+                "DELETE FROM device_group_members WHERE device_id = ?", "DELETE FROM devices WHERE id = ?"};
+        for (int i = 0; i < statements.length; i++) {
+            try (PreparedStatement st = c.prepareStatement(statements[i])) {
+                int n = Rows.bind(st, id).executeUpdate();
+                if (i < 2) {
+                    counts[i] = n;
+                }
             }
         }
+        return new Purged(counts[0], counts[1]);
     }
 
     private static Device map(ResultSet rs) throws SQLException {
@@ -230,7 +262,7 @@ public final class SqlDeviceStore implements DeviceStore {
                 rs.getString("account"), rs.getString("account_problem"), fromJson(rs.getString("warnings")),
                 Rows.instant(rs, "registered_at"), Rows.instant(rs, "last_seen_at"),
                 Rows.instant(rs, "rotate_requested_at"), Rows.instant(rs, "disabled_at"),
-                Rows.instant(rs, "approved_at"));
+                Rows.instant(rs, "approved_at"), Rows.instant(rs, "deleted_at"));
     }
 
     private static String toJson(List<String> warnings) {

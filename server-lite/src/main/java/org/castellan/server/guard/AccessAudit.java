@@ -38,8 +38,11 @@ public final class AccessAudit {
 
     void granted(Connection c, DeviceGrant grant, String detail) throws SQLException {
         Caller caller = grant.caller();
+        // A tombstone's secret stays readable until purged: the row says it was a deleted device's.
+        String recorded = grant.device().deleted()
+                ? (detail == null ? "" : detail + "; ") + "device deleted at " + grant.device().deletedAt() : detail;
         audit.append(c, new AuditEvent(caller.principal().id(), grant.action(), "granted", grant.device().id(),
-                grant.reason(), caller.clientAddress(), detail));
+                grant.reason(), caller.clientAddress(), recorded));
         Permission permission = grant.permission();
         String type = eventType(permission, grant.action());
         if (type != null) {
@@ -80,6 +83,13 @@ public final class AccessAudit {
             }
         }
         if (d.permission().revealsSecret()) {
+            metrics.reveal(false);
+        }
+    }
+
+    /** A refusal without a credential, written by {@link AnonymousDenials}: counted here like the others. */
+    void countAnonymousDenial(Permission permission) {
+        if (permission.revealsSecret()) {
             metrics.reveal(false);
         }
     }

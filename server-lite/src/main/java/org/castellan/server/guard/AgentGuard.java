@@ -27,9 +27,11 @@ public final class AgentGuard {
     private final ClientAddresses addresses;
     private final Clock clock;
     private final Duration maxSkew;
+    private final AnonymousDenials anonymous;
 
     public AgentGuard(Database db, DeviceStore devices, AuditLog audit, ClientAddresses addresses, Clock clock,
-                      Duration maxSkew) {
+                      Duration maxSkew, AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.db = db;
         this.devices = devices;
         this.nonces = new NonceStore(clock, maxSkew);
@@ -76,6 +78,11 @@ public final class AgentGuard {
                 ApiException.unauthorized("unknown-device", "no device with that id is registered"));
         // The signature first, so only the device itself learns that it is disabled or unapproved.
         AgentRequest request = verify(ctx, device, device.publicKey(), body);
+        if (device.deleted()) {
+            // Refused before anything is recorded: a tombstone takes no check-in, escrow or key.
+            throw ApiException.forbidden("device-deleted", "this device was deleted by an administrator;"
+                    + " register it again with a registration key");
+        }
         if (device.disabledAt() != null) {
             throw ApiException.forbidden("device-disabled", "this device was disabled by an administrator");
         }
@@ -102,6 +109,6 @@ public final class AgentGuard {
         }
         long timestamp = Long.parseLong(ctx.header(Headers.TIMESTAMP));
         return new AgentRequest(new SignedRequest(device, publicKey, nonceSeen[0], timestamp, body), addresses.resolve(ctx),
-                db, nonces, audit);
+                db, nonces, audit, anonymous);
     }
 }

@@ -19,8 +19,11 @@ public final class AgentRequest {
     private final NonceStore nonces;
     private final AuditLog audit;
     private boolean nonceRecorded;
+    private final AnonymousDenials anonymous;
 
-    AgentRequest(SignedRequest signed, InetAddress client, Database db, NonceStore nonces, AuditLog audit) {
+    AgentRequest(SignedRequest signed, InetAddress client, Database db, NonceStore nonces, AuditLog audit,
+                 AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.signed = signed;
         this.client = client;
         this.clientAddress = client.getHostAddress();
@@ -62,6 +65,15 @@ public final class AgentRequest {
         });
         nonceRecorded = true;
         return result;
+    }
+
+    /**
+     * A refusal that its own limit already answers (a rate-limited registration), audited as
+     * {@code refused} but coalesced per address and window ({@link AnonymousDenials}); the request
+     * throws afterwards, so nothing else is written and its nonce is not recorded.
+     */
+    public void refusedRepeatedly(String action, String subject, String why) {
+        anonymous.refused(client, action, subject, why);
     }
 
     /** After a handler returned normally: the nonce is recorded even if it wrote nothing. */

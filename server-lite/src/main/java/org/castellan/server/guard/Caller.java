@@ -44,10 +44,16 @@ public final class Caller {
      * {@link Audited#unchanged}.
      */
     public <T> T act(String action, AuditedWork<T> work) {
+        return act(action, null, null, work);
+    }
+
+    /** {@link #act(String, AuditedWork)} about one device, with the reason the caller gave, both on the row. */
+    public <T> T act(String action, String deviceId, String reason, AuditedWork<T> work) {
         return write(c -> {
             Audited<T> done = work.run(c);
             if (done.changed()) {
-                audit.append(c, new AuditEvent(principal.id(), action, "ok", null, null, clientAddress, done.detail()));
+                audit.append(c, new AuditEvent(principal.id(), action, "ok", deviceId, reason, clientAddress,
+                        done.detail()));
             }
             return done.value();
         });

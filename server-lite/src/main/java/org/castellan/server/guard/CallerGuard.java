@@ -18,8 +18,11 @@ public final class CallerGuard {
     private final ClientAddresses addresses;
     private final AuditLog audit;
     private final Database db;
+    private final AnonymousDenials anonymous;
 
-    public CallerGuard(Authentication authentication, ClientAddresses addresses, AuditLog audit, Database db) {
+    public CallerGuard(Authentication authentication, ClientAddresses addresses, AuditLog audit, Database db,
+                       AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.authentication = authentication;
         this.addresses = addresses;
         this.audit = audit;
@@ -48,7 +51,7 @@ public final class CallerGuard {
     }
 
     void open(Context ctx, Routes.OpenHandler handler) throws Exception {
-        handler.handle(ctx, new Visitor(ctx, addresses, db, audit));
+        handler.handle(ctx, new Visitor(ctx, addresses, db, audit, anonymous));
     }
 
     /**
@@ -78,10 +81,14 @@ public final class CallerGuard {
     }
 
     Visitor visitor(Context ctx) {
-        return new Visitor(ctx, addresses, db, audit);
+        return new Visitor(ctx, addresses, db, audit, anonymous);
     }
 
     String clientAddress(Context ctx) {
         return addresses.of(ctx);
+    }
+
+    java.net.InetAddress client(Context ctx) {
+        return addresses.resolve(ctx);
     }
 }

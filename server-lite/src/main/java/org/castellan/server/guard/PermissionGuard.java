@@ -33,9 +33,11 @@ public final class PermissionGuard {
     private final DeviceStore devices;
     private final RateLimiter revealLimiter;
     private final Database db;
+    private final AnonymousDenials anonymous;
 
     public PermissionGuard(CallerGuard callers, AccessDecision decisions, AccessAudit accessAudit, DeviceStore devices,
-                           RateLimiter revealLimiter, Database db) {
+                           RateLimiter revealLimiter, Database db, AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.callers = callers;
         this.decisions = decisions;
         this.accessAudit = accessAudit;
@@ -106,16 +108,21 @@ public final class PermissionGuard {
         return out;
     }
 
-    /** The caller, or 401 with the attempt on record as {@code anonymous}. */
+    /**
+     * The caller, or 401 with the attempt on record as {@code anonymous}: coalesced per client
+     * address and window, and 429 past the anonymous limit ({@link AnonymousDenials}).
+     */
     private Caller caller(Context ctx, CallerSource source, Permission permission, String action, String recordedId) {
         Optional<Caller> caller = source.caller(ctx);
         if (caller.isEmpty()) {
-            String client = callers.clientAddress(ctx);
-            db.write(c -> {
-                accessAudit.denied(c, new AccessAudit.Denial("anonymous", action, permission, recordedId, null, null,
-                        client, "missing, unknown, revoked or expired API token", List.of()));
-                return null;
-            });
+            accessAudit.countAnonymousDenial(permission);
+            RateDecision limited = anonymous.denied(callers.client(ctx), action, recordedId,
+                    "missing, unknown, revoked or expired API token");
+            if (!limited.allowed()) {
+                throw ApiException.tooManyRequests("rate-limited",
+                        "too many requests without a valid API token from this address; try again later",
+                        limited.retryAfterSeconds());
+            }
             throw callers.refusal(ctx);
         }
         return caller.get();

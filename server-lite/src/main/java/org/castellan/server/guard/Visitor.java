@@ -15,8 +15,10 @@ public final class Visitor {
     private final ClientAddresses addresses;
     private final Database db;
     private final AuditLog audit;
+    private final AnonymousDenials anonymous;
 
-    Visitor(Context ctx, ClientAddresses addresses, Database db, AuditLog audit) {
+    Visitor(Context ctx, ClientAddresses addresses, Database db, AuditLog audit, AnonymousDenials anonymous) {
+        this.anonymous = anonymous;
         this.ctx = ctx;
         this.addresses = addresses;
         this.db = db;
@@ -26,6 +28,15 @@ public final class Visitor {
     /** The client (trusted proxies honoured), e.g. to count login failures per address. */
     public InetAddress address() {
         return addresses.resolve(ctx);
+    }
+
+    /**
+     * A refusal that its own limit already answers (a locked-out login), audited as
+     * {@code refused} but coalesced per address and window ({@link AnonymousDenials}), so
+     * hammering a lock cannot grow the log without bound.
+     */
+    public void refusedRepeatedly(String action, String subject, String why) {
+        anonymous.refused(address(), action, subject, why);
     }
 
     public <T> T write(AuditedWrite<T> work) {

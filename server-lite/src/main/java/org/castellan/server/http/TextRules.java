@@ -19,9 +19,34 @@ public final class TextRules {
         return false;
     }
 
+    /**
+     * True when {@code text} has nothing but white space, counting every Unicode space (no-break,
+     * em, ideographic...), which {@link String#isBlank()} does not.
+     */
+    public static boolean isBlank(String text) {
+        return strip(text).isEmpty();
+    }
+
+    /** {@code text} without leading and trailing white space of any kind (see {@link #isBlank}). */
+    public static String strip(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
     /** Required short text such as a name: 1..max characters, printable. */
     public static String name(String value, String field, int max) {
-        if (value == null || value.isBlank()) {
+        if (value == null || isBlank(value)) {
             throw ApiException.badRequest("invalid-" + field, "field '" + field + "' is required");
         }
         return optional(value, field, max);
@@ -81,11 +106,25 @@ public final class TextRules {
         return value;
     }
 
-    /** The reveal reason: optional, at most 500 characters, printable. */
+    /**
+     * The reveal reason: optional, at most 500 characters, printable, without surrounding white
+     * space. Nothing but white space is no reason: null, so a rule requiring one refuses it.
+     */
     public static String reason(String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             return null;
         }
-        return optional(value, "reason", 500);
+        String checked = optional(value, "reason", 500);
+        String stripped = strip(checked);
+        return stripped.isEmpty() ? null : stripped;
+    }
+
+    /** A reason that must be given (an explicit purge): 400 {@code reason-required} when absent or blank. */
+    public static String requiredReason(String value) {
+        String reason = reason(value);
+        if (reason == null) {
+            throw ApiException.badRequest("reason-required", "a reason is required (white space alone is none)");
+        }
+        return reason;
     }
 }

@@ -14,8 +14,11 @@ public record PolicyUpdate(String name, String account, Integer length, String c
                            Boolean ensureAdmin, Boolean enableAccount, Boolean removeKeychainAfterReset,
                            Boolean luksEnabled, String luksUnlockKeyFile, Integer luksMaxAgeDays) {
 
-    /** Applies this update to {@code current} and validates every resulting field. */
-    public Policy applyTo(Policy current) {
+    /**
+     * Applies this update to {@code current} and validates every resulting field; the account must
+     * be an account name on each of {@code systems} ({@link AccountNames}).
+     */
+    public Policy applyTo(Policy current, java.util.Set<String> systems) {
         // What GET returns, PUT accepts: the name is read-only (it is the path's).
         org.castellan.server.http.TextRules.readOnly("name", name, current.name());
         Policy p = new Policy(current.name(),
@@ -36,13 +39,14 @@ public record PolicyUpdate(String name, String account, Integer length, String c
                 luksUnlockKeyFile != null ? luksUnlockKeyFile : current.luksUnlockKeyFile(),
                 luksMaxAgeDays != null ? luksMaxAgeDays : current.luksMaxAgeDays());
         validate(p);
+        AccountNames.require(p.account(), systems);
         return p;
     }
 
     static void validate(Policy p) {
         if (p.account().length() > 64 || TextRules.hasControlCharacters(p.account())
-                || p.account().matches(".*[/\\\\:\"<>|].*")) {
-            throw invalid("account", "must be at most 64 characters with no control characters or / \\ : \" < > |");
+                || p.account().matches(".*[/\\\\:\"<>|\\s].*")) {
+            throw invalid("account", "must be at most 64 characters with no white space, control characters or / \\ : \" < > |");
         }
         range("length", p.length(), 12, 128);
         if (!p.complexity().equals("full") && !p.complexity().equals("alphanumeric")) {

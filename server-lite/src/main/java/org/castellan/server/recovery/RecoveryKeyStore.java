@@ -23,6 +23,15 @@ public interface RecoveryKeyStore {
 
     void markRemoved(Connection c, String id, Instant at) throws SQLException;
 
+    /** Devices holding keys marked removed at or before {@code cutoff} (due for the retention job). */
+    List<String> devicesWithKeysRemovedBefore(Connection c, Instant cutoff) throws SQLException;
+
+    /**
+     * Deletes the device's keys marked removed at or before {@code cutoff} (null: every removed key;
+     * current keys never); returns how many.
+     */
+    int purgeRemoved(Connection c, String deviceId, Instant cutoff) throws SQLException;
+
     void updateLabel(Connection c, String id, String volumeLabel) throws SQLException;
 
     /** The device's key with this protector id, current or not (the newest when there are several). */

@@ -57,6 +57,33 @@ public final class SqlRecoveryKeyStore implements RecoveryKeyStore {
     }
 
     @Override
+    public List<String> devicesWithKeysRemovedBefore(Connection c, Instant cutoff) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT DISTINCT device_id FROM recovery_keys"
+                + " WHERE removed_at IS NOT NULL AND removed_at <= ? ORDER BY device_id"), cutoff);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public int purgeRemoved(Connection c, String deviceId, Instant cutoff) throws SQLException {
+        if (cutoff == null) {
+            try (PreparedStatement st = c.prepareStatement(
+                    "DELETE FROM recovery_keys WHERE device_id = ? AND removed_at IS NOT NULL")) {
+                return Rows.bind(st, deviceId).executeUpdate();
+            }
+        }
+        try (PreparedStatement st = c.prepareStatement(
+                "DELETE FROM recovery_keys WHERE device_id = ? AND removed_at IS NOT NULL AND removed_at <= ?")) {
+            return Rows.bind(st, deviceId, cutoff).executeUpdate();
+        }
+    }
+
+    @Override
     public void updateLabel(Connection c, String id, String volumeLabel) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE recovery_keys SET volume_label = ? WHERE id = ?")) {
             Rows.bind(st, volumeLabel, id).executeUpdate();

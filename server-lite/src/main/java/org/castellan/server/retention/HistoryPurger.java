@@ -4,9 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
@@ -18,17 +15,14 @@ import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.policy.Policy;
 import org.castellan.server.policy.PolicyLookup;
 import org.castellan.server.rotation.RotationStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes old password history: per device, superseded and aborted passwords beyond the newest
  * {@code historyKeep} and older than {@code historyDays} of the device's policy. The current and
  * pending passwords are never touched. Each device's purge is audited ({@code history.purge}) in
- * the same transaction. Runs hourly from {@link #start()}; {@link #purge()} runs it now.
+ * the same transaction. Runs hourly in the {@link RetentionJob}; {@link #purge()} runs it now.
  */
 public final class HistoryPurger {
-    private static final Logger LOG = LoggerFactory.getLogger(HistoryPurger.class);
     private static final int PAGE = 500;
     private final Database db;
     private final DeviceStore devices;
@@ -36,7 +30,6 @@ public final class HistoryPurger {
     private final PolicyLookup policies;
     private final AuditLog audit;
     private final Clock clock;
-    private ScheduledExecutorService executor;
 
     public HistoryPurger(Database db, DeviceStore devices, RotationStore rotations, PolicyLookup policies,
                          AuditLog audit, Clock clock) {
@@ -94,32 +87,5 @@ public final class HistoryPurger {
     /** The scheduled run: purges when this node leads; returns how many were deleted, -1 when another node leads. */
     public int purgeIfLeader() {
         return leader.getAsBoolean() ? purge() : -1;
-    }
-
-    public synchronized void start(Duration every) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "castellan-history-purge");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                purgeIfLeader();
-            } catch (RuntimeException e) {
-                LOG.warn("history purge failed: {}", e.toString());
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            executor = null;
-        }
     }
 }

@@ -10,7 +10,8 @@ import java.util.Optional;
 public interface RotationStore {
     void insertPending(Connection c, Rotation rotation) throws SQLException;
 
-    Optional<Rotation> byId(Connection c, String id) throws SQLException;
+    /** The device's rotation with that id (ids are per device: another device's rotation is not found). */
+    Optional<Rotation> byId(Connection c, String deviceId, String id) throws SQLException;
 
     /** The device's latest committed rotation: its current password. */
     Optional<Rotation> current(Connection c, String deviceId) throws SQLException;
@@ -28,7 +29,7 @@ public interface RotationStore {
     void commit(Connection c, Rotation rotation, Instant at, Instant expiresAt) throws SQLException;
 
     /** Sets when a committed password expires (rotate after read). */
-    void expire(Connection c, String id, Instant expiresAt) throws SQLException;
+    void expire(Connection c, String deviceId, String id, Instant expiresAt) throws SQLException;
 
     /**
      * Deletes superseded and aborted rotations of the device except the newest {@code keep} of
@@ -36,5 +37,5 @@ public interface RotationStore {
      */
     int purgeHistory(Connection c, String deviceId, int keep, Instant keepSince) throws SQLException;
 
-    void abort(Connection c, String id, Instant at, String detail) throws SQLException;
+    void abort(Connection c, String deviceId, String id, Instant at, String detail) throws SQLException;
 }

@@ -25,8 +25,8 @@ public final class SqlRotationStore implements RotationStore {
     }
 
     @Override
-    public Optional<Rotation> byId(Connection c, String id) throws SQLException {
-        List<Rotation> found = query(c, "SELECT * FROM rotations WHERE id = ?", id);
+    public Optional<Rotation> byId(Connection c, String deviceId, String id) throws SQLException {
+        List<Rotation> found = query(c, "SELECT * FROM rotations WHERE device_id = ? AND id = ?", deviceId, id);
         return found.stream().findFirst();
     }
 
@@ -55,15 +55,16 @@ public final class SqlRotationStore implements RotationStore {
             Rows.bind(st, r.deviceId(), r.id(), r.escrowedAt()).executeUpdate();
         }
         try (PreparedStatement st = c.prepareStatement("UPDATE rotations SET state = 'committed',"
-                + " committed_at = ?, expires_at = ? WHERE id = ?")) {
-            Rows.bind(st, at, expiresAt, r.id()).executeUpdate();
+                + " committed_at = ?, expires_at = ? WHERE device_id = ? AND id = ?")) {
+            Rows.bind(st, at, expiresAt, r.deviceId(), r.id()).executeUpdate();
         }
     }
 
     @Override
-    public void expire(Connection c, String id, Instant expiresAt) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("UPDATE rotations SET expires_at = ? WHERE id = ?")) {
-            Rows.bind(st, expiresAt, id).executeUpdate();
+    public void expire(Connection c, String deviceId, String id, Instant expiresAt) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE rotations SET expires_at = ? WHERE device_id = ? AND id = ?")) {
+            Rows.bind(st, expiresAt, deviceId, id).executeUpdate();
         }
     }
 
@@ -79,10 +80,10 @@ public final class SqlRotationStore implements RotationStore {
     }
 
     @Override
-    public void abort(Connection c, String id, Instant at, String detail) throws SQLException {
+    public void abort(Connection c, String deviceId, String id, Instant at, String detail) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("UPDATE rotations SET state = 'aborted',"
-                + " aborted_at = ?, detail = ? WHERE id = ?")) {
-            Rows.bind(st, at, detail, id).executeUpdate();
+                + " aborted_at = ?, detail = ? WHERE device_id = ? AND id = ?")) {
+            Rows.bind(st, at, detail, deviceId, id).executeUpdate();
         }
     }
 

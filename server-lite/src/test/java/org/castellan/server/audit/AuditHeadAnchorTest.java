@@ -241,12 +241,21 @@ class AuditHeadAnchorTest {
     @Test
     void reanchorRefusesABrokenChainAndNeedsAReason() throws Exception {
         serveAndAudit(2);
+        // The older spelling, audit verify --reset-anchor, checks its reason the same way.
+        assertThat(ServerMain.execute("audit", "verify", "--data", dataDir.toString(), "--reset-anchor", "--reason",
+                "ok\nforged line")).isEqualTo(2);
+        assertThat(ServerMain.execute("audit", "verify", "--data", dataDir.toString(), "--reset-anchor", "--reason",
+                "\u00a0")).isEqualTo(2);
+        assertThat(org.castellan.server.testing.DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM audit_log WHERE action = 'audit.re-anchor'")).isZero();
         sql("UPDATE audit_log SET reason = 'edited' WHERE id = 2");
         Verified broken = run("audit", "re-anchor", "--data", dataDir.toString(), "--reason", "try");
         assertThat(broken.exitCode).isEqualTo(1);
         assertThat(broken.out).contains("NOT re-anchored").contains("BROKEN at entry 2");
         assertThat(ServerMain.execute("audit", "re-anchor", "--data", dataDir.toString())).isEqualTo(2);
         assertThat(ServerMain.execute("audit", "re-anchor", "--data", dataDir.toString(), "--reason", " ")).isEqualTo(2);
+        // No-break and ideographic spaces are white space too, not a reason.
+        assertThat(ServerMain.execute("audit", "re-anchor", "--data", dataDir.toString(), "--reason", "\u00a0\u3000"))
+                .isEqualTo(2);
     }
 
     @Test

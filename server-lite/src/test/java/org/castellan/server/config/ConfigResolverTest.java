@@ -98,4 +98,22 @@ class ConfigResolverTest {
         assertThatThrownBy(() -> new ConfigResolver(Map.of()).resolve(null, null, file.toString()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void deletedRetentionDefaultsToThirtyDaysAndComesFromFlagEnvironmentOrFile() throws Exception {
+        assertThat(new ConfigResolver(Map.of()).resolve(null, null, null).deletedRetention())
+                .isEqualTo(java.time.Duration.ofDays(30));
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"deletedRetentionDays\":90}");
+        ConfigResolver withFile = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString()));
+        assertThat(withFile.resolve(null, null, null).deletedRetention()).isEqualTo(java.time.Duration.ofDays(90));
+        ConfigResolver withEnv = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString(),
+                "CASTELLAN_DELETED_RETENTION_DAYS", "60"));
+        assertThat(withEnv.resolve(null, null, null).deletedRetention()).isEqualTo(java.time.Duration.ofDays(60));
+        assertThat(withEnv.resolve(null, null, null, "7").deletedRetention()).isEqualTo(java.time.Duration.ofDays(7));
+        for (String bad : new String[] {"0", "-1", "thirty", "36501"}) {
+            assertThatThrownBy(() -> new ConfigResolver(Map.of()).resolve(null, null, null, bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--deleted-retention-days");
+        }
+    }
 }

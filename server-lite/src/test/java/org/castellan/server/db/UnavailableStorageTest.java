@@ -97,4 +97,51 @@ class UnavailableStorageTest {
             assertThat(checkIn.status()).as(checkIn.body()).isIn(200, 503);
         }
     }
+    @Test
+    void aRevealWhoseAuditRowCannotBeWrittenAnswers503AndRevealsNothing() throws Exception {
+        TestAgent agent;
+        String token;
+        try (TestServer first = TestServer.start(dataDir)) {
+            agent = new TestAgent(first).registered();
+            agent.checkIn("root");
+            org.castellan.server.testing.AdminApi.escrowAndCommit(agent, "root", "Must-Stay-Hidden-1");
+            TestServer.Reply escrowed = new org.castellan.server.recovery.RecoveryKeyClient(agent).escrow(java.util.List.of(),
+                    new org.castellan.server.recovery.RecoveryKeyClient.Key("C:", "C:",
+                            "{AAAAAAAA-1111-2222-3333-444444444444}", "111111-222222-333333"));
+            assertThat(escrowed.status()).as(escrowed.body()).isEqualTo(200);
+            token = first.adminToken;
+        }
+        long pages = DbSnapshot.count(dataDir, "PRAGMA page_count");
+        System.setProperty(Database.MAX_PAGES_PROPERTY, Long.toString(pages + 3));
+        org.castellan.server.CastellanServer restarted = org.castellan.server.CastellanServer.start(
+                TestServer.config(dataDir, TestServer.GENEROUS));
+        try (TestServer server = TestServer.attach(restarted, dataDir, token)) {
+            String base = "/api/v1/devices/" + agent.deviceId;
+            java.util.List<String> reveals = java.util.List.of(base + "/password?reason=r", base + "/password/history",
+                    base + "/recovery-keys", "/api/v1/recovery-keys?keyId=AAAAAAAA");
+            int handedOut = 0;
+            int refused = 0;
+            // Reveal (and fill the database between reveals) until reveals are refused: every secret
+            // handed out has its audit row; the first reveal that cannot write one reveals nothing.
+            for (int i = 0; i < 400 && refused < reveals.size(); i++) {
+                String path = reveals.get(i % reveals.size());
+                TestServer.Reply reveal = server.get(path);
+                if (reveal.status() == 200) {
+                    handedOut++;
+                    server.post("/api/v1/registration-keys", Map.of("name", "filler-" + i + "-" + "x".repeat(80)));
+                    continue;
+                }
+                assertThat(reveal.status()).as(path + ": " + reveal.body()).isEqualTo(503);
+                assertThat(reveal.error()).isEqualTo("storage-full");
+                assertThat(reveal.header("Retry-After")).isEqualTo("60");
+                assertThat(reveal.body()).doesNotContain("Must-Stay-Hidden-1").doesNotContain("111111-222222");
+                refused++;
+            }
+            assertThat(refused).as("reveals refused once the disk is full").isEqualTo(reveals.size());
+            long granted = DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM audit_log WHERE outcome = 'granted'"
+                    + " AND action IN ('password.reveal', 'password.history', 'recovery-key.reveal')");
+            assertThat(granted).as("one audit row per secret handed out").isEqualTo(handedOut);
+            assertThat(server.get(base).status()).as("a lookup that writes nothing still works").isEqualTo(200);
+        }
+    }
 }

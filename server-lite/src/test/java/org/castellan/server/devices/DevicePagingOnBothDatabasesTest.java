@@ -93,6 +93,24 @@ class DevicePagingOnBothDatabasesTest {
             assertThat(namedIds).containsAll(List.of(inOrder.get(0), inOrder.get(1)));
             assertThat(new HashSet<>(hostnamesOf(db, namedIds))).containsAll(Set.of("host-a", "host-b", "host-c"));
             assertThat(namedIds).doesNotHaveDuplicates().isSubsetOf(inOrder);
+
+            // A tombstone (deleted, secrets kept) leaves the pages, the console's search and the counts;
+            // only a query for deleted devices returns it.
+            String gone = db.read(c -> store.page(c, new DeviceQuery(DeviceScope.ALL, "web-02", null, 1))).get(0).id();
+            long before = db.read(c -> store.countByLastSeen(c, java.time.Instant.ofEpochMilli(1_790_000_000_000L)))
+                    .values().stream().mapToLong(Long::longValue).sum();
+            db.write(c -> {
+                store.markDeleted(c, gone, java.time.Instant.ofEpochMilli(1_790_000_100_000L));
+                return null;
+            });
+            assertThat(walk(db, store, DeviceScope.ALL, 4)).as(backend).doesNotContain(gone).hasSize(inOrder.size() - 1);
+            assertThat(hostnames(db, store, new DeviceQuery(DeviceScope.ALL, "web-02", null, 10))).isEmpty();
+            List<Device> found = db.read(c -> store.searchPrefix(c, "web-0", null, 50));
+            assertThat(found.stream().map(Device::id).toList()).doesNotContain(gone).hasSize(4);
+            List<Device> tombstones = db.read(c -> store.page(c, new DeviceQuery(DeviceScope.ALL, "WEB-02", null, 10, true)));
+            assertThat(tombstones.stream().map(Device::id).toList()).containsExactly(gone);
+            assertThat(db.read(c -> store.countByLastSeen(c, java.time.Instant.ofEpochMilli(1_790_000_000_000L)))
+                    .values().stream().mapToLong(Long::longValue).sum()).isEqualTo(before - 1);
         } finally {
             if (pg != null) {
                 pg.drop();

@@ -220,6 +220,15 @@ class JitRoutesTest {
         TestServer.Reply deleted = server.delete("/api/v1/devices/" + agent.deviceId);
 
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        JsonNode kept = server.get("/api/v1/jit?device=" + agent.deviceId).json();
+        assertThat(kept).as("the tombstone's grant is kept, revoked by the deletion").hasSize(1);
+        assertThat(kept.get(0).get("status").asText()).isEqualTo("revoked");
+        TestServer.Reply again = request(agent, desk, "erin", 60, null);
+        assertThat(again.status()).as(again.body()).isEqualTo(409);
+        assertThat(again.error()).isEqualTo("device-deleted");
+
+        TestServer.Reply purged = server.post("/api/v1/devices/" + agent.deviceId + "/purge", Map.of("reason", "gone"));
+        assertThat(purged.status()).as(purged.body()).isEqualTo(200);
         assertThat(server.get("/api/v1/jit?device=" + agent.deviceId).json()).isEmpty();
     }
 }

@@ -13,12 +13,12 @@ import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 
 /** The agent's side of recovery-key escrow, on top of {@link TestAgent}: seals like the real agent. */
-final class RecoveryKeyClient {
-    record Key(String volumeId, String volumeLabel, String protectorId, String recoveryKey) {}
+public final class RecoveryKeyClient {
+    public record Key(String volumeId, String volumeLabel, String protectorId, String recoveryKey) {}
 
     private final TestAgent agent;
 
-    RecoveryKeyClient(TestAgent agent) {
+    public RecoveryKeyClient(TestAgent agent) {
         this.agent = agent;
     }
 
@@ -32,7 +32,7 @@ final class RecoveryKeyClient {
                 seal(agent.deviceId, k.volumeId(), k.protectorId(), k.recoveryKey()));
     }
 
-    TestServer.Reply escrow(List<String> unprotected, Key... keys) throws Exception {
+    public TestServer.Reply escrow(List<String> unprotected, Key... keys) throws Exception {
         List<EscrowedRecoveryKey> sealed = new ArrayList<>();
         for (Key k : keys) {
             sealed.add(sealed(k));
