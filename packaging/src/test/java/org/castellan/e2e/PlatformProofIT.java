@@ -121,7 +121,9 @@ class PlatformProofIT {
         assertThat(reveal.path("pending")).as("nothing escrowed by the copy").isEmpty();
         JsonNode device = admin.json("devices", "show", deviceId);
         assertThat(device.get("warnings").toString()).contains("clone-reported:");
-        assertThat(admin.ok("devices", "list").stdout()).contains("clone-reported:");
+        // The default list fits 100 columns and counts warnings; -o wide shows them.
+        assertThat(admin.ok("devices", "list").stdout()).contains("1 warning");
+        assertThat(admin.ok("devices", "list", "-o", "wide").stdout()).contains("clone-reported:");
         assertThat(admin.json("audit", "--device", deviceId, "--action", "device.clone-reported").toString())
                 .contains("machine-id differ");
 
