@@ -268,6 +268,17 @@ class AdminConsoleBrowserTest {
         WebElement secret = waiting().until(d -> d.findElement(By.cssSelector("#password")));
         secret.findElement(By.tagName("summary")).click();
         assertThat(secret.findElement(By.cssSelector(".secret-value")).getText()).isEqualTo("Kept-after-delete-1");
+
+        open("/devices/" + agent.deviceId + "/manage");
+        js("document.getElementById('purge-reason').removeAttribute('required');");
+        submit("purge");
+        assertThat(errorShown()).contains("a reason is required");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).status()).isEqualTo(200);
+        find("#back-to-form").click();
+        find("#purge-reason").sendKeys("disk shredded");
+        submit("purge");
+        waitFor("Deleted device purged");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).status()).isEqualTo(404);
     }
 
     @Test
@@ -496,6 +507,9 @@ class AdminConsoleBrowserTest {
         assertThat(browser.getPageSource()).contains(mine.hostname).doesNotContain(hidden.hostname);
         open("/jit?host=" + hidden.hostname);
         assertThat(find("p.error").getText()).isEqualTo("No machine you may see is named " + hidden.hostname + ".");
+        assertThat(api.audit("principal=user:" + carl.id() + "&action=" + AuditActions.DEVICE_LOOKUP))
+                .as("a look-up by name of a hidden device is on record, as through the API").singleElement()
+                .satisfies(r -> assertThat(r.get("deviceId").asText()).isEqualTo(hidden.deviceId));
         open("/jit?host=" + mine.hostname);
         waiting().until(d -> d.getTitle().startsWith("Admin rights on " + mine.hostname));
 
