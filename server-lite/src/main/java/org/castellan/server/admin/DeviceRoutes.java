@@ -179,6 +179,18 @@ public final class DeviceRoutes {
         });
     }
 
+    /**
+     * True when the rules give the principal {@code permission} on the device (as if it were active,
+     * as the permission guard decides): for a page to offer only the actions the guard will allow.
+     * The guard still decides each request.
+     */
+    public boolean holds(Principal principal, String id, org.castellan.server.access.Permission permission) {
+        return db.read(c -> {
+            Device device = devices.byId(c, id).orElse(null);
+            return device != null && decisions.of(c, principal).asIfActive(device).allows(permission);
+        });
+    }
+
     private static boolean deletedParam(String value) {
         if (value == null || value.equals("false")) {
             return false;

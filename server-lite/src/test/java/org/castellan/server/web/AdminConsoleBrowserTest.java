@@ -503,6 +503,9 @@ class AdminConsoleBrowserTest {
         open("/devices/" + UUID.randomUUID() + "/manage");
         assertThat(find("h1").getText()).as("an unknown id answers as a hidden one").isEqualTo("403 · Not allowed");
 
+        open("/devices/" + mine.deviceId + "/manage");
+        assertThat(find("#no-manage").getText()).contains("device.manage");
+        assertThat(browser.findElements(By.id("delete"))).as("no form the guard would refuse").isEmpty();
         open("/?q=host-");
         assertThat(browser.getPageSource()).contains(mine.hostname).doesNotContain(hidden.hostname);
         open("/jit?host=" + hidden.hostname);
