@@ -55,7 +55,7 @@ public final class UserPages {
             body.append("<tr data-user=\"").append(Html.esc(u.name())).append("\"><td>").append(Html.esc(u.name()))
                     .append("<br><code>").append(Html.esc(u.id())).append("</code></td><td>")
                     .append(u.admin() ? "admin" : "user").append("</td><td>")
-                    .append(u.passwordHash() == null ? "API tokens only" : "password").append("</td><td class=\"mfa\">")
+                    .append(u.passwordHash() == null ? "no password (API tokens or single sign-on)" : "password").append("</td><td class=\"mfa\">")
                     .append(Html.esc(secondFactor(u))).append("</td><td>")
                     .append(u.disabledAt() == null ? "active" : "disabled since " + Forms.time(u.disabledAt()))
                     .append("</td><td>");
@@ -83,7 +83,7 @@ public final class UserPages {
 
     private String secondFactor(UserStore.User u) {
         if (u.passwordHash() == null) {
-            return "—";
+            return "— (single sign-on users prove it to their identity provider)";
         }
         Optional<SqlTotpStore.TotpRow> row = db.read(c -> totps.of(c, u.id()));
         if (row.isEmpty()) {
