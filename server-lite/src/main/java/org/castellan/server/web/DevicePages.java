@@ -167,12 +167,7 @@ public final class DevicePages {
 
     /** A secret shown only when asked for (a disclosure widget, so it works without script), with copy and auto-hide. */
     private String secret(String id, Secret value) {
-        String text = value.reveal();
-        return "<details class=\"secret\" id=\"" + id + "\" data-hide-after=\"" + hideAfter.toSeconds() + "\">"
-                + "<summary>Click to show</summary><output class=\"secret-value\">" + Html.esc(text) + "</output>"
-                + "<button type=\"button\" class=\"copy\" data-copy>Copy</button>"
-                + "<p class=\"phonetic\">" + Html.esc(String.join(" · ", Phonetic.spell(value.chars()))) + "</p>"
-                + "</details>";
+        return SecretBox.html(id, value, hideAfter);
     }
 
     private static String back(DeviceGrant grant) {
