@@ -60,6 +60,8 @@ public final class DevicePages {
                 .append("<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" maxlength=\"64\" autofocus")
                 .append(" data-search-as-you-type value=\"").append(Html.esc(q)).append("\">")
                 .append("<button type=\"submit\">Search</button></form>");
+        body.append("<p class=\"aside\">At a BitLocker or FileVault recovery screen? <a id=\"recovery-key-lookup\""
+                + " href=\"/recovery-keys\">Look the recovery key up by its key id</a>.</p>");
         if (found.isEmpty()) {
             body.append("<p id=\"no-results\">No machine you may see matches.</p>");
         } else {
@@ -103,6 +105,7 @@ public final class DevicePages {
         body.append("</dl>")
                 .append(reasonForm(ctx, base + "/password", "reveal-password", "Show password"))
                 .append(reasonForm(ctx, base + "/recovery-keys", "reveal-recovery-keys", "Show recovery keys"))
+                .append(reasonForm(ctx, base + "/password/history", "password-history", "Show password history"))
                 .append("<form method=\"post\" action=\"").append(base).append("/rotate\" id=\"rotate\">")
                 .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>");
         Html.page(ctx, 200, d.hostname(), caller.principal().userName(), body.toString());
