@@ -82,6 +82,16 @@ public final class ConsoleGuard {
         });
     }
 
+    /** Admin pages: a signed-in session whose user has the admin role, else 403 as the API's admin routes answer. */
+    void admin(Context ctx, Routes.CallerHandler handler) throws Exception {
+        signedIn(ctx, (c, caller) -> {
+            if (!caller.principal().admin()) {
+                throw Refusals.forbidden();
+            }
+            handler.handle(c, caller);
+        });
+    }
+
     /** A permission on the route's device, decided, limited and audited exactly as for the API. */
     void permission(Context ctx, Permission permission, String action, Routes.DeviceHandler handler)
             throws Exception {

@@ -107,7 +107,9 @@ public final class DevicePages {
                 .append(reasonForm(ctx, base + "/recovery-keys", "reveal-recovery-keys", "Show recovery keys"))
                 .append(reasonForm(ctx, base + "/password/history", "password-history", "Show password history"))
                 .append("<form method=\"post\" action=\"").append(base).append("/rotate\" id=\"rotate\">")
-                .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>");
+                .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>")
+                .append("<p class=\"more\"><a href=\"").append(base).append("/jit\" id=\"jit-link\">Just-in-time admin rights</a>")
+                .append(" · <a href=\"").append(base).append("/manage\" id=\"manage-link\">Manage this device</a></p>");
         Html.page(ctx, 200, d.hostname(), caller.principal().userName(), body.toString());
     }
 
