@@ -29,6 +29,7 @@ import org.castellan.server.admin.PolicyRoutes;
 import org.castellan.server.admin.RecoveryKeyRoutes;
 import org.castellan.server.admin.RegistrationKeyRoutes;
 import org.castellan.server.admin.RuleRoutes;
+import org.castellan.server.admin.SecondFactorRoutes;
 import org.castellan.server.admin.SessionRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
@@ -56,6 +57,9 @@ import org.castellan.server.users.TotpSeeds;
 import org.castellan.server.web.AdminConsole;
 import org.castellan.server.web.Assets;
 import org.castellan.server.web.DevicePages;
+import org.castellan.server.web.HistoryPages;
+import org.castellan.server.web.RecoveryKeyPages;
+import org.castellan.server.web.StepUpPages;
 import org.castellan.server.web.SignInPages;
 import org.castellan.server.web.SsoPages;
 import org.castellan.server.sso.OidcClient;
@@ -93,6 +97,10 @@ final class ServerRoutes {
     private final SignInPages signIn;
     private final DevicePages devicePages;
     private final SsoPages sso;
+    private final HistoryPages historyPages;
+    private final RecoveryKeyPages recoveryKeyPages;
+    private final StepUpPages stepUp;
+    private final SecondFactorRoutes secondFactors;
     private final AdminConsole adminPages;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
@@ -136,6 +144,13 @@ final class ServerRoutes {
         signIn = new SignInPages(login, consoleSessions, new SqlTotpStore(), new TotpSeeds(s.vault()), s.db(),
                 s.clock(), s.random(), sso.configured());
         devicePages = new DevicePages(devices, passwords, recoveryKeys, s.clock(), console.hideSecretsAfter());
+        historyPages = new HistoryPages(passwords, console.hideSecretsAfter());
+        recoveryKeyPages = new RecoveryKeyPages(recoveryKeys, console.hideSecretsAfter());
+        SqlTotpStore totps = new SqlTotpStore();
+        stepUp = StepUpPages.of(login.lockout(), totps, new TotpSeeds(s.vault()), s.db(), consoleSessions, s.clock(),
+                sso.configured());
+        secondFactors = new SecondFactorRoutes(s.users(), totps, new org.castellan.server.users.SqlWebSessionStore(),
+                s.clock());
         adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, registrationKeys,
                 devices, channels, jit), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
@@ -173,13 +188,19 @@ final class ServerRoutes {
         routes.console()
                 .get("/", devicePages::search)
                 .get("/devices/{id}", devicePages::device)
-                .post("/sign-out", signIn::signOut);
+                .post("/sign-out", signIn::signOut)
+                .get("/recovery-keys", recoveryKeyPages::form)
+                .post("/step-up", stepUp::confirm);
         routes.consolePermission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .post("/devices/{id}/password", devicePages::revealPassword);
         routes.consolePermission(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
                 .post("/devices/{id}/recovery-keys", devicePages::revealRecoveryKeys);
         routes.consolePermission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
                 .post("/devices/{id}/rotate", devicePages::rotate);
+        routes.consolePermission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)
+                .post("/devices/{id}/password/history", historyPages::history);
+        routes.consolePermissionOnFoundDevices(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
+                .post("/recovery-keys", recoveryKeyPages::lookUp);
         registerAdminPages(routes);
 
         routes.registration()
@@ -235,6 +256,7 @@ final class ServerRoutes {
                 .post("/api/v1/users/{id}/disable", users::disable)
                 .post("/api/v1/users/{id}/enable", users::enable)
                 .post("/api/v1/users/{id}/tokens", users::createToken)
+                .post("/api/v1/users/{id}/reset-totp", secondFactors::resetTotp)
                 .post("/api/v1/user-groups", userGroups::create)
                 .get("/api/v1/user-groups", userGroups::list)
                 .get("/api/v1/user-groups/{id}", userGroups::get)

@@ -56,13 +56,14 @@ public final class RuleRoutes {
 
     public record Body(String name, List<String> principals, List<String> targets, List<String> permissions,
                        Boolean requireReason, Integer rotateAfterReadMinutes, List<String> channels, Instant expiresAt,
-                       Boolean requireApproval) {}
+                       Boolean requireApproval, Integer requireSecondFactorMinutes) {}
 
     static RuleView view(Rule r) {
         return new RuleView(r.id(), r.name(), r.principals().stream().map(PrincipalRef::wire).toList(),
                 r.targets().stream().map(TargetRef::wire).toList(),
                 r.permissions().stream().sorted().map(Permission::wireName).toList(), r.requireReason(),
-                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt(), r.requireApproval());
+                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt(), r.requireApproval(),
+                r.requireSecondFactorMinutes());
     }
 
     public void create(Context ctx, Caller admin) {
@@ -79,13 +80,18 @@ public final class RuleRoutes {
         if (body.rotateAfterReadMinutes() != null && (body.rotateAfterReadMinutes() < 0 || body.rotateAfterReadMinutes() > 525_600)) {
             throw ApiException.badRequest("invalid-rotateAfterReadMinutes", "field 'rotateAfterReadMinutes' must be 0 to 525600");
         }
+        Integer secondFactor = body.requireSecondFactorMinutes();
+        if (secondFactor != null && (secondFactor < 1 || secondFactor > Rule.MAX_SECOND_FACTOR_MINUTES)) {
+            throw ApiException.badRequest("invalid-requireSecondFactorMinutes",
+                    "field 'requireSecondFactorMinutes' must be 1 to " + Rule.MAX_SECOND_FACTOR_MINUTES);
+        }
         if (body.expiresAt() != null && !body.expiresAt().isAfter(now)) {
             throw ApiException.badRequest("invalid-expiresAt", "field 'expiresAt' must be in the future");
         }
         List<String> channelIds = body.channels() == null ? List.of() : body.channels();
         Rule rule = new Rule(Tokens.newId(), name, principals, targets, EnumSet.copyOf(permissions),
                 Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false,
-                Boolean.TRUE.equals(body.requireApproval()));
+                Boolean.TRUE.equals(body.requireApproval()), secondFactor);
         if (rule.requireApproval() && !rule.permissions().contains(Permission.DEVICE_JIT)) {
             throw ApiException.badRequest("invalid-requireApproval",
                     "field 'requireApproval' applies to rules granting device.jit");

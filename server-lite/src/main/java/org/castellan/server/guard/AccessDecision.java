@@ -52,6 +52,11 @@ public final class AccessDecision {
                 clock.instant());
     }
 
+    /** The decision's clock: when a second factor counts as recent. */
+    java.time.Instant now() {
+        return clock.instant();
+    }
+
     /** What the given principals (e.g. one user group) get on {@code device} through rules. */
     public EffectiveAccess forPrincipals(Connection c, Set<PrincipalRef> principals, Device device) throws SQLException {
         return AccessEvaluator.effectiveFor(principals, device.facts(), groups(c), rules.list(c), clock.instant());

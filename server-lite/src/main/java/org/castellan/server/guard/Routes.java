@@ -165,7 +165,14 @@ public final class Routes {
                 h -> ctx -> console.permission(ctx, permission, auditAction, h));
     }
 
-    /** {@code permission} on the device {@code {id}} of the path; uses and refusals audited as {@code auditAction}. */
+    /** A console session, then exactly the API's guard on each device the handler's search finds. */
+    public Guarded<SearchHandler> consolePermissionOnFoundDevices(Permission permission, String auditAction) {
+        return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), permission "
+                + permission.wireName() + " on each device found (audited as " + auditAction + ")"),
+                h -> ctx -> console.acrossDevices(ctx, permission, auditAction, h));
+    }
+
+        /** {@code permission} on the device {@code {id}} of the path; uses and refusals audited as {@code auditAction}. */
     public Guarded<DeviceHandler> permission(Permission permission, String auditAction) {
         return new Guarded<>(table, new RouteTable.Guard("permission " + permission.wireName() + " (audited as "
                 + auditAction + ")"), h -> ctx -> permissions.onDevice(ctx, permission, auditAction, h));

@@ -77,6 +77,9 @@ public final class RulePages {
         if (r.rotateAfterReadMinutes() != null) {
             out.add("rotate " + r.rotateAfterReadMinutes() + " min after a read");
         }
+        if (r.requireSecondFactorMinutes() != null) {
+            out.add("second factor within " + r.requireSecondFactorMinutes() + " min");
+        }
         if (r.expiresAt() != null) {
             out.add("expires " + r.expiresAt());
         }
@@ -113,6 +116,9 @@ public final class RulePages {
                         "device.jit requests need a second person's approval", false))
                 .append(Forms.input("rule-rotate-after", "rotateAfterReadMinutes",
                         "Rotate the password this many minutes after a read (optional)", "number", 6, "", false))
+                .append(Forms.input("rule-second-factor", "requireSecondFactorMinutes",
+                        "Require a second factor within this many minutes before a read (optional; API tokens are"
+                                + " then refused)", "number", 4, "", false))
                 .append(Forms.select("rule-channels", "channels", "Notify (optional)", true, hooks, List.of()))
                 .append(Forms.input("rule-expires", "expiresAt", "Expires (UTC, optional)", "datetime-local", 30, "", false))
                 .append("<button type=\"submit\">Create rule</button>");
@@ -125,7 +131,8 @@ public final class RulePages {
         rules.create(admin, new RuleRoutes.Body(Forms.text(ctx, "name"), Forms.values(ctx, "principals"), targets,
                 Forms.values(ctx, "permissions"), Forms.checked(ctx, "requireReason"),
                 Forms.integer(ctx, "rotateAfterReadMinutes"), Forms.values(ctx, "channels"),
-                Forms.instant(ctx, "expiresAt"), Forms.checked(ctx, "requireApproval")));
+                Forms.instant(ctx, "expiresAt"), Forms.checked(ctx, "requireApproval"),
+                Forms.integer(ctx, "requireSecondFactorMinutes")));
         ctx.redirect("/admin/rules?done=created", HttpStatus.SEE_OTHER);
     }
 
