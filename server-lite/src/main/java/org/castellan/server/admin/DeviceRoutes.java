@@ -78,20 +78,40 @@ public final class DeviceRoutes {
         boolean deleted = deletedParam(ctx.queryParam("deleted"));
         Paging paging = Paging.of(ctx);
         int limit = paging.limit();
-        String[] hidden = new String[1];
         List<DeviceView> views = page(caller.principal(), hostname, paging.after(), limit, deleted);
         if (views.size() > limit) {
             views = views.subList(0, limit);
             Paging.next(ctx, views.get(limit - 1).id());
         }
-        if (hostname != null && views.isEmpty() && !caller.principal().admin()) {
-            // The scoped query never returns a device the caller may not see: look the name up
-            // unscoped, only to name the hidden device in the denial.
-            hidden[0] = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, hostname, "", 1)).stream()
-                    .map(Device::id).findFirst().orElse(null));
-            deniedLookup(caller, hostname, hidden[0]);
+        if (hostname != null && views.isEmpty()) {
+            nothingVisibleNamed(caller, hostname);
         }
         Responses.ok(ctx, views);
+    }
+
+    /**
+     * The live devices named {@code hostname} (exactly, case-insensitively) that the caller may see,
+     * at most two; finding none is on record and bounded exactly as for the API's
+     * {@code ?hostname=} look-up. Shared with the console's look-ups by name.
+     */
+    public List<DeviceView> byHostname(Caller caller, String hostname) {
+        TextRules.hostname(hostname);
+        List<DeviceView> found = page(caller.principal(), hostname, null, 1, false);
+        if (found.isEmpty()) {
+            nothingVisibleNamed(caller, hostname);
+        }
+        return found;
+    }
+
+    private void nothingVisibleNamed(Caller caller, String hostname) {
+        if (caller.principal().admin()) {
+            return;
+        }
+        // The scoped query never returns a device the caller may not see: look the name up
+        // unscoped, only to name the hidden device in the denial.
+        String hidden = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, hostname, "", 1)).stream()
+                .map(Device::id).findFirst().orElse(null));
+        deniedLookup(caller, hostname, hidden);
     }
 
     /**
@@ -156,6 +176,18 @@ public final class DeviceRoutes {
                 throw Refusals.forbidden();
             }
             return view(c, device, accessGroups(c));
+        });
+    }
+
+    /**
+     * True when the rules give the principal {@code permission} on the device (as if it were active,
+     * as the permission guard decides): for a page to offer only the actions the guard will allow.
+     * The guard still decides each request.
+     */
+    public boolean holds(Principal principal, String id, org.castellan.server.access.Permission permission) {
+        return db.read(c -> {
+            Device device = devices.byId(c, id).orElse(null);
+            return device != null && decisions.of(c, principal).asIfActive(device).allows(permission);
         });
     }
 

@@ -96,7 +96,7 @@ public final class AccessDecision {
          * As if the device were active: a caller with rights learns why a secret is withheld
          * (409) while a caller without rights learns nothing (403).
          */
-        EffectiveAccess asIfActive(Device device) {
+        public EffectiveAccess asIfActive(Device device) {
             return evaluate(new DeviceFacts(device.id(), device.hostname(), device.os(), false, true));
         }
 

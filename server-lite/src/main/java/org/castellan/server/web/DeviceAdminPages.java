@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.castellan.api.DeviceView;
+import org.castellan.server.access.Permission;
 import org.castellan.server.admin.DeviceRoutes;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.guard.DeviceGrant;
@@ -94,6 +95,9 @@ public final class DeviceAdminPages {
                         + Forms.input("purge-reason", "reason", "Reason (required)", "text", 500, "", true)
                         + "<button type=\"submit\">Purge its secrets now</button>"));
             }
+        } else if (!devices.holds(caller.principal(), d.id(), Permission.DEVICE_MANAGE)) {
+            body.append("<p id=\"no-manage\">No rule lets you approve, disable or delete this device (permission"
+                    + " device.manage).</p>");
         } else {
             if ("pending-approval".equals(d.status())) {
                 body.append(action(ctx, base + "/approve", "approve", "Approve"));

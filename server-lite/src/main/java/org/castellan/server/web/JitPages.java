@@ -43,7 +43,7 @@ public final class JitPages {
         String missing = null;
         if (host != null && !host.isBlank()) {
             String hostname = TextRules.hostname(host.strip());
-            List<DeviceView> found = devices.page(caller.principal(), hostname, null, 1, false);
+            List<DeviceView> found = devices.byHostname(caller, hostname);
             if (found.size() == 1) {
                 ctx.redirect("/devices/" + found.get(0).id() + "/jit", HttpStatus.SEE_OTHER);
                 return;

@@ -109,7 +109,8 @@ class AdminConsoleBrowserTest {
     }
 
     static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(10));
+        // Polls often (the default is every half second): a page answers in milliseconds.
+        return new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(25));
     }
 
     static void js(String script, Object... args) {
@@ -267,6 +268,121 @@ class AdminConsoleBrowserTest {
         WebElement secret = waiting().until(d -> d.findElement(By.cssSelector("#password")));
         secret.findElement(By.tagName("summary")).click();
         assertThat(secret.findElement(By.cssSelector(".secret-value")).getText()).isEqualTo("Kept-after-delete-1");
+
+        open("/devices/" + agent.deviceId + "/manage");
+        js("document.getElementById('purge-reason').removeAttribute('required');");
+        submit("purge");
+        assertThat(errorShown()).contains("a reason is required");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).status()).isEqualTo(200);
+        find("#back-to-form").click();
+        find("#purge-reason").sendKeys("disk shredded");
+        submit("purge");
+        waitFor("Deleted device purged");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aWaitingDeviceIsApprovedThenDisabledAndEnabledOnItsManagePage() throws Exception {
+        Person admin = person(true);
+        TestServer.Reply key = server.post("/api/v1/registration-keys", Map.of("name", "needs approval",
+                "requireApproval", true));
+        TestAgent agent = new TestAgent(server);
+        assertThat(agent.register(key.json().get("key").asText()).status()).isEqualTo(201);
+        signIn(admin);
+        open("/devices/" + agent.deviceId + "/manage");
+        assertThat(find("#status").getText()).isEqualTo("pending-approval");
+        submit("approve");
+        waitFor("Device approved.");
+        assertThat(find("#status").getText()).isEqualTo("active");
+        submit("disable");
+        waitFor("Device disabled");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).json().get("status").asText()).isEqualTo("disabled");
+        submit("enable");
+        waitFor("Device enabled.");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).json().get("status").asText()).isEqualTo("active");
+        assertThat(api.audit("device=" + agent.deviceId + "&action=" + AuditActions.DEVICE_APPROVE)).singleElement()
+                .satisfies(r -> assertThat(r.get("principal").asText()).isEqualTo("user:" + admin.id()));
+    }
+
+    @Test
+    void usersWithTheirSecondFactorAndGroupsWithTheirMembersAreManagedOnThePages() throws Exception {
+        Person admin = person(true);
+        String name = "new-" + UUID.randomUUID().toString().substring(0, 8);
+        signIn(admin);
+        open("/admin/users");
+        find("#user-name").sendKeys(name);
+        find("#user-password").sendKeys("Fresh-password-123");
+        submit("user-form");
+        waitFor("User created.");
+        assertThat(find("tr[data-user='" + name + "'] .mfa").getText()).startsWith("none yet");
+        String id = null;
+        for (JsonNode u : server.get("/api/v1/users?limit=1000").json()) {
+            if (u.get("name").asText().equals(name)) {
+                id = u.get("id").asText();
+            }
+        }
+        assertThat(id).isNotNull();
+        signIn(new Person(id, name, "Fresh-password-123")); // enrols TOTP
+        signIn(admin);
+        open("/admin/users");
+        assertThat(find("tr[data-user='" + name + "'] .mfa").getText()).startsWith("TOTP since");
+        assertThat(browser.findElements(By.id("disable-" + admin.name()))).as("an admin cannot disable themselves")
+                .isEmpty();
+        submit("disable-" + name);
+        waitFor("User disabled.");
+        assertThat(find("tr[data-user='" + name + "']").getText()).contains("disabled since");
+        assertThat(server.get("/api/v1/users/" + id).json().get("disabledAt").isNull()).isFalse();
+
+        open("/admin/user-groups");
+        String group = "desk " + name;
+        find("#group-name").sendKeys(group);
+        new Select(find("#group-members")).selectByVisibleText(name);
+        submit("user-group-form");
+        waitFor("User group created.");
+        WebElement section = find("section[data-group='" + group + "']");
+        assertThat(section.findElement(By.cssSelector(".members")).getText()).isEqualTo("Members: " + name);
+        String groupId = section.findElement(By.cssSelector("form[id^=members-]")).getAttribute("id").substring(8);
+        new Select(find("#members-select-" + groupId)).selectByVisibleText(admin.name());
+        submit("members-" + groupId);
+        waitFor("Members saved.");
+        assertThat(server.get("/api/v1/user-groups/" + groupId).json().get("members").toString()).contains(id)
+                .contains(admin.id());
+        submit("delete-group-" + groupId);
+        waitFor("User group deleted.");
+        assertThat(server.get("/api/v1/user-groups/" + groupId).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aChannelKeepsItsSecretWriteOnlyAndARuleNotifyingItIsDeleted() throws Exception {
+        Person admin = person(true);
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        signIn(admin);
+        open("/admin/channels");
+        find("#channel-name").sendKeys("hook " + tag);
+        find("#channel-url").sendKeys("https://hooks.example.com/castellan/" + tag);
+        find("#channel-secret").sendKeys("write-only-secret-" + tag);
+        submit("channel-form");
+        waitFor("Channel created.");
+        assertThat(find("tr[data-channel='hook " + tag + "']").getText()).contains("https://hooks.example.com/castellan/" + tag);
+        assertThat(browser.getPageSource()).doesNotContain("write-only-secret-" + tag);
+        String channelId = null;
+        for (JsonNode ch : server.get("/api/v1/channels").json()) {
+            if (ch.get("name").asText().equals("hook " + tag)) {
+                channelId = ch.get("id").asText();
+            }
+        }
+        assertThat(channelId).isNotNull();
+        String ruleId = api.rule(Map.of("name", "notify " + tag, "principals", List.of("user:" + admin.id()),
+                "targets", List.of("all"), "permissions", List.of("password.read"), "channels", List.of(channelId)));
+        open("/admin/rules");
+        assertThat(find("tr[data-rule='" + ruleId + "']").getText()).contains("notifies hook " + tag);
+        submit("delete-rule-" + ruleId);
+        waitFor("Rule deleted.");
+        assertThat(server.get("/api/v1/rules/" + ruleId).status()).isEqualTo(404);
+        open("/admin/channels");
+        submit("delete-channel-" + channelId);
+        waitFor("Channel deleted.");
+        assertThat(server.get("/api/v1/channels").body()).doesNotContain(channelId);
     }
 
     @Test
@@ -387,10 +503,16 @@ class AdminConsoleBrowserTest {
         open("/devices/" + UUID.randomUUID() + "/manage");
         assertThat(find("h1").getText()).as("an unknown id answers as a hidden one").isEqualTo("403 · Not allowed");
 
+        open("/devices/" + mine.deviceId + "/manage");
+        assertThat(find("#no-manage").getText()).contains("device.manage");
+        assertThat(browser.findElements(By.id("delete"))).as("no form the guard would refuse").isEmpty();
         open("/?q=host-");
         assertThat(browser.getPageSource()).contains(mine.hostname).doesNotContain(hidden.hostname);
         open("/jit?host=" + hidden.hostname);
         assertThat(find("p.error").getText()).isEqualTo("No machine you may see is named " + hidden.hostname + ".");
+        assertThat(api.audit("principal=user:" + carl.id() + "&action=" + AuditActions.DEVICE_LOOKUP))
+                .as("a look-up by name of a hidden device is on record, as through the API").singleElement()
+                .satisfies(r -> assertThat(r.get("deviceId").asText()).isEqualTo(hidden.deviceId));
         open("/jit?host=" + mine.hostname);
         waiting().until(d -> d.getTitle().startsWith("Admin rights on " + mine.hostname));
 
