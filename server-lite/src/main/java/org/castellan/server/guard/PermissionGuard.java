@@ -195,8 +195,7 @@ public final class PermissionGuard {
      */
     private static ApiException secondFactorRequired(Caller caller, int minutes, Device device) {
         String message = caller.console()
-                ? "a rule granting this requires your second factor within the last " + minutes
-                        + " minutes: enter a code from your authenticator app (or sign in again through single sign-on)"
+                ? "A rule granting this asks for your second factor within the last " + minutes + " minutes."
                 : "a rule granting this requires a second factor within the last " + minutes
                         + " minutes, which an API token cannot show: read it in the web console (/devices/"
                         + device.id() + "), where you confirm it with your authenticator app or single sign-on";

@@ -308,8 +308,11 @@ class HelpDeskBrowserTest {
         browser.get(server.url("/sign-in"));
         problems.addAll(axe(axe, "sign-in"));
         signIn(fay);
-        find("#q").sendKeys(agent.hostname.substring(0, 8));
-        waiting().until(d -> !d.findElements(By.linkText(agent.hostname)).isEmpty());
+        String prefix = agent.hostname.substring(0, 8);
+        find("#q").sendKeys(prefix);
+        // Search as you type submits by itself: wait for that page, not the one before it.
+        waiting().until(d -> d.getCurrentUrl().contains("q=" + prefix)
+                && !d.findElements(By.linkText(agent.hostname)).isEmpty());
         problems.addAll(axe(axe, "search"));
         openDevice(agent);
         problems.addAll(axe(axe, "device"));
@@ -376,9 +379,9 @@ class HelpDeskBrowserTest {
      */
     private static List<String> axe(String source, String page) throws IOException {
         JavascriptExecutor js = (JavascriptExecutor) browser;
-        js.executeScript(source);
-        Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {resultTypes: ['violations']})"
+        // Injected and run in one script: nothing can load another page in between.
+        Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];" + source
+                + "\n;window.axe.run(document, {resultTypes: ['violations']})"
                 + ".then(r => done(JSON.stringify(r.violations)), e => done('error ' + e));");
         assertThat(result.toString()).as("axe ran on " + page).doesNotStartWith("error");
         List<String> out = new ArrayList<>();
