@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code castellan-agent}: the endpoint agent. Commands: register, check-in, run, status,
- * install-service, uninstall-service, seed-password, diagnose, selftest. Exit codes: 0 success, 1 failure, 2 bad usage or config.
+ * install-service, uninstall-service, seed-password, diagnose, selftest, completion. Exit codes: 0 success, 1 failure, 2 bad usage or config.
  */
 @Command(name = "castellan-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Rotates this device's local administrator password and escrows it with castellan-server.")
@@ -38,7 +38,8 @@ public final class AgentMain implements Runnable {
                 .addSubcommand(new UninstallServiceCommand(context))
                 .addSubcommand(new SeedPasswordCommand(context))
                 .addSubcommand(new DiagnoseCommand(context))
-                .addSubcommand(new SelfTestCommand(context));
+                .addSubcommand(new SelfTestCommand(context))
+                .addSubcommand(new CompletionCommand(context));
     }
 
     /** Runs one command line; returns the exit code. Errors are printed as one line on stderr. */
