@@ -74,6 +74,12 @@ class AgentMainTest {
     }
 
     @Test
+    void registerHelpSaysWhereTheFingerprintComesFrom() {
+        assertThat(run("register", "--help")).isZero();
+        assertThat(out().replaceAll("\\s+", "")).contains("ascastellan-serverprintsitatstart-up");
+    }
+
+    @Test
     void completionPrintsTheScriptOfTheShellAskedForOrOfShell() {
         assertThat(run("completion", "--shell", "fish")).isZero();
         assertThat(out()).startsWith("# fish completion for castellan-agent").contains("register");

@@ -29,4 +29,13 @@ class CompletionCommandTest {
         assertThat(none.err()).contains("Missing command: serve").contains("migrate-database").contains("completion")
                 .contains("castellan-server COMMAND --help");
     }
+
+    @Test
+    void serveHelpSaysWhatTheFirstStartCreatesAndWhatToGiveTheClients() {
+        Cli.Run help = Cli.run(null, "serve", "--help");
+
+        assertThat(help.code()).isZero();
+        assertThat(help.out().replaceAll("\\s+", "")).contains("DIR/initial-admin-token")
+                .contains("SHA-256fingerprint").contains("--server-fingerprint");
+    }
 }
