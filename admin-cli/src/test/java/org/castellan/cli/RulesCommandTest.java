@@ -72,6 +72,22 @@ class RulesCommandTest extends ServerTestBase {
                 + "'principals':['user:11111111-0000-4000-8000-000000000001'],'targets':['all'],'permissions':['device.manage'],'requireReason':false}"));
     }
 
+    @Test
+    void requireSecondFactorSendsItsMinutesAndRefusesOutOfRangeBeforeSending() {
+        server.respond("POST", "/api/v1/rules", 201, RULE);
+
+        cli.run("rules", "create", "mfa", "--principal", "user:11111111-0000-4000-8000-000000000001", "--target", "all",
+                "--permission", "password.read", "--require-second-factor", "15");
+        assertThat(parsed(server.lastRequest("POST", "/api/v1/rules").body()).path("requireSecondFactorMinutes").asInt())
+                .isEqualTo(15);
+
+        CliRunner.Result bad = cli.run("rules", "create", "mfa", "--principal", "user:11111111-0000-4000-8000-000000000001",
+                "--target", "all", "--permission", "password.read", "--require-second-factor", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("--require-second-factor: minutes must be 1 to 1440");
+        assertThat(server.requests()).hasSize(1);
+    }
+
     @ParameterizedTest
     @CsvSource({"60m, 60", "1h, 60", "90, 90", "2d, 2880", "0, 0"})
     void rotateAfterReadAcceptsDurationsAndPlainMinutes(String given, int minutes) {

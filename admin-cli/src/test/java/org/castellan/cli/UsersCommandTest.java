@@ -192,4 +192,15 @@ class UsersCommandTest extends ServerTestBase {
         assertThat(server.lastRequest("POST", "/api/v1/users/99999999-0000-4000-8000-000000000001/enable").authorization()).isEqualTo("Bearer "
                 + org.castellan.cli.testing.Fixtures.TOKEN);
     }
+
+    @Test
+    void resetTotpPostsToTheUsersResetPathAndSaysWhatHappened() {
+        server.respond("POST", "/api/v1/users/u-1/reset-totp", 200, q("{'id':'u-1','totpReset':true,'sessionsEnded':2}"));
+
+        CliRunner.Result result = cli.run("users", "reset-totp", "u-1");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEqualTo("reset the second factor of user u-1 (2 console sessions ended)" + NL);
+        assertThat(server.lastRequest("POST", "/api/v1/users/u-1/reset-totp").body()).isEqualTo("{}");
+    }
 }

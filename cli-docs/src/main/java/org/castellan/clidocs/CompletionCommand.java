@@ -1,6 +1,7 @@
 package org.castellan.clidocs;
 
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +41,14 @@ public abstract class CompletionCommand implements Callable<Integer> {
     /** The value of {@code $SHELL} (null when unset). */
     protected abstract String shellVariable();
 
+    /**
+     * The whole command model the script completes: by default the root this command runs under;
+     * a binary that builds only the named subcommand for a call gives its full model here.
+     */
+    protected CommandLine fullModel() {
+        return spec.root().commandLine();
+    }
+
     /** The shells offered by completion itself. */
     public static final class Shells extends java.util.ArrayList<String> {
         public Shells() {
@@ -59,7 +68,7 @@ public abstract class CompletionCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "unsupported shell '" + shell
                     + "': choose --shell bash, zsh, fish or powershell");
         }
-        spec.commandLine().getOut().print(Completion.script(shell, spec.root().name(), spec.root().commandLine()));
+        spec.commandLine().getOut().print(Completion.script(shell, spec.root().name(), fullModel()));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -31,6 +31,7 @@ import org.castellan.server.tls.HttpsConnector;
 import org.castellan.server.tls.TlsMaterial;
 import org.castellan.server.users.SqlWebSessionStore;
 import org.castellan.server.web.ErrorPages;
+import org.castellan.server.web.StepUpPrompt;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -65,7 +66,10 @@ final class CastellanApp {
                 RequestVerifier.DEFAULT_MAX_SKEW, anonymousDenials);
         ConsoleSessions consoleSessions = new ConsoleSessions(new SqlWebSessionStore(), s.db(), s.clock(), s.random(),
                 consoleSettings.idle(), consoleSettings.absolute());
-        ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, new ErrorPages());
+        // A refusal for want of a fresh second factor is a step-up prompt; every other one the error page.
+        ConsoleGuard console = new ConsoleGuard(consoleSessions, callers, permissions, StepUpPrompt.of(new ErrorPages(),
+                s.db(), new org.castellan.server.users.SqlTotpStore(),
+                new org.castellan.server.users.TotpSeeds(s.vault()), consoleSettings.oidc() != null));
         ServerRoutes table = new ServerRoutes(s, limits, metrics, decisions, chain, consoleSessions,
                 consoleSettings, deletedRetention);
         RouteTable[] routes = new RouteTable[1];

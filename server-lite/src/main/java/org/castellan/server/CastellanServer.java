@@ -49,6 +49,7 @@ public final class CastellanServer implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
     private final TombstonePurger tombstones;
+    private final org.castellan.server.retention.SsoLoginPurger ssoLogins;
     private final RetentionJob retention;
     private final AnonymousDenials anonymousDenials;
     private final ChainWatch chain;
@@ -64,7 +65,8 @@ public final class CastellanServer implements AutoCloseable {
                             HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
                             ChainWatch chain, AnonymousDenials anonymousDenials, AuditHeadAnchor anchor,
                             PeriodicGauges gauges, SharedAuditAnchor sharedAnchor, List<JobLeader> leaders,
-                            AuditIntake intake) {
+                            AuditIntake intake, org.castellan.server.retention.SsoLoginPurger ssoLogins) {
+        this.ssoLogins = ssoLogins;
         this.chain = chain;
         this.anonymousDenials = anonymousDenials;
         this.tombstones = tombstones;
@@ -176,7 +178,12 @@ public final class CastellanServer implements AutoCloseable {
                     clock);
             JobLeader tombstoneLeader = JobLeader.of(db, "tombstone-purge");
             tombstones.runWhen(tombstoneLeader::lead);
-            RetentionJob retention = new RetentionJob(List.of(purger::purgeIfLeader, tombstones::purgeIfLeader));
+            org.castellan.server.retention.SsoLoginPurger ssoLogins = new org.castellan.server.retention.SsoLoginPurger(
+                    db, new org.castellan.server.sso.SqlSsoStore(), clock);
+            JobLeader ssoLoginLeader = JobLeader.of(db, "sso-login-purge");
+            ssoLogins.runWhen(ssoLoginLeader::lead);
+            RetentionJob retention = new RetentionJob(List.of(purger::purgeIfLeader, tombstones::purgeIfLeader,
+                    ssoLogins::purgeIfLeader));
             chain.bindTo(metrics.registry());
             if (anchor != null) {
                 anchor.bindTo(metrics.registry());
@@ -197,7 +204,7 @@ public final class CastellanServer implements AutoCloseable {
             intake.start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
                     tombstones, retention, chain, built.anonymousDenials(), anchor, gauges, sharedAnchor,
-                    List.of(webhookLeader, purgeLeader, tombstoneLeader), intake);
+                    List.of(webhookLeader, purgeLeader, tombstoneLeader, ssoLoginLeader), intake, ssoLogins);
         } catch (RuntimeException | IOException e) {
             if (gauges != null) {
                 gauges.stop();
@@ -267,6 +274,11 @@ public final class CastellanServer implements AutoCloseable {
      */
     public int flushAnonymousDenials() {
         return anonymousDenials.flush(true);
+    }
+
+    /** The scheduled purge of finished single sign-on attempts, run now: -1 when another node runs it. */
+    public int purgeSsoLoginsAsScheduled() {
+        return ssoLogins.purgeIfLeader();
     }
 
     /** The scheduled tombstone purge's run now: -1 when another node (sharing the database) runs it. */

@@ -29,6 +29,7 @@ import org.castellan.server.admin.PolicyRoutes;
 import org.castellan.server.admin.RecoveryKeyRoutes;
 import org.castellan.server.admin.RegistrationKeyRoutes;
 import org.castellan.server.admin.RuleRoutes;
+import org.castellan.server.admin.SecondFactorRoutes;
 import org.castellan.server.admin.SessionRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
@@ -53,8 +54,12 @@ import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.SqlTotpStore;
 import org.castellan.server.users.TotpSeeds;
+import org.castellan.server.web.AdminConsole;
 import org.castellan.server.web.Assets;
 import org.castellan.server.web.DevicePages;
+import org.castellan.server.web.HistoryPages;
+import org.castellan.server.web.RecoveryKeyPages;
+import org.castellan.server.web.StepUpPages;
 import org.castellan.server.web.SignInPages;
 import org.castellan.server.web.SsoPages;
 import org.castellan.server.sso.OidcClient;
@@ -92,6 +97,11 @@ final class ServerRoutes {
     private final SignInPages signIn;
     private final DevicePages devicePages;
     private final SsoPages sso;
+    private final HistoryPages historyPages;
+    private final RecoveryKeyPages recoveryKeyPages;
+    private final StepUpPages stepUp;
+    private final SecondFactorRoutes secondFactors;
+    private final AdminConsole adminPages;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
                  ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console,
@@ -134,6 +144,16 @@ final class ServerRoutes {
         signIn = new SignInPages(login, consoleSessions, new SqlTotpStore(), new TotpSeeds(s.vault()), s.db(),
                 s.clock(), s.random(), sso.configured());
         devicePages = new DevicePages(devices, passwords, recoveryKeys, s.clock(), console.hideSecretsAfter());
+        historyPages = new HistoryPages(passwords, console.hideSecretsAfter());
+        recoveryKeyPages = new RecoveryKeyPages(recoveryKeys, console.hideSecretsAfter());
+        SqlTotpStore totps = new SqlTotpStore();
+        stepUp = StepUpPages.of(login.lockout(), totps, new TotpSeeds(s.vault()), s.db(), consoleSessions, s.clock(),
+                sso.configured());
+        secondFactors = new SecondFactorRoutes(s.users(), totps, new org.castellan.server.users.SqlWebSessionStore(),
+                s.clock());
+        adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, registrationKeys,
+                devices, channels, jit), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(), s.devices(),
+                s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
     }
 
     /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
@@ -168,13 +188,20 @@ final class ServerRoutes {
         routes.console()
                 .get("/", devicePages::search)
                 .get("/devices/{id}", devicePages::device)
-                .post("/sign-out", signIn::signOut);
+                .post("/sign-out", signIn::signOut)
+                .get("/recovery-keys", recoveryKeyPages::form)
+                .post("/step-up", stepUp::confirm);
         routes.consolePermission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .post("/devices/{id}/password", devicePages::revealPassword);
         routes.consolePermission(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
                 .post("/devices/{id}/recovery-keys", devicePages::revealRecoveryKeys);
         routes.consolePermission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
                 .post("/devices/{id}/rotate", devicePages::rotate);
+        routes.consolePermission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)
+                .post("/devices/{id}/password/history", historyPages::history);
+        routes.consolePermissionOnFoundDevices(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
+                .post("/recovery-keys", recoveryKeyPages::lookUp);
+        registerAdminPages(routes);
 
         routes.registration()
                 .post(AgentPaths.REGISTER, register);
@@ -229,6 +256,7 @@ final class ServerRoutes {
                 .post("/api/v1/users/{id}/disable", users::disable)
                 .post("/api/v1/users/{id}/enable", users::enable)
                 .post("/api/v1/users/{id}/tokens", users::createToken)
+                .post("/api/v1/users/{id}/reset-totp", secondFactors::resetTotp)
                 .post("/api/v1/user-groups", userGroups::create)
                 .get("/api/v1/user-groups", userGroups::list)
                 .get("/api/v1/user-groups/{id}", userGroups::get)
@@ -247,5 +275,51 @@ final class ServerRoutes {
                 .post("/api/v1/channels", channels::create)
                 .get("/api/v1/channels", channels::list)
                 .delete("/api/v1/channels/{id}", channels::delete);
+    }
+
+    /**
+     * The console's administration pages (admin only) and its device lifecycle and just-in-time
+     * pages, whose posts pass the very permission guards of the API routes they mirror.
+     */
+    private void registerAdminPages(Routes routes) {
+        AdminConsole p = adminPages;
+        routes.consoleAdmin()
+                .get("/admin", p.index()::index)
+                .get("/admin/rules", p.rules()::list)
+                .post("/admin/rules", p.rules()::create)
+                .post("/admin/rules/{id}/delete", p.rules()::delete)
+                .get("/admin/users", p.users()::users)
+                .post("/admin/users", p.users()::createUser)
+                .post("/admin/users/{id}/disable", p.users()::disable)
+                .post("/admin/users/{id}/enable", p.users()::enable)
+                .get("/admin/user-groups", p.users()::groups)
+                .post("/admin/user-groups", p.users()::createGroup)
+                .post("/admin/user-groups/{id}/members", p.users()::setMembers)
+                .post("/admin/user-groups/{id}/delete", p.users()::deleteGroup)
+                .get("/admin/device-groups", p.deviceGroups()::list)
+                .post("/admin/device-groups", p.deviceGroups()::create)
+                .post("/admin/device-groups/preview", p.deviceGroups()::preview)
+                .post("/admin/device-groups/{id}/delete", p.deviceGroups()::delete)
+                .get("/admin/registration-keys", p.registrationKeys()::list)
+                .post("/admin/registration-keys", p.registrationKeys()::create)
+                .post("/admin/registration-keys/{id}/revoke", p.registrationKeys()::revoke)
+                .get("/admin/devices", p.devices()::list)
+                .post("/devices/{id}/purge", p.devices()::purge)
+                .get("/admin/channels", p.channels()::list)
+                .post("/admin/channels", p.channels()::create)
+                .post("/admin/channels/{id}/delete", p.channels()::delete);
+        routes.console()
+                .get("/devices/{id}/manage", p.devices()::manage)
+                .get("/jit", p.jit()::list)
+                .get("/devices/{id}/jit", p.jit()::device);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_APPROVE).post("/devices/{id}/approve", p.devices()::approve);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_DISABLE).post("/devices/{id}/disable", p.devices()::disable);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_ENABLE).post("/devices/{id}/enable", p.devices()::enable);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_DELETE).post("/devices/{id}/delete", p.devices()::delete);
+        routes.consolePermission(Permission.DEVICE_JIT, JIT_REQUEST).post("/devices/{id}/jit", p.jit()::request);
+        routes.consolePermission(Permission.DEVICE_JIT, JIT_APPROVE)
+                .post("/devices/{id}/jit/{grantId}/approve", p.jit()::approve);
+        routes.consolePermission(Permission.DEVICE_JIT, JIT_REVOKE)
+                .post("/devices/{id}/jit/{grantId}/revoke", p.jit()::revoke);
     }
 }

@@ -290,4 +290,84 @@ class ConsoleTest {
                 Map.of("name", ivy.name(), "password", ivy.password()), null).status()).isEqualTo(429);
         clock.advance(Duration.ofMinutes(16));
     }
+
+    @Test
+    void aRuleWantingARecentSecondFactorRefusesApiTokensAndStaleSessionsUntilAStepUp() throws Exception {
+        Helper jo = helpDesk();
+        TestAgent agent = deviceWithPassword("Step-up-secret-7");
+        admin.rule(Map.of("principals", List.of("user:" + jo.userId()), "targets", List.of("device:" + agent.deviceId),
+                "permissions", List.of("password.read"), "requireSecondFactorMinutes", 10));
+        assertThat(server.get("/api/v1/rules").json().toString()).contains("\"requireSecondFactorMinutes\":10");
+
+        // An API token (the CLI) carries no second factor: a refusal that says where to go instead.
+        String token = admin.token(jo.userId());
+        TestServer.Reply api = server.getWithToken("/api/v1/devices/" + agent.deviceId + "/password?reason=t1", token);
+        assertThat(api.status()).isEqualTo(403);
+        assertThat(api.error()).isEqualTo("second-factor-required");
+        assertThat(api.json().get("message").asText()).contains("web console").contains("10 minutes");
+        assertThat(api.body()).doesNotContain("Step-up-secret-7");
+
+        // Signed in with TOTP just now: allowed.
+        ConsoleClient browser = new ConsoleClient(server);
+        byte[] seed = browser.signIn(jo.name(), jo.password(), null, clock.instant());
+        Page fresh = browser.post("/devices/" + agent.deviceId + "/password", Map.of("reason", "t2"));
+        assertThat(fresh.status()).as(fresh.body()).isEqualTo(200);
+        assertThat(fresh.body()).contains("Step-up-secret-7");
+
+        // Eleven minutes on: the step-up page, which repeats the reveal with the same reason.
+        clock.advance(Duration.ofMinutes(11));
+        Page stale = browser.post("/devices/" + agent.deviceId + "/password", Map.of("reason", "t3"));
+        assertThat(stale.status()).isEqualTo(403);
+        assertThat(stale.body()).contains("Confirm it is you").contains("id=\"step-up-form\"")
+                .contains("name=\"then\" value=\"/devices/" + agent.deviceId + "/password\"")
+                .contains("name=\"reason\" value=\"t3\"").doesNotContain("Step-up-secret-7");
+        Map<String, String> stepUp = Map.of("then", "/devices/" + agent.deviceId + "/password", "reason", "t3",
+                "code", ConsoleClient.code(seed, clock.instant()).equals("000000") ? "111111" : "000000");
+        Page wrong = browser.post("/step-up", stepUp);
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.body()).contains("Wrong code");
+        Page offSite = browser.post("/step-up", Map.of("then", "https://evil.example/", "code",
+                ConsoleClient.code(seed, clock.instant())));
+        assertThat(offSite.status()).as("only the console's own reveal paths").isEqualTo(400);
+        Page confirmed = browser.post("/step-up", Map.of("then", "/devices/" + agent.deviceId + "/password",
+                "reason", "t3", "code", ConsoleClient.code(seed, clock.instant())));
+        assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(307);
+        assertThat(confirmed.location()).isEqualTo("/devices/" + agent.deviceId + "/password");
+        Page repeated = browser.post(confirmed.location(), Map.of("reason", "t3"));
+        assertThat(repeated.status()).as(repeated.body()).isEqualTo(200);
+        assertThat(repeated.body()).contains("Step-up-secret-7");
+
+        List<JsonNode> reveals = admin.audit("principal=user:" + jo.userId() + "&action=password.reveal");
+        assertThat(reveals).filteredOn(r -> r.get("outcome").asText().equals("denied"))
+                .extracting(r -> r.get("detail").asText())
+                .anySatisfy(d -> assertThat(d).contains("second factor required (API token)"))
+                .anySatisfy(d -> assertThat(d).contains("over 10 min ago"));
+        assertThat(reveals).filteredOn(r -> r.get("outcome").asText().equals("granted")).hasSize(2);
+        assertThat(admin.audit("principal=user:" + jo.userId() + "&action=session.step-up"))
+                .extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("ok", "denied");
+    }
+
+    @Test
+    void anAdminResetsALostSecondFactorAndTheUsersSessionsEnd() throws Exception {
+        Helper kim = helpDesk();
+        ConsoleClient browser = new ConsoleClient(server);
+        browser.signIn(kim.name(), kim.password(), null, clock.instant());
+        assertThat(browser.get("/").status()).isEqualTo(200);
+
+        TestServer.Reply reset = server.post("/api/v1/users/" + kim.userId() + "/reset-totp", Map.of());
+        assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+        assertThat(reset.json().get("totpReset").asBoolean()).isTrue();
+        assertThat(reset.json().get("sessionsEnded").asInt()).isEqualTo(1);
+        assertThat(browser.get("/").status()).as("signed out by the reset").isEqualTo(303);
+        assertThat(admin.audit("action=user.totp-reset")).anySatisfy(r ->
+                assertThat(r.get("detail").asText()).contains("user:" + kim.userId()).contains("TOTP forgotten"));
+        assertThat(server.sendWithToken("POST", "/api/v1/users/" + kim.userId() + "/reset-totp", Map.of(),
+                admin.token(kim.userId())).status()).as("admins only").isEqualTo(403);
+
+        clock.advance(Duration.ofSeconds(31));
+        browser.get("/sign-in");
+        browser.post("/sign-in", Map.of("name", kim.name(), "password", kim.password()));
+        assertThat(browser.get("/sign-in/second-factor").body()).as("enrols anew")
+                .contains("otpauth://totp/Castellan:" + kim.name());
+    }
 }

@@ -13,4 +13,10 @@ public final class CompletionCommand extends org.castellan.clidocs.CompletionCom
     protected String shellVariable() {
         return spec.root().userObject() instanceof CastellanMain main ? main.host().env("SHELL") : null;
     }
+
+    /** A call builds only the verb it names (CastellanMain.commandLineFor): the script is made from every verb. */
+    @Override
+    protected picocli.CommandLine fullModel() {
+        return CastellanMain.commandLine(((CastellanMain) spec.root().userObject()).host());
+    }
 }

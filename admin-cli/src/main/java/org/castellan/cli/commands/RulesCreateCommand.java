@@ -47,6 +47,12 @@ final class RulesCreateCommand extends ApiCommand {
             description = "Rotate the password this long after each read under this rule (0: at the next check-in).")
     String rotateAfterRead;
 
+    @Option(names = "--require-second-factor", paramLabel = "MINUTES",
+            description = "Secrets under this rule need a second factor shown within the last MINUTES (1 to 1440):"
+                    + " TOTP in the web console, or the identity provider's MFA. API tokens (this CLI) are refused"
+                    + " such reads and pointed to the web console.")
+    Integer requireSecondFactorMinutes;
+
     @Option(names = "--channel", paramLabel = "CHANNEL", description = "Notify this channel (name or id) of reads (repeatable).")
     List<String> channels = new ArrayList<>();
 
@@ -62,6 +68,9 @@ final class RulesCreateCommand extends ApiCommand {
         targets.forEach(target -> Principals.checkTarget(spec, target));
         if (rotateAfterRead != null) {
             rotateAfterMinutes = minutes(rotateAfterRead);
+        }
+        if (requireSecondFactorMinutes != null && (requireSecondFactorMinutes < 1 || requireSecondFactorMinutes > 1440)) {
+            throw new ParameterException(spec.commandLine(), "--require-second-factor: minutes must be 1 to 1440");
         }
         expiresAt = ExpiryOptions.resolve(expiry, spec, host.clock());
     }
@@ -98,6 +107,9 @@ final class RulesCreateCommand extends ApiCommand {
         }
         if (rotateAfterMinutes != null) {
             body.put("rotateAfterReadMinutes", rotateAfterMinutes);
+        }
+        if (requireSecondFactorMinutes != null) {
+            body.put("requireSecondFactorMinutes", requireSecondFactorMinutes);
         }
         if (!channels.isEmpty()) {
             Refs.ids(session, Refs.Kind.CHANNEL, channels).forEach(body.putArray("channels")::add);

@@ -18,4 +18,10 @@ final class CompletionCommand extends org.castellan.clidocs.CompletionCommand {
     protected String shellVariable() {
         return context.env().get("SHELL");
     }
+
+    /** A call builds only the subcommand it names (AgentMain.commandLineFor): the script is made from all of them. */
+    @Override
+    protected picocli.CommandLine fullModel() {
+        return AgentMain.commandLine(context);
+    }
 }

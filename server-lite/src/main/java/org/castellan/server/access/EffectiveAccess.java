@@ -99,6 +99,21 @@ public record EffectiveAccess(Set<Permission> permissions, List<Rule> matchingRu
         return rulesGranting(permission).stream().anyMatch(Rule::requireReason);
     }
 
+    /**
+     * The smallest {@code requireSecondFactorMinutes} among matching rules granting {@code permission}:
+     * the caller must have shown a second factor within that many minutes; null when no rule asks for one.
+     */
+    public Integer secondFactorWithinMinutesFor(Permission permission) {
+        Integer within = null;
+        for (Rule rule : rulesGranting(permission)) {
+            Integer minutes = rule.requireSecondFactorMinutes();
+            if (minutes != null && (within == null || minutes < within)) {
+                within = minutes;
+            }
+        }
+        return within;
+    }
+
     /** True when any matching rule granting {@code permission} asks for a second person's approval. */
     public boolean requiresApprovalFor(Permission permission) {
         return rulesGranting(permission).stream().anyMatch(Rule::requireApproval);

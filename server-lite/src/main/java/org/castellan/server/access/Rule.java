@@ -14,17 +14,30 @@ import java.util.Set;
  * @param expiresAt null for a rule that does not expire; the rule stops applying at that instant
  * @param disabled a disabled rule grants nothing
  * @param requireApproval a just-in-time request under this rule waits for a second person's approval
+ * @param requireSecondFactorMinutes a use of a secret permission under this rule needs a second
+ *     factor (TOTP, or the identity provider's MFA) shown within the last this many minutes; null: not needed
  */
 public record Rule(String id, String name, List<PrincipalRef> principals, List<TargetRef> targets,
                    Set<Permission> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
-                   List<String> channels, Instant expiresAt, boolean disabled, boolean requireApproval) {
+                   List<String> channels, Instant expiresAt, boolean disabled, boolean requireApproval,
+                   Integer requireSecondFactorMinutes) {
+    /** The largest {@code requireSecondFactorMinutes}: a day. */
+    public static final int MAX_SECOND_FACTOR_MINUTES = 1440;
+
+    /** A rule that asks for no second factor. */
+    public Rule(String id, String name, List<PrincipalRef> principals, List<TargetRef> targets,
+                Set<Permission> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
+                List<String> channels, Instant expiresAt, boolean disabled, boolean requireApproval) {
+        this(id, name, principals, targets, permissions, requireReason, rotateAfterReadMinutes, channels, expiresAt,
+                disabled, requireApproval, null);
+    }
 
     /** A rule that asks for no approval. */
     public Rule(String id, String name, List<PrincipalRef> principals, List<TargetRef> targets,
                 Set<Permission> permissions, boolean requireReason, Integer rotateAfterReadMinutes,
                 List<String> channels, Instant expiresAt, boolean disabled) {
         this(id, name, principals, targets, permissions, requireReason, rotateAfterReadMinutes, channels, expiresAt,
-                disabled, false);
+                disabled, false, null);
     }
 
     public Rule {
@@ -45,6 +58,11 @@ public record Rule(String id, String name, List<PrincipalRef> principals, List<T
         }
         if (rotateAfterReadMinutes != null && rotateAfterReadMinutes < 0) {
             throw new IllegalArgumentException("rule " + id + " rotateAfterReadMinutes must be 0 or more");
+        }
+        if (requireSecondFactorMinutes != null
+                && (requireSecondFactorMinutes < 1 || requireSecondFactorMinutes > MAX_SECOND_FACTOR_MINUTES)) {
+            throw new IllegalArgumentException("rule " + id + " requireSecondFactorMinutes must be 1 to "
+                    + MAX_SECOND_FACTOR_MINUTES);
         }
     }
 

@@ -84,8 +84,18 @@ public final class PasswordRoutes {
     }
 
     public void history(Context ctx, DeviceGrant grant) {
+        List<PasswordHistoryEntry> entries = openHistory(grant);
+        try {
+            Responses.ok(ctx, entries);
+        } finally {
+            entries.forEach(PasswordHistoryEntry::wipe);
+        }
+    }
+
+    /** The device's rotations with their passwords, the read on record; shared by the API and the console (the caller wipes). */
+    public List<PasswordHistoryEntry> openHistory(DeviceGrant grant) {
         Device device = grant.device();
-        List<PasswordHistoryEntry> entries = grant.use(c -> {
+        return grant.use(c -> {
             List<PasswordHistoryEntry> list = new ArrayList<>();
             for (Rotation r : rotations.history(c, device.id())) {
                 Secret password = Rotation.ABORTED.equals(r.state()) ? null : opener.open(r);
@@ -94,10 +104,5 @@ public final class PasswordRoutes {
             }
             return Audited.of(list, list.size() + " rotations");
         });
-        try {
-            Responses.ok(ctx, entries);
-        } finally {
-            entries.forEach(PasswordHistoryEntry::wipe);
-        }
     }
 }

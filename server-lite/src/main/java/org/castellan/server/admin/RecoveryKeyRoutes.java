@@ -101,7 +101,17 @@ public final class RecoveryKeyRoutes {
      * the caller may not read are left out (and their denial audited).
      */
     public void byKeyId(Context ctx, DeviceSearch search) {
-        String prefix = KeyIds.prefix(ctx.queryParam("keyId"));
+        List<RecoveryKey> found = find(search, ctx.queryParam("keyId"));
+        try {
+            Responses.ok(ctx, found);
+        } finally {
+            found.forEach(RecoveryKey::wipe);
+        }
+    }
+
+    /** The look-up by key id itself, the reads on record; shared by the API and the console (the caller wipes). */
+    public List<RecoveryKey> find(DeviceSearch search, String keyId) {
+        String prefix = KeyIds.prefix(keyId);
         if (prefix == null) {
             throw ApiException.badRequest("invalid-keyId",
                     "keyId must be at least the first 8 hex digits of the protector id (braces, hyphens and case ignored)");
@@ -126,9 +136,10 @@ public final class RecoveryKeyRoutes {
             // A search that found nothing is on record too.
             search.record(granted, device -> "key id " + prefix + ": " + byDevice.get(device.id()).size() + " keys",
                     candidates.isEmpty() ? "key id " + prefix + ": no match" : null);
-            Responses.ok(ctx, found);
-        } finally {
+            return found;
+        } catch (RuntimeException e) {
             found.forEach(RecoveryKey::wipe);
+            throw e;
         }
     }
 }

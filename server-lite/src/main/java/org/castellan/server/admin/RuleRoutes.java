@@ -56,17 +56,22 @@ public final class RuleRoutes {
 
     public record Body(String name, List<String> principals, List<String> targets, List<String> permissions,
                        Boolean requireReason, Integer rotateAfterReadMinutes, List<String> channels, Instant expiresAt,
-                       Boolean requireApproval) {}
+                       Boolean requireApproval, Integer requireSecondFactorMinutes) {}
 
     static RuleView view(Rule r) {
         return new RuleView(r.id(), r.name(), r.principals().stream().map(PrincipalRef::wire).toList(),
                 r.targets().stream().map(TargetRef::wire).toList(),
                 r.permissions().stream().sorted().map(Permission::wireName).toList(), r.requireReason(),
-                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt(), r.requireApproval());
+                r.rotateAfterReadMinutes(), r.channels(), r.expiresAt(), r.requireApproval(),
+                r.requireSecondFactorMinutes());
     }
 
     public void create(Context ctx, Caller admin) {
-        Body body = JsonBody.read(ctx, Body.class);
+        Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, Body.class)));
+    }
+
+    /** Validates and stores a rule, audited; the API and the console's rule form both create through here. */
+    public RuleView create(Caller admin, Body body) {
         Instant now = clock.instant();
         String name = Names.label(body.name(), "name");
         List<PrincipalRef> principals = parse(body.principals(), "principals", PrincipalRef::parse);
@@ -75,13 +80,18 @@ public final class RuleRoutes {
         if (body.rotateAfterReadMinutes() != null && (body.rotateAfterReadMinutes() < 0 || body.rotateAfterReadMinutes() > 525_600)) {
             throw ApiException.badRequest("invalid-rotateAfterReadMinutes", "field 'rotateAfterReadMinutes' must be 0 to 525600");
         }
+        Integer secondFactor = body.requireSecondFactorMinutes();
+        if (secondFactor != null && (secondFactor < 1 || secondFactor > Rule.MAX_SECOND_FACTOR_MINUTES)) {
+            throw ApiException.badRequest("invalid-requireSecondFactorMinutes",
+                    "field 'requireSecondFactorMinutes' must be 1 to " + Rule.MAX_SECOND_FACTOR_MINUTES);
+        }
         if (body.expiresAt() != null && !body.expiresAt().isAfter(now)) {
             throw ApiException.badRequest("invalid-expiresAt", "field 'expiresAt' must be in the future");
         }
         List<String> channelIds = body.channels() == null ? List.of() : body.channels();
         Rule rule = new Rule(Tokens.newId(), name, principals, targets, EnumSet.copyOf(permissions),
                 Boolean.TRUE.equals(body.requireReason()), body.rotateAfterReadMinutes(), channelIds, body.expiresAt(), false,
-                Boolean.TRUE.equals(body.requireApproval()));
+                Boolean.TRUE.equals(body.requireApproval()), secondFactor);
         if (rule.requireApproval() && !rule.permissions().contains(Permission.DEVICE_JIT)) {
             throw ApiException.badRequest("invalid-requireApproval",
                     "field 'requireApproval' applies to rules granting device.jit");
@@ -96,12 +106,17 @@ public final class RuleRoutes {
             rules.insert(c, rule, admin.principal().id(), now);
             return Audited.of(null, "rule " + rule.id() + " '" + name + "' " + view(rule));
         });
-        Responses.json(ctx, 201, view(rule));
+        return view(rule);
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, db.read(rules::list).stream().map(RuleRoutes::view).toList(), RuleView::id));
+        Responses.ok(ctx, paging.page(ctx, all(), RuleView::id));
+    }
+
+    /** Every rule, as the API lists them. */
+    public List<RuleView> all() {
+        return db.read(rules::list).stream().map(RuleRoutes::view).toList();
     }
 
     public void get(Context ctx, Caller admin) {
@@ -109,13 +124,17 @@ public final class RuleRoutes {
     }
 
     public void delete(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        delete(admin, ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** Deletes a rule, audited (404 {@code rule-not-found} for an unknown id). */
+    public void delete(Caller admin, String id) {
         admin.act(AuditActions.RULE_DELETE, c -> {
             Rule rule = find(c, id);
             rules.delete(c, id);
             return Audited.of(null, "rule " + id + " '" + rule.name() + "'");
         });
-        ctx.status(204);
     }
 
     /** A rule naming a user, group or device that does not exist is a typo, refused by field. */

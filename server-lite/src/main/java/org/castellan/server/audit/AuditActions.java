@@ -21,6 +21,10 @@ public final class AuditActions {
     public static final String TOKEN_REVOKE = "token.revoke";
     public static final String SESSION_CREATE = "session.create";
     public static final String SESSION_END = "session.end";
+    /** A console session showed its second factor again (step-up before a reveal a rule guards). */
+    public static final String SESSION_STEP_UP = "session.step-up";
+    /** An admin reset a user's TOTP second factor (the next sign-in enrols again). */
+    public static final String USER_TOTP_RESET = "user.totp-reset";
     public static final String USER_GROUP_CREATE = "user-group.create";
     public static final String USER_GROUP_UPDATE = "user-group.update";
     public static final String USER_GROUP_DELETE = "user-group.delete";

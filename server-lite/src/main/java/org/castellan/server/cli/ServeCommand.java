@@ -48,15 +48,33 @@ final class ServeCommand implements Callable<Integer> {
                     + "itself in CASTELLAN_DATABASE_PASSWORD; config \"databasePasswordFile\").")
     String databasePasswordFile;
 
+    @Option(names = "--console-idle-minutes", paramLabel = "MINUTES", description = "A web console session ends"
+            + " after this long without a request (env CASTELLAN_CONSOLE_IDLE_MINUTES, config"
+            + " \"console\":{\"idleMinutes\"}; default 15).")
+    String consoleIdleMinutes;
+
+    @Option(names = "--console-absolute-minutes", paramLabel = "MINUTES", description = "A web console session ends"
+            + " this long after sign-in at the latest (env CASTELLAN_CONSOLE_ABSOLUTE_MINUTES, config"
+            + " \"console\":{\"absoluteMinutes\"}; default 480).")
+    String consoleAbsoluteMinutes;
+
+    @Option(names = "--console-hide-secrets-seconds", paramLabel = "SECONDS", description = "A secret revealed in the"
+            + " web console leaves the page after this long (env CASTELLAN_CONSOLE_HIDE_SECRETS_SECONDS, config"
+            + " \"console\":{\"hideSecretsAfterSeconds\"}; default 60; 0: not hidden).")
+    String consoleHideSecretsSeconds;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         org.castellan.server.sso.OidcSettings singleSignOn;
+        org.castellan.server.ConsoleSettings console;
         try {
             ConfigResolver resolver = new ConfigResolver(System.getenv());
             config = resolver.resolve(data, listen, configFile, database, databasePasswordFile,
                     deletedRetentionDays);
             singleSignOn = resolver.singleSignOn(configFile);
+            console = resolver.console(configFile, consoleIdleMinutes, consoleAbsoluteMinutes,
+                    consoleHideSecretsSeconds).withOidc(singleSignOn);
         } catch (IllegalArgumentException e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
@@ -74,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = CastellanServer.start(config, java.time.Clock.systemUTC(),
                     org.castellan.server.notify.DispatcherSettings.defaults(),
-                    org.castellan.server.ConsoleSettings.defaults().withOidc(singleSignOn));
+                    console);
         } catch (DataDirModes.NotPrivate e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 1;

@@ -9,26 +9,33 @@ import java.util.List;
  * a file holding the bearer token {@code GET /metrics} then requires (absent: {@code /metrics} is open),
  * {@code "database"} (a {@code postgresql://…} URL; absent: the embedded SQLite database) and
  * {@code "databasePasswordFile"} (the file holding its password).
- * {@code "singleSignOn":{"issuer":URL,"clientId":…,"clientSecretFile":FILE,"groupsClaim":"groups"}}
- * turns on the web console's OpenID Connect sign-in (the secret file must be private, like the keystore).
+ * {@code "singleSignOn":{"issuer":URL,"clientId":…,"clientSecretFile":FILE,"groupsClaim":"groups",
+ * "secondFactorAcr":["mfa"]}} turns on the web console's OpenID Connect sign-in (the secret file must be
+ * private, like the keystore); {@code secondFactorAcr}: {@code acr} values that count as a second factor.
+ * {@code "console":{"idleMinutes":15,"absoluteMinutes":480,"hideSecretsAfterSeconds":60}}: the web
+ * console's session expiry (idle and absolute) and how long a revealed secret stays on the page.
  * {@code "deletedRetentionDays"}: how long deleted devices' secrets stay revealable (default 30).
  * Unknown keys are rejected (strict mapper), so a typo does not go unnoticed.
  */
 public record ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword,
                          String revealLimits, String registrationLimits, List<String> trustedProxies,
                          String metricsTokenFile, String database, String databasePasswordFile,
-                         SingleSignOn singleSignOn, Integer deletedRetentionDays) {
+                         SingleSignOn singleSignOn, Integer deletedRetentionDays, Console console) {
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     public ConfigFile(String data, String listen, String tlsKeystore, String tlsKeystorePassword, String revealLimits,
                       String registrationLimits, List<String> trustedProxies, String metricsTokenFile) {
         this(data, listen, tlsKeystore, tlsKeystorePassword, revealLimits, registrationLimits, trustedProxies,
-                metricsTokenFile, null, null, null, null);
+                metricsTokenFile, null, null, null, null, null);
     }
 
     /** The web console's OpenID Connect provider. */
-    public record SingleSignOn(String issuer, String clientId, String clientSecretFile, String groupsClaim) {}
+    public record SingleSignOn(String issuer, String clientId, String clientSecretFile, String groupsClaim,
+                               List<String> secondFactorAcr) {}
+
+    /** The web console's timings (each absent: its default). */
+    public record Console(Integer idleMinutes, Integer absoluteMinutes, Integer hideSecretsAfterSeconds) {}
 
     @Override
     public String toString() {

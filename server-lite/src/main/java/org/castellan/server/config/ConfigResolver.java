@@ -24,6 +24,9 @@ public final class ConfigResolver {
     /** The database password itself (for container platforms that inject secrets as variables). */
     public static final String ENV_DATABASE_PASSWORD = "CASTELLAN_DATABASE_PASSWORD";
     public static final String ENV_DATABASE_PASSWORD_FILE = "CASTELLAN_DATABASE_PASSWORD_FILE";
+    public static final String ENV_CONSOLE_IDLE_MINUTES = "CASTELLAN_CONSOLE_IDLE_MINUTES";
+    public static final String ENV_CONSOLE_ABSOLUTE_MINUTES = "CASTELLAN_CONSOLE_ABSOLUTE_MINUTES";
+    public static final String ENV_CONSOLE_HIDE_SECRETS_SECONDS = "CASTELLAN_CONSOLE_HIDE_SECRETS_SECONDS";
 
     private final Map<String, String> env;
 
@@ -149,11 +152,58 @@ public final class ConfigResolver {
         }
         try {
             return new org.castellan.server.sso.OidcSettings(java.net.URI.create(sso.issuer()), sso.clientId(),
-                    Files.readString(secretFile).strip(), sso.groupsClaim());
+                    Files.readString(secretFile).strip(), sso.groupsClaim(), sso.secondFactorAcr());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the single sign-on client secret file " + secretFile
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The web console's timings: each flag (null when not given) over its {@code CASTELLAN_CONSOLE_*}
+     * variable over the config file's {@code "console"} object over {@link ConsoleSettings#defaults()};
+     * single sign-on is not part of it ({@link #singleSignOn}).
+     */
+    public org.castellan.server.ConsoleSettings console(String configFlag, String idleMinutesFlag,
+                                                        String absoluteMinutesFlag, String hideSecondsFlag) {
+        String configPath = first(configFlag, env.get(ENV_CONFIG));
+        ConfigFile.Console file = configPath == null ? null : read(Path.of(configPath)).console();
+        org.castellan.server.ConsoleSettings d = org.castellan.server.ConsoleSettings.defaults();
+        long idle = whole(first(idleMinutesFlag, env.get(ENV_CONSOLE_IDLE_MINUTES),
+                file == null || file.idleMinutes() == null ? null : file.idleMinutes().toString()),
+                d.idle().toMinutes(), 1, 24 * 60, "console idle minutes (--console-idle-minutes, "
+                        + ENV_CONSOLE_IDLE_MINUTES + ", config \"console\":{\"idleMinutes\"})");
+        long absolute = whole(first(absoluteMinutesFlag, env.get(ENV_CONSOLE_ABSOLUTE_MINUTES),
+                file == null || file.absoluteMinutes() == null ? null : file.absoluteMinutes().toString()),
+                d.absolute().toMinutes(), 1, 7 * 24 * 60, "console absolute session minutes (--console-absolute-minutes, "
+                        + ENV_CONSOLE_ABSOLUTE_MINUTES + ", config \"console\":{\"absoluteMinutes\"})");
+        long hide = whole(first(hideSecondsFlag, env.get(ENV_CONSOLE_HIDE_SECRETS_SECONDS),
+                file == null || file.hideSecretsAfterSeconds() == null ? null : file.hideSecretsAfterSeconds().toString()),
+                d.hideSecretsAfter().toSeconds(), 0, 3600, "seconds a revealed secret stays shown"
+                        + " (--console-hide-secrets-seconds, " + ENV_CONSOLE_HIDE_SECRETS_SECONDS
+                        + ", config \"console\":{\"hideSecretsAfterSeconds\"}; 0: until the page is left)");
+        if (absolute < idle) {
+            throw new IllegalArgumentException("console absolute session minutes (" + absolute
+                    + ") must be at least the idle minutes (" + idle + ")");
+        }
+        return new org.castellan.server.ConsoleSettings(java.time.Duration.ofMinutes(idle),
+                java.time.Duration.ofMinutes(absolute), java.time.Duration.ofSeconds(hide), null);
+    }
+
+    private static long whole(String text, long fallback, long min, long max, String what) {
+        if (text == null) {
+            return fallback;
+        }
+        long value;
+        try {
+            value = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            value = Long.MIN_VALUE;
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " must be a whole number from " + min + " to " + max);
+        }
+        return value;
     }
 
     /** Only the data directory (for commands that do not serve). */

@@ -52,6 +52,11 @@ public final class AccessDecision {
                 clock.instant());
     }
 
+    /** The decision's clock: when a second factor counts as recent. */
+    java.time.Instant now() {
+        return clock.instant();
+    }
+
     /** What the given principals (e.g. one user group) get on {@code device} through rules. */
     public EffectiveAccess forPrincipals(Connection c, Set<PrincipalRef> principals, Device device) throws SQLException {
         return AccessEvaluator.effectiveFor(principals, device.facts(), groups(c), rules.list(c), clock.instant());
@@ -91,7 +96,7 @@ public final class AccessDecision {
          * As if the device were active: a caller with rights learns why a secret is withheld
          * (409) while a caller without rights learns nothing (403).
          */
-        EffectiveAccess asIfActive(Device device) {
+        public EffectiveAccess asIfActive(Device device) {
             return evaluate(new DeviceFacts(device.id(), device.hostname(), device.os(), false, true));
         }
 

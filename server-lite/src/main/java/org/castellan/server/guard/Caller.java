@@ -19,9 +19,19 @@ public final class Caller {
     private final Database db;
     private final UseRecorder authentication;
     private final AuditLog audit;
+    private final boolean console;
+    private final java.time.Instant secondFactorAt;
     private boolean useRecorded;
 
     Caller(Principal principal, String clientAddress, Database db, UseRecorder authentication, AuditLog audit) {
+        this(principal, clientAddress, db, authentication, audit, false, null);
+    }
+
+    /** {@code console}: a web console session, which can show a second factor (at {@code secondFactorAt}, or null). */
+    Caller(Principal principal, String clientAddress, Database db, UseRecorder authentication, AuditLog audit,
+           boolean console, java.time.Instant secondFactorAt) {
+        this.console = console;
+        this.secondFactorAt = secondFactorAt;
         this.principal = principal;
         this.clientAddress = clientAddress;
         this.db = db;
@@ -35,6 +45,16 @@ public final class Caller {
 
     public String clientAddress() {
         return clientAddress;
+    }
+
+    /** True for a web console session; false for an API token, which never carries a second factor. */
+    public boolean console() {
+        return console;
+    }
+
+    /** When this session last showed a second factor (TOTP, or the identity provider's MFA); null: never. */
+    public java.time.Instant secondFactorAt() {
+        return secondFactorAt;
     }
 
     /**

@@ -80,6 +80,12 @@ public final class CallerGuard {
         return new Caller(principal, addresses.of(ctx), db, recorder, audit);
     }
 
+    /** A console session's caller, with when it last showed a second factor (null: never). */
+    Caller consoleCaller(Context ctx, org.castellan.server.users.Principal principal, UseRecorder recorder,
+                         java.time.Instant secondFactorAt) {
+        return new Caller(principal, addresses.of(ctx), db, recorder, audit, true, secondFactorAt);
+    }
+
     Visitor visitor(Context ctx) {
         return new Visitor(ctx, addresses, db, audit, anonymous);
     }

@@ -82,6 +82,16 @@ public final class ConsoleGuard {
         });
     }
 
+    /** Admin pages: a signed-in session whose user has the admin role, else 403 as the API's admin routes answer. */
+    void admin(Context ctx, Routes.CallerHandler handler) throws Exception {
+        signedIn(ctx, (c, caller) -> {
+            if (!caller.principal().admin()) {
+                throw Refusals.forbidden();
+            }
+            handler.handle(c, caller);
+        });
+    }
+
     /** A permission on the route's device, decided, limited and audited exactly as for the API. */
     void permission(Context ctx, Permission permission, String action, Routes.DeviceHandler handler)
             throws Exception {
@@ -91,19 +101,37 @@ public final class ConsoleGuard {
                 toSignIn(ctx);
                 return;
             }
-            permissions.onDevice(ctx, new CallerSource() {
-                @Override
-                public Optional<Caller> caller(Context c) {
-                    return caller;
-                }
-
-                @Override
-                public String reason(Context c) {
-                    String reason = c.formParam("reason");
-                    return reason == null || reason.isBlank() ? null : reason.strip();
-                }
-            }, permission, action, handler);
+            permissions.onDevice(ctx, formSource(caller), permission, action, handler);
         });
+    }
+
+    /** A permission on each device a console search finds (a recovery key by its key id), as for the API. */
+    void acrossDevices(Context ctx, Permission permission, String action, Routes.SearchHandler handler)
+            throws Exception {
+        rendered(ctx, () -> {
+            Optional<Caller> caller = signedInCaller(ctx);
+            if (caller.isEmpty()) {
+                toSignIn(ctx);
+                return;
+            }
+            permissions.acrossDevices(ctx, formSource(caller), permission, action, handler);
+        });
+    }
+
+    /** The signed-in caller, and the reason from the form's {@code reason} field. */
+    private static CallerSource formSource(Optional<Caller> caller) {
+        return new CallerSource() {
+            @Override
+            public Optional<Caller> caller(Context c) {
+                return caller;
+            }
+
+            @Override
+            public String reason(Context c) {
+                String reason = c.formParam("reason");
+                return reason == null || reason.isBlank() ? null : reason.strip();
+            }
+        };
     }
 
     /** The signed-in caller, after the CSRF check for anything but a GET. */
@@ -118,7 +146,8 @@ public final class ConsoleGuard {
         }
         sessions.exposeCsrf(ctx, ConsoleSessions.COOKIE, false);
         ctx.attribute(SESSION_ATTRIBUTE, session.get());
-        return Optional.of(callers.callerFor(ctx, session.get().principal(), sessions));
+        return Optional.of(callers.consoleCaller(ctx, session.get().principal(), sessions,
+                session.get().secondFactorAt()));
     }
 
     static final String SESSION_ATTRIBUTE = "castellan.console.session";

@@ -125,6 +125,11 @@ public final class ConsoleSessions implements UseRecorder {
         ctx.attribute(CSRF_ATTRIBUTE, csrfFor(secret));
     }
 
+    /** The session showed its second factor again now (a step-up); its id and CSRF token stay the same. */
+    public void secondFactorShown(Connection c, String sessionId) throws SQLException {
+        store.secondFactorShown(c, sessionId, clock.instant());
+    }
+
     /** Ends the request's session on the server and clears its cookie. */
     public void end(Connection c, Context ctx, String sessionId) throws SQLException {
         store.end(c, sessionId, clock.instant());

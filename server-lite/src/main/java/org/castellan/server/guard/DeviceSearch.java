@@ -48,6 +48,11 @@ public final class DeviceSearch {
         });
     }
 
+    /** The caller's user name (for the page that shows the result). */
+    public String principalName() {
+        return caller.principal().userName();
+    }
+
     Caller caller() {
         return caller;
     }

@@ -22,7 +22,10 @@ import org.castellan.server.users.Principal;
  * rules; everyone else gets what the active rules grant ({@link AccessDecision}). Unknown device
  * ids answer non-admins exactly like devices they may not touch (403, no IDOR oracle). For secret
  * permissions a disabled or unapproved device answers 409, a missing required reason 400
- * {@code reason-required}, and the per-principal reveal limit 429. Every refusal, a missing token
+ * {@code reason-required}, a rule's {@code requireSecondFactorMinutes} not met 403
+ * {@value #SECOND_FACTOR_REQUIRED} (an API token never meets it: it carries no second factor; a
+ * console session meets it with a TOTP code or the identity provider's MFA within those minutes),
+ * and the per-principal reveal limit 429. Every refusal, a missing token
  * included, is recorded by {@link AccessAudit}; the grant is recorded by {@link DeviceGrant#use}.
  */
 public final class PermissionGuard {
@@ -81,9 +84,15 @@ public final class PermissionGuard {
     /** The devices come from the handler's search ({@link DeviceSearch#permitted}). */
     void acrossDevices(Context ctx, Permission permission, String action, Routes.SearchHandler handler)
             throws Exception {
-        Caller caller = caller(ctx, CallerSource.api(callers), permission, action, null);
+        acrossDevices(ctx, CallerSource.api(callers), permission, action, handler);
+    }
+
+    /** The same for a caller from {@code source} (the API's bearer token, or a console session). */
+    void acrossDevices(Context ctx, CallerSource source, Permission permission, String action,
+                       Routes.SearchHandler handler) throws Exception {
+        Caller caller = caller(ctx, source, permission, action, null);
         try {
-            String reason = TextRules.reason(ctx.queryParam("reason"));
+            String reason = TextRules.reason(source.reason(ctx));
             handler.handle(ctx, new DeviceSearch(caller, this, accessAudit, permission, action, reason));
         } finally {
             caller.finish();
@@ -98,12 +107,21 @@ public final class PermissionGuard {
         }
         AccessDecision.CallerAccess rights = db.read(c -> decisions.of(c, caller.principal()));
         List<DeviceGrant> out = new ArrayList<>();
+        ApiException actionable = null;
         for (Device device : candidates) {
             try {
                 out.add(decide(caller, permission, search.action(), device, rights.asIfActive(device), search.reason()));
             } catch (ApiException refused) {
-                // Already audited by decide(); the device is simply not in the answer.
+                // Already audited by decide(); the device is simply not in the answer, unless the
+                // caller can do something about it (give a reason, show a second factor).
+                if (actionable == null && (SECOND_FACTOR_REQUIRED.equals(refused.code())
+                        || "reason-required".equals(refused.code()))) {
+                    actionable = refused;
+                }
             }
+        }
+        if (out.isEmpty() && actionable != null) {
+            throw actionable;
         }
         return out;
     }
@@ -151,9 +169,42 @@ public final class PermissionGuard {
                         access.rulesGranting(permission));
                 throw ApiException.badRequest("reason-required", "a rule granting this requires a reason: give --reason TEXT (API: ?reason=TEXT)");
             }
+            Integer within = access.secondFactorWithinMinutesFor(permission);
+            if (within != null && !secondFactorFresh(caller, within)) {
+                String why = !caller.console() ? "second factor required (API token)"
+                        : caller.secondFactorAt() == null ? "second factor required (none shown this session)"
+                        : "second factor required (last shown " + caller.secondFactorAt() + ", over " + within
+                                + " min ago)";
+                deny(caller, permission, action, device.id(), device, reason, why, access.rulesGranting(permission));
+                throw secondFactorRequired(caller, within, device);
+            }
         }
         return new DeviceGrant(caller, device, permission, action, access, reason, accessAudit);
     }
+
+    /** A second factor shown by this caller within the last {@code minutes} (API tokens never show one). */
+    private boolean secondFactorFresh(Caller caller, int minutes) {
+        java.time.Instant at = caller.secondFactorAt();
+        return caller.console() && at != null
+                && !at.isBefore(decisions.now().minus(java.time.Duration.ofMinutes(minutes)));
+    }
+
+    /**
+     * 403 {@value #SECOND_FACTOR_REQUIRED}: the console answers with its step-up page; an API token
+     * (the CLI) is told where it can be done, since a bearer token carries no second factor.
+     */
+    private static ApiException secondFactorRequired(Caller caller, int minutes, Device device) {
+        String message = caller.console()
+                ? "a rule granting this requires your second factor within the last " + minutes
+                        + " minutes: enter a code from your authenticator app (or sign in again through single sign-on)"
+                : "a rule granting this requires a second factor within the last " + minutes
+                        + " minutes, which an API token cannot show: read it in the web console (/devices/"
+                        + device.id() + "), where you confirm it with your authenticator app or single sign-on";
+        return new ApiException(403, SECOND_FACTOR_REQUIRED, message);
+    }
+
+    /** The error code of a refusal for want of a fresh second factor. */
+    public static final String SECOND_FACTOR_REQUIRED = "second-factor-required";
 
     private void limitReveals(Caller caller, Permission permission, String action, Device device, String reason) {
         RateDecision decision = revealLimiter.tryAcquire(LimitKeys.principal(caller.principal().id()));

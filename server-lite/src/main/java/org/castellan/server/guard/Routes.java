@@ -152,6 +152,12 @@ public final class Routes {
                 h -> ctx -> console.signedIn(ctx, h));
     }
 
+    /** Console pages for the admin role only: a console session, then the API's admin check (403 for others). */
+    public Guarded<CallerHandler> consoleAdmin() {
+        return new Guarded<>(table, new RouteTable.Guard("console session of an admin (CSRF token on POST)"),
+                h -> ctx -> console.admin(ctx, h));
+    }
+
     /** A console session, then exactly the API's permission guard on the device {@code {id}}; reason from the form. */
     public Guarded<DeviceHandler> consolePermission(Permission permission, String auditAction) {
         return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), permission "
@@ -159,7 +165,14 @@ public final class Routes {
                 h -> ctx -> console.permission(ctx, permission, auditAction, h));
     }
 
-    /** {@code permission} on the device {@code {id}} of the path; uses and refusals audited as {@code auditAction}. */
+    /** A console session, then exactly the API's guard on each device the handler's search finds. */
+    public Guarded<SearchHandler> consolePermissionOnFoundDevices(Permission permission, String auditAction) {
+        return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), permission "
+                + permission.wireName() + " on each device found (audited as " + auditAction + ")"),
+                h -> ctx -> console.acrossDevices(ctx, permission, auditAction, h));
+    }
+
+        /** {@code permission} on the device {@code {id}} of the path; uses and refusals audited as {@code auditAction}. */
     public Guarded<DeviceHandler> permission(Permission permission, String auditAction) {
         return new Guarded<>(table, new RouteTable.Guard("permission " + permission.wireName() + " (audited as "
                 + auditAction + ")"), h -> ctx -> permissions.onDevice(ctx, permission, auditAction, h));

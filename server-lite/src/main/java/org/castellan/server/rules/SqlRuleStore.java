@@ -22,13 +22,13 @@ public final class SqlRuleStore {
     public void insert(Connection c, Rule r, String createdBy, Instant now) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO rules (id, name, principals, targets, permissions,"
                 + " require_reason, rotate_after_read_minutes, channels, expires_at, created_by, created_at,"
-                + " require_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " require_approval, require_second_factor_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             Rows.bind(st, r.id(), r.name(),
                     JsonColumns.write(r.principals().stream().map(PrincipalRef::wire).toList()),
                     JsonColumns.write(r.targets().stream().map(TargetRef::wire).toList()),
                     JsonColumns.write(r.permissions().stream().sorted().map(Permission::wireName).toList()),
                     r.requireReason(), r.rotateAfterReadMinutes(), JsonColumns.write(r.channels()),
-                    r.expiresAt(), createdBy, now, r.requireApproval()).executeUpdate();
+                    r.expiresAt(), createdBy, now, r.requireApproval(), r.requireSecondFactorMinutes()).executeUpdate();
         }
     }
 
@@ -57,7 +57,7 @@ public final class SqlRuleStore {
                         JsonColumns.read(rs.getString("targets")).stream().map(TargetRef::parse).toList(),
                         permissions, rs.getInt("require_reason") == 1, Rows.integer(rs, "rotate_after_read_minutes"),
                         JsonColumns.read(rs.getString("channels")), Rows.instant(rs, "expires_at"), false,
-                        rs.getInt("require_approval") == 1));
+                        rs.getInt("require_approval") == 1, Rows.integer(rs, "require_second_factor_minutes")));
             }
         }
         return out;

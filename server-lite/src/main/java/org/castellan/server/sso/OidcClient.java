@@ -61,12 +61,44 @@ public final class OidcClient {
 
     /** The provider's authorization URL for this sign-in. */
     public URI authorizationUri(String state, String nonce, String verifier, URI redirect) throws Refused {
-        return new AuthenticationRequest.Builder(new ResponseType(ResponseType.Value.CODE),
+        return authorizationUri(state, nonce, verifier, redirect, false);
+    }
+
+    /**
+     * {@code fresh}: a step-up, so the provider is asked to authenticate the user again now
+     * ({@code prompt=login}, {@code max_age=0}) rather than reuse its own session.
+     */
+    public URI authorizationUri(String state, String nonce, String verifier, URI redirect, boolean fresh)
+            throws Refused {
+        AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(
+                new ResponseType(ResponseType.Value.CODE),
                 new Scope("openid", "profile"), new ClientID(settings.clientId()), redirect)
                 .endpointURI(metadata().getAuthorizationEndpointURI())
                 .state(new State(state)).nonce(new Nonce(nonce))
-                .codeChallenge(new CodeVerifier(verifier), CodeChallengeMethod.S256)
-                .build().toURI();
+                .codeChallenge(new CodeVerifier(verifier), CodeChallengeMethod.S256);
+        if (fresh) {
+            request.prompt(new com.nimbusds.openid.connect.sdk.Prompt(com.nimbusds.openid.connect.sdk.Prompt.Type.LOGIN))
+                    .maxAge(0);
+        }
+        return request.build().toURI();
+    }
+
+    /**
+     * When the user last showed a second factor at the provider, or null when the token says
+     * none: {@code amr} names one of {@link OidcSettings#SECOND_FACTOR_AMR}, or {@code acr} is
+     * one of the configured multi-factor levels. The time is {@code auth_time} (the provider may
+     * have reused a sign-in from hours ago), {@code now} when the token has none or one in the future.
+     */
+    public java.time.Instant secondFactorAt(IDTokenClaimsSet claims, java.time.Instant now) {
+        List<String> amr = claims.getStringListClaim("amr");
+        boolean byAmr = amr != null && amr.stream().anyMatch(OidcSettings.SECOND_FACTOR_AMR::contains);
+        boolean byAcr = claims.getACR() != null && settings.secondFactorAcr().contains(claims.getACR().getValue());
+        if (!byAmr && !byAcr) {
+            return null;
+        }
+        java.util.Date authTime = claims.getAuthenticationTime();
+        java.time.Instant at = authTime == null ? now : authTime.toInstant();
+        return at.isAfter(now) ? now : at;
     }
 
     /** Redeems the code and returns the ID token's claims, validated. */

@@ -14,13 +14,26 @@ import org.castellan.server.db.Rows;
 public final class SqlSsoStore {
     public static final Duration LOGIN_WINDOW = Duration.ofMinutes(10);
 
-    public record PendingLogin(String nonce, String verifier, String redirectUri) {}
+    /** {@code returnTo}: the console path to land on after the sign-in (null: the search page). */
+    public record PendingLogin(String nonce, String verifier, String redirectUri, String returnTo) {}
 
     public void begin(Connection c, String stateHash, String browserHash, String nonce, String verifier,
                       String redirectUri, Instant now) throws SQLException {
+        begin(c, stateHash, browserHash, nonce, verifier, redirectUri, null, now);
+    }
+
+    public void begin(Connection c, String stateHash, String browserHash, String nonce, String verifier,
+                      String redirectUri, String returnTo, Instant now) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("INSERT INTO sso_logins (state_hash, browser_hash, nonce,"
-                + " verifier, redirect_uri, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            Rows.bind(st, stateHash, browserHash, nonce, verifier, redirectUri, now).executeUpdate();
+                + " verifier, redirect_uri, created_at, return_to) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            Rows.bind(st, stateHash, browserHash, nonce, verifier, redirectUri, now, returnTo).executeUpdate();
+        }
+    }
+
+    /** Deletes sign-ins started before {@code cutoff} (used or not: past the window they open nothing); returns how many. */
+    public int purgeStartedBefore(Connection c, Instant cutoff) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM sso_logins WHERE created_at < ?")) {
+            return Rows.bind(st, cutoff).executeUpdate();
         }
     }
 
@@ -34,11 +47,11 @@ public final class SqlSsoStore {
             }
         }
         try (PreparedStatement st = Rows.bind(c.prepareStatement(
-                "SELECT nonce, verifier, redirect_uri FROM sso_logins WHERE state_hash = ?"), stateHash);
+                "SELECT nonce, verifier, redirect_uri, return_to FROM sso_logins WHERE state_hash = ?"), stateHash);
              ResultSet rs = st.executeQuery()) {
             rs.next();
             return Optional.of(new PendingLogin(rs.getString("nonce"), rs.getString("verifier"),
-                    rs.getString("redirect_uri")));
+                    rs.getString("redirect_uri"), rs.getString("return_to")));
         }
     }
 

@@ -32,6 +32,13 @@ public final class SqlTotpStore {
         return true;
     }
 
+    /** Forgets the user's second factor (an admin's reset: the next sign-in enrols again); true if there was one. */
+    public boolean delete(Connection c, String userId) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM user_totp WHERE user_id = ?")) {
+            return Rows.bind(del, userId).executeUpdate() == 1;
+        }
+    }
+
     public Optional<TotpRow> of(Connection c, String userId) throws SQLException {
         try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM user_totp WHERE user_id = ?"), userId);
              ResultSet rs = st.executeQuery()) {

@@ -60,6 +60,21 @@ public final class SqlWebSessionStore {
         }
     }
 
+    /** The session showed its second factor again (a step-up) at {@code at}. */
+    public void secondFactorShown(Connection c, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("UPDATE web_sessions SET second_factor_at = ? WHERE id = ?")) {
+            Rows.bind(st, at, id).executeUpdate();
+        }
+    }
+
+    /** Ends every live session of the user (their second factor was reset); returns how many. */
+    public int endAllOf(Connection c, String userId, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE web_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL")) {
+            return Rows.bind(st, at, userId).executeUpdate();
+        }
+    }
+
     /** Ends the session (sign-out, or replaced by a new one at sign-in); true if it was live. */
     public boolean end(Connection c, String id, Instant at) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(

@@ -60,6 +60,8 @@ public final class DevicePages {
                 .append("<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" maxlength=\"64\" autofocus")
                 .append(" data-search-as-you-type value=\"").append(Html.esc(q)).append("\">")
                 .append("<button type=\"submit\">Search</button></form>");
+        body.append("<p class=\"aside\">At a BitLocker or FileVault recovery screen? <a id=\"recovery-key-lookup\""
+                + " href=\"/recovery-keys\">Look the recovery key up by its key id</a>.</p>");
         if (found.isEmpty()) {
             body.append("<p id=\"no-results\">No machine you may see matches.</p>");
         } else {
@@ -103,8 +105,11 @@ public final class DevicePages {
         body.append("</dl>")
                 .append(reasonForm(ctx, base + "/password", "reveal-password", "Show password"))
                 .append(reasonForm(ctx, base + "/recovery-keys", "reveal-recovery-keys", "Show recovery keys"))
+                .append(reasonForm(ctx, base + "/password/history", "password-history", "Show password history"))
                 .append("<form method=\"post\" action=\"").append(base).append("/rotate\" id=\"rotate\">")
-                .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>");
+                .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>")
+                .append("<p class=\"more\"><a href=\"").append(base).append("/jit\" id=\"jit-link\">Just-in-time admin rights</a>")
+                .append(" · <a href=\"").append(base).append("/manage\" id=\"manage-link\">Manage this device</a></p>");
         Html.page(ctx, 200, d.hostname(), caller.principal().userName(), body.toString());
     }
 
@@ -167,12 +172,7 @@ public final class DevicePages {
 
     /** A secret shown only when asked for (a disclosure widget, so it works without script), with copy and auto-hide. */
     private String secret(String id, Secret value) {
-        String text = value.reveal();
-        return "<details class=\"secret\" id=\"" + id + "\" data-hide-after=\"" + hideAfter.toSeconds() + "\">"
-                + "<summary>Click to show</summary><output class=\"secret-value\">" + Html.esc(text) + "</output>"
-                + "<button type=\"button\" class=\"copy\" data-copy>Copy</button>"
-                + "<p class=\"phonetic\">" + Html.esc(String.join(" · ", Phonetic.spell(value.chars()))) + "</p>"
-                + "</details>";
+        return SecretBox.html(id, value, hideAfter);
     }
 
     private static String back(DeviceGrant grant) {

@@ -48,7 +48,8 @@ final class Html {
                 .append("<script type=\"module\" src=\"/assets/console.js\"></script></head><body>")
                 .append("<header><a class=\"brand\" href=\"/\">Castellan</a>");
         if (userName != null) {
-            html.append("<nav><span class=\"user\">").append(esc(userName)).append("</span>")
+            html.append("<nav>").append(Navigation.links(ctx))
+                    .append("<span class=\"user\">").append(esc(userName)).append("</span>")
                     .append("<form method=\"post\" action=\"/sign-out\" class=\"inline\">").append(csrfField(ctx))
                     .append("<button type=\"submit\" id=\"sign-out\">Sign out</button></form></nav>");
         }

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
@@ -35,7 +34,8 @@ import org.castellan.server.users.UserStore;
 public final class SsoPages {
     static final String BROWSER_COOKIE = "__Host-castellan-sso";
     private static final Pattern COOKIE_VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final Set<String> SECOND_FACTOR_AMR = Set.of("mfa", "otp", "hwk", "swk", "fido", "sc", "face", "fpt");
+    /** Console paths a step-up through single sign-on may return to. */
+    static final Pattern RETURN_TO = Pattern.compile("/devices/[A-Za-z0-9-]{1,64}|/recovery-keys");
     private final OidcClient oidc;
     private final SqlSsoStore store;
     private final UserStore users;
@@ -66,16 +66,20 @@ public final class SsoPages {
         String nonce = secret();
         String browser = secret();
         String verifier = new CodeVerifier().getValue();
+        // A step-up (?then=PATH): the provider authenticates again, and the browser returns to PATH.
+        String then = ctx.queryParam("then");
+        String returnTo = then != null && RETURN_TO.matcher(then).matches() ? then : null;
         URI redirect = URI.create(ctx.scheme() + "://" + ctx.host() + "/sign-in/sso/callback");
         URI target;
         try {
-            target = oidc.authorizationUri(state, nonce, verifier, redirect);
+            target = oidc.authorizationUri(state, nonce, verifier, redirect, returnTo != null);
         } catch (OidcClient.Refused e) {
             throw new ApiException(502, "sso-unavailable", "the identity provider cannot be reached; try again later");
         }
         Instant now = clock.instant();
         visitor.write((c, audit) -> {
-            store.begin(c, Tokens.hash(state), Tokens.hash(browser), nonce, verifier, redirect.toString(), now);
+            store.begin(c, Tokens.hash(state), Tokens.hash(browser), nonce, verifier, redirect.toString(), returnTo,
+                    now);
             return null;
         });
         // Lax, not Strict: the identity provider's redirect back is a cross-site navigation.
@@ -117,8 +121,8 @@ public final class SsoPages {
         String issuer = claims.getIssuer().getValue();
         String subject = claims.getSubject().getValue();
         List<String> groups = oidc.groups(claims);
-        List<String> amr = claims.getStringListClaim("amr");
-        boolean secondFactor = amr != null && amr.stream().anyMatch(SECOND_FACTOR_AMR::contains);
+        Instant secondFactorAt = oidc.secondFactorAt(claims, now);
+        boolean secondFactor = secondFactorAt != null;
         String wanted = nameFrom(claims);
         ctx.res().addHeader("Set-Cookie", BROWSER_COOKIE + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
         String detail = visitor.write((c, audit) -> {
@@ -137,10 +141,11 @@ public final class SsoPages {
                 }
             }
             List<String> matched = store.syncGroups(c, userId, groups);
-            sessions.start(c, ctx, null, userId, SqlWebSessionStore.SIGNED_IN, secondFactor ? now : null);
+            sessions.start(c, ctx, null, userId, SqlWebSessionStore.SIGNED_IN, secondFactorAt);
             String text = "signed in" + SignInPages.VIA + " through single sign-on (issuer " + issuer + ", subject "
                     + clip(subject) + ")" + (created ? "; user created" : "") + "; user groups " + matched
-                    + (secondFactor ? "; second factor at the identity provider" : "");
+                    + (secondFactor ? "; second factor at the identity provider (" + secondFactorAt + ")" : "")
+                    + (login.returnTo() == null ? "" : "; step-up for " + login.returnTo());
             audit.append("user:" + userId, AuditActions.SESSION_CREATE, "ok", null, text);
             return text;
         });
@@ -148,7 +153,7 @@ public final class SsoPages {
             refuse(visitor, "user bound to subject " + clip(subject) + " is disabled", 403,
                     "your Castellan user is disabled");
         }
-        ctx.redirect("/", HttpStatus.SEE_OTHER);
+        ctx.redirect(login.returnTo() == null ? "/" : login.returnTo(), HttpStatus.SEE_OTHER);
     }
 
     private void requireConfigured() {

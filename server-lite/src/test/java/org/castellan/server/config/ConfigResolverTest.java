@@ -116,4 +116,52 @@ class ConfigResolverTest {
                     .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--deleted-retention-days");
         }
     }
+
+    @Test
+    void consoleTimingsComeFromFlagEnvironmentOrFileAndBadOnesAreRefused() throws Exception {
+        org.castellan.server.ConsoleSettings defaults = new ConfigResolver(Map.of()).console(null, null, null, null);
+        assertThat(defaults.idle()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(defaults.absolute()).isEqualTo(java.time.Duration.ofHours(8));
+        assertThat(defaults.hideSecretsAfter()).isEqualTo(java.time.Duration.ofSeconds(60));
+
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"console\":{\"idleMinutes\":10,\"absoluteMinutes\":120,"
+                + "\"hideSecretsAfterSeconds\":30}}");
+        ConfigResolver withFile = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString()));
+        org.castellan.server.ConsoleSettings fromFile = withFile.console(null, null, null, null);
+        assertThat(fromFile.idle()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(fromFile.absolute()).isEqualTo(java.time.Duration.ofMinutes(120));
+        assertThat(fromFile.hideSecretsAfter()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(withFile.resolve(null, null, null).listen().port()).as("the rest of the file still reads").isEqualTo(8443);
+
+        ConfigResolver withEnv = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString(),
+                "CASTELLAN_CONSOLE_IDLE_MINUTES", "5", "CASTELLAN_CONSOLE_HIDE_SECRETS_SECONDS", "0"));
+        org.castellan.server.ConsoleSettings fromEnv = withEnv.console(null, null, null, null);
+        assertThat(fromEnv.idle()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(fromEnv.absolute()).as("still the file's").isEqualTo(java.time.Duration.ofMinutes(120));
+        assertThat(fromEnv.hideSecretsAfter()).isZero();
+        assertThat(withEnv.console(null, "20", "60", "45").idle()).as("flags win").isEqualTo(java.time.Duration.ofMinutes(20));
+        assertThat(withEnv.console(null, "20", "60", "45").hideSecretsAfter()).isEqualTo(java.time.Duration.ofSeconds(45));
+
+        assertThatThrownBy(() -> withEnv.console(null, "0", null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--console-idle-minutes");
+        assertThatThrownBy(() -> withEnv.console(null, "ten", null, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CASTELLAN_CONSOLE_IDLE_MINUTES");
+        assertThatThrownBy(() -> withEnv.console(null, "90", "60", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least the idle minutes");
+        assertThatThrownBy(() -> withEnv.console(null, null, null, "-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hideSecretsAfterSeconds");
+    }
+
+    @Test
+    void singleSignOnTakesTheAcrValuesThatCountAsASecondFactor() throws Exception {
+        Path secret = dir.resolve("oidc-secret");
+        Files.writeString(secret, "s3cret-value\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path file = dir.resolve("server.json");
+        Files.writeString(file, "{\"singleSignOn\":{\"issuer\":\"https://idp.example/realms/corp\","
+                + "\"clientId\":\"castellan\",\"clientSecretFile\":\"" + secret + "\",\"secondFactorAcr\":[\"mfa\",\"gold\"]}}");
+        assertThat(new ConfigResolver(Map.of()).singleSignOn(file.toString()).secondFactorAcr())
+                .containsExactly("mfa", "gold");
+    }
 }

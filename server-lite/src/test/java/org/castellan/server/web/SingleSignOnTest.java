@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code mock-oauth2-server}: discovery, authorization with PKCE, token endpoint, RS256-signed ID
  * tokens, published keys): the group claim puts the user in a Castellan group whose rule applies;
  * an expired token, a wrong nonce, a replayed state or another browser's state are refused and
- * create nothing. (This provider always issues the ID token to the client that redeems the code,
- * so a wrong audience cannot be provoked through it; Nimbus's validator checks it all the same.)
+ * create nothing; an ID token for another audience or signed with a key the provider never
+ * published (put in place of the provider's token answer) is refused and creates nothing.
  */
 class SingleSignOnTest {
     static final String ISSUER_ID = "corp";
@@ -44,6 +44,7 @@ class SingleSignOnTest {
     @TempDir
     static Path dataDir;
     static MockOAuth2Server idp;
+    static org.castellan.server.testing.TestClock clock = org.castellan.server.testing.TestClock.now();
     static TestServer server;
     static AdminApi admin;
     static final OkHttpClient plain = new OkHttpClient.Builder().followRedirects(false).build();
@@ -51,10 +52,10 @@ class SingleSignOnTest {
     @BeforeAll
     static void start() throws Exception {
         idp = new MockOAuth2Server(new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(),
-                new NettyWrapper()));
+                new NettyWrapper()), TOKEN_ANSWER);
         idp.start(0);
         URI issuer = URI.create(idp.issuerUrl(ISSUER_ID).toString());
-        server = TestServer.start(dataDir, TestServer.GENEROUS, java.time.Clock.systemUTC(), DispatcherSettings.defaults(),
+        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults(),
                 ConsoleSettings.defaults().withOidc(new OidcSettings(issuer, CLIENT, "client-secret-1", "groups")));
         admin = new AdminApi(server);
     }
@@ -98,7 +99,9 @@ class SingleSignOnTest {
 
     @Test
     void theGroupClaimPutsTheUserInTheGroupWhoseRuleLetsItReveal() throws Exception {
-        TestAgent agent = new TestAgent(server).registered();
+        TestAgent agent = new TestAgent(server);
+        agent.clock = clock; // the server's clock, which a test moves on
+        agent.registered();
         AdminApi.escrowAndCommit(agent, "root", "Sso-secret-1");
         String group = admin.userGroup("help-desk-" + UUID.randomUUID().toString().substring(0, 6));
         String groupName = server.get("/api/v1/user-groups/" + group).json().get("name").asText();
@@ -161,6 +164,103 @@ class SingleSignOnTest {
         }
         assertThat(admin.audit("action=session.create")).anySatisfy(r -> assertThat(r.get("detail").asText())
                 .contains("single sign-on").contains("petra-sub-7").contains("second factor at the identity provider"));
+    }
+
+    /**
+     * The provider's redirect back, with the provider's next answer (the token endpoint's, as the
+     * server redeems the code) replaced by {@code idToken(nonce)}: a token the provider would
+     * never issue for this sign-in.
+     */
+    private static String withTokenResponse(ConsoleClient browser,
+                                            java.util.function.Function<String, String> idToken) throws Exception {
+        String[] nonce = new String[1];
+        String callback = throughTheProvider(browser, url -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]nonce=([^&]+)").matcher(url);
+            assertThat(m.find()).isTrue();
+            nonce[0] = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+            return url;
+        });
+        NEXT_TOKEN_ANSWER.set("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                + "\"id_token\":\"" + idToken.apply(nonce[0]) + "\"}");
+        return callback;
+    }
+
+    /** The token endpoint's next answer, when a test sets one; the provider's own otherwise. */
+    static final java.util.concurrent.atomic.AtomicReference<String> NEXT_TOKEN_ANSWER =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** A route in front of the provider's own: answers a code redemption with {@link #NEXT_TOKEN_ANSWER}, once. */
+    static final no.nav.security.mock.oauth2.http.Route TOKEN_ANSWER = new no.nav.security.mock.oauth2.http.Route() {
+        @Override
+        public boolean match(no.nav.security.mock.oauth2.http.OAuth2HttpRequest request) {
+            return NEXT_TOKEN_ANSWER.get() != null && "POST".equals(request.getMethod())
+                    && request.getUrl().encodedPath().endsWith("/token");
+        }
+
+        @Override
+        public no.nav.security.mock.oauth2.http.OAuth2HttpResponse invoke(
+                no.nav.security.mock.oauth2.http.OAuth2HttpRequest request) {
+            return new no.nav.security.mock.oauth2.http.OAuth2HttpResponse(okhttp3.Headers.of(
+                    "Content-Type", "application/json", "Cache-Control", "no-store"), 200,
+                    NEXT_TOKEN_ANSWER.getAndSet(null), null);
+        }
+    };
+
+    @Test
+    void anIdTokenForAnotherAudienceOrWithABadSignatureIsRefusedAndCreatesNobody() throws Exception {
+        List<String> before = userNames();
+
+        // Signed by the provider's own key, but issued to another client.
+        ConsoleClient one = new ConsoleClient(server);
+        String toOther = withTokenResponse(one, nonce -> idp.issueToken(ISSUER_ID, "other-client",
+                new DefaultOAuth2TokenCallback(ISSUER_ID, "eve-sub-1", "JWT", List.of("other-client"),
+                        Map.of("nonce", nonce, "preferred_username", "eve1"), 3600)).serialize());
+        Page wrongAudience = one.get(toOther);
+        assertThat(wrongAudience.status()).as(wrongAudience.body()).isEqualTo(401);
+        assertThat(wrongAudience.body()).contains("not accepted");
+
+        // Everything right (audience, nonce, issuer, key id) but signed with a key the provider never published.
+        ConsoleClient two = new ConsoleClient(server);
+        com.nimbusds.jwt.SignedJWT genuine = idp.issueToken(ISSUER_ID, CLIENT,
+                new DefaultOAuth2TokenCallback(ISSUER_ID, "eve-sub-2", "JWT", List.of(CLIENT), Map.of(), 3600));
+        com.nimbusds.jose.jwk.RSAKey forger = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
+                .keyID(genuine.getHeader().getKeyID()).generate();
+        String forged = withTokenResponse(two, nonce -> {
+            try {
+                com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder(genuine.getJWTClaimsSet())
+                        .claim("nonce", nonce).claim("preferred_username", "eve2").build();
+                com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                        com.nimbusds.jose.JWSAlgorithm.RS256).keyID(forger.getKeyID()).build(), claims);
+                jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(forger));
+                return jwt.serialize();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Page badSignature = two.get(forged);
+        assertThat(badSignature.status()).as(badSignature.body()).isEqualTo(401);
+
+        assertThat(userNames()).isEqualTo(before).doesNotContain("eve1", "eve2");
+        assertThat(one.get("/").status()).as("no session").isEqualTo(303);
+        assertThat(two.get("/").status()).as("no session").isEqualTo(303);
+        List<JsonNode> refusals = admin.audit("action=session.create&principal=anonymous");
+        assertThat(refusals).anySatisfy(r -> assertThat(r.get("detail").asText()).contains("not valid")
+                .containsIgnoringCase("audience"));
+        assertThat(refusals).anySatisfy(r -> assertThat(r.get("detail").asText()).contains("not valid")
+                .containsIgnoringCase("signature"));
+    }
+
+    @Test
+    void signInsOlderThanTheirWindowArePurgedAndOnesUnderWayAreKept() throws Exception {
+        assertThat(new ConsoleClient(server).get("/sign-in/sso").status()).isEqualTo(303); // abandoned
+        clock.advance(java.time.Duration.ofMinutes(11));
+        nextToken("quinn-sub-1", List.of(CLIENT), Map.of("preferred_username", "quinn"), 3600);
+        ConsoleClient underWay = new ConsoleClient(server);
+        String callback = throughTheProvider(underWay, url -> url);
+
+        assertThat(server.server.purgeSsoLoginsAsScheduled()).as("the abandoned one (and older)").isPositive();
+        assertThat(server.server.purgeSsoLoginsAsScheduled()).as("nothing left past the window").isZero();
+        assertThat(underWay.get(callback).status()).as("the sign-in under way still completes").isEqualTo(303);
     }
 
     @Test
