@@ -45,6 +45,9 @@ import picocli.CommandLine.Spec;
                 + " (or CASTELLAN_TOKEN_FILE), CASTELLAN_SERVER_FINGERPRINT, else the config file"
                 + " (--config, CASTELLAN_CONFIG, default ~/.config/castellan/config.json, keys server, token,"
                 + " serverFingerprint; it must be chmod 600 when it holds a token).",
+"First time: the server's first start printed its URL and certificate fingerprint and wrote the admin token to"
+                        + " DATA/initial-admin-token: export CASTELLAN_SERVER=URL CASTELLAN_SERVER_FINGERPRINT=SHA256"
+                        + " CASTELLAN_TOKEN_FILE=DATA/initial-admin-token.",
                 "Exit codes: 0 ok, 1 the server refused or the request failed, 2 usage error, 3 cannot connect or TLS failure.",
                 "With -o json an error is one JSON object on stderr, {\"error\":CODE,\"message\":TEXT}: the server's"
                         + " error code, else usage, connection-failed or failed."})

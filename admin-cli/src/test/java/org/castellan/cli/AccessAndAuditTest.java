@@ -101,7 +101,7 @@ class AccessAndAuditTest extends ServerTestBase {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(server.lastRequest("GET", "/api/v1/access").query())
                 .containsEntry("principal", "user:11111111-0000-4000-8000-000000000001");
-        assertThat(result.stdout()).contains("user:ann (user:11111111-0000-4000-8000-000000000001)");
+        assertThat(result.stdout()).contains("user:ann (11111111-0000-4000-8000-000000000001)");
     }
 
     @Test
@@ -131,8 +131,13 @@ class AccessAndAuditTest extends ServerTestBase {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(server.requests()).filteredOn(r -> r.path().equals("/api/v1/audit")).hasSize(1);
         assertThat(result.stdout().lines()).as("the principal by name, not id").containsExactly(
-                "TIME                  PRINCIPAL  ACTION           OUTCOME  DEVICE                                REASON     CLIENT",
-                "2026-11-22T09:59:00Z  user:ann   password.reveal  granted  " + DEVICE_ID + "  ticket 42  10.0.0.5");
+                "TIME                 PRINCIPAL  ACTION           OUTCOME  DEVICE     REASON",
+                "2026-11-22 09:59:00  user:ann   password.reveal  granted  5f0c7a9e…  ticket 42");
+        String wide = cli.run("audit", "-o", "wide").stdout();
+        assertThat(wide).as("-o wide: every column, whole ids, names beside them")
+                .containsPattern("TIME +PRINCIPAL +ACTION +OUTCOME +DEVICE +HOSTNAME +REASON +CLIENT")
+                .containsPattern("2026-11-22T09:59:00Z +user:ann \\(11111111-0000-4000-8000-000000000001\\) +password.reveal +granted +"
+                        + DEVICE_ID + " +- +ticket 42 +10.0.0.5");
         assertThat(result.stderr()).contains("--all").contains("--after cur-2");
     }
 

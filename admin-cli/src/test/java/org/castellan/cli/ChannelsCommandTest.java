@@ -58,11 +58,11 @@ class ChannelsCommandTest extends ServerTestBase {
         server.respond("DELETE", "/api/v1/channels/c-1", 204, "");
 
         CliRunner.Result list = cli.run("channels", "list");
-        CliRunner.Result delete = cli.run("channels", "delete", "c-1");
+        CliRunner.Result delete = cli.run("channels", "delete", "secops");
 
         assertThat(list.stdout().lines()).containsExactly(
                 "ID   NAME    TYPE     URL",
                 "c-1  secops  webhook  https://hooks.example/castellan");
-        assertThat(delete.stdout()).isEqualTo("deleted channel c-1" + NL);
+        assertThat(delete.stdout()).isEqualTo("deleted channel secops (id c-1)" + NL);
     }
 }

@@ -190,6 +190,8 @@ class ConnectionSettingsTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).contains("no API token given").contains("--token-file").contains("CASTELLAN_TOKEN");
+        assertThat(result.stderr()).as("says where a first token is").contains("initial-admin-token")
+                .contains("castellan login");
     }
 
     @Test
@@ -251,5 +253,16 @@ class ConnectionSettingsTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).contains("no token in standard input");
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void aNewUserWithoutServerIsToldWhereTheUrlAndTheFirstTokenComeFrom() {
+        CliRunner.Result result = new CliRunner(home).run("devices", "list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).contains("no server given").contains("--server URL")
+                .contains("castellan-server printed at start-up");
+        assertThat(new CliRunner(home).run("--help").stdout().replaceAll("\\s+", "")).as("the help's first steps")
+                .contains("DATA/initial-admin-token").contains("CASTELLAN_TOKEN_FILE=DATA/initial-admin-token");
     }
 }

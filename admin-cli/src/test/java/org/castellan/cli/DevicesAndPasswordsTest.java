@@ -96,9 +96,11 @@ class DevicesAndPasswordsTest {
 
     @Test
     void deviceIdIsPercentEncodedAsOnePathSegment() {
-        cli.run("device-groups", "show", "a/b?x");
+        server.respond("GET", "/api/v1/device-groups", 200, "[{\"id\":\"a/b?x\",\"name\":\"odd\"}]");
 
-        assertThat(server.requests()).singleElement().satisfies(request -> {
+        cli.run("device-groups", "show", "odd");
+
+        assertThat(server.requests()).last().satisfies(request -> {
             assertThat(request.rawPath()).isEqualTo("/api/v1/device-groups/a%2Fb%3Fx");
             assertThat(request.rawQuery()).isNull();
         });

@@ -39,7 +39,7 @@ class GroupsCommandTest extends ServerTestBase {
         server.respond("GET", "/api/v1/user-groups/g-1", 200, GROUP);
 
         CliRunner.Result list = cli.run("groups", "list");
-        CliRunner.Result show = cli.run("groups", "show", "g-1", "-o", "json");
+        CliRunner.Result show = cli.run("groups", "show", "helpdesk", "-o", "json");
 
         assertThat(list.stdout().lines()).containsExactly("ID   NAME      MEMBERS", "g-1  helpdesk  u-1, u-2");
         assertThat(parsed(show.stdout())).isEqualTo(parsed(GROUP));

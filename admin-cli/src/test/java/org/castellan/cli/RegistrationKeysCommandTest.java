@@ -116,13 +116,13 @@ class RegistrationKeysCommandTest {
 
     @Test
     void revokePostsToTheKeysRevokePath() {
-        server.respond("POST", "/api/v1/registration-keys/k-1/revoke", 200, "");
+        server.respond("POST", "/api/v1/registration-keys/99999999-0000-4000-8000-000000000001/revoke", 200, "");
 
-        CliRunner.Result result = cli.run("registration-keys", "revoke", "k-1");
+        CliRunner.Result result = cli.run("registration-keys", "revoke", "99999999-0000-4000-8000-000000000001");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.stdout()).contains("revoked registration key k-1");
-        assertThat(server.lastRequest("POST", "/api/v1/registration-keys/k-1/revoke").authorization())
+        assertThat(result.stdout()).contains("revoked registration key 99999999-0000-4000-8000-000000000001");
+        assertThat(server.lastRequest("POST", "/api/v1/registration-keys/99999999-0000-4000-8000-000000000001/revoke").authorization())
                 .isEqualTo("Bearer " + Fixtures.TOKEN);
     }
 }

@@ -22,6 +22,8 @@ class RulesCommandTest extends ServerTestBase {
         server.respond("GET", "/api/v1/channels", 200, q("[{'id':'55555555-0000-4000-8000-000000000001','name':'security-feed'}]"));
         server.respond("GET", "/api/v1/devices", 200, "[" + org.castellan.cli.testing.Fixtures.device(
                 "44444444-0000-4000-8000-000000000002", "ws-0042") + "]");
+        server.respond("GET", "/api/v1/devices/44444444-0000-4000-8000-000000000002", 200, org.castellan.cli.testing.Fixtures.device(
+                "44444444-0000-4000-8000-000000000002", "ws-0042"));
         server.respond("POST", "/api/v1/rules", 201, RULE);
 
         CliRunner.Result result = cli.run("rules", "create", "helpdesk", "--principal", "user-group:help-desk",
@@ -100,9 +102,9 @@ class RulesCommandTest extends ServerTestBase {
 
     @ParameterizedTest
     @CsvSource({
-        "--principal, device:44444444-0000-4000-8000-000000000001, --principal must be user:ID or user-group:ID",
-        "--principal, user:, --principal must be user:ID or user-group:ID",
-        "--target, user:11111111-0000-4000-8000-000000000001, --target must be device:ID, device-group:ID or all",
+        "--principal, device:44444444-0000-4000-8000-000000000001, --principal must be user:NAME or user-group:NAME",
+        "--principal, user:, --principal must be user:NAME or user-group:NAME",
+        "--target, user:11111111-0000-4000-8000-000000000001, '--target must be device:HOSTNAME, device-group:NAME'",
         "--rotate-after-read, soon, --rotate-after-read:",
         "--rotate-after-read, 90s, --rotate-after-read:",
         "--rotate-after-read, 2y, --rotate-after-read:",
@@ -141,15 +143,16 @@ class RulesCommandTest extends ServerTestBase {
 
     @Test
     void showAndDelete() {
+        server.respond("GET", "/api/v1/rules", 200, "[" + RULE + "]");
         server.respond("GET", "/api/v1/rules/r-1", 200, RULE);
         server.respond("DELETE", "/api/v1/rules/r-1", 204, "");
 
-        CliRunner.Result show = cli.run("rules", "show", "r-1", "-o", "json");
-        CliRunner.Result delete = cli.run("rules", "delete", "r-1");
+        CliRunner.Result show = cli.run("rules", "show", "helpdesk", "-o", "json");
+        CliRunner.Result delete = cli.run("rules", "delete", "helpdesk");
 
         assertThat(parsed(show.stdout())).isEqualTo(parsed(RULE));
         assertThat(delete.exitCode()).isZero();
-        assertThat(delete.stdout()).isEqualTo("deleted rule r-1" + NL);
+        assertThat(delete.stdout()).isEqualTo("deleted rule helpdesk (id r-1)" + NL);
     }
 
     @Test

@@ -66,13 +66,13 @@ class TokensAndLoginTest extends ServerTestBase {
 
     @Test
     void tokensRevokePostsToTheTokenRevokePath() {
-        server.respond("POST", "/api/v1/tokens/t-1/revoke", 200, "");
+        server.respond("POST", "/api/v1/tokens/99999999-0000-4000-8000-000000000001/revoke", 200, "");
 
-        CliRunner.Result result = cli.run("tokens", "revoke", "t-1");
-        CliRunner.Result json = cli.run("tokens", "revoke", "t-1", "-o", "json");
+        CliRunner.Result result = cli.run("tokens", "revoke", "99999999-0000-4000-8000-000000000001");
+        CliRunner.Result json = cli.run("tokens", "revoke", "99999999-0000-4000-8000-000000000001", "-o", "json");
 
-        assertThat(result.stdout()).isEqualTo("revoked token t-1" + NL);
-        assertThat(parsed(json.stdout())).isEqualTo(json("{'id':'t-1','revoked':true}"));
+        assertThat(result.stdout()).isEqualTo("revoked token 99999999-0000-4000-8000-000000000001" + NL);
+        assertThat(parsed(json.stdout())).isEqualTo(json("{'id':'99999999-0000-4000-8000-000000000001','revoked':true}"));
         assertThat(server.requests()).extracting(RecordingHttpsServer.Recorded::method).containsOnly("POST");
     }
 

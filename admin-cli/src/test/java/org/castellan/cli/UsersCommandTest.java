@@ -167,9 +167,10 @@ class UsersCommandTest extends ServerTestBase {
 
     @Test
     void showPrintsEveryField() {
+        server.respond("GET", "/api/v1/users", 200, "[" + CREATED + "]");
         server.respond("GET", "/api/v1/users/u-1", 200, CREATED);
 
-        CliRunner.Result result = cli.run("users", "show", "u-1");
+        CliRunner.Result result = cli.run("users", "show", "ann");
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("name:").contains("ann").contains("createdAt:");
@@ -177,17 +178,18 @@ class UsersCommandTest extends ServerTestBase {
 
     @Test
     void disableAndEnablePostToTheUsersActionPaths() {
+        server.respond("GET", "/api/v1/users", 200, "[" + CREATED + "]");
         server.respond("POST", "/api/v1/users/u-1/disable", 200, CREATED);
-        server.respond("POST", "/api/v1/users/u-1/enable", 200, CREATED);
+        server.respond("POST", "/api/v1/users/99999999-0000-4000-8000-000000000001/enable", 200, CREATED);
 
-        CliRunner.Result disabled = cli.run("users", "disable", "u-1");
-        CliRunner.Result enabled = cli.run("users", "enable", "u-1", "-o", "json");
+        CliRunner.Result disabled = cli.run("users", "disable", "ann");
+        CliRunner.Result enabled = cli.run("users", "enable", "99999999-0000-4000-8000-000000000001", "-o", "json");
 
         assertThat(disabled.exitCode()).isZero();
-        assertThat(disabled.stdout()).isEqualTo("disabled user u-1" + NL);
+        assertThat(disabled.stdout()).isEqualTo("disabled user ann (id u-1)" + NL);
         assertThat(server.lastRequest("POST", "/api/v1/users/u-1/disable").body()).isEqualTo("{}");
         assertThat(parsed(enabled.stdout())).isEqualTo(parsed(CREATED));
-        assertThat(server.lastRequest("POST", "/api/v1/users/u-1/enable").authorization()).isEqualTo("Bearer "
+        assertThat(server.lastRequest("POST", "/api/v1/users/99999999-0000-4000-8000-000000000001/enable").authorization()).isEqualTo("Bearer "
                 + org.castellan.cli.testing.Fixtures.TOKEN);
     }
 

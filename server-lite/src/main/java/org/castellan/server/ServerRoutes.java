@@ -127,7 +127,7 @@ final class ServerRoutes {
         passwords = new PasswordRoutes(s.rotations(), new PasswordOpener(s.vault()), s.clock());
         recoveryKeys = new RecoveryKeyRoutes(s.db(), s.devices(), recoveryKeyStore, recoveryKeyOpener, s.clock());
         policies = new PolicyRoutes(s.db(), s.policies(), s.deviceGroups(), s.clock());
-        audit = new AuditRoutes(s.db(), s.audit());
+        audit = new AuditRoutes(s.db(), s.audit(), s.devices());
         users = new UserRoutes(s.db(), s.users(), hasher, s.clock(), s.random());
         // One lockout for the API's sessions and the console's sign-in: failures count across both.
         PasswordLogin login = new PasswordLogin(s.db(), s.users(), hasher, limits.loginLockout(s.clock(), s.db()));

@@ -43,8 +43,12 @@ public final class AccessCommand extends ApiCommand {
             throw new CliException(CliException.FAILED, context + ": the server's answer is not an object");
         }
         Table summary = Table.withoutHeader(2);
-        summary.row("principal:", principal.equals(principalId) ? principal : principal + " (" + principalId + ")");
-        summary.row("device:", DeviceRef.describe(target));
+        NameBook names = new NameBook(session);
+        // Names beside ids, however they were given.
+        summary.row("principal:", principal.equals(principalId) ? names.labelBeside(principalId)
+                : principal + " (" + principalId.substring(principalId.indexOf(':') + 1) + ")");
+        String hostname = target.hostname().equals(target.id()) ? names.name("device:" + target.id()) : target.hostname();
+        summary.row("device:", hostname == null ? "device " + target.id() : hostname + " (device " + target.id() + ")");
         summary.row("permissions:", access.path("permissions").isEmpty() ? "none" : Values.text(access, "permissions"));
         summary.row("require reason:", access.path("requireReason").asBoolean(false) ? "yes" : "no");
         summary.row("rotate after read:", RulesListCommand.minutes(access.get("rotateAfterReadMinutes")));

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParameterException;
  * {@code castellan audit [filters]}: the audit trail, newest first. One page by default (with a
  * note when more exist); {@code --all} follows {@code X-Next-Cursor} to the end.
  */
-@Command(name = "audit", description = {"Read the audit log, newest first.",
+@Command(name = "audit", description = {"Read the audit log, newest first (fits 100 columns; -o wide: every column,"
+        + " full times, ids beside names).",
         "--since and --until take a time (2026-11-22T10:00:00Z, 2026-11-22) or an age (30m, 1h, 7d, 2w)."})
 public final class AuditCommand extends ApiCommand {
     @Option(names = "--device", paramLabel = "ID|HOSTNAME", description = "Only entries about this device.")
@@ -94,15 +95,49 @@ public final class AuditCommand extends ApiCommand {
             entries = page.rows();
             next = page.nextCursor();
         }
-        Table table = Table.withColumns("TIME", "PRINCIPAL", "ACTION", "OUTCOME", "DEVICE", "REASON", "CLIENT");
         NameBook names = session.output().json() ? null : new NameBook(session);
-        Show.list(session, entries, table, entry -> table.row(Values.text(entry, "at"),
-                entry.hasNonNull("principal") ? names.label(entry.get("principal").asText()) : "-",
-                Values.text(entry, "action"), Values.text(entry, "outcome"),
-                entry.hasNonNull("hostname") ? Values.text(entry, "hostname") : Values.text(entry, "deviceId"),
-                Values.text(entry, "reason"), Values.text(entry, "clientAddress")));
+        if (session.output().wide()) {
+            // Every column: the full time, names beside ids, the client address.
+            Table table = Table.withColumns("TIME", "PRINCIPAL", "ACTION", "OUTCOME", "DEVICE", "HOSTNAME", "REASON",
+                    "CLIENT");
+            Show.list(session, entries, table, entry -> table.row(Values.text(entry, "at"),
+                    entry.hasNonNull("principal") ? names.labelBeside(entry.get("principal").asText()) : "-",
+                    Values.text(entry, "action"), Values.text(entry, "outcome"), Values.text(entry, "deviceId"),
+                    Values.text(entry, "hostname"), Values.text(entry, "reason"), Values.text(entry, "clientAddress")));
+        } else {
+            // Fits 100 columns: time to the second, names instead of ids, long cells cut short.
+            Table table = Table.withColumns("TIME", "PRINCIPAL", "ACTION", "OUTCOME", "DEVICE", "REASON")
+                    .fitTo(100, 1, 2, 4, 5);
+            Show.list(session, entries, table, entry -> table.row(time(entry),
+                    entry.hasNonNull("principal") ? names.label(entry.get("principal").asText()) : "-",
+                    Values.text(entry, "action"), Values.text(entry, "outcome"),
+                    device(entry), Values.text(entry, "reason")));
+        }
         if (next != null) {
             session.output().note("more entries exist: add --all, or --after " + next + " for the next page");
+        }
+    }
+
+    /**
+     * The device's host name; a device without one (purged since) by the start of its id, as git
+     * abbreviates commits ({@code -o wide} and {@code -o json} show the whole id).
+     */
+    private static String device(JsonNode entry) {
+        if (entry.hasNonNull("hostname")) {
+            return Values.text(entry, "hostname");
+        }
+        String id = Values.text(entry, "deviceId");
+        return id.length() == 36 ? id.substring(0, 8) + "…" : id;
+    }
+
+    /** {@code 2026-12-02 09:48:34}: the stored time to the second, UTC. */
+    private static String time(JsonNode entry) {
+        String at = Values.text(entry, "at");
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC)
+                    .format(Instant.parse(at));
+        } catch (java.time.format.DateTimeParseException e) {
+            return at;
         }
     }
 

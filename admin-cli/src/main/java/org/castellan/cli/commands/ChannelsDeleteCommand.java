@@ -2,16 +2,11 @@ package org.castellan.cli.commands;
 
 import picocli.CommandLine.Command;
 
-/** {@code castellan channels delete ID}. */
+/** {@code castellan channels delete NAME|ID}. */
 @Command(name = "delete", description = "Delete a notification channel.")
 final class ChannelsDeleteCommand extends DeleteCommand {
     @Override
-    String path() {
-        return "channels";
-    }
-
-    @Override
-    String what() {
-        return "channel";
+    Refs.Kind kind() {
+        return Refs.Kind.CHANNEL;
     }
 }

@@ -6,21 +6,20 @@ import org.castellan.cli.http.Endpoint;
 import org.castellan.cli.http.LenientJson;
 import picocli.CommandLine.Parameters;
 
-/** {@code <resource> delete ID}: {@code DELETE /<path>/{id}} (204). */
+/** {@code <resource> delete NAME|ID}: the name resolved to its id, then {@code DELETE /<path>/{id}} (204). */
 abstract class DeleteCommand extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The id (see the list verb).")
-    String id;
+    @Parameters(index = "0", paramLabel = "NAME|ID", description = "Its name or id (see the list verb).")
+    String given;
 
-    /** The path segment, e.g. {@code user-groups}. */
-    abstract String path();
-
-    /** How the resource is named in messages, e.g. {@code user group}. */
-    abstract String what();
+    /** What is deleted (its path segment and how messages name it). */
+    abstract Refs.Kind kind();
 
     @Override
     protected void run(Session session) {
-        JsonNode answer = session.api().delete("delete " + what() + " " + id, Endpoint.of(path(), id)).tree();
+        String id = Refs.id(session, kind(), given);
+        String described = Refs.describe(kind(), given, id);
+        JsonNode answer = session.api().delete("delete " + described, Endpoint.of(kind().path, id)).tree();
         Show.done(session, answer, LenientJson.mapper().createObjectNode().put("id", id).put("deleted", true),
-                "deleted " + what() + " " + id);
+                "deleted " + described);
     }
 }

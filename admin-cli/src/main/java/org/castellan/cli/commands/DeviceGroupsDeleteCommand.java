@@ -2,16 +2,11 @@ package org.castellan.cli.commands;
 
 import picocli.CommandLine.Command;
 
-/** {@code castellan device-groups delete ID}. */
+/** {@code castellan device-groups delete NAME|ID}. */
 @Command(name = "delete", description = "Delete a device group (its devices stay registered).")
 final class DeviceGroupsDeleteCommand extends DeleteCommand {
     @Override
-    String path() {
-        return "device-groups";
-    }
-
-    @Override
-    String what() {
-        return "device group";
+    Refs.Kind kind() {
+        return Refs.Kind.DEVICE_GROUP;
     }
 }

@@ -13,7 +13,10 @@ final class DeviceGroupsListCommand extends ApiCommand {
     protected void run(Session session) {
         JsonNode groups = Pages.all(session, "list device groups", "device-groups");
         Table table = Table.withColumns("ID", "NAME", "DEVICES", "MATCH", "POLICY");
+        NameBook names = new NameBook(session);
+        // Listed devices by host name (looked up one by one, a bounded number; ids in -o json and device-groups show).
         Show.list(session, groups, table, group -> table.row(Values.text(group, "id"), Values.text(group, "name"),
-                Values.text(group, "devices"), DeviceGroupMatch.text(group.get("match")), Values.text(group, "policy")));
+                names.joined(group.get("devices"), "device:", false), DeviceGroupMatch.text(group.get("match")),
+                Values.text(group, "policy")));
     }
 }

@@ -5,15 +5,17 @@ import org.castellan.cli.http.Endpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code castellan device-groups show ID}. */
-@Command(name = "show", description = "Show one device group by id.")
+/** {@code castellan device-groups show NAME|ID}: the group, its listed devices' host names beside their ids. */
+@Command(name = "show", description = "Show one device group by name or id, with its devices' host names.")
 final class DeviceGroupsShowCommand extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The group's id (see device-groups list).")
-    String id;
+    @Parameters(index = "0", paramLabel = "NAME|ID", description = "The group's name or id (see device-groups list).")
+    String group;
 
     @Override
     protected void run(Session session) {
-        String context = "show device group " + id;
-        Show.object(session, context, session.api().get(context, Endpoint.of("device-groups", id)).tree());
+        String id = Refs.id(session, Refs.Kind.DEVICE_GROUP, group);
+        String context = "show " + Refs.describe(Refs.Kind.DEVICE_GROUP, group, id);
+        Show.objectWithNames(session, context, session.api().get(context, Endpoint.of("device-groups", id)).tree(),
+                java.util.Map.of("devices", "device:"));
     }
 }

@@ -23,13 +23,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "update", description = {"Change some fields of a device group, keeping the others.",
         "--device replaces the device list; an empty --match-hostname or --match-os removes that condition."})
 final class DeviceGroupsUpdateCommand extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The group's id.")
-    String id;
+    @Parameters(index = "0", paramLabel = "NAME|ID", description = "The group's name or id.")
+    String group;
+
+    private String id;
 
     @Option(names = "--name", paramLabel = "NAME", description = "New name.")
     String name;
 
-    @Option(names = "--device", paramLabel = "DEVICE_ID", description = "Member device (repeatable; replaces the list).")
+    @Option(names = "--device", paramLabel = "ID|HOSTNAME", description = "Member device (repeatable; replaces the list).")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "--no-devices", description = "Remove every listed device (matching ones still belong).")
@@ -72,13 +74,14 @@ final class DeviceGroupsUpdateCommand extends ApiCommand {
 
     @Override
     protected void run(Session session) {
+        id = Refs.id(session, Refs.Kind.DEVICE_GROUP, group);
         JsonNode current = session.api().get("get device group " + id, Endpoint.of("device-groups", id)).tree();
         if (!current.isObject()) {
             throw new CliException(CliException.FAILED, "get device group " + id + ": the server's answer is not an object");
         }
         ObjectNode body = LenientJson.mapper().createObjectNode();
         body.set("name", name != null ? body.textNode(name) : current.path("name").deepCopy());
-        body.set("devices", devices(current));
+        body.set("devices", devices(session, current));
         body.set("match", match(current.get("match")));
         body.set("policy", noPolicy ? body.nullNode() : policy != null ? body.textNode(policy)
                 : current.hasNonNull("policy") ? current.get("policy").deepCopy() : body.nullNode());
@@ -87,13 +90,13 @@ final class DeviceGroupsUpdateCommand extends ApiCommand {
         Show.object(session, context, answer.isObject() ? answer : body);
     }
 
-    private ArrayNode devices(JsonNode current) {
+    private ArrayNode devices(Session session, JsonNode current) {
         ArrayNode list = LenientJson.mapper().createArrayNode();
         if (noDevices) {
             return list;
         }
         if (!devices.isEmpty()) {
-            devices.forEach(list::add);
+            devices.forEach(d -> list.add(DeviceRef.resolve(session, d).id()));
         } else if (current.path("devices").isArray()) {
             list.addAll((ArrayNode) current.get("devices"));
         }

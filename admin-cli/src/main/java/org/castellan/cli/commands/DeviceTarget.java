@@ -116,11 +116,18 @@ final class DeviceTarget {
         static final JsonNode ARRAY = org.castellan.cli.http.LenientJson.mapper().createArrayNode();
     }
 
-    /** Host names of the devices the caller may see (the first page) that are a typo away from {@code hostname}. */
+    /**
+     * Host names a typo away from {@code hostname}: those of the devices that answered the look-up
+     * with another name, and the server's own search over every device the caller may see
+     * ({@code ?similar=}: bounded work at any fleet size, never a device outside the caller's rules).
+     */
     private static List<String> closeNames(Session session, String hostname, List<String> others, boolean deleted) {
         List<String> names = new ArrayList<>(others);
-        Pages.one(session, "look up host names like " + hostname, Endpoint.of("devices").query("deleted", deleted ? "true" : null)).rows()
-                .forEach(device -> names.add(device.path("hostname").asText("")));
+        JsonNode similar = session.api().get("look up host names like " + hostname,
+                Endpoint.of("devices").query("similar", hostname).query("deleted", deleted ? "true" : null)).tree();
+        if (similar.isArray()) {
+            similar.forEach(device -> names.add(device.path("hostname").asText("")));
+        }
         return CloseNames.to(hostname, names);
     }
 

@@ -24,6 +24,6 @@ final class DevicesShowCommand extends ApiCommand {
         if (!device.isObject()) {
             throw new CliException(CliException.FAILED, "show device " + id + ": the server's answer is not an object");
         }
-        session.output().printFields(device);
+        Show.objectWithNames(session, "show device " + id, device, java.util.Map.of("groups", "device-group:"));
     }
 }

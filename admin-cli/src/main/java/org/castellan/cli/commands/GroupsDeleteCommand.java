@@ -2,16 +2,11 @@ package org.castellan.cli.commands;
 
 import picocli.CommandLine.Command;
 
-/** {@code castellan groups delete ID}. */
+/** {@code castellan groups delete NAME|ID}. */
 @Command(name = "delete", description = "Delete a user group.")
 final class GroupsDeleteCommand extends DeleteCommand {
     @Override
-    String path() {
-        return "user-groups";
-    }
-
-    @Override
-    String what() {
-        return "user group";
+    Refs.Kind kind() {
+        return Refs.Kind.USER_GROUP;
     }
 }

@@ -13,7 +13,9 @@ final class GroupsListCommand extends ApiCommand {
     protected void run(Session session) {
         JsonNode groups = Pages.all(session, "list user groups", "user-groups");
         Table table = Table.withColumns("ID", "NAME", "MEMBERS");
+        NameBook names = new NameBook(session);
+        // Members by name (the ids are in -o json and in groups show).
         Show.list(session, groups, table, group -> table.row(Values.text(group, "id"), Values.text(group, "name"),
-                Values.text(group, "members")));
+                names.joined(group.get("members"), "user:", false)));
     }
 }

@@ -30,7 +30,7 @@ final class GroupsSetMembersCommand extends ApiCommand {
         // An empty list empties the group: make that a deliberate choice, not a forgotten flag.
         if (members.isEmpty() == !none) {
             throw new ParameterException(spec.commandLine(), members.isEmpty()
-                    ? "give the members with --member USER_ID (repeatable), or --none to empty the group"
+                    ? "give the members with --member USER (a name or id, repeatable), or --none to empty the group"
                     : "--none and --member cannot be combined");
         }
     }

@@ -13,14 +13,14 @@ final class Principals {
 
     static void checkPrincipal(CommandSpec spec, String flag, String value) {
         if (!hasIdAfter(value, "user:") && !hasIdAfter(value, "user-group:")) {
-            throw new ParameterException(spec.commandLine(), flag + " must be user:ID or user-group:ID, not '" + value + "'");
+            throw new ParameterException(spec.commandLine(), flag + " must be user:NAME or user-group:NAME (a name or an id after the colon), not '" + value + "'");
         }
     }
 
     static void checkTarget(CommandSpec spec, String value) {
         if (!value.equals("all") && !hasIdAfter(value, "device:") && !hasIdAfter(value, "device-group:")) {
-            throw new ParameterException(spec.commandLine(), "--target must be device:ID, device-group:ID or all, not '"
-                    + value + "'");
+            throw new ParameterException(spec.commandLine(), "--target must be device:HOSTNAME, device-group:NAME (a name or an id"
+                    + " after the colon) or all, not '" + value + "'");
         }
     }
 

@@ -16,7 +16,7 @@ import org.castellan.cli.Session;
 final class Refs {
     enum Kind {
         USER("user", "users"), USER_GROUP("user group", "user-groups"), DEVICE_GROUP("device group", "device-groups"),
-        CHANNEL("channel", "channels");
+        CHANNEL("channel", "channels"), RULE("rule", "rules"), REGISTRATION_KEY("registration key", "registration-keys");
 
         final String what;
         final String path;
@@ -52,6 +52,11 @@ final class Refs {
         }
         throw new CliException(CliException.FAILED, matches.size() + " " + kind.path.replace('-', ' ') + " are named "
                 + nameOrId + "; give the id of one: " + String.join(", ", matches.stream().map(m -> m.path("id").asText()).toList()));
+    }
+
+    /** How a resolved thing is named in messages: {@code user ann (id …)}, or {@code user ID} when given by id. */
+    static String describe(Kind kind, String given, String id) {
+        return given.equals(id) ? kind.what + " " + id : kind.what + " " + given + " (id " + id + ")";
     }
 
     static List<String> ids(Session session, Kind kind, List<String> namesOrIds) {

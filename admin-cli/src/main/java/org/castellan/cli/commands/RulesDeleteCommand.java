@@ -2,16 +2,11 @@ package org.castellan.cli.commands;
 
 import picocli.CommandLine.Command;
 
-/** {@code castellan rules delete ID}. */
+/** {@code castellan rules delete NAME|ID}. */
 @Command(name = "delete", description = "Delete an access rule; the rights it granted end at once.")
 final class RulesDeleteCommand extends DeleteCommand {
     @Override
-    String path() {
-        return "rules";
-    }
-
-    @Override
-    String what() {
-        return "rule";
+    Refs.Kind kind() {
+        return Refs.Kind.RULE;
     }
 }

@@ -35,6 +35,26 @@ final class Show {
         session.output().printFields(answer);
     }
 
+    /**
+     * As {@link #object}, with names beside the ids in text: {@code refs} maps a field to the kind
+     * prefix of its bare ids ({@code members} → {@code user:}), or to {@code ""} when its elements
+     * are references already ({@code user-group:ID}). JSON stays the server's.
+     */
+    static void objectWithNames(Session session, String context, JsonNode answer, java.util.Map<String, String> refs) {
+        if (session.output().json() || !answer.isObject()) {
+            object(session, context, answer);
+            return;
+        }
+        NameBook names = new NameBook(session);
+        ObjectNode shown = answer.deepCopy();
+        refs.forEach((field, prefix) -> {
+            if (shown.get(field) != null && shown.get(field).isArray()) {
+                shown.put(field, names.joined(shown.get(field), prefix, true));
+            }
+        });
+        session.output().printFields(shown);
+    }
+
     /** A created resource: its id alone on stdout, what was made on stderr. */
     static void created(Session session, String context, JsonNode answer, String what) {
         if (session.output().json()) {

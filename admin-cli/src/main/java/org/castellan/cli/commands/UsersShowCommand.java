@@ -5,15 +5,16 @@ import org.castellan.cli.http.Endpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code castellan users show ID}. */
-@Command(name = "show", description = "Show one user by id.")
+/** {@code castellan users show NAME|ID}. */
+@Command(name = "show", description = "Show one user by name or id.")
 final class UsersShowCommand extends ApiCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The user's id (see users list).")
-    String id;
+    @Parameters(index = "0", paramLabel = "NAME|ID", description = "The user's name or id (see users list).")
+    String user;
 
     @Override
     protected void run(Session session) {
-        String context = "show user " + id;
+        String id = Refs.id(session, Refs.Kind.USER, user);
+        String context = "show " + Refs.describe(Refs.Kind.USER, user, id);
         Show.object(session, context, session.api().get(context, Endpoint.of("users", id)).tree());
     }
 }

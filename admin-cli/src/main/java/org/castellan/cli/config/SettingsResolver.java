@@ -40,7 +40,8 @@ public final class SettingsResolver {
         String server = firstGiven(flags.server(), host.env(ENV_SERVER), config.server());
         if (server == null) {
             throw new CliException(CliException.FAILED,
-                    "no server given: use --server URL, " + ENV_SERVER + " or \"server\" in the config file");
+                    "no server given: use --server URL, " + ENV_SERVER + " or \"server\" in the config file (the URL"
+                            + " castellan-server printed at start-up, e.g. https://HOST:8443)");
         }
         String fingerprint = firstGiven(flags.serverFingerprint(), host.env(ENV_FINGERPRINT), config.serverFingerprint());
         return new ClientSettings(serverUrl(server), needToken ? token(flags, config) : null, fingerprint == null ? null : normalize(fingerprint));
@@ -91,7 +92,8 @@ public final class SettingsResolver {
             return checked(Secret.of(config.token().strip()), "the config file");
         }
         throw new CliException(CliException.FAILED, "no API token given: use --token-file FILE, --token - (standard input), "
-                + ENV_TOKEN + " or \"token\" in the config file");
+                + ENV_TOKEN + " or \"token\" in the config file (the first admin token is in the server's"
+                + " DATA/initial-admin-token; 'castellan login' or 'castellan tokens create' make others)");
     }
 
     /** A token goes into an HTTP header: refuse characters that cannot, without echoing the token. */

@@ -12,6 +12,8 @@ import java.util.List;
 public final class Table {
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
+    private int maxWidth;
+    private boolean[] shrinkable;
 
     private Table(String[] headers) {
         this.headers = headers;
@@ -36,6 +38,20 @@ public final class Table {
         return this;
     }
 
+    /**
+     * Lines at most {@code width} characters: while too wide, the widest of the {@code shrinkable}
+     * columns loses a character (down to its header's width, at least 6); a cut cell ends in
+     * {@code …}. The other columns keep their width.
+     */
+    public Table fitTo(int width, int... shrinkable) {
+        this.maxWidth = width;
+        this.shrinkable = new boolean[headers.length];
+        for (int column : shrinkable) {
+            this.shrinkable[column] = true;
+        }
+        return this;
+    }
+
     public int size() {
         return rows.size();
     }
@@ -47,10 +63,31 @@ public final class Table {
             measure(headers, widths);
         }
         rows.forEach(row -> measure(row, widths));
+        if (maxWidth > 0) {
+            shrink(widths, hasHeader);
+        }
         if (hasHeader) {
             out.println(line(headers, widths));
         }
         rows.forEach(row -> out.println(line(row, widths)));
+    }
+
+    private void shrink(int[] widths, boolean hasHeader) {
+        while (true) {
+            int total = 2 * (widths.length - 1);
+            int widest = -1;
+            for (int i = 0; i < widths.length; i++) {
+                total += widths[i];
+                int floor = Math.max(6, hasHeader ? headers[i].length() : 0);
+                if (shrinkable[i] && widths[i] > floor && (widest < 0 || widths[i] > widths[widest])) {
+                    widest = i;
+                }
+            }
+            if (total <= maxWidth || widest < 0) {
+                break;
+            }
+            widths[widest]--;
+        }
     }
 
     private static void measure(String[] cells, int[] widths) {
@@ -65,9 +102,10 @@ public final class Table {
             if (i > 0) {
                 line.append("  ");
             }
-            line.append(cells[i]);
+            String cell = cells[i].length() > widths[i] ? cells[i].substring(0, widths[i] - 1) + "…" : cells[i];
+            line.append(cell);
             if (i < cells.length - 1) {
-                line.append(" ".repeat(widths[i] - cells[i].length()));
+                line.append(" ".repeat(widths[i] - cell.length()));
             }
         }
         return line.toString();

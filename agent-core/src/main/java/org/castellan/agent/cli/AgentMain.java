@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code castellan-agent}: the endpoint agent. Commands: register, check-in, run, status,
- * install-service, uninstall-service, seed-password, diagnose, selftest. Exit codes: 0 success, 1 failure, 2 bad usage or config.
+ * install-service, uninstall-service, seed-password, diagnose, selftest, completion. Exit codes: 0 success, 1 failure, 2 bad usage or config.
  */
 @Command(name = "castellan-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Rotates this device's local administrator password and escrows it with castellan-server.")
@@ -49,6 +49,7 @@ public final class AgentMain implements Runnable {
         byName.put("seed-password", SeedPasswordCommand::new);
         byName.put("diagnose", DiagnoseCommand::new);
         byName.put("selftest", SelfTestCommand::new);
+        byName.put("completion", CompletionCommand::new);
         return Collections.unmodifiableMap(byName);
     }
 

@@ -42,8 +42,9 @@ final class RegisterCommand implements Callable<Integer> {
     String registrationKeyFile;
 
     @Option(names = "--server-fingerprint", paramLabel = "SHA256HEX",
-            description = "Pin the server's TLS certificate by its SHA-256 fingerprint (env CASTELLAN_SERVER_FINGERPRINT); "
-                    + "without it the system CAs are trusted.")
+            description = "Pin the server's TLS certificate by its SHA-256 fingerprint, as castellan-server prints it at"
+                    + " start-up (env CASTELLAN_SERVER_FINGERPRINT); without it the system CAs are trusted, which the"
+                    + " server's own self-signed certificate is not.")
     String serverFingerprint;
 
     @Option(names = "--force", description = "Register again even though this device is registered.")

@@ -85,22 +85,28 @@ public final class ServerClient implements ServerApi {
     }
 
     /**
-     * A TLS failure said once, with the fix: a certificate the system CAs do not vouch for (the
-     * server's self-signed one) needs {@code --server-fingerprint}; a pinned one that no longer
-     * matches is a different server, or a new certificate to verify before re-registering.
+     * A TLS failure said once, with the fix for where the agent stands. Before registration (no
+     * device id): a pin that does not match means the {@code --server-fingerprint} given is not
+     * this server's, and a certificate no system CA vouches for (the server's self-signed one)
+     * needs {@code --server-fingerprint}. Once registered: the server's certificate changed, or this
+     * is another server; after checking, {@code register --force} with the new fingerprint.
      */
     private ServerException tlsFailure(SSLException e) {
         String where = "TLS handshake with " + base.host() + ":" + base.port() + " failed: ";
         java.security.cert.CertificateException certificate = find(e, java.security.cert.CertificateException.class);
+        boolean registered = deviceId != null;
         String message;
         if (pinned && certificate != null) {
-            message = where + certificate.getMessage() + "; check that this is the right server (the server prints its"
-                    + " fingerprint at start-up) before you trust a new one: castellan-agent register --force"
-                    + " --server-fingerprint NEW";
+            message = where + certificate.getMessage() + (registered
+                    ? "; the server's certificate changed or this is another server: check the fingerprint the server"
+                            + " prints at start-up, then castellan-agent register --force --server-fingerprint NEW"
+                    : "; check the --server-fingerprint you gave against the one the server prints at start-up");
         } else if (!pinned && certificate != null) {
             message = where + "the server's certificate is not signed by a CA this machine trusts; if the server uses"
-                    + " the self-signed certificate it made at its first start, register with --server-fingerprint"
-                    + " SHA256 (the fingerprint the server printed)";
+                    + " the self-signed certificate it made at its first start, " + (registered
+                            ? "register again with castellan-agent register --force --server-fingerprint SHA256"
+                            : "register with --server-fingerprint SHA256")
+                    + " (the fingerprint the server printed)";
         } else {
             message = where + distinctMessages(e);
         }

@@ -73,6 +73,26 @@ class AgentMainTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    @Test
+    void registerHelpSaysWhereTheFingerprintComesFrom() {
+        assertThat(run("register", "--help")).isZero();
+        assertThat(out().replaceAll("\\s+", "")).contains("ascastellan-serverprintsitatstart-up");
+    }
+
+    @Test
+    void completionPrintsTheScriptOfTheShellAskedForOrOfShell() {
+        assertThat(run("completion", "--shell", "fish")).isZero();
+        assertThat(out()).startsWith("# fish completion for castellan-agent").contains("register");
+        env.put("SHELL", "/usr/bin/zsh");
+        assertThat(run("completion")).isZero();
+        assertThat(out()).startsWith("#compdef castellan-agent").contains("bashcompinit");
+        assertThat(run("completion", "--shell", "powershell")).isZero();
+        assertThat(out()).contains("Register-ArgumentCompleter -Native -CommandName 'castellan-agent'");
+        assertThat(run("completion", "--shell", "csh")).isEqualTo(AgentMain.USAGE);
+        assertThat(err()).contains("--shell bash, zsh, fish or powershell");
+        assertThat(connections).isEmpty();
+    }
+
     private int register() {
         env.put(EnvVars.REGISTRATION_KEY, REG_KEY);
         return run("register", "--server", "https://castellan.test:8443", "--server-fingerprint", FP,

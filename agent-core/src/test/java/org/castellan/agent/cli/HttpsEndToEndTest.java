@@ -155,8 +155,35 @@ class HttpsEndToEndTest {
                 "--server-fingerprint", "11".repeat(32), "--state-dir", tmp.resolve("s").toString()))
                 .isEqualTo(AgentMain.FAILED);
 
-        assertThat(err.toString()).contains("tls-failure").contains("does not match the pinned fingerprint");
+        assertThat(err.toString()).contains("tls-failure").containsOnlyOnce("does not match the pinned fingerprint")
+                .as("a first registration is told to check the fingerprint it gave, not to re-register")
+                .containsOnlyOnce("check the --server-fingerprint you gave").doesNotContain("--force");
+        assertThat(err.toString().strip().lines()).hasSize(1);
         assertThat(server.calls).isEmpty();
         assertThat(tmp.resolve("s/agent.json")).doesNotExist();
+    }
+
+    @Test
+    void aRegisteredAgentWhoseServerCertificateChangedIsToldToRegisterAgainWithForce() throws Exception {
+        int port = https.getAddress().getPort();
+        String url = "https://127.0.0.1:" + port;
+        Path state = tmp.resolve("state");
+        assertThat(run(Map.of(EnvVars.REGISTRATION_KEY, "reg-key-e2e"), "register", "--server", url,
+                "--server-fingerprint", Fingerprints.sha256Hex(tls.certificate()), "--state-dir", state.toString()))
+                .as(err.toString()).isZero();
+        // The server comes back on the same address with another certificate.
+        https.stop(0);
+        tls = new SelfSignedTls();
+        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+        https.createContext("/", this::handle);
+        https.start();
+
+        assertThat(run(Map.of(), "check-in", "--state-dir", state.toString())).isEqualTo(AgentMain.FAILED);
+
+        assertThat(err.toString()).containsOnlyOnce("does not match the pinned fingerprint")
+                .containsOnlyOnce("castellan-agent register --force --server-fingerprint NEW")
+                .doesNotContain("you gave");
+        assertThat(err.toString().strip().lines()).hasSize(1);
     }
 }

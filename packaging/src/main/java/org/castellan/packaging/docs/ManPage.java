@@ -1,6 +1,7 @@
 package org.castellan.packaging.docs;
 
 import java.util.List;
+import org.castellan.clidocs.Commands;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

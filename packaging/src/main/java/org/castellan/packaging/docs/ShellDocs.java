@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.AutoComplete;
+import org.castellan.clidocs.Completion;
 import picocli.CommandLine;
 
 /**
@@ -17,10 +17,11 @@ import picocli.CommandLine;
  * <pre>
  *   OUT/completion/bash/NAME        bash (picocli's AutoComplete)
  *   OUT/completion/zsh/_NAME        zsh: the same script through bashcompinit
- *   OUT/completion/fish/NAME.fish   fish ({@link FishCompletion})
- *   OUT/completion/powershell/NAME.ps1   PowerShell ({@link PowerShellCompletion}; untested: no PowerShell here)
+ *   OUT/completion/fish/NAME.fish   fish
+ *   OUT/completion/powershell/NAME.ps1   PowerShell (untested: no PowerShell here)
  *   OUT/man/NAME.1                  man page ({@link ManPage})
  * </pre>
+ * The scripts are {@link Completion}'s, the same text each binary's {@code completion --shell} prints.
  */
 public final class ShellDocs {
     private ShellDocs() {}
@@ -39,14 +40,10 @@ public final class ShellDocs {
         for (Map.Entry<String, Supplier<CommandLine>> program : programs().entrySet()) {
             String name = program.getKey();
             CommandLine cli = program.getValue().get();
-            String bash = AutoComplete.bash(name, cli);
-            write(out.resolve("completion/bash/" + name), bash);
-            write(out.resolve("completion/zsh/_" + name), "#compdef " + name + "\n"
-                    + "# zsh loads this bash completion through bashcompinit.\n"
-                    + "(( $+functions[compdef] )) || { autoload -U +X compinit && compinit -D; }\n"
-                    + "(( $+functions[complete] )) || { autoload -U +X bashcompinit && bashcompinit; }\n" + bash);
-            write(out.resolve("completion/fish/" + name + ".fish"), FishCompletion.of(name, cli));
-            write(out.resolve("completion/powershell/" + name + ".ps1"), PowerShellCompletion.of(name, cli));
+            write(out.resolve("completion/bash/" + name), Completion.script("bash", name, cli));
+            write(out.resolve("completion/zsh/_" + name), Completion.script("zsh", name, cli));
+            write(out.resolve("completion/fish/" + name + ".fish"), Completion.script("fish", name, cli));
+            write(out.resolve("completion/powershell/" + name + ".ps1"), Completion.script("powershell", name, cli));
             write(out.resolve("man/" + name + ".1"), ManPage.of(name, cli));
         }
     }

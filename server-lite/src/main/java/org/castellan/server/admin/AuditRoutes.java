@@ -3,25 +3,47 @@ package org.castellan.server.admin;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.castellan.server.audit.AuditEntry;
 import org.castellan.server.audit.AuditLog;
 import org.castellan.server.audit.AuditQuery;
 import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
 
-/** {@code GET /api/v1/audit?device=&principal=&action=&outcome=&since=&until=&limit=&after=}, newest first. */
+/**
+ * {@code GET /api/v1/audit?device=&principal=&action=&outcome=&since=&until=&limit=&after=}, newest
+ * first. Each row as stored (the hash chain covers exactly those fields), plus {@code hostname}: the
+ * device's current host name (deleted devices included, null once purged), looked up once per
+ * distinct device of the page, so people read names where the chain holds ids.
+ */
 public final class AuditRoutes {
     private final Database db;
     private final AuditLog audit;
+    private final DeviceStore devices;
 
-    public AuditRoutes(Database db, AuditLog audit) {
+    public AuditRoutes(Database db, AuditLog audit, DeviceStore devices) {
         this.db = db;
         this.audit = audit;
+        this.devices = devices;
+    }
+
+    /** An audit row as the API shows it: the stored entry's fields and the device's host name. */
+    public record AuditRow(long id, Instant at, String principal, String action, String outcome, String deviceId,
+                           String hostname, String reason, String clientAddress, String detail, String prevHash,
+                           String hash) {
+        static AuditRow of(AuditEntry e, String hostname) {
+            return new AuditRow(e.id(), e.at(), e.principal(), e.action(), e.outcome(), e.deviceId(), hostname,
+                    e.reason(), e.clientAddress(), e.detail(), e.prevHash(), e.hash());
+        }
     }
 
     public void find(Context ctx, Caller admin) {
@@ -36,9 +58,28 @@ public final class AuditRoutes {
                 time(ctx.queryParam("until"), "until"),
                 after(ctx.queryParam("after")),
                 limit + 1);
-        List<AuditEntry> rows = db.read(c -> audit.find(c, query));
-        if (rows.size() > limit) {
-            rows = rows.subList(0, limit);
+        boolean[] hasMore = new boolean[1];
+        List<AuditRow> rows = db.read(c -> {
+            List<AuditEntry> entries = audit.find(c, query);
+            if (entries.size() > limit) {
+                hasMore[0] = true;
+                entries = entries.subList(0, limit);
+            }
+            Map<String, String> hostnames = new HashMap<>();
+            List<AuditRow> out = new ArrayList<>(entries.size());
+            for (AuditEntry e : entries) {
+                String hostname = null;
+                if (e.deviceId() != null) {
+                    if (!hostnames.containsKey(e.deviceId())) {
+                        hostnames.put(e.deviceId(), devices.byId(c, e.deviceId()).map(Device::hostname).orElse(null));
+                    }
+                    hostname = hostnames.get(e.deviceId());
+                }
+                out.add(AuditRow.of(e, hostname));
+            }
+            return out;
+        });
+        if (rows.size() == limit && hasMore[0]) {
             ctx.header(Paging.NEXT_CURSOR, Long.toString(rows.get(limit - 1).id()));
         }
         Responses.ok(ctx, rows);

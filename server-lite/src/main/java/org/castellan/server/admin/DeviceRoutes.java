@@ -76,6 +76,14 @@ public final class DeviceRoutes {
             TextRules.hostname(hostname);
         }
         boolean deleted = deletedParam(ctx.queryParam("deleted"));
+        String similar = ctx.queryParam("similar");
+        if (similar != null) {
+            if (hostname != null || ctx.queryParam("after") != null) {
+                throw ApiException.badRequest("invalid-similar", "similar cannot be combined with hostname or after");
+            }
+            Responses.ok(ctx, similar(caller.principal(), TextRules.hostname(similar), deleted));
+            return;
+        }
         Paging paging = Paging.of(ctx);
         int limit = paging.limit();
         List<DeviceView> views = page(caller.principal(), hostname, paging.after(), limit, deleted);
@@ -140,6 +148,23 @@ public final class DeviceRoutes {
                     break;
                 }
                 after = batch.get(batch.size() - 1).id();
+            }
+            return out;
+        });
+    }
+
+    /**
+     * {@code ?similar=NAME}: at most three devices the principal may see whose host names are a
+     * typo away from NAME, nearest first, found with bounded work at any fleet size
+     * ({@link org.castellan.server.devices.CloseHostnames}); for "did you mean" after a failed look-up.
+     */
+    public List<DeviceView> similar(Principal principal, String typed, boolean deleted) {
+        return db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, principal);
+            List<DeviceGroup> allGroups = accessGroups(c);
+            List<DeviceView> out = new ArrayList<>();
+            for (Device d : org.castellan.server.devices.CloseHostnames.find(c, devices, typed, deleted, rights::maySee)) {
+                out.add(view(c, d, allGroups));
             }
             return out;
         });

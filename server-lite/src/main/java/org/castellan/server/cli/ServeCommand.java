@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the server until it is stopped (SIGTERM / Ctrl-C drain in-flight requests). */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTPS server.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Run the HTTPS server.",
+        "The first start creates DIR: the database, a self-signed TLS certificate, the vault keys and the initial"
+                + " admin token (in DIR/initial-admin-token, printed once), and every start prints the URL and the"
+                + " certificate's SHA-256 fingerprint: give both to castellan (--server, --server-fingerprint) and to"
+                + " castellan-agent register."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env CASTELLAN_DATA; default ./castellan-data).")
     String data;

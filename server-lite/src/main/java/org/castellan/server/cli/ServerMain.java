@@ -6,11 +6,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code castellan-server}: serve, audit verify, vault rotate. */
+/** {@code castellan-server}: serve, audit, vault, package-agent, backup, restore, migrate-database, completion. */
 @Command(name = "castellan-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         description = "Castellan server: password escrow, vault, audit and admin API over HTTPS.",
         subcommands = {ServeCommand.class, ServerMain.AuditCommand.class, ServerMain.VaultCommand.class,
-                PackageAgentCommand.class, BackupCommand.class, RestoreCommand.class, MigrateDatabaseCommand.class})
+                PackageAgentCommand.class, BackupCommand.class, RestoreCommand.class, MigrateDatabaseCommand.class,
+                CompletionCommand.class})
 public final class ServerMain implements Runnable {
     /** The version and commit the three binaries share. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -25,7 +26,8 @@ public final class ServerMain implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: serve, audit verify, vault rotate, backup, restore or package-agent");
+        throw new ParameterException(spec.commandLine(), "Missing command: " + String.join(", ", spec.subcommands().keySet())
+                + " (castellan-server serve starts the server; castellan-server COMMAND --help says more)");
     }
 
     @Command(name = "audit", description = "Audit log tools.", mixinStandardHelpOptions = true,

@@ -31,6 +31,14 @@ public interface DeviceStore {
      */
     List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException;
 
+    /**
+     * The devices whose lower-case host name is one of {@code lowerNames} (live ones, or with
+     * {@code deleted} the tombstones), at most {@code limit}: an indexed look-up of exact names,
+     * for suggestions of close names without a scan.
+     */
+    List<Device> byHostnames(Connection c, java.util.Collection<String> lowerNames, boolean deleted, int limit)
+            throws SQLException;
+
     /** Tombstones deleted at or before {@code cutoff}: due for the retention job's purge. */
     List<Device> deletedBefore(Connection c, Instant cutoff) throws SQLException;
 

@@ -168,6 +168,28 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
+    public List<Device> byHostnames(Connection c, java.util.Collection<String> lowerNames, boolean deleted, int limit)
+            throws SQLException {
+        List<Device> out = new ArrayList<>();
+        List<String> names = new ArrayList<>(new TreeSet<>(lowerNames));
+        // In chunks, each an IN list served by devices_hostname_lower (lower(hostname), id).
+        for (int from = 0; from < names.size() && out.size() < limit; from += 500) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + 500));
+            String sql = "SELECT * FROM devices WHERE deleted_at IS " + (deleted ? "NOT " : "") + "NULL"
+                    + " AND lower(hostname) IN (" + marks(chunk.size()) + ") LIMIT ?";
+            List<Object> params = new ArrayList<>(chunk);
+            params.add(limit - out.size());
+            try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params.toArray());
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<Device> searchPrefix(Connection c, String prefix, String after, int limit) throws SQLException {
         String like = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                 .replace("_", "\\_") + "%";

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  *       {@code . _ - @ + ( )}; starting with a letter or digit, not ending with a space, no two
  *       spaces in a row. No other characters: no look-alike letters from other scripts, no
  *       {@code :} (it separates the kind from the name in references such as
- *       {@code user-group:help-desk}), no quotes, slashes or control characters.</li>
+ *       {@code user-group:help-desk}), no quotes, slashes or control characters; never shaped
+ *       like an id (a UUID), which the CLI would take as one.</li>
  *   <li>{@link #userName}: user names, which people type to log in: the same without space,
  *       parentheses or {@code +}, at most 64.</li>
  *   <li>{@link #policyName}: policy names, which appear in URL paths: lowercase letters, digits
@@ -34,6 +35,8 @@ public final class Names {
         if (value == null || !LABEL.matcher(value).matches() || value.contains("  ")) {
             throw ApiException.badRequest("invalid-" + field, "field '" + field + "' must be " + LABEL_RULE);
         }
+        // Every named thing can be referred to by name where an id is taken: a UUID-shaped name could not be told apart.
+        TextRules.refuseIdShaped(value, field);
         return value;
     }
 
@@ -45,6 +48,7 @@ public final class Names {
         if (!isUserName(value)) {
             throw ApiException.badRequest("invalid-" + field, "field '" + field + "' must be " + USER_RULE);
         }
+        TextRules.refuseIdShaped(value, field);
         return value;
     }
 

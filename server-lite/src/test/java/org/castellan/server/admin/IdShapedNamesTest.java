@@ -49,4 +49,25 @@ class IdShapedNamesTest {
                 : Map.of("name", "x-" + ID_SHAPED);
         assertThat(server.post(path, fine).status()).as("only the exact id shape is refused").isEqualTo(201);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"registration-keys", "rules", "tokens"})
+    void everyOtherNamedThingRefusesAnIdShapedNameToo(String kind) throws Exception {
+        String path = switch (kind) {
+            case "tokens" -> "/api/v1/users/" + server.post("/api/v1/users", Map.of("name", "tok-" + System.nanoTime()))
+                    .json().get("id").asText() + "/tokens";
+            default -> "/api/v1/" + kind;
+        };
+        Map<String, Object> body = kind.equals("rules")
+                ? Map.of("name", ID_SHAPED, "principals", java.util.List.of(), "targets", java.util.List.of("all"),
+                        "permissions", java.util.List.of("password.read"))
+                : Map.of("name", ID_SHAPED);
+
+        TestServer.Reply refused = server.post(path, body);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.error()).isEqualTo("invalid-name");
+        assertThat(refused.json().get("message").asText()).contains("shaped like an id");
+        assertThat(server.get(path).body()).doesNotContainIgnoringCase(ID_SHAPED);
+    }
 }

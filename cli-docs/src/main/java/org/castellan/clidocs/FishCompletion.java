@@ -1,4 +1,4 @@
-package org.castellan.packaging.docs;
+package org.castellan.clidocs;
 
 import java.util.List;
 import picocli.CommandLine;
@@ -9,10 +9,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * may come, then each command's options, with their descriptions and, for options with a fixed
  * set of values, those values.
  */
-final class FishCompletion {
+public final class FishCompletion {
     private FishCompletion() {}
 
-    static String of(String name, CommandLine root) {
+    public static String of(String name, CommandLine root) {
         StringBuilder s = new StringBuilder("# fish completion for " + name + ", generated from its picocli model.\n");
         String fn = "__" + name.replace('-', '_') + "_at";
         // "fn exact|prefix WORD...": the words typed so far that do not start with - are exactly

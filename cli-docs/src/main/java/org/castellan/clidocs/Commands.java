@@ -1,4 +1,4 @@
-package org.castellan.packaging.docs;
+package org.castellan.clidocs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,26 +7,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** Walks a picocli command model: every command with the path of subcommand names that leads to it. */
-final class Commands {
-    record Node(List<String> path, CommandSpec spec) {
-        String description() {
+public final class Commands {
+    public record Node(List<String> path, CommandSpec spec) {
+        public String description() {
             String[] lines = spec.usageMessage().description();
             return lines.length == 0 ? "" : lines[0].replaceAll("\\s+", " ").strip();
         }
 
-        List<String> subcommands() {
+        public List<String> subcommands() {
             return new ArrayList<>(spec.subcommands().keySet()).stream()
                     .filter(n -> spec.subcommands().get(n).getCommandSpec().name().equals(n)).toList();
         }
 
-        List<OptionSpec> options() {
+        public List<OptionSpec> options() {
             return spec.options().stream().filter(o -> !o.hidden()).toList();
         }
     }
 
     private Commands() {}
 
-    static List<Node> all(CommandLine root) {
+    public static List<Node> all(CommandLine root) {
         List<Node> out = new ArrayList<>();
         walk(root.getCommandSpec(), new ArrayList<>(), out);
         return out;
@@ -44,7 +44,7 @@ final class Commands {
         }
     }
 
-    static String firstLine(String[] description) {
+    public static String firstLine(String[] description) {
         return description.length == 0 ? "" : description[0].replaceAll("\\s+", " ").strip();
     }
 }

@@ -1,4 +1,4 @@
-package org.castellan.packaging.docs;
+package org.castellan.clidocs;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -8,10 +8,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * subcommand words typed so far, the next subcommands and that command's options. Untested: no
  * PowerShell runs where Castellan is built.
  */
-final class PowerShellCompletion {
+public final class PowerShellCompletion {
     private PowerShellCompletion() {}
 
-    static String of(String name, CommandLine root) {
+    public static String of(String name, CommandLine root) {
         StringBuilder s = new StringBuilder("# PowerShell completion for " + name
                 + ", generated from its picocli model (untested: no PowerShell where it is built).\n"
                 + "# Load it with: . ./" + name + ".ps1   (e.g. from your $PROFILE)\n");
