@@ -53,7 +53,13 @@ import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.SqlTotpStore;
 import org.castellan.server.users.TotpSeeds;
+import org.castellan.server.web.AccessPages;
+import org.castellan.server.web.ApiDocs;
 import org.castellan.server.web.Assets;
+import org.castellan.server.web.AuditPages;
+import org.castellan.server.web.ReportPages;
+import org.castellan.server.admin.ReportRoutes;
+import org.castellan.server.reports.FleetReports;
 import org.castellan.server.web.DevicePages;
 import org.castellan.server.web.SignInPages;
 import org.castellan.server.web.SsoPages;
@@ -92,6 +98,11 @@ final class ServerRoutes {
     private final SignInPages signIn;
     private final DevicePages devicePages;
     private final SsoPages sso;
+    private final ReportRoutes reports;
+    private final AuditPages auditPages;
+    private final AccessPages accessPages;
+    private final ReportPages reportPages;
+    private final ApiDocs apiDocs;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
                  ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console,
@@ -126,7 +137,7 @@ final class ServerRoutes {
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.clock());
-        access = new AccessRoutes(s.db(), s.devices(), s.users(), decisions);
+        access = new AccessRoutes(s.db(), s.devices(), s.users(), s.userGroups(), decisions);
         channels = new ChannelRoutes(s.db(), s.channels(), s.clock());
         assets = new Assets();
         sso = new SsoPages(console.oidc() == null ? null : new OidcClient(console.oidc()), new SqlSsoStore(), s.users(),
@@ -134,6 +145,12 @@ final class ServerRoutes {
         signIn = new SignInPages(login, consoleSessions, new SqlTotpStore(), new TotpSeeds(s.vault()), s.db(),
                 s.clock(), s.random(), sso.configured());
         devicePages = new DevicePages(devices, passwords, recoveryKeys, s.clock(), console.hideSecretsAfter());
+        reports = new ReportRoutes(s.db(), new FleetReports(), decisions, s.clock());
+        auditPages = new AuditPages(s.db(), s.audit(), s.devices(), s.users(), access,
+                chain == null ? null : chain::status);
+        accessPages = new AccessPages(access);
+        reportPages = new ReportPages(reports, s.clock());
+        apiDocs = new ApiDocs();
     }
 
     /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
@@ -152,6 +169,10 @@ final class ServerRoutes {
                 .get("/metrics", (ctx, visitor) -> metrics.serve(ctx))
                 .get(OpenApiRoutes.PATH, (ctx, visitor) -> openApi.handle(ctx))
                 .post("/api/v1/sessions", sessions::login);
+        // The API documentation (swagger-ui, every asset from its jar), HTML for browsers: not itself in the document.
+        routes.open()
+                .get(ApiDocs.PATH, apiDocs::page)
+                .get(ApiDocs.PATH + "/{file}", apiDocs::asset);
 
         // The web console (HTML; session cookie; CSRF token on every POST).
         routes.consoleOpen()
@@ -169,6 +190,22 @@ final class ServerRoutes {
                 .get("/", devicePages::search)
                 .get("/devices/{id}", devicePages::device)
                 .post("/sign-out", signIn::signOut);
+        // Reports: every signed-in user, over the devices their rules reach (as the API's).
+        routes.console()
+                .get("/reports", reportPages::index)
+                .get("/reports/stale-devices", reportPages::staleDevices)
+                .get("/reports/overdue-rotations", reportPages::overdueRotations)
+                .get("/reports/failing-rotations", reportPages::failingRotations)
+                .get("/reports/read-not-rotated", reportPages::readNotRotated)
+                .get("/reports/unprotected-volumes", reportPages::unprotectedVolumes)
+                .get("/reports/agent-versions", reportPages::agentVersions)
+                .get("/reports/os-versions", reportPages::osVersions);
+        // The audit trail and effective access: admins only, as GET /api/v1/audit and /api/v1/access.
+        routes.consoleAdmin()
+                .get("/audit", auditPages::trail)
+                .get("/audit/export.csv", auditPages::exportCsv)
+                .get("/audit/export.json", auditPages::exportJson)
+                .get("/access", accessPages::access);
         routes.consolePermission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .post("/devices/{id}/password", devicePages::revealPassword);
         routes.consolePermission(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
@@ -194,6 +231,14 @@ final class ServerRoutes {
                 .get("/api/v1/users/{id}/tokens", users::listTokens)
                 .post("/api/v1/tokens/{id}/revoke", users::revokeToken)
                 .get("/api/v1/jit", jit::list);
+        routes.authenticated()
+                .get("/api/v1/reports/stale-devices", reports::staleDevices)
+                .get("/api/v1/reports/overdue-rotations", reports::overdueRotations)
+                .get("/api/v1/reports/failing-rotations", reports::failingRotations)
+                .get("/api/v1/reports/read-not-rotated", reports::readNotRotated)
+                .get("/api/v1/reports/unprotected-volumes", reports::unprotectedVolumes)
+                .get("/api/v1/reports/agent-versions", reports::agentVersions)
+                .get("/api/v1/reports/os-versions", reports::osVersions);
         routes.permission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .get("/api/v1/devices/{id}/password", passwords::reveal);
         routes.permission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)

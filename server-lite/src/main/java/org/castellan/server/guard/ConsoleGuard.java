@@ -82,6 +82,16 @@ public final class ConsoleGuard {
         });
     }
 
+    /** Pages behind sign-in for the admin role only (what the API serves under {@code admin()}): else 403. */
+    void admin(Context ctx, Routes.CallerHandler handler) throws Exception {
+        signedIn(ctx, (c, caller) -> {
+            if (!caller.principal().admin()) {
+                throw Refusals.forbidden();
+            }
+            handler.handle(c, caller);
+        });
+    }
+
     /** A permission on the route's device, decided, limited and audited exactly as for the API. */
     void permission(Context ctx, Permission permission, String action, Routes.DeviceHandler handler)
             throws Exception {

@@ -152,6 +152,12 @@ public final class Routes {
                 h -> ctx -> console.signedIn(ctx, h));
     }
 
+    /** Console pages for admins: a signed-in session of a user with the admin role (CSRF token on POST). */
+    public Guarded<CallerHandler> consoleAdmin() {
+        return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), admin"),
+                h -> ctx -> console.admin(ctx, h));
+    }
+
     /** A console session, then exactly the API's permission guard on the device {@code {id}}; reason from the form. */
     public Guarded<DeviceHandler> consolePermission(Permission permission, String auditAction) {
         return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), permission "

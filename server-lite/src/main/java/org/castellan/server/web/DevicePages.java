@@ -105,6 +105,11 @@ public final class DevicePages {
                 .append(reasonForm(ctx, base + "/recovery-keys", "reveal-recovery-keys", "Show recovery keys"))
                 .append("<form method=\"post\" action=\"").append(base).append("/rotate\" id=\"rotate\">")
                 .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>");
+        if (caller.principal().admin()) {
+            body.append("<p class=\"admin-links\"><a id=\"device-access\" href=\"/access?device=").append(Html.esc(d.id()))
+                    .append("\">Who may access this device, and why</a> · <a id=\"device-audit\" href=\"/audit?device=")
+                    .append(Html.esc(d.id())).append("\">Its audit trail</a></p>");
+        }
         Html.page(ctx, 200, d.hostname(), caller.principal().userName(), body.toString());
     }
 
