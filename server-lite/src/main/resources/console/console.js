@@ -41,3 +41,20 @@ if (search) {
     pending = setTimeout(() => search.form.requestSubmit(), 400);
   });
 }
+
+// A secret shown once (a new registration key): the history entry becomes the list it came
+// from, so reloading the page shows the list instead of posting the form again.
+const shownOnce = document.querySelector('[data-replace-url]');
+if (shownOnce) {
+  history.replaceState(null, '', shownOnce.dataset.replaceUrl);
+}
+for (const copy of document.querySelectorAll('[data-copy-text]')) {
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(document.getElementById(copy.dataset.copyText).textContent);
+      copy.textContent = 'Copied';
+    } catch (e) {
+      copy.textContent = 'Copy failed: select the text';
+    }
+  });
+}

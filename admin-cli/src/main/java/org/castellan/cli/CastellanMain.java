@@ -2,6 +2,7 @@ package org.castellan.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.castellan.cli.commands.AccessCommand;
 import org.castellan.cli.commands.AuditCommand;
 import org.castellan.cli.commands.ChannelsCommand;
@@ -46,12 +47,19 @@ import picocli.CommandLine.Spec;
                 + " serverFingerprint; it must be chmod 600 when it holds a token).",
                 "Exit codes: 0 ok, 1 the server refused or the request failed, 2 usage error, 3 cannot connect or TLS failure.",
                 "With -o json an error is one JSON object on stderr, {\"error\":CODE,\"message\":TEXT}: the server's"
-                        + " error code, else usage, connection-failed or failed."},
-        subcommands = {PasswordCommand.class, RecoveryKeyCommand.class, DevicesCommand.class, DeviceGroupsCommand.class,
-                UsersCommand.class, TokensCommand.class, GroupsCommand.class, RulesCommand.class, AccessCommand.class,
-                AuditCommand.class, JitCommand.class, ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class,
-                LoginCommand.class, CompletionCommand.class})
+                        + " error code, else usage, connection-failed or failed."})
 public final class CastellanMain implements java.util.concurrent.Callable<Integer> {
+    /**
+     * The verbs, in the order help lists them. They are added in code, not in the annotation:
+     * picocli builds the model of every command it is given, reflectively, at each start (about
+     * 0.2 s for all ~80 commands, most of a {@code password get}), and one call needs one verb.
+     */
+    private static final List<Class<?>> VERBS = List.of(PasswordCommand.class, RecoveryKeyCommand.class,
+            DevicesCommand.class, DeviceGroupsCommand.class, UsersCommand.class, TokensCommand.class,
+            GroupsCommand.class, RulesCommand.class, AccessCommand.class, AuditCommand.class, JitCommand.class,
+            ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class, LoginCommand.class,
+            CompletionCommand.class);
+
     private final Host host;
 
     @Spec
@@ -90,14 +98,67 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(Host.system()).execute(args));
+        System.exit(commandLineFor(Host.system(), args).execute(args));
     }
 
     /**
-     * The CLI's command line: with {@code -o json} anywhere in the arguments, a usage error is the
-     * JSON error object on stderr too (exit code 2), as every other error is.
+     * The CLI's whole command line, every verb: what help lists and what completion scripts and
+     * man pages are made from. With {@code -o json} anywhere in the arguments, a usage error is
+     * the JSON error object on stderr too (exit code 2), as every other error is.
      */
     public static CommandLine commandLine(Host host) {
+        CommandLine commandLine = withoutVerbs(host);
+        VERBS.forEach(commandLine::addSubcommand);
+        return commandLine;
+    }
+
+    /**
+     * The command line for these arguments: when they name a verb (after any global options),
+     * only that verb and its subcommands, which parse, help and fail exactly as in the whole
+     * command line; otherwise (top-level help, a typo to suggest a correction for, no verb) all.
+     */
+    public static CommandLine commandLineFor(Host host, String... args) {
+        CommandLine commandLine = withoutVerbs(host);
+        Class<?> verb = verbNamed(commandLine.getCommandSpec(), args);
+        if (verb == null) {
+            VERBS.forEach(commandLine::addSubcommand);
+        } else {
+            commandLine.addSubcommand(verb);
+        }
+        return commandLine;
+    }
+
+    /** The verb the first argument that is neither a global option nor its value names, or null. */
+    static Class<?> verbNamed(CommandSpec globals, String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--") || arg.isEmpty()) {
+                return null;
+            }
+            if (!arg.startsWith("-")) {
+                for (Class<?> verb : VERBS) {
+                    Command command = verb.getAnnotation(Command.class);
+                    if (command.name().equals(arg) || List.of(command.aliases()).contains(arg)) {
+                        return verb;
+                    }
+                }
+                return null;
+            }
+            CommandLine.Model.OptionSpec option = globals.findOption(arg);
+            if (option == null && !arg.contains("=") && !(arg.length() > 2 && !arg.startsWith("--"))) {
+                return null; // an option this level does not know: let the whole model report it
+            }
+            if (option != null && (option.usageHelp() || option.versionHelp())) {
+                return null; // top-level help lists every verb
+            }
+            if (option != null && option.arity().max() > 0 && !option.typeInfo().isBoolean()) {
+                i++; // its value
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine withoutVerbs(Host host) {
         CommandLine commandLine = new CommandLine(new CastellanMain(host));
         CommandLine.IParameterExceptionHandler text = commandLine.getParameterExceptionHandler();
         commandLine.setParameterExceptionHandler((ex, args) -> {

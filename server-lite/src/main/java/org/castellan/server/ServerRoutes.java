@@ -55,6 +55,7 @@ import org.castellan.server.users.SqlTotpStore;
 import org.castellan.server.users.TotpSeeds;
 import org.castellan.server.web.AccessPages;
 import org.castellan.server.web.ApiDocs;
+import org.castellan.server.web.AdminConsole;
 import org.castellan.server.web.Assets;
 import org.castellan.server.web.AuditPages;
 import org.castellan.server.web.ReportPages;
@@ -103,6 +104,7 @@ final class ServerRoutes {
     private final AccessPages accessPages;
     private final ReportPages reportPages;
     private final ApiDocs apiDocs;
+    private final AdminConsole adminPages;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
                  ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console,
@@ -151,6 +153,9 @@ final class ServerRoutes {
         accessPages = new AccessPages(access);
         reportPages = new ReportPages(reports, s.clock());
         apiDocs = new ApiDocs();
+        adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, registrationKeys,
+                devices, channels, jit), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(), s.devices(),
+                s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
     }
 
     /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
@@ -212,6 +217,7 @@ final class ServerRoutes {
                 .post("/devices/{id}/recovery-keys", devicePages::revealRecoveryKeys);
         routes.consolePermission(Permission.DEVICE_ROTATE, DEVICE_ROTATE_REQUEST)
                 .post("/devices/{id}/rotate", devicePages::rotate);
+        registerAdminPages(routes);
 
         routes.registration()
                 .post(AgentPaths.REGISTER, register);
@@ -292,5 +298,51 @@ final class ServerRoutes {
                 .post("/api/v1/channels", channels::create)
                 .get("/api/v1/channels", channels::list)
                 .delete("/api/v1/channels/{id}", channels::delete);
+    }
+
+    /**
+     * The console's administration pages (admin only) and its device lifecycle and just-in-time
+     * pages, whose posts pass the very permission guards of the API routes they mirror.
+     */
+    private void registerAdminPages(Routes routes) {
+        AdminConsole p = adminPages;
+        routes.consoleAdmin()
+                .get("/admin", p.index()::index)
+                .get("/admin/rules", p.rules()::list)
+                .post("/admin/rules", p.rules()::create)
+                .post("/admin/rules/{id}/delete", p.rules()::delete)
+                .get("/admin/users", p.users()::users)
+                .post("/admin/users", p.users()::createUser)
+                .post("/admin/users/{id}/disable", p.users()::disable)
+                .post("/admin/users/{id}/enable", p.users()::enable)
+                .get("/admin/user-groups", p.users()::groups)
+                .post("/admin/user-groups", p.users()::createGroup)
+                .post("/admin/user-groups/{id}/members", p.users()::setMembers)
+                .post("/admin/user-groups/{id}/delete", p.users()::deleteGroup)
+                .get("/admin/device-groups", p.deviceGroups()::list)
+                .post("/admin/device-groups", p.deviceGroups()::create)
+                .post("/admin/device-groups/preview", p.deviceGroups()::preview)
+                .post("/admin/device-groups/{id}/delete", p.deviceGroups()::delete)
+                .get("/admin/registration-keys", p.registrationKeys()::list)
+                .post("/admin/registration-keys", p.registrationKeys()::create)
+                .post("/admin/registration-keys/{id}/revoke", p.registrationKeys()::revoke)
+                .get("/admin/devices", p.devices()::list)
+                .post("/devices/{id}/purge", p.devices()::purge)
+                .get("/admin/channels", p.channels()::list)
+                .post("/admin/channels", p.channels()::create)
+                .post("/admin/channels/{id}/delete", p.channels()::delete);
+        routes.console()
+                .get("/devices/{id}/manage", p.devices()::manage)
+                .get("/jit", p.jit()::list)
+                .get("/devices/{id}/jit", p.jit()::device);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_APPROVE).post("/devices/{id}/approve", p.devices()::approve);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_DISABLE).post("/devices/{id}/disable", p.devices()::disable);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_ENABLE).post("/devices/{id}/enable", p.devices()::enable);
+        routes.consolePermission(Permission.DEVICE_MANAGE, DEVICE_DELETE).post("/devices/{id}/delete", p.devices()::delete);
+        routes.consolePermission(Permission.DEVICE_JIT, JIT_REQUEST).post("/devices/{id}/jit", p.jit()::request);
+        routes.consolePermission(Permission.DEVICE_JIT, JIT_APPROVE)
+                .post("/devices/{id}/jit/{grantId}/approve", p.jit()::approve);
+        routes.consolePermission(Permission.DEVICE_JIT, JIT_REVOKE)
+                .post("/devices/{id}/jit/{grantId}/revoke", p.jit()::revoke);
     }
 }

@@ -30,7 +30,9 @@ public final class CompletionCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unsupported shell '" + shell
                     + "': only bash is supported");
         }
-        spec.commandLine().getOut().print(AutoComplete.bash("castellan", spec.root().commandLine()));
+        // A call builds only the verb it names (CastellanMain.commandLineFor): the script is made from every verb.
+        org.castellan.cli.Host host = ((org.castellan.cli.CastellanMain) spec.root().userObject()).host();
+        spec.commandLine().getOut().print(AutoComplete.bash("castellan", org.castellan.cli.CastellanMain.commandLine(host)));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -81,7 +81,7 @@ public final class CliRunner {
         StringWriter err = new StringWriter();
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         Host host = new Host(Map.copyOf(environment), in, home, Clock.fixed(NOW, ZoneOffset.UTC), terminal);
-        CommandLine commandLine = CastellanMain.commandLine(host);
+        CommandLine commandLine = CastellanMain.commandLineFor(host, args);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);

@@ -348,4 +348,26 @@ class AgentMainTest {
         assertThat(run("status")).isZero();
         assertThat(out()).contains("state directory: " + tmp.resolve("default-state")).contains("registered: no");
     }
+
+    @Test
+    void aSubcommandAloneParsesAndHelpsExactlyAsInTheFullModel() {
+        AgentContext context = new AgentContext(() -> platform, env, new ByteArrayInputStream(stdin),
+                System.out, System.err, Clock.systemUTC(), new SecureRandom(), (url, fingerprint, key, deviceId) -> server);
+        picocli.CommandLine full = AgentMain.commandLine(context);
+        for (Map.Entry<String, picocli.CommandLine> sub : full.getSubcommands().entrySet()) {
+            picocli.CommandLine alone = AgentMain.commandLineFor(context, sub.getKey(), "--help");
+            assertThat(alone.getSubcommands()).as(sub.getKey()).containsOnlyKeys(sub.getKey());
+            assertThat(alone.getSubcommands().get(sub.getKey()).getUsageMessage())
+                    .as(sub.getKey()).isEqualTo(sub.getValue().getUsageMessage());
+        }
+        assertThat(AgentMain.commandLineFor(context, "--help").getSubcommands()).hasSameSizeAs(full.getSubcommands());
+        assertThat(AgentMain.commandLineFor(context, "chek-in").getSubcommands()).hasSameSizeAs(full.getSubcommands());
+        assertThat(AgentMain.commandLineFor(context).getSubcommands()).hasSameSizeAs(full.getSubcommands());
+    }
+
+    @Test
+    void aMistypedSubcommandStillGetsASuggestion() {
+        assertThat(run("chek-in")).isEqualTo(AgentMain.USAGE);
+        assertThat(err()).contains("check-in");
+    }
 }

@@ -165,16 +165,26 @@ class SystemdServiceInstallerTest {
 
     @Test
     void aJarLinkedFromAVisiblePlaceIntoRootsHomeIsRefusedToo() throws Exception {
-        // In the build directory, since every @TempDir is itself under the hidden /tmp.
-        Path dir = Files.createDirectories(Path.of("target", "hidden-paths-test").toAbsolutePath());
+        // The link must sit in a place the service can see, which no @TempDir is (they are under
+        // /tmp): the build directory, or /dev/shm when the checkout itself is under a hidden path.
+        Path build = Files.createDirectories(Path.of("target")).toRealPath();
+        boolean buildIsVisible = HiddenPaths.HIDDEN.stream().noneMatch(build::startsWith);
+        Path dir = buildIsVisible ? Files.createDirectories(build.resolve("hidden-paths-test"))
+                : Files.createTempDirectory(Path.of("/dev/shm"), "castellan-hidden-paths-");
         Path link = dir.resolve("agent.jar");
-        Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, Path.of("/root"));
-        ServiceSpec spec = new ServiceSpec(List.of("/usr/bin/java", "-cp", link.toString(), "Main", "run"),
-                Path.of("/var/lib/castellan-agent"));
+        try {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of("/root"));
+            ServiceSpec spec = new ServiceSpec(List.of("/usr/bin/java", "-cp", link.toString(), "Main", "run"),
+                    Path.of("/var/lib/castellan-agent"));
 
-        assertThatThrownBy(() -> installer.install(spec)).hasMessageContaining(link + " (/root) is under /root");
-        Files.delete(link);
+            assertThatThrownBy(() -> installer.install(spec)).hasMessageContaining(link + " (/root) is under /root");
+        } finally {
+            Files.deleteIfExists(link);
+            if (!buildIsVisible) {
+                Files.deleteIfExists(dir);
+            }
+        }
     }
 
     @Test

@@ -34,7 +34,11 @@ public final class ChannelRoutes {
     public record Body(String name, String type, String url, String secret) {}
 
     public void create(Context ctx, Caller admin) {
-        Body body = JsonBody.read(ctx, Body.class);
+        Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, Body.class)));
+    }
+
+    /** Validates and stores a webhook channel (secret sealed to the vault key), audited (API and console alike). */
+    public ChannelStore.Channel create(Caller admin, Body body) {
         String name = Names.label(body.name(), "name");
         TextRules.refuseIdShaped(name, "name");
         if (!"webhook".equals(body.type())) {
@@ -52,16 +56,26 @@ public final class ChannelRoutes {
                 return Audited.of(null, "channel " + channel.id() + " '" + name + "'");
             });
         }
-        Responses.json(ctx, 201, channel);
+        return channel;
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, db.read(channels::list), ChannelStore.Channel::id));
+        Responses.ok(ctx, paging.page(ctx, all(), ChannelStore.Channel::id));
+    }
+
+    /** Every channel (never its secret). */
+    public java.util.List<ChannelStore.Channel> all() {
+        return db.read(channels::list);
     }
 
     public void delete(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        delete(admin, ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** Deletes a channel, audited (404 {@code channel-not-found}). */
+    public void delete(Caller admin, String id) {
         admin.act(AuditActions.CHANNEL_DELETE, c -> {
             if (!channels.exists(c, id)) {
                 throw ApiException.notFound("channel-not-found", "no channel with that id");
@@ -69,7 +83,6 @@ public final class ChannelRoutes {
             channels.delete(c, id);
             return Audited.of(null, "channel " + id);
         });
-        ctx.status(204);
     }
 
     private static String url(String value) {

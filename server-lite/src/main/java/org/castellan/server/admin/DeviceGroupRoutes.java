@@ -9,6 +9,9 @@ import org.castellan.api.DeviceGroupView;
 import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
+import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceQuery;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
@@ -44,7 +47,11 @@ public final class DeviceGroupRoutes {
     public record Body(String id, String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
 
     public void create(Context ctx, Caller admin) {
-        Body body = JsonBody.read(ctx, Body.class);
+        Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, Body.class)));
+    }
+
+    /** Validates and stores a device group, audited (API and console alike). */
+    public DeviceGroupView create(Caller admin, Body body) {
         if (body.id() != null) {
             throw ApiException.badRequest("read-only-id", "field 'id' is chosen by the server; leave it out");
         }
@@ -54,7 +61,7 @@ public final class DeviceGroupRoutes {
             groups.insert(c, row, clock.instant());
             return Audited.of(row.view(), describe(row));
         });
-        Responses.json(ctx, 201, view);
+        return view;
     }
 
     public void update(Context ctx, Caller admin) {
@@ -72,22 +79,49 @@ public final class DeviceGroupRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<DeviceGroupView> all = db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
-        Responses.ok(ctx, paging.page(ctx, all, DeviceGroupView::id));
+        Responses.ok(ctx, paging.page(ctx, all(), DeviceGroupView::id));
     }
+
+    /** Every device group. */
+    public List<DeviceGroupView> all() {
+        return db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
+    }
+
+    /**
+     * What a group with {@code match} would select now, before it is saved: up to {@code limit}
+     * live devices in id order, found in the database by the same scope a rule on the group uses
+     * (then confirmed one by one), and whether more exist. 400 {@code invalid-match} as for create.
+     */
+    public Preview preview(DeviceGroupRow.Match match, int limit) {
+        DeviceMatch criteria = match(match);
+        if (criteria == null) {
+            return new Preview(List.of(), false);
+        }
+        DeviceScope scope = new DeviceScope(false, java.util.Set.of(), java.util.Set.of(), List.of(criteria));
+        List<Device> found = db.read(c -> devices.page(c, new DeviceQuery(scope, null, null, limit + 1))).stream()
+                .filter(d -> criteria.matches(d.facts())).toList();
+        return found.size() > limit ? new Preview(found.subList(0, limit), true) : new Preview(found, false);
+    }
+
+    /** The devices a match selects (a first page of them), and whether more follow. */
+    public record Preview(List<Device> devices, boolean more) {}
 
     public void get(Context ctx, Caller admin) {
         Responses.ok(ctx, db.read(c -> find(c, ctx.pathParam("id")).view()));
     }
 
     public void delete(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        delete(admin, ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** Deletes a device group, audited (404 {@code device-group-not-found}). */
+    public void delete(Caller admin, String id) {
         admin.act(AuditActions.DEVICE_GROUP_DELETE, c -> {
             DeviceGroupRow row = find(c, id);
             groups.delete(c, id);
             return Audited.of(null, "device-group:" + id + " '" + row.name() + "'");
         });
-        ctx.status(204);
     }
 
     private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
@@ -104,13 +138,7 @@ public final class DeviceGroupRoutes {
         }
         String hostname = body.match() == null ? null : body.match().hostname();
         String os = body.match() == null ? null : body.match().os();
-        if (body.match() != null) {
-            try {
-                DeviceMatch.of(hostname, os);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid-match", e.getMessage());
-            }
-        }
+        match(body.match());
         String policy = body.policy();
         if (policy != null && !policies.exists(c, policy)) {
             throw ApiException.badRequest("invalid-policy", "field 'policy' names a policy that does not exist (PUT it first)");
@@ -127,6 +155,18 @@ public final class DeviceGroupRoutes {
             }
         }
         return new DeviceGroupRow(id, name, members, hostname, matchOs, policy);
+    }
+
+    /** The match as the evaluator reads it (null for none); 400 {@code invalid-match} when it is not valid. */
+    private static DeviceMatch match(DeviceGroupRow.Match match) {
+        if (match == null) {
+            return null;
+        }
+        try {
+            return DeviceMatch.of(match.hostname(), match.os());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-match", e.getMessage());
+        }
     }
 
     private DeviceGroupRow find(Connection c, String id) throws SQLException {

@@ -79,15 +79,36 @@ public final class DeviceRoutes {
         Paging paging = Paging.of(ctx);
         int limit = paging.limit();
         String[] hidden = new String[1];
-        List<DeviceView> views = db.read(c -> {
-            AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+        List<DeviceView> views = page(caller.principal(), hostname, paging.after(), limit, deleted);
+        if (views.size() > limit) {
+            views = views.subList(0, limit);
+            Paging.next(ctx, views.get(limit - 1).id());
+        }
+        if (hostname != null && views.isEmpty() && !caller.principal().admin()) {
+            // The scoped query never returns a device the caller may not see: look the name up
+            // unscoped, only to name the hidden device in the denial.
+            hidden[0] = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, hostname, "", 1)).stream()
+                    .map(Device::id).findFirst().orElse(null));
+            deniedLookup(caller, hostname, hidden[0]);
+        }
+        Responses.ok(ctx, views);
+    }
+
+    /**
+     * Devices the principal may see, in id order after {@code afterId}, with exactly {@code hostname}
+     * when it is set, live ones or only tombstones ({@code deleted}): at most {@code limit}, plus one
+     * more when another page follows. Shared by the API's list and the console's device list.
+     */
+    public List<DeviceView> page(Principal principal, String hostname, String afterId, int limit, boolean deleted) {
+        return db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, principal);
             DeviceScope scope = rights.scope();
             List<DeviceGroup> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
             // Keyset pages from the database, in id order; the scope narrows them in SQL and each
             // row is confirmed with the full access decision. One row more than asked says another
             // page exists.
-            String after = paging.after();
+            String after = afterId;
             while (out.size() <= limit) {
                 List<Device> batch = devices.page(c, new DeviceQuery(scope, hostname, after, limit + 1, deleted));
                 for (Device device : batch) {
@@ -102,18 +123,6 @@ public final class DeviceRoutes {
             }
             return out;
         });
-        if (views.size() > limit) {
-            views = views.subList(0, limit);
-            Paging.next(ctx, views.get(limit - 1).id());
-        }
-        if (hostname != null && views.isEmpty() && !caller.principal().admin()) {
-            // The scoped query never returns a device the caller may not see: look the name up
-            // unscoped, only to name the hidden device in the denial.
-            hidden[0] = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, hostname, "", 1)).stream()
-                    .map(Device::id).findFirst().orElse(null));
-            deniedLookup(caller, hostname, hidden[0]);
-        }
-        Responses.ok(ctx, views);
     }
 
     /**
@@ -217,21 +226,43 @@ public final class DeviceRoutes {
     }
 
     public void approve(Context ctx, DeviceGrant grant) {
-        requireNotDeleted(grant.device());
-        Instant now = clock.instant();
-        lifecycle(ctx, grant, c -> devices.approve(c, grant.device().id(), now));
+        Responses.ok(ctx, approve(grant));
     }
 
     public void disable(Context ctx, DeviceGrant grant) {
-        Instant now = clock.instant();
-        lifecycle(ctx, grant, c -> devices.setDisabled(c, grant.device().id(), now));
+        Responses.ok(ctx, disable(grant));
     }
 
     public void enable(Context ctx, DeviceGrant grant) {
-        lifecycle(ctx, grant, c -> devices.setDisabled(c, grant.device().id(), null));
+        Responses.ok(ctx, enable(grant));
     }
 
     public void delete(Context ctx, DeviceGrant grant) {
+        delete(grant);
+        ctx.status(204);
+    }
+
+    /** Approves a waiting device (409 {@code device-deleted} for a tombstone); shared with the console. */
+    public DeviceView approve(DeviceGrant grant) {
+        requireNotDeleted(grant.device());
+        Instant now = clock.instant();
+        return lifecycle(grant, c -> devices.approve(c, grant.device().id(), now));
+    }
+
+    public DeviceView disable(DeviceGrant grant) {
+        Instant now = clock.instant();
+        return lifecycle(grant, c -> devices.setDisabled(c, grant.device().id(), now));
+    }
+
+    public DeviceView enable(DeviceGrant grant) {
+        return lifecycle(grant, c -> devices.setDisabled(c, grant.device().id(), null));
+    }
+
+    /**
+     * Makes the device a tombstone whose secrets stay revealable until the retention ends (returned)
+     * or an explicit purge; 409 {@code device-deleted} when it already is one. Shared with the console.
+     */
+    public Instant delete(DeviceGrant grant) {
         Device device = grant.device();
         requireNotDeleted(device);
         Instant now = clock.instant();
@@ -240,7 +271,7 @@ public final class DeviceRoutes {
             return Audited.of(null, "hostname " + device.hostname() + "; passwords and recovery keys kept until "
                     + now.plus(retention) + " (retention " + retention.toDays() + " days) or an explicit purge");
         });
-        ctx.status(204);
+        return now.plus(retention);
     }
 
     /** The body of an explicit purge: the reason is required. */
@@ -248,8 +279,12 @@ public final class DeviceRoutes {
 
     /** {@code POST /api/v1/devices/{id}/purge} (admin): a tombstone's secrets and row, now, with a reason. */
     public void purge(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
-        String reason = TextRules.requiredReason(JsonBody.read(ctx, PurgeRequest.class).reason());
+        Responses.ok(ctx, purge(admin, ctx.pathParam("id"), JsonBody.read(ctx, PurgeRequest.class).reason()));
+    }
+
+    /** A tombstone's secrets and row, now, with a required reason, audited; shared with the console. */
+    public Purged purge(Caller admin, String id, String givenReason) {
+        String reason = TextRules.requiredReason(givenReason);
         Purged purged = admin.act(AuditActions.DEVICE_PURGE, id, reason, c -> {
             Device device = devices.byId(c, id).orElseThrow(() ->
                     ApiException.notFound("device-not-found", "no device with that id"));
@@ -261,20 +296,19 @@ public final class DeviceRoutes {
             return Audited.of(new Purged(id, true, gone.passwords(), gone.recoveryKeys()),
                     org.castellan.server.retention.TombstonePurger.describe(gone, device) + " by an administrator");
         });
-        Responses.ok(ctx, purged);
+        return purged;
     }
 
     private interface Change {
         void apply(Connection c) throws SQLException;
     }
 
-    private void lifecycle(Context ctx, DeviceGrant grant, Change change) {
+    private DeviceView lifecycle(DeviceGrant grant, Change change) {
         String id = grant.device().id();
-        DeviceView view = grant.use(c -> {
+        return grant.use(c -> {
             change.apply(c);
             return Audited.of(view(c, devices.byId(c, id).orElseThrow(), accessGroups(c)), null);
         });
-        Responses.ok(ctx, view);
     }
 
     private List<DeviceGroup> accessGroups(Connection c) throws SQLException {

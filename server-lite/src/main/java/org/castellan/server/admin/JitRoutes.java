@@ -54,7 +54,16 @@ public final class JitRoutes {
 
     public void request(Context ctx, DeviceGrant grant) {
         refuseDeleted(grant);
-        RequestBody body = JsonBody.read(ctx, RequestBody.class);
+        Responses.json(ctx, 201, request(grant, JsonBody.read(ctx, RequestBody.class)));
+    }
+
+    /**
+     * Records a request for {@code body.user()} on the grant's device, active at once or waiting for
+     * a second person's approval as the rules say; audited and notified through the grant. Shared
+     * by the API and the console's just-in-time page.
+     */
+    public JitGrantView request(DeviceGrant grant, RequestBody body) {
+        refuseDeleted(grant);
         if (body.user() == null || !USER.matcher(body.user()).matches()) {
             throw ApiException.badRequest("invalid-user", "field 'user' must be a user name of 1 to 64 letters, digits"
                     + " and _ . @ \\ - (not starting with a symbol)");
@@ -73,13 +82,18 @@ public final class JitRoutes {
             return Audited.of(null, "jit " + row.id() + " user " + row.account() + " for " + body.minutes() + " min"
                     + (approval ? "; waits for approval" : "; until " + row.expiresAt()));
         });
-        Responses.json(ctx, 201, view(row, grant.device(), now));
+        return view(row, grant.device(), now);
     }
 
     public void approve(Context ctx, DeviceGrant grant) {
+        Responses.ok(ctx, approve(grant, ctx.pathParam("grantId")));
+    }
+
+    /** Approves a pending request: never by its requester (403 {@code self-approval}, audited). Shared with the console. */
+    public JitGrantView approve(DeviceGrant grant, String grantId) {
         refuseDeleted(grant);
         Instant now = clock.instant();
-        JitGrantRow row = find(ctx, grant);
+        JitGrantRow row = find(grantId, grant);
         if (row.requestedBy().equals(grant.principal().id())) {
             throw grant.refuse("self-approval: jit " + row.id(), ApiException.forbidden("self-approval",
                     "a just-in-time request must be approved by someone other than its requester"));
@@ -96,12 +110,17 @@ public final class JitRoutes {
             return Audited.of(null, "jit " + row.id() + " user " + row.account() + " requested by "
                     + row.requestedBy() + "; until " + expiresAt);
         });
-        Responses.ok(ctx, view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now));
+        return view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now);
     }
 
     public void revoke(Context ctx, DeviceGrant grant) {
+        Responses.ok(ctx, revoke(grant, ctx.pathParam("grantId")));
+    }
+
+    /** Revokes a pending or active request early, audited; the device drops the right at its next check-in. */
+    public JitGrantView revoke(DeviceGrant grant, String grantId) {
         Instant now = clock.instant();
-        JitGrantRow row = find(ctx, grant);
+        JitGrantRow row = find(grantId, grant);
         String status = row.status(now);
         if (!status.equals("pending") && !status.equals("active")) {
             throw ApiException.conflict("not-revocable", "this request is " + status + "; nothing to revoke");
@@ -112,15 +131,22 @@ public final class JitRoutes {
             }
             return Audited.of(null, "jit " + row.id() + " user " + row.account() + " (was " + status + ")");
         });
-        Responses.ok(ctx, view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now));
+        return view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now);
     }
 
     /** {@code GET /api/v1/jit[?device=ID]}: requests on devices the caller holds {@code device.jit} on. */
     public void list(Context ctx, Caller caller) {
-        String deviceId = ctx.queryParam("device");
+        Responses.ok(ctx, visible(caller.principal(), ctx.queryParam("device")));
+    }
+
+    /**
+     * Requests on one device ({@code deviceId}) or of the last 30 days, keeping only those on devices
+     * the principal holds {@code device.jit} on: the API's list and the console's page.
+     */
+    public List<JitGrantView> visible(org.castellan.server.users.Principal principal, String deviceId) {
         Instant now = clock.instant();
-        Responses.ok(ctx, db.read(c -> {
-            AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+        return db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, principal);
             List<JitGrantRow> rows = deviceId != null ? grants.byDevice(c, deviceId)
                     : grants.since(c, now.minus(Duration.ofDays(30)));
             List<JitGrantView> out = new ArrayList<>();
@@ -131,7 +157,7 @@ public final class JitRoutes {
                 }
             }
             return out;
-        }));
+        });
     }
 
     /** 409 {@code device-deleted}: a deleted device gets no admin rights (its open grants were revoked). */
@@ -142,8 +168,7 @@ public final class JitRoutes {
         }
     }
 
-    private JitGrantRow find(Context ctx, DeviceGrant grant) {
-        String id = ctx.pathParam("grantId");
+    private JitGrantRow find(String id, DeviceGrant grant) {
         return db.read(c -> grants.byId(c, id))
                 .filter(r -> r.deviceId().equals(grant.device().id()))
                 .orElseThrow(() -> ApiException.notFound("jit-not-found", "no just-in-time request with that id on this device"));

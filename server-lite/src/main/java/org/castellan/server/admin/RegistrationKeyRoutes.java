@@ -49,7 +49,24 @@ public final class RegistrationKeyRoutes {
     }
 
     public void create(Context ctx, Caller admin) {
-        CreateRequest request = JsonBody.read(ctx, CreateRequest.class);
+        try (Created created = create(admin, JsonBody.read(ctx, CreateRequest.class))) {
+            Responses.json(ctx, 201, created.answer());
+        }
+    }
+
+    /** A new key and the one answer that shows it; closing it wipes the key from memory. */
+    public record Created(CreatedRegistrationKey answer) implements AutoCloseable {
+        @Override
+        public void close() {
+            answer.key().close();
+        }
+    }
+
+    /**
+     * Validates and stores a registration key (only its hash), audited; the answer holds the key,
+     * for the caller to show once (API and console alike).
+     */
+    public Created create(Caller admin, CreateRequest request) {
         String name = Names.label(request.name(), "name");
         String group = request.group() == null ? null : Names.label(request.group(), "group");
         if (request.maxUses() != null && request.maxUses() < 1) {
@@ -81,21 +98,25 @@ public final class RegistrationKeyRoutes {
             return Audited.of(k, "registration key " + k.id() + " '" + name + "'"
                     + (requireApproval ? " requires approval" : "") + (groups.isEmpty() ? "" : " groups " + groups));
         });
-        try (Secret shownOnce = Secret.of(secret)) {
-            Responses.json(ctx, 201, new CreatedRegistrationKey(key.id(), shownOnce, name, key.maxUses(),
-                    key.expiresAt(), key.requireApproval(), key.groups()));
-        }
+        return new Created(new CreatedRegistrationKey(key.id(), Secret.of(secret), name, key.maxUses(),
+                key.expiresAt(), key.requireApproval(), key.groups()));
     }
 
     public void list(Context ctx, Caller admin) {
-        List<RegistrationKeyView> listed = db.read(keys::list).stream()
-                .map(RegistrationKeyRoutes::view)
-                .toList();
-        Responses.ok(ctx, listed);
+        Responses.ok(ctx, all());
+    }
+
+    /** Every registration key, without the key itself (only its hash is stored). */
+    public List<RegistrationKeyView> all() {
+        return db.read(keys::list).stream().map(RegistrationKeyRoutes::view).toList();
     }
 
     public void revoke(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        Responses.ok(ctx, revoke(admin, ctx.pathParam("id")));
+    }
+
+    /** Revokes a key, audited once (revoking a revoked key changes nothing); 404 for an unknown id. */
+    public RegistrationKeyView revoke(Caller admin, String id) {
         Instant now = clock.instant();
         RegistrationKey revoked = admin.act(AuditActions.REGISTRATION_KEY_REVOKE, c -> {
             RegistrationKey key = keys.byId(c, id).orElseThrow(() ->
@@ -106,6 +127,6 @@ public final class RegistrationKeyRoutes {
             keys.revoke(c, id, now);
             return Audited.of(keys.byId(c, id).orElseThrow(), "registration key " + id);
         });
-        Responses.ok(ctx, view(revoked));
+        return view(revoked);
     }
 }

@@ -66,7 +66,11 @@ public final class RuleRoutes {
     }
 
     public void create(Context ctx, Caller admin) {
-        Body body = JsonBody.read(ctx, Body.class);
+        Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, Body.class)));
+    }
+
+    /** Validates and stores a rule, audited; the API and the console's rule form both create through here. */
+    public RuleView create(Caller admin, Body body) {
         Instant now = clock.instant();
         String name = Names.label(body.name(), "name");
         List<PrincipalRef> principals = parse(body.principals(), "principals", PrincipalRef::parse);
@@ -96,12 +100,17 @@ public final class RuleRoutes {
             rules.insert(c, rule, admin.principal().id(), now);
             return Audited.of(null, "rule " + rule.id() + " '" + name + "' " + view(rule));
         });
-        Responses.json(ctx, 201, view(rule));
+        return view(rule);
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, db.read(rules::list).stream().map(RuleRoutes::view).toList(), RuleView::id));
+        Responses.ok(ctx, paging.page(ctx, all(), RuleView::id));
+    }
+
+    /** Every rule, as the API lists them. */
+    public List<RuleView> all() {
+        return db.read(rules::list).stream().map(RuleRoutes::view).toList();
     }
 
     public void get(Context ctx, Caller admin) {
@@ -109,13 +118,17 @@ public final class RuleRoutes {
     }
 
     public void delete(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        delete(admin, ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** Deletes a rule, audited (404 {@code rule-not-found} for an unknown id). */
+    public void delete(Caller admin, String id) {
         admin.act(AuditActions.RULE_DELETE, c -> {
             Rule rule = find(c, id);
             rules.delete(c, id);
             return Audited.of(null, "rule " + id + " '" + rule.name() + "'");
         });
-        ctx.status(204);
     }
 
     /** A rule naming a user, group or device that does not exist is a typo, refused by field. */

@@ -41,7 +41,11 @@ public final class UserGroupRoutes {
     public record Members(String id, String name, List<String> members) {}
 
     public void create(Context ctx, Caller admin) {
-        CreateGroup request = JsonBody.read(ctx, CreateGroup.class);
+        Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, CreateGroup.class)));
+    }
+
+    /** Validates and stores a user group with its members, audited (API and console alike). */
+    public UserGroup create(Caller admin, CreateGroup request) {
         String name = Names.label(request.name(), "name");
         TextRules.refuseIdShaped(name, "name");
         List<String> members = request.members() == null ? List.of() : request.members();
@@ -55,12 +59,17 @@ public final class UserGroupRoutes {
             groups.setMembers(c, id, members);
             return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " '" + name + "' members " + members);
         });
-        Responses.json(ctx, 201, group);
+        return group;
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, db.read(groups::list), UserGroup::id));
+        Responses.ok(ctx, paging.page(ctx, all(), UserGroup::id));
+    }
+
+    /** Every user group with its members. */
+    public List<UserGroup> all() {
+        return db.read(groups::list);
     }
 
     public void get(Context ctx, Caller admin) {
@@ -68,18 +77,25 @@ public final class UserGroupRoutes {
     }
 
     public void delete(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        delete(admin, ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** Deletes a user group, audited (404 {@code user-group-not-found}). */
+    public void delete(Caller admin, String id) {
         admin.act(AuditActions.USER_GROUP_DELETE, c -> {
             UserGroup group = find(c, id);
             groups.delete(c, id);
             return Audited.of(null, "user-group:" + id + " '" + group.name() + "'");
         });
-        ctx.status(204);
     }
 
     public void setMembers(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
-        Members request = JsonBody.read(ctx, Members.class);
+        Responses.ok(ctx, setMembers(admin, ctx.pathParam("id"), JsonBody.read(ctx, Members.class)));
+    }
+
+    /** Replaces a group's members, audited; every member must be an existing user. */
+    public UserGroup setMembers(Caller admin, String id, Members request) {
         List<String> members = request.members() == null ? List.of() : request.members();
         TextRules.readOnly("id", request.id(), id);
         UserGroup group = admin.act(AuditActions.USER_GROUP_UPDATE, c -> {
@@ -89,7 +105,7 @@ public final class UserGroupRoutes {
             groups.setMembers(c, id, members);
             return Audited.of(groups.byId(c, id).orElseThrow(), "user-group:" + id + " members " + members);
         });
-        Responses.ok(ctx, group);
+        return group;
     }
 
     private UserGroup find(Connection c, String id) throws SQLException {

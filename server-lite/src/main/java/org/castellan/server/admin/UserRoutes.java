@@ -48,7 +48,11 @@ public final class UserRoutes {
 
 
     public void create(Context ctx, Caller admin) {
-        CreateUser request = JsonBody.read(ctx, CreateUser.class);
+        Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, CreateUser.class)));
+    }
+
+    /** Validates and stores a user, audited; the API and the console's user form both create through here. */
+    public UserView create(Caller admin, CreateUser request) {
         Names.userName(request.name(), "name");
         TextRules.refuseIdShaped(request.name(), "name");
         String hash = null;
@@ -72,18 +76,22 @@ public final class UserRoutes {
             return Audited.of(users.byId(c, id).orElseThrow(),
                     "user:" + id + " '" + request.name() + "'" + (isAdmin ? " admin" : ""));
         });
-        Responses.json(ctx, 201, userView(user));
+        return userView(user);
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        List<UserView> page = db.read(c -> users.page(c, paging.after(), paging.limit() + 1)).stream()
-                .map(UserRoutes::userView).toList();
+        List<UserView> page = page(paging.after(), paging.limit() + 1);
         if (page.size() > paging.limit()) {
             page = page.subList(0, paging.limit());
             Paging.next(ctx, page.get(page.size() - 1).id());
         }
         Responses.ok(ctx, page);
+    }
+
+    /** Up to {@code limit} users after {@code afterId} (null: the first), in id order. */
+    public List<UserView> page(String afterId, int limit) {
+        return db.read(c -> users.page(c, afterId, limit)).stream().map(UserRoutes::userView).toList();
     }
 
     public void get(Context ctx, Caller admin) {
@@ -99,7 +107,11 @@ public final class UserRoutes {
     }
 
     private void setDisabled(Context ctx, Caller admin, boolean disable) {
-        String id = ctx.pathParam("id");
+        Responses.ok(ctx, setDisabled(admin, ctx.pathParam("id"), disable));
+    }
+
+    /** Disables or re-enables a user, audited; an admin cannot disable themselves (409). */
+    public UserView setDisabled(Caller admin, String id, boolean disable) {
         Instant now = clock.instant();
         UserStore.User user = admin.act(disable ? AuditActions.USER_DISABLE : AuditActions.USER_ENABLE, c -> {
             UserStore.User u = user(c, id);
@@ -109,7 +121,7 @@ public final class UserRoutes {
             users.setDisabled(c, id, disable ? now : null);
             return Audited.of(users.byId(c, id).orElseThrow(), "user:" + id);
         });
-        Responses.ok(ctx, userView(user));
+        return userView(user);
     }
 
     public void createToken(Context ctx, Caller admin) {

@@ -82,7 +82,7 @@ public final class ConsoleGuard {
         });
     }
 
-    /** Pages behind sign-in for the admin role only (what the API serves under {@code admin()}): else 403. */
+    /** Admin pages: a signed-in session whose user has the admin role, else 403 as the API's admin routes answer. */
     void admin(Context ctx, Routes.CallerHandler handler) throws Exception {
         signedIn(ctx, (c, caller) -> {
             if (!caller.principal().admin()) {

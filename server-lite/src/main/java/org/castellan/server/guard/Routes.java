@@ -152,9 +152,9 @@ public final class Routes {
                 h -> ctx -> console.signedIn(ctx, h));
     }
 
-    /** Console pages for admins: a signed-in session of a user with the admin role (CSRF token on POST). */
+    /** Console pages for the admin role only: a console session, then the API's admin check (403 for others). */
     public Guarded<CallerHandler> consoleAdmin() {
-        return new Guarded<>(table, new RouteTable.Guard("console session (CSRF token on POST), admin"),
+        return new Guarded<>(table, new RouteTable.Guard("console session of an admin (CSRF token on POST)"),
                 h -> ctx -> console.admin(ctx, h));
     }
 

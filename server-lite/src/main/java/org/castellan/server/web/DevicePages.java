@@ -104,7 +104,9 @@ public final class DevicePages {
                 .append(reasonForm(ctx, base + "/password", "reveal-password", "Show password"))
                 .append(reasonForm(ctx, base + "/recovery-keys", "reveal-recovery-keys", "Show recovery keys"))
                 .append("<form method=\"post\" action=\"").append(base).append("/rotate\" id=\"rotate\">")
-                .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>");
+                .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>")
+                .append("<p class=\"more\"><a href=\"").append(base).append("/jit\" id=\"jit-link\">Just-in-time admin rights</a>")
+                .append(" · <a href=\"").append(base).append("/manage\" id=\"manage-link\">Manage this device</a></p>");
         if (caller.principal().admin()) {
             body.append("<p class=\"admin-links\"><a id=\"device-access\" href=\"/access?device=").append(Html.esc(d.id()))
                     .append("\">Who may access this device, and why</a> · <a id=\"device-audit\" href=\"/audit?device=")

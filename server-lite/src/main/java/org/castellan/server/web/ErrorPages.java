@@ -16,7 +16,7 @@ public final class ErrorPages implements ConsolePages {
             ctx.header("Retry-After", Long.toString(retryAfterSeconds));
         }
         String back = status == 401 ? "<p><a href=\"" + ConsoleGuard.SIGN_IN_PATH + "\">Sign in</a></p>"
-                : "<p><a href=\"/\">Back to the search</a></p>";
+                : "<p><a href=\"/\">Back to the search</a></p>" + AdminPages.backTo(ctx, status);
         boolean signedIn = ConsoleGuard.session(ctx) != null && !ConsoleSessions.csrf(ctx).isEmpty();
         Html.page(ctx, status, "Refused", signedIn ? ConsoleGuard.session(ctx).userName() : null,
                 "<h1>" + status + " · " + Html.esc(title(status)) + "</h1>"

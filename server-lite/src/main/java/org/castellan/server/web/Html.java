@@ -48,7 +48,8 @@ final class Html {
                 .append("<script type=\"module\" src=\"/assets/console.js\"></script></head><body>")
                 .append("<header><a class=\"brand\" href=\"/\">Castellan</a>");
         if (userName != null) {
-            html.append("<nav>").append(sections(ctx)).append("<span class=\"user\">").append(esc(userName)).append("</span>")
+            html.append("<nav>").append(Navigation.links(ctx))
+                    .append("<span class=\"user\">").append(esc(userName)).append("</span>")
                     .append("<form method=\"post\" action=\"/sign-out\" class=\"inline\">").append(csrfField(ctx))
                     .append("<button type=\"submit\" id=\"sign-out\">Sign out</button></form></nav>");
         }
@@ -56,17 +57,6 @@ final class Html {
         ctx.status(status);
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(html.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The console's sections in the header: reports for everyone signed in; audit and access for admins. */
-    private static String sections(Context ctx) {
-        org.castellan.server.users.SqlWebSessionStore.WebSession session =
-                org.castellan.server.guard.ConsoleGuard.session(ctx);
-        if (session == null) {
-            return "";
-        }
-        return "<a href=\"/reports\" id=\"nav-reports\">Reports</a>" + (session.admin()
-                ? "<a href=\"/audit\" id=\"nav-audit\">Audit</a><a href=\"/access\" id=\"nav-access\">Access</a>" : "");
     }
 
     static String message(String cssClass, String text) {

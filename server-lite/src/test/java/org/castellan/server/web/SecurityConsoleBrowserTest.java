@@ -263,6 +263,15 @@ class SecurityConsoleBrowserTest {
         open("/access?principal=" + URLEncoder.encode("user-group:" + group, StandardCharsets.UTF_8) + "&device="
                 + laptop.hostname);
         assertThat(find("#rules").getText()).contains(rule);
+        // From the user list of the administration pages: the user's effective access, the device still to name.
+        open("/admin/users");
+        find("tr[data-user='" + bo.name() + "'] a.user-access").click();
+        waiting().until(d -> d.getTitle().startsWith("Effective access"));
+        assertThat(find("#principal").getAttribute("value")).isEqualTo("user:" + bo.id());
+        find("#device").sendKeys(laptop.hostname);
+        find("#access-form button").click();
+        waiting().until(d -> !d.findElements(By.id("answer")).isEmpty());
+        assertThat(find("#rules").getText()).contains(rule);
         open("/access?principal=user:" + nobody.id() + "&device=" + laptop.hostname);
         assertThat(find("#no-access").getText()).contains("No permission");
         assertThat(all("#rules")).isEmpty();

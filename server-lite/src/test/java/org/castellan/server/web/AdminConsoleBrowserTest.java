@@ -1,0 +1,486 @@
+package org.castellan.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bouncycastle.util.encoders.Base32;
+import org.castellan.server.ConsoleSettings;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.notify.DispatcherSettings;
+import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.ConsoleClient;
+import org.castellan.server.testing.TestAgent;
+import org.castellan.server.testing.TestClock;
+import org.castellan.server.testing.TestServer;
+import org.castellan.server.users.Totp;
+import org.castellan.testsupport.Chromium;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The administration and just-in-time pages in headless Chromium against the real server over
+ * HTTPS: a rule made on the page takes effect, a registration key is shown once, a deleted device
+ * stays revealable, a pattern group is previewed before it is saved, a just-in-time request is
+ * approved by a second person (never by its requester) and revoked, a non-admin gets no admin page
+ * and no device outside its rules, and bad or forged form posts change nothing. One server and one
+ * browser for the class; each test signs in its own users.
+ */
+class AdminConsoleBrowserTest {
+    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    @TempDir
+    static Path dataDir;
+    static TestClock clock = TestClock.now();
+    static TestServer server;
+    static AdminApi api;
+    static Chromium chromium;
+    static WebDriver browser;
+    static final Map<String, byte[]> seeds = new HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Chromium.require();
+        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults(),
+                ConsoleSettings.defaults());
+        api = new AdminApi(server);
+        chromium = Chromium.start(server.spkiPin());
+        browser = chromium.driver();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void newVisitor() {
+        browser.get(server.url("/sign-in"));
+        chromium.clearCookies();
+        chromium.consoleMessages();
+    }
+
+    record Person(String id, String name, String password) {}
+
+    static Person person(boolean admin) throws Exception {
+        String name = (admin ? "adm-" : "web-") + UUID.randomUUID().toString().substring(0, 8);
+        String password = "Browser-pass-" + name;
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("name", name, "password", password, "admin", admin));
+        TestServer.Reply reply = server.post("/api/v1/users", body);
+        assertThat(reply.status()).isEqualTo(201);
+        return new Person(reply.json().get("id").asText(), name, password);
+    }
+
+    static TestAgent device(String hostname, String password) throws Exception {
+        TestAgent agent = new TestAgent(server);
+        agent.clock = clock;
+        if (hostname != null) {
+            agent.hostname = hostname;
+        }
+        agent.registered();
+        if (password != null) {
+            AdminApi.escrowAndCommit(agent, "Administrator", password);
+        }
+        return agent;
+    }
+
+    static WebElement find(String css) {
+        return browser.findElement(By.cssSelector(css));
+    }
+
+    static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(10));
+    }
+
+    static void js(String script, Object... args) {
+        ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    /** Signs in (a fresh browser session), enrolling TOTP the first time, and lands on the search. */
+    static void signIn(Person p) {
+        browser.get(server.url("/sign-in"));
+        chromium.clearCookies();
+        clock.advance(Duration.ofSeconds(31)); // each sign-in's code is of a fresh step
+        browser.get(server.url("/sign-in"));
+        find("#name").sendKeys(p.name());
+        find("#password").sendKeys(p.password());
+        find("#sign-in-form button").click();
+        waiting().until(d -> d.getTitle().startsWith("Second factor"));
+        byte[] seed = seeds.get(p.name());
+        if (seed == null) {
+            String b32 = find("#totp-secret").getText();
+            seed = Base32.decode(b32 + "=".repeat((8 - b32.length() % 8) % 8));
+            seeds.put(p.name(), seed);
+        }
+        find("#code").sendKeys(Totp.code(seed, Totp.step(clock.instant()), 6));
+        find("#second-factor-form button").click();
+        waiting().until(d -> d.getTitle().startsWith("Find a machine"));
+    }
+
+    static void open(String path) {
+        browser.get(server.url(path));
+    }
+
+    static void submit(String formId) {
+        find("#" + formId + " button[type=submit]").click();
+    }
+
+    static void waitFor(String text) {
+        waiting().until(d -> d.getPageSource().contains(text));
+    }
+
+    static String errorShown() {
+        waiting().until(d -> d.getTitle().startsWith("Refused"));
+        return find("p.error").getText();
+    }
+
+    @Test
+    void aRuleCreatedOnThePageShowsNamesAndLetsTheUserReveal() throws Exception {
+        Person admin = person(true);
+        Person ann = person(false);
+        TestAgent agent = device(null, "Rule-made-1");
+        signIn(admin);
+        find("#nav-admin").click();
+        waiting().until(d -> d.getTitle().startsWith("Administration"));
+        browser.findElement(By.linkText("Rules")).click();
+        waiting().until(d -> d.getTitle().startsWith("Rules"));
+        String ruleName = "help desk " + ann.name();
+        find("#rule-name").sendKeys(ruleName);
+        new Select(find("#rule-principals")).selectByVisibleText("user " + ann.name());
+        find("#rule-devices").sendKeys(agent.hostname);
+        find("#perm-password-read").click();
+        find("#rule-require-reason").click();
+        submit("rule-form");
+        waitFor("Rule created");
+        WebElement row = browser.findElements(By.cssSelector("#rules tr[data-rule]")).stream()
+                .filter(r -> r.getText().contains(ruleName)).findFirst().orElseThrow();
+        assertThat(row.getText()).as("names beside the ids").contains("user " + ann.name()).contains(ann.id())
+                .contains("device " + agent.hostname).contains(agent.deviceId).contains("password.read")
+                .contains("reason required");
+        chromium.screenshot(SCREENSHOTS, "admin-rules");
+        assertThat(api.audit("principal=user:" + admin.id() + "&action=" + AuditActions.RULE_CREATE)).hasSize(1);
+
+        signIn(ann);
+        open("/devices/" + agent.deviceId);
+        find("#reveal-password-reason").sendKeys("ticket 7");
+        find("#reveal-password button").click();
+        WebElement secret = waiting().until(d -> d.findElement(By.cssSelector("#password")));
+        secret.findElement(By.tagName("summary")).click();
+        assertThat(secret.findElement(By.cssSelector(".secret-value")).getText()).isEqualTo("Rule-made-1");
+        assertThat(chromium.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aRegistrationKeyIsShownOnceAndNotOnReloadOrInTheList() throws Exception {
+        Person admin = person(true);
+        signIn(admin);
+        open("/admin/registration-keys");
+        String name = "build farm " + admin.name();
+        find("#key-name").sendKeys(name);
+        find("#key-max-uses").sendKeys("3");
+        submit("registration-key-form");
+        WebElement shown = waiting().until(d -> d.findElement(By.id("registration-key")));
+        String key = shown.getText();
+        assertThat(key).hasSizeGreaterThan(20);
+        assertThat(browser.getCurrentUrl()).as("history entry replaced by the list").endsWith("/admin/registration-keys");
+        chromium.screenshot(SCREENSHOTS, "admin-registration-key-once");
+
+        browser.navigate().refresh();
+        waiting().until(d -> d.getTitle().startsWith("Registration keys"));
+        assertThat(browser.getPageSource()).as("not on reload").doesNotContain(key);
+        assertThat(find("#registration-keys").getText()).contains(name).contains("0 of 3");
+        assertThat(server.get("/api/v1/registration-keys").body()).doesNotContain(key);
+        assertThat(api.audit("principal=user:" + admin.id() + "&action=" + AuditActions.REGISTRATION_KEY_CREATE))
+                .as("one key made: the reload did not post again").hasSize(1);
+
+        TestAgent agent = new TestAgent(server);
+        assertThat(agent.register(key).status()).as("the key shown is the real one").isEqualTo(201);
+
+        WebElement row = browser.findElements(By.cssSelector("#registration-keys tr[data-key]")).stream()
+                .filter(r -> r.getText().contains(name)).findFirst().orElseThrow();
+        row.findElement(By.cssSelector("button")).click();
+        waitFor("Registration key revoked");
+        assertThat(browser.findElements(By.cssSelector("#registration-keys tr[data-key]")).stream()
+                .filter(r -> r.getText().contains(name)).findFirst().orElseThrow()
+                .findElement(By.cssSelector(".status")).getText()).startsWith("revoked");
+        assertThat(new TestAgent(server).register(key).status()).as("revoked").isEqualTo(403);
+        assertThat(chromium.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aDeviceDeletedOnThePageStaysRevealableUntilTheRetentionEnds() throws Exception {
+        Person admin = person(true);
+        TestAgent agent = device(null, "Kept-after-delete-1");
+        signIn(admin);
+        open("/devices/" + agent.deviceId);
+        find("#manage-link").click();
+        waiting().until(d -> d.getTitle().startsWith("Manage"));
+
+        find("#delete-confirm").sendKeys("not-the-name");
+        submit("delete");
+        assertThat(errorShown()).contains("type its host name");
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).json().get("status").asText()).isEqualTo("active");
+
+        find("#back-to-form").click();
+        find("#delete-confirm").sendKeys(agent.hostname);
+        find("#delete-reason").sendKeys("laptop returned");
+        submit("delete");
+        waitFor("Device deleted.");
+        assertThat(find("#status").getText()).isEqualTo("deleted");
+        assertThat(find("#retention").getText()).contains("stay revealable");
+        JsonNode deleted = server.get("/api/v1/devices/" + agent.deviceId).json();
+        assertThat(deleted.get("status").asText()).isEqualTo("deleted");
+        assertThat(find("#retention").getText()).contains(deleted.get("purgeAfter").asText());
+        assertThat(api.audit("device=" + agent.deviceId + "&action=" + AuditActions.DEVICE_DELETE)).singleElement()
+                .satisfies(r -> assertThat(r.get("reason").asText()).isEqualTo("laptop returned"));
+
+        open("/?q=" + agent.hostname);
+        assertThat(browser.findElements(By.linkText(agent.hostname))).as("out of the search").isEmpty();
+        open("/admin/devices?deleted=true");
+        assertThat(find("#devices").getText()).contains(agent.hostname);
+        chromium.screenshot(SCREENSHOTS, "admin-deleted-devices");
+
+        browser.findElement(By.linkText(agent.hostname)).click();
+        find("#reveal-link").click();
+        find("#reveal-password-reason").sendKeys("restore from backup");
+        find("#reveal-password button").click();
+        WebElement secret = waiting().until(d -> d.findElement(By.cssSelector("#password")));
+        secret.findElement(By.tagName("summary")).click();
+        assertThat(secret.findElement(By.cssSelector(".secret-value")).getText()).isEqualTo("Kept-after-delete-1");
+    }
+
+    @Test
+    void aPatternGroupPreviewsItsMatchingDevicesBeforeItIsSaved() throws Exception {
+        Person admin = person(true);
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        TestAgent one = device("pv-" + tag + "-web1", null);
+        TestAgent two = device("pv-" + tag + "-web2", null);
+        TestAgent other = device("pv-" + tag + "-db1", null);
+        signIn(admin);
+        open("/admin/device-groups");
+        String name = "web servers " + tag;
+        find("#dg-name").sendKeys(name);
+        find("#dg-hostname").sendKeys("pv-" + tag + "-web*");
+        new Select(find("#dg-os")).selectByVisibleText("Linux");
+        find("#dg-preview").click();
+        WebElement preview = waiting().until(d -> d.findElement(By.id("preview-devices")));
+        assertThat(preview.getText()).contains(one.hostname).contains(two.hostname).doesNotContain(other.hostname);
+        assertThat(find("#dg-hostname").getAttribute("value")).as("the form keeps what was typed")
+                .isEqualTo("pv-" + tag + "-web*");
+        assertThat(server.get("/api/v1/device-groups").body()).as("a preview saves nothing").doesNotContain(name);
+        chromium.screenshot(SCREENSHOTS, "admin-device-group-preview");
+
+        find("#dg-save").click();
+        waitFor("Device group created");
+        JsonNode group = null;
+        for (JsonNode g : server.get("/api/v1/device-groups").json()) {
+            if (g.get("name").asText().equals(name)) {
+                group = g;
+            }
+        }
+        assertThat(group).isNotNull();
+        assertThat(group.get("match").get("hostname").asText()).isEqualTo("pv-" + tag + "-web*");
+        assertThat(group.get("match").get("os").asText()).isEqualTo("linux");
+        assertThat(server.get("/api/v1/devices/" + one.deviceId).json().get("groups").toString())
+                .contains(group.get("id").asText());
+        assertThat(server.get("/api/v1/devices/" + other.deviceId).json().get("groups").toString())
+                .doesNotContain(group.get("id").asText());
+    }
+
+    @Test
+    void aJitRequestIsApprovedByASecondPersonNeverItsRequesterAndThenRevoked() throws Exception {
+        Person ann = person(false);
+        Person bob = person(false);
+        TestAgent agent = device(null, null);
+        api.rule(Map.of("principals", List.of("user:" + ann.id(), "user:" + bob.id()), "targets",
+                List.of("device:" + agent.deviceId), "permissions", List.of("device.jit"), "requireApproval", true));
+
+        signIn(ann);
+        open("/devices/" + agent.deviceId);
+        find("#jit-link").click();
+        waiting().until(d -> d.getTitle().startsWith("Admin rights on"));
+        find("#jit-user").sendKeys("deploy");
+        new Select(find("#jit-minutes")).selectByVisibleText("2 hours");
+        find("#jit-reason").sendKeys("ticket 4711");
+        submit("jit-request");
+        waitFor("Request recorded");
+        WebElement row = find("#jit-device-requests tr[data-jit]");
+        String grantId = row.getAttribute("data-jit");
+        assertThat(row.getText()).contains("deploy").contains("120 min").contains("pending approval")
+                .contains(ann.name()).contains("ticket 4711");
+        assertThat(row.findElements(By.id("approve-" + grantId))).as("no approve button for the requester").isEmpty();
+
+        // The requester forges the approval (with a valid CSRF token): the server refuses it.
+        js("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+                + " f.appendChild(document.querySelector('input[name=csrf]').cloneNode());"
+                + " document.body.appendChild(f); f.submit();",
+                "/devices/" + agent.deviceId + "/jit/" + grantId + "/approve");
+        assertThat(errorShown()).contains("someone other than its requester");
+        assertThat(jit(grantId).get("status").asText()).isEqualTo("pending");
+
+        signIn(bob);
+        find("#nav-jit").click();
+        waiting().until(d -> d.getTitle().startsWith("Just-in-time"));
+        find("#approve-" + grantId + " input[name=reason]").sendKeys("checked with ann");
+        submit("approve-" + grantId);
+        waitFor("Request approved");
+        assertThat(find("tr[data-jit='" + grantId + "'] .status").getText()).startsWith("active until");
+        assertThat(jit(grantId).get("approvedBy").asText()).isEqualTo("user:" + bob.id());
+        chromium.screenshot(SCREENSHOTS, "jit-active");
+
+        submit("revoke-" + grantId);
+        waitFor("Revoked:");
+        assertThat(find("tr[data-jit='" + grantId + "'] .status").getText()).isEqualTo("revoked");
+        assertThat(jit(grantId).get("status").asText()).isEqualTo("revoked");
+        assertThat(api.audit("device=" + agent.deviceId + "&action=" + AuditActions.JIT_APPROVE))
+                .extracting(r -> r.get("principal").asText() + " " + r.get("outcome").asText())
+                .containsExactlyInAnyOrder("user:" + ann.id() + " denied", "user:" + bob.id() + " granted");
+        assertThat(api.audit("device=" + agent.deviceId + "&action=" + AuditActions.JIT_REVOKE)).hasSize(1);
+    }
+
+    static JsonNode jit(String grantId) throws Exception {
+        for (JsonNode g : server.get("/api/v1/jit").json()) {
+            if (g.get("id").asText().equals(grantId)) {
+                return g;
+            }
+        }
+        throw new AssertionError("no jit request " + grantId);
+    }
+
+    @Test
+    void aNonAdminGetsNoAdminPageAndSeesNoDeviceOutsideItsRules() throws Exception {
+        Person carl = person(false);
+        TestAgent mine = device(null, "Carls-own-1");
+        TestAgent hidden = device(null, "Not-carls-1");
+        api.rule(Map.of("principals", List.of("user:" + carl.id()), "targets", List.of("device:" + mine.deviceId),
+                "permissions", List.of("password.read", "device.jit")));
+        signIn(carl);
+        assertThat(browser.findElements(By.id("nav-admin"))).as("no administration link").isEmpty();
+        for (String page : List.of("/admin", "/admin/rules", "/admin/users", "/admin/user-groups",
+                "/admin/device-groups", "/admin/registration-keys", "/admin/devices", "/admin/devices?deleted=true",
+                "/admin/channels", "/devices/" + hidden.deviceId + "/manage", "/devices/" + hidden.deviceId + "/jit",
+                "/devices/" + hidden.deviceId)) {
+            open(page);
+            assertThat(find("h1").getText()).as(page).isEqualTo("403 · Not allowed");
+            assertThat(browser.getPageSource()).as(page).doesNotContain(hidden.hostname);
+        }
+        open("/devices/" + UUID.randomUUID() + "/manage");
+        assertThat(find("h1").getText()).as("an unknown id answers as a hidden one").isEqualTo("403 · Not allowed");
+
+        open("/?q=host-");
+        assertThat(browser.getPageSource()).contains(mine.hostname).doesNotContain(hidden.hostname);
+        open("/jit?host=" + hidden.hostname);
+        assertThat(find("p.error").getText()).isEqualTo("No machine you may see is named " + hidden.hostname + ".");
+        open("/jit?host=" + mine.hostname);
+        waiting().until(d -> d.getTitle().startsWith("Admin rights on " + mine.hostname));
+
+        // A forged post with a valid CSRF token to the hidden device: the API's 403, nothing changes.
+        open("/jit");
+        js("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+                + " f.appendChild(document.querySelector('input[name=csrf]').cloneNode());"
+                + " const c = document.createElement('input'); c.name = 'confirm'; c.value = arguments[1]; f.appendChild(c);"
+                + " document.body.appendChild(f); f.submit();",
+                "/devices/" + hidden.deviceId + "/delete", hidden.hostname);
+        waiting().until(d -> d.getTitle().startsWith("Refused"));
+        assertThat(find("h1").getText()).isEqualTo("403 · Not allowed");
+        assertThat(server.get("/api/v1/devices/" + hidden.deviceId).json().get("status").asText()).isEqualTo("active");
+        assertThat(api.audit("principal=user:" + carl.id() + "&action=" + AuditActions.DEVICE_DELETE)).singleElement()
+                .satisfies(r -> assertThat(r.get("outcome").asText()).isEqualTo("denied"));
+    }
+
+    @Test
+    void badInputThroughTheFormsGetsAClearMessageAndChangesNothing() throws Exception {
+        Person admin = person(true);
+        signIn(admin);
+
+        open("/admin/users");
+        js("document.getElementById('user-name').value = 'bad\\u0007name';");
+        find("#user-password").sendKeys("Long-enough-password-1");
+        submit("user-form");
+        assertThat(errorShown()).contains("field 'name' must be 1-64 characters");
+        assertThat(server.get("/api/v1/users?limit=1000").body()).doesNotContain("bad\\u0007name").doesNotContain("badname");
+
+        open("/admin/rules");
+        js("document.getElementById('rule-name').value = 'r'.repeat(300);");
+        new Select(find("#rule-principals")).selectByVisibleText("user " + admin.name());
+        find("#rule-all").click();
+        find("#perm-password-read").click();
+        submit("rule-form");
+        assertThat(errorShown()).contains("field 'name' must be 1-100 characters");
+        find("#back-to-form").click();
+        waiting().until(d -> d.getTitle().startsWith("Rules"));
+        assertThat(server.get("/api/v1/rules?limit=1000").body()).doesNotContain("r".repeat(101));
+
+        js("document.getElementById('rule-name').value = 'x'.repeat(" + (Forms.MAX_VALUE + 1) + ");");
+        submit("rule-form");
+        assertThat(errorShown()).contains("longer than " + Forms.MAX_VALUE);
+        assertThat(server.get("/api/v1/rules?limit=1000").body()).doesNotContain("x".repeat(101));
+
+        open("/admin/device-groups");
+        find("#dg-name").sendKeys("bad pattern");
+        find("#dg-hostname").sendKeys("web[1]");
+        find("#dg-preview").click();
+        assertThat(errorShown()).contains("may only contain");
+        assertThat(server.get("/api/v1/device-groups").body()).doesNotContain("bad pattern");
+
+        open("/admin/channels");
+        find("#channel-name").sendKeys("forged hook");
+        find("#channel-url").sendKeys("https://hooks.example.com/x");
+        find("#channel-secret").sendKeys("sixteen-characters-at-least");
+        js("document.querySelector('#channel-form input[name=csrf]').remove();");
+        submit("channel-form");
+        assertThat(errorShown()).contains("did not come from this site");
+        assertThat(server.get("/api/v1/channels").body()).doesNotContain("forged hook");
+
+        open("/admin/registration-keys");
+        find("#key-name").sendKeys("never");
+        js("document.getElementById('key-max-uses').value = '0';");
+        submit("registration-key-form");
+        assertThat(errorShown()).contains("'maxUses' must be at least 1");
+        assertThat(server.get("/api/v1/registration-keys").body()).doesNotContain("\"never\"");
+    }
+
+    /** Without a browser: every admin and lifecycle form path refuses a post without the session's CSRF token. */
+    @Test
+    void everyFormPathRefusesAPostWithoutItsCsrfToken() throws Exception {
+        Person admin = person(true);
+        TestAgent agent = device(null, null);
+        ConsoleClient client = new ConsoleClient(server);
+        clock.advance(Duration.ofSeconds(31));
+        client.signIn(admin.name(), admin.password(), null, clock.instant());
+        List<String> paths = new ArrayList<>(List.of("/admin/rules", "/admin/users", "/admin/user-groups",
+                "/admin/device-groups", "/admin/device-groups/preview", "/admin/registration-keys", "/admin/channels",
+                "/admin/users/" + admin.id() + "/disable", "/devices/" + agent.deviceId + "/disable",
+                "/devices/" + agent.deviceId + "/delete", "/devices/" + agent.deviceId + "/purge",
+                "/devices/" + agent.deviceId + "/jit"));
+        for (String path : paths) {
+            ConsoleClient.Page page = client.post(path, Map.of("csrf", "forged", "name", "forged-" + path.length(),
+                    "confirm", agent.hostname));
+            assertThat(page.status()).as(path).isEqualTo(403);
+            assertThat(page.body()).as(path).contains("did not come from this site");
+        }
+        assertThat(server.get("/api/v1/devices/" + agent.deviceId).json().get("status").asText()).isEqualTo("active");
+        assertThat(server.get("/api/v1/users/" + admin.id()).json().get("disabledAt").isNull()).isTrue();
+        assertThat(server.get("/api/v1/users?limit=1000").body()).doesNotContain("forged-");
+    }
+}
