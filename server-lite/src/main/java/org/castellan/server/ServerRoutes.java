@@ -54,8 +54,14 @@ import org.castellan.server.rotation.PasswordOpener;
 import org.castellan.server.users.PasswordHasher;
 import org.castellan.server.users.SqlTotpStore;
 import org.castellan.server.users.TotpSeeds;
+import org.castellan.server.web.AccessPages;
+import org.castellan.server.web.ApiDocs;
 import org.castellan.server.web.AdminConsole;
 import org.castellan.server.web.Assets;
+import org.castellan.server.web.AuditPages;
+import org.castellan.server.web.ReportPages;
+import org.castellan.server.admin.ReportRoutes;
+import org.castellan.server.reports.FleetReports;
 import org.castellan.server.web.DevicePages;
 import org.castellan.server.web.HistoryPages;
 import org.castellan.server.web.RecoveryKeyPages;
@@ -101,6 +107,11 @@ final class ServerRoutes {
     private final RecoveryKeyPages recoveryKeyPages;
     private final StepUpPages stepUp;
     private final SecondFactorRoutes secondFactors;
+    private final ReportRoutes reports;
+    private final AuditPages auditPages;
+    private final AccessPages accessPages;
+    private final ReportPages reportPages;
+    private final ApiDocs apiDocs;
     private final AdminConsole adminPages;
 
     ServerRoutes(ServerContext s, RateLimitSettings limits, Metrics metrics, AccessDecision decisions,
@@ -136,7 +147,7 @@ final class ServerRoutes {
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.clock());
-        access = new AccessRoutes(s.db(), s.devices(), s.users(), decisions);
+        access = new AccessRoutes(s.db(), s.devices(), s.users(), s.userGroups(), decisions);
         channels = new ChannelRoutes(s.db(), s.channels(), s.clock());
         assets = new Assets();
         sso = new SsoPages(console.oidc() == null ? null : new OidcClient(console.oidc()), new SqlSsoStore(), s.users(),
@@ -151,6 +162,12 @@ final class ServerRoutes {
                 sso.configured());
         secondFactors = new SecondFactorRoutes(s.users(), totps, new org.castellan.server.users.SqlWebSessionStore(),
                 s.clock());
+        reports = new ReportRoutes(s.db(), new FleetReports(), decisions, s.clock());
+        auditPages = new AuditPages(s.db(), s.audit(), s.devices(), s.users(), access,
+                chain == null ? null : chain::status);
+        accessPages = new AccessPages(access);
+        reportPages = new ReportPages(reports, s.clock());
+        apiDocs = new ApiDocs();
         adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, registrationKeys,
                 devices, channels, jit), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
@@ -172,6 +189,10 @@ final class ServerRoutes {
                 .get("/metrics", (ctx, visitor) -> metrics.serve(ctx))
                 .get(OpenApiRoutes.PATH, (ctx, visitor) -> openApi.handle(ctx))
                 .post("/api/v1/sessions", sessions::login);
+        // The API documentation (swagger-ui, every asset from its jar), HTML for browsers: not itself in the document.
+        routes.open()
+                .get(ApiDocs.PATH, apiDocs::page)
+                .get(ApiDocs.PATH + "/{file}", apiDocs::asset);
 
         // The web console (HTML; session cookie; CSRF token on every POST).
         routes.consoleOpen()
@@ -191,6 +212,23 @@ final class ServerRoutes {
                 .post("/sign-out", signIn::signOut)
                 .get("/recovery-keys", recoveryKeyPages::form)
                 .post("/step-up", stepUp::confirm);
+                .post("/sign-out", signIn::signOut);
+        // Reports: every signed-in user, over the devices their rules reach (as the API's).
+        routes.console()
+                .get("/reports", reportPages::index)
+                .get("/reports/stale-devices", reportPages::staleDevices)
+                .get("/reports/overdue-rotations", reportPages::overdueRotations)
+                .get("/reports/failing-rotations", reportPages::failingRotations)
+                .get("/reports/read-not-rotated", reportPages::readNotRotated)
+                .get("/reports/unprotected-volumes", reportPages::unprotectedVolumes)
+                .get("/reports/agent-versions", reportPages::agentVersions)
+                .get("/reports/os-versions", reportPages::osVersions);
+        // The audit trail and effective access: admins only, as GET /api/v1/audit and /api/v1/access.
+        routes.consoleAdmin()
+                .get("/audit", auditPages::trail)
+                .get("/audit/export.csv", auditPages::exportCsv)
+                .get("/audit/export.json", auditPages::exportJson)
+                .get("/access", accessPages::access);
         routes.consolePermission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .post("/devices/{id}/password", devicePages::revealPassword);
         routes.consolePermission(Permission.RECOVERY_KEY_READ, RECOVERY_KEY_REVEAL)
@@ -221,6 +259,14 @@ final class ServerRoutes {
                 .get("/api/v1/users/{id}/tokens", users::listTokens)
                 .post("/api/v1/tokens/{id}/revoke", users::revokeToken)
                 .get("/api/v1/jit", jit::list);
+        routes.authenticated()
+                .get("/api/v1/reports/stale-devices", reports::staleDevices)
+                .get("/api/v1/reports/overdue-rotations", reports::overdueRotations)
+                .get("/api/v1/reports/failing-rotations", reports::failingRotations)
+                .get("/api/v1/reports/read-not-rotated", reports::readNotRotated)
+                .get("/api/v1/reports/unprotected-volumes", reports::unprotectedVolumes)
+                .get("/api/v1/reports/agent-versions", reports::agentVersions)
+                .get("/api/v1/reports/os-versions", reports::osVersions);
         routes.permission(Permission.PASSWORD_READ, PASSWORD_REVEAL)
                 .get("/api/v1/devices/{id}/password", passwords::reveal);
         routes.permission(Permission.PASSWORD_HISTORY, PASSWORD_HISTORY)

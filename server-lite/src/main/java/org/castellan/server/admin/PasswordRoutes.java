@@ -65,6 +65,9 @@ public final class PasswordRoutes {
                         PENDING_NOTE));
             }
             Instant expiresAt = current.map(Rotation::expiresAt).orElse(null);
+            if (current.isPresent()) {
+                rotations.markRead(c, device.id(), current.get().id(), now);
+            }
             if (current.isPresent() && rotateAfter != null) {
                 Instant readExpiry = now.plus(Duration.ofMinutes(rotateAfter));
                 if (expiresAt == null || readExpiry.isBefore(expiresAt)) {

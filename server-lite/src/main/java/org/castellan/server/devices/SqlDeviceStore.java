@@ -91,37 +91,51 @@ public final class SqlDeviceStore implements DeviceStore {
         // one have the same plan, a range search on the index from the cursor.
         sql.append(" AND id > ?");
         params.add(q.afterId() == null ? "" : q.afterId());
-        DeviceScope scope = q.scope();
-        if (!scope.all()) {
-            List<String> any = new ArrayList<>();
-            if (!scope.deviceIds().isEmpty()) {
-                any.add("id IN (" + marks(scope.deviceIds().size()) + ")");
-                params.addAll(new TreeSet<>(scope.deviceIds()));
-            }
-            if (!scope.explicitGroupIds().isEmpty()) {
-                any.add("id IN (SELECT device_id FROM device_group_members WHERE group_id IN ("
-                        + marks(scope.explicitGroupIds().size()) + "))");
-                params.addAll(new TreeSet<>(scope.explicitGroupIds()));
-            }
-            for (DeviceMatch match : scope.matches()) {
-                List<String> all = new ArrayList<>();
-                if (match.hostname() != null) {
-                    // PostgreSQL's LIKE is case-sensitive, SQLite's not (for ASCII): lower() both sides, so both match
-                    // the same; backslash named as the escape (SQLite has no default one).
-                    all.add("lower(hostname) LIKE lower(?) ESCAPE '\\'");
-                    params.add(like(match.hostname().pattern()));
-                }
-                if (match.os() != null) {
-                    all.add("lower(os) = ?");
-                    params.add(match.os());
-                }
-                any.add("(" + String.join(" AND ", all) + ")");
-            }
-            sql.append(" AND (").append(String.join(" OR ", any)).append(')');
+        if (!q.scope().all()) {
+            sql.append(" AND ").append(scopeSql(q.scope(), "", params));
         }
         sql.append(" ORDER BY id LIMIT ?");
         params.add(q.limit());
         return sql.toString();
+    }
+
+    /**
+     * The devices of a (not {@code all}) scope as one parenthesized condition on the columns of
+     * {@code devices}, each named with {@code prefix} (e.g. {@code "d."} in a join): the same SQL
+     * the device list pages with, for every other query that must show a caller only their devices.
+     */
+    public static String scopeSql(DeviceScope scope, String prefix, List<Object> params) {
+        if (scope.all()) {
+            return "(1 = 1)";
+        }
+        if (scope.isEmpty()) {
+            return "(1 = 0)";
+        }
+        List<String> any = new ArrayList<>();
+        if (!scope.deviceIds().isEmpty()) {
+            any.add(prefix + "id IN (" + marks(scope.deviceIds().size()) + ")");
+            params.addAll(new TreeSet<>(scope.deviceIds()));
+        }
+        if (!scope.explicitGroupIds().isEmpty()) {
+            any.add(prefix + "id IN (SELECT device_id FROM device_group_members WHERE group_id IN ("
+                    + marks(scope.explicitGroupIds().size()) + "))");
+            params.addAll(new TreeSet<>(scope.explicitGroupIds()));
+        }
+        for (DeviceMatch match : scope.matches()) {
+            List<String> all = new ArrayList<>();
+            if (match.hostname() != null) {
+                // PostgreSQL's LIKE is case-sensitive, SQLite's not (for ASCII): lower() both sides, so both match
+                // the same; backslash named as the escape (SQLite has no default one).
+                all.add("lower(" + prefix + "hostname) LIKE lower(?) ESCAPE '\\'");
+                params.add(like(match.hostname().pattern()));
+            }
+            if (match.os() != null) {
+                all.add("lower(" + prefix + "os) = ?");
+                params.add(match.os());
+            }
+            any.add("(" + String.join(" AND ", all) + ")");
+        }
+        return "(" + String.join(" OR ", any) + ")";
     }
 
     /** A host-name glob ({@code *}, {@code ?}; already lower-cased) as a LIKE pattern with {@code \} as escape. */
@@ -278,7 +292,8 @@ public final class SqlDeviceStore implements DeviceStore {
         return new Purged(counts[0], counts[1]);
     }
 
-    private static Device map(ResultSet rs) throws SQLException {
+    /** A device from a row that has every column of {@code devices} (e.g. {@code SELECT d.*} in a join). */
+    public static Device map(ResultSet rs) throws SQLException {
         return new Device(rs.getString("id"), rs.getString("hostname"), rs.getString("os"),
                 rs.getString("os_version"), rs.getString("agent_version"), rs.getString("public_key"),
                 rs.getString("account"), rs.getString("account_problem"), fromJson(rs.getString("warnings")),

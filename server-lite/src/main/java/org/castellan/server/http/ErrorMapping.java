@@ -52,6 +52,14 @@ public final class ErrorMapping {
 
     private static final String WRITTEN = "castellan.error-written";
 
+    /**
+     * Marks the response as already written by someone else (the console's HTML error page), so
+     * the 404 and 405 mappers leave it alone instead of replacing it with the API's JSON body.
+     */
+    public static void alreadyAnswered(Context ctx) {
+        ctx.attribute(WRITTEN, Boolean.TRUE);
+    }
+
     private static Unavailable unavailable(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof Unavailable u && u.unavailableCode() != null) {

@@ -30,6 +30,11 @@ public record Paging(int limit, String after) {
         ctx.header(NEXT_CURSOR, cursor(lastKey));
     }
 
+    /** The key an opaque cursor (a previous page's {@link #NEXT_CURSOR}) stands for; 400 when it is none. */
+    public static String key(String cursor) {
+        return decode(cursor);
+    }
+
     private static String decode(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);

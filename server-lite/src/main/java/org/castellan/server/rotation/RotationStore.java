@@ -28,6 +28,9 @@ public interface RotationStore {
      */
     void commit(Connection c, Rotation rotation, Instant at, Instant expiresAt) throws SQLException;
 
+    /** Records the first time a committed password was handed out (the "read, not rotated since" report). */
+    void markRead(Connection c, String deviceId, String id, Instant at) throws SQLException;
+
     /** Sets when a committed password expires (rotate after read). */
     void expire(Connection c, String deviceId, String id, Instant expiresAt) throws SQLException;
 

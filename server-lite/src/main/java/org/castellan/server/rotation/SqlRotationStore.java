@@ -61,6 +61,14 @@ public final class SqlRotationStore implements RotationStore {
     }
 
     @Override
+    public void markRead(Connection c, String deviceId, String id, Instant at) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "UPDATE rotations SET read_at = ? WHERE device_id = ? AND id = ? AND read_at IS NULL")) {
+            Rows.bind(st, at, deviceId, id).executeUpdate();
+        }
+    }
+
+    @Override
     public void expire(Connection c, String deviceId, String id, Instant expiresAt) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
                 "UPDATE rotations SET expires_at = ? WHERE device_id = ? AND id = ?")) {

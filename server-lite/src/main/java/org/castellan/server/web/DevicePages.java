@@ -110,6 +110,11 @@ public final class DevicePages {
                 .append(Html.csrfField(ctx)).append("<button type=\"submit\">Rotate now</button></form>")
                 .append("<p class=\"more\"><a href=\"").append(base).append("/jit\" id=\"jit-link\">Just-in-time admin rights</a>")
                 .append(" · <a href=\"").append(base).append("/manage\" id=\"manage-link\">Manage this device</a></p>");
+        if (caller.principal().admin()) {
+            body.append("<p class=\"admin-links\"><a id=\"device-access\" href=\"/access?device=").append(Html.esc(d.id()))
+                    .append("\">Who may access this device, and why</a> · <a id=\"device-audit\" href=\"/audit?device=")
+                    .append(Html.esc(d.id())).append("\">Its audit trail</a></p>");
+        }
         Html.page(ctx, 200, d.hostname(), caller.principal().userName(), body.toString());
     }
 

@@ -9,6 +9,8 @@ import org.castellan.server.guard.ConsoleGuard;
 public final class ErrorPages implements ConsolePages {
     @Override
     public void error(Context ctx, int status, String code, String message, long retryAfterSeconds) {
+        // A 404 page of the console stays HTML (else Javalin's 404 mapper writes the API's JSON over it).
+        org.castellan.server.http.ErrorMapping.alreadyAnswered(ctx);
         String retry = retryAfterSeconds > 0 ? "<p class=\"retry\">Try again in " + retryAfterSeconds + " seconds.</p>" : "";
         if (retryAfterSeconds > 0) {
             ctx.header("Retry-After", Long.toString(retryAfterSeconds));

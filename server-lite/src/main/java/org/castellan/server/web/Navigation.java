@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import org.castellan.server.guard.ConsoleGuard;
 import org.castellan.server.users.SqlWebSessionStore;
 
-/** The header's links for a signed-in user: just-in-time admin rights for everyone, administration for admins. */
+/** The header's links for a signed-in user: just-in-time admin rights and reports for everyone; administration, audit and access for admins. */
 final class Navigation {
     private Navigation() {}
 
@@ -14,6 +14,8 @@ final class Navigation {
             return "";
         }
         return "<a href=\"/jit\" id=\"nav-jit\">Just-in-time admin</a>"
-                + (session.admin() ? "<a href=\"/admin\" id=\"nav-admin\">Administration</a>" : "");
+                + "<a href=\"/reports\" id=\"nav-reports\">Reports</a>"
+                + (session.admin() ? "<a href=\"/admin\" id=\"nav-admin\">Administration</a>"
+                        + "<a href=\"/audit\" id=\"nav-audit\">Audit</a><a href=\"/access\" id=\"nav-access\">Access</a>" : "");
     }
 }

@@ -53,7 +53,9 @@ public final class UserPages {
         for (UserStore.User u : page.subList(0, Math.min(PAGE, page.size()))) {
             boolean self = u.id().equals(admin.principal().userId());
             body.append("<tr data-user=\"").append(Html.esc(u.name())).append("\"><td>").append(Html.esc(u.name()))
-                    .append("<br><code>").append(Html.esc(u.id())).append("</code></td><td>")
+                    .append("<br><code>").append(Html.esc(u.id())).append("</code><br><a class=\"user-access\" href=\"/access?principal=user:")
+                    .append(Html.esc(u.id())).append("\">Effective access</a> · <a class=\"user-audit\" href=\"/audit?principal=user:")
+                    .append(Html.esc(u.id())).append("\">Audit</a></td><td>")
                     .append(u.admin() ? "admin" : "user").append("</td><td>")
                     .append(u.passwordHash() == null ? "no password (API tokens or single sign-on)" : "password").append("</td><td class=\"mfa\">")
                     .append(Html.esc(secondFactor(u))).append("</td><td>")

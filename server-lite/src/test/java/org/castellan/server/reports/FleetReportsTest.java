@@ -1,0 +1,267 @@
+package org.castellan.server.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.castellan.server.access.DeviceMatch;
+import org.castellan.server.db.Database;
+import org.castellan.server.devices.DeviceScope;
+import org.castellan.server.reports.FleetReports.Count;
+import org.castellan.server.reports.FleetReports.Cursor;
+import org.castellan.server.reports.FleetReports.Report;
+import org.castellan.server.reports.FleetReports.Row;
+import org.castellan.server.reports.FleetReports.Tally;
+import org.castellan.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet reports on a migrated database seeded with {@value #DEVICES} devices (straight into
+ * SQLite, then ANALYZE): each report pages through exactly the expected devices with its keyset
+ * cursor, a scope narrows it to the caller's devices, and every query plan is a search on the
+ * report's index of V73 (no scan of devices or rotations, no temporary sort of the fleet).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetReportsTest {
+    private static final int DEVICES = 20_000;
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+    private static final long DAY = Duration.ofDays(1).toMillis();
+    private final FleetReports reports = new FleetReports();
+    private Connection c;
+
+    @BeforeAll
+    void seed(@TempDir Path dir) throws Exception {
+        try (TestServer first = TestServer.start(dir)) {
+            first.adminToken.length(); // migrated, then stopped
+        }
+        c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+        c.setAutoCommit(false);
+        long now = NOW.toEpochMilli();
+        try (PreparedStatement d = c.prepareStatement("INSERT INTO devices (id, hostname, os, os_version, agent_version,"
+                + " public_key, registered_at, approved_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement r = c.prepareStatement("INSERT INTO rotations (id, device_id, account, state, vault_key_id,"
+                     + " envelope, escrowed_at, committed_at, aborted_at, expires_at, read_at, detail)"
+                     + " VALUES (?, ?, 'root', ?, 'k', '{}', ?, ?, ?, ?, ?, ?)");
+             PreparedStatement u = c.prepareStatement("INSERT INTO recovery_unprotected_volumes (device_id, volumes,"
+                     + " reported_at) VALUES (?, ?, ?)")) {
+            for (int i = 0; i < DEVICES; i++) {
+                String id = id(i);
+                d.setString(1, id);
+                d.setString(2, hostname(i));
+                d.setString(3, i % 2 == 0 ? "linux" : "windows");
+                d.setString(4, i % 2 == 0 ? "Debian 12" : "11 24H2");
+                d.setString(5, "0.1." + (i % 3));
+                d.setString(6, "seed-key-" + i);
+                d.setLong(7, now - 400 * DAY);
+                d.setLong(8, now - 400 * DAY);
+                if (i % 1000 == 999) {
+                    d.setNull(9, java.sql.Types.INTEGER); // never checked in: its registration counts
+                } else {
+                    d.setLong(9, now - (i % 100) * DAY - i);
+                }
+                d.addBatch();
+                long committed = now - 10 * DAY;
+                bindRotation(r, "c-" + i, id, "committed", committed - 1, committed, null,
+                        now + (i % 60 - 30) * DAY, i % 50 == 0 ? now - (i % 7) * DAY - i : null, null);
+                if (i % 97 == 0) {
+                    bindRotation(r, "a-" + i, id, "aborted", now - DAY - i, null, now - DAY - i, null, null,
+                            "chpasswd exited 1");
+                }
+                if (i % 3 == 0) {
+                    u.setString(1, id);
+                    u.setString(2, i % 200 == 0 ? "[\"C:\"]" : "[]"); // so every 600th has one
+                    u.setLong(3, now - DAY);
+                    u.addBatch();
+                }
+                if (i % 5000 == 4999) {
+                    d.executeBatch();
+                    r.executeBatch();
+                    u.executeBatch();
+                }
+            }
+            d.executeBatch();
+            r.executeBatch();
+            u.executeBatch();
+        }
+        c.commit();
+        try (Statement st = c.createStatement()) {
+            st.execute("ANALYZE");
+        }
+        c.commit();
+    }
+
+    private static void bindRotation(PreparedStatement r, String id, String device, String state, long escrowed,
+                                     Long committed, Long aborted, Long expires, Long read, String detail)
+            throws Exception {
+        r.setString(1, id);
+        r.setString(2, device);
+        r.setString(3, state);
+        r.setLong(4, escrowed);
+        r.setObject(5, committed);
+        r.setObject(6, aborted);
+        r.setObject(7, expires);
+        r.setObject(8, read);
+        r.setString(9, detail);
+        r.addBatch();
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** Seeded: last seen (i % 100) days and i ms ago; every thousandth never, registered 400 days ago. */
+    private static boolean stale(int i, int days) {
+        return i % 1000 == 999 || (i % 100) * DAY + i > days * DAY;
+    }
+
+    private static String id(int i) {
+        return String.format("%08x-0000-4000-8000-%012x", i, i);
+    }
+
+    private static String hostname(int i) {
+        return String.format(i % 10 == 0 ? "web-%07d" : "host-%07d", i);
+    }
+
+    /** Every page of a report, walked with its cursor (pages of 37 so that page edges fall everywhere). */
+    private List<Row> walk(Report report, DeviceScope scope, Instant threshold) throws Exception {
+        List<Row> all = new ArrayList<>();
+        Cursor after = null;
+        while (true) {
+            List<Row> page = reports.page(c, report, scope, threshold, after, 38);
+            all.addAll(page.subList(0, Math.min(37, page.size())));
+            if (page.size() <= 37) {
+                return all;
+            }
+            after = Cursor.after(page.get(36));
+        }
+    }
+
+    private static Set<String> ids(IntStream matching) {
+        return matching.mapToObj(FleetReportsTest::id).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static List<String> deviceIds(List<Row> rows) {
+        return rows.stream().map(r -> r.device().id()).toList();
+    }
+
+    @Test
+    void staleDevicesAreThoseSilentForNDaysLongestSilentFirstWithoutRepeatsOrGaps() throws Exception {
+        List<Row> rows = walk(Report.STALE_DEVICES, DeviceScope.ALL, NOW.minus(Duration.ofDays(95)));
+        assertThat(deviceIds(rows)).doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(deviceIds(rows))).isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> stale(i, 95))));
+        assertThat(rows.get(0).at()).as("never seen, registered 400 days ago: first").isEqualTo(NOW.minus(Duration.ofDays(400)));
+        assertThat(rows).isSortedAccordingTo(java.util.Comparator.comparing(Row::at));
+    }
+
+    @Test
+    void overdueFailingReadAndUnprotectedReportsListExactlyTheirDevices() throws Exception {
+        assertThat(new TreeSet<>(deviceIds(walk(Report.OVERDUE_ROTATIONS, DeviceScope.ALL, NOW))))
+                .isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> i % 60 < 30)));
+        List<Row> failing = walk(Report.FAILING_ROTATIONS, DeviceScope.ALL, NOW.minus(Duration.ofDays(7)));
+        assertThat(new TreeSet<>(deviceIds(failing))).isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> i % 97 == 0)));
+        assertThat(failing.get(0).detail()).isEqualTo("chpasswd exited 1");
+        assertThat(failing).as("newest failure first").isSortedAccordingTo(java.util.Comparator.comparing(Row::at).reversed());
+        assertThat(walk(Report.FAILING_ROTATIONS, DeviceScope.ALL, NOW.minus(Duration.ofHours(1)))).as("outside the window").isEmpty();
+        assertThat(new TreeSet<>(deviceIds(walk(Report.READ_NOT_ROTATED, DeviceScope.ALL, null))))
+                .isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> i % 50 == 0)));
+        List<Row> unprotected = walk(Report.UNPROTECTED_VOLUMES, DeviceScope.ALL, null);
+        assertThat(new TreeSet<>(deviceIds(unprotected))).isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> i % 600 == 0)));
+        assertThat(unprotected.get(0).detail()).isEqualTo("[\"C:\"]");
+    }
+
+    @Test
+    void aScopeNarrowsEveryReportToTheCallersDevices() throws Exception {
+        DeviceScope web = new DeviceScope(false, Set.of(id(3)), Set.of(), List.of(DeviceMatch.of("web-*", null)));
+        assertThat(new TreeSet<>(deviceIds(walk(Report.STALE_DEVICES, web, NOW.minus(Duration.ofDays(85))))))
+                .isNotEmpty().isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> (i % 10 == 0 || i == 3) && stale(i, 85))));
+        assertThat(new TreeSet<>(deviceIds(walk(Report.OVERDUE_ROTATIONS, web, NOW))))
+                .isEqualTo(ids(IntStream.range(0, DEVICES).filter(i -> (i % 10 == 0 || i == 3) && i % 60 < 30)));
+        DeviceScope none = new DeviceScope(false, Set.of(), Set.of(), List.of());
+        assertThat(walk(Report.READ_NOT_ROTATED, none, null)).isEmpty();
+        List<Tally> versions = reports.count(c, Count.AGENT_VERSIONS, web);
+        assertThat(versions.stream().mapToLong(Tally::devices).sum()).isEqualTo(DEVICES / 10 + 1);
+        assertThat(reports.count(c, Count.AGENT_VERSIONS, none)).isEmpty();
+    }
+
+    @Test
+    void countsAreAggregatedPerVersionMostCommonFirst() throws Exception {
+        List<Tally> agents = reports.count(c, Count.AGENT_VERSIONS, DeviceScope.ALL);
+        assertThat(agents).extracting(Tally::value).containsExactlyInAnyOrder("0.1.0", "0.1.1", "0.1.2");
+        assertThat(agents.stream().mapToLong(Tally::devices).sum()).isEqualTo(DEVICES);
+        assertThat(agents.get(0).devices()).isGreaterThanOrEqualTo(agents.get(2).devices());
+        List<Tally> os = reports.count(c, Count.OS_VERSIONS, DeviceScope.ALL);
+        assertThat(os).extracting(t -> t.value() + " " + t.detail()).containsExactlyInAnyOrder("linux Debian 12",
+                "windows 11 24H2");
+    }
+
+    @Test
+    void everyReportQueryIsASearchOnItsIndexNeverAScanOrASortOfTheFleet() throws Exception {
+        DeviceScope web = new DeviceScope(false, Set.of(id(3)), Set.of("g"), List.of(DeviceMatch.of("web-*", null)));
+        Cursor deep = new Cursor(NOW.minus(Duration.ofDays(50)).toEpochMilli(), id(10_000));
+        for (Report report : Report.values()) {
+            for (DeviceScope scope : List.of(DeviceScope.ALL, web)) {
+                for (Cursor after : new Cursor[] {null, deep}) {
+                    List<Object> params = new ArrayList<>();
+                    String sql = FleetReports.sql(report, scope, NOW.minus(Duration.ofDays(30)), after, 51, params);
+                    List<String> plan = plan(sql, params);
+                    System.out.println("EXPLAIN QUERY PLAN of " + report + (scope.all() ? "" : " (scoped)")
+                            + (after == null ? "" : " (deep)") + ": " + plan);
+                    String index = switch (report) {
+                        case STALE_DEVICES -> "devices_last_contact";
+                        case OVERDUE_ROTATIONS -> "rotations_committed_expiry";
+                        case FAILING_ROTATIONS -> "rotations_aborted_at";
+                        case READ_NOT_ROTATED -> "rotations_read_unrotated";
+                        case UNPROTECTED_VOLUMES -> "recovery_unprotected_some";
+                    };
+                    assertThat(plan).as("plan of %s", report).anySatisfy(line -> assertThat(line).contains(index))
+                            .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE"))
+                            .noneSatisfy(line -> assertThat(line).matches("SCAN (d|r|u|devices|rotations)( .*)?")
+                                    .doesNotContain("USING INDEX " + index).doesNotContain("COVERING INDEX " + index));
+                }
+            }
+        }
+        for (Count count : Count.values()) {
+            List<Object> params = new ArrayList<>();
+            List<String> plan = plan(FleetReports.countSql(count, DeviceScope.ALL, params), params);
+            System.out.println("EXPLAIN QUERY PLAN of " + count + ": " + plan);
+            String index = count == Count.AGENT_VERSIONS ? "devices_agent_version" : "devices_os_version";
+            assertThat(plan).as("plan of %s", count).anySatisfy(line -> assertThat(line).contains("COVERING INDEX " + index))
+                    .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE FOR GROUP BY"));
+        }
+    }
+
+    private List<String> plan(String sql, List<Object> params) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                st.setObject(i + 1, p instanceof Instant t ? t.toEpochMilli() : p);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(rs.getString("detail"));
+                }
+            }
+        }
+        return lines;
+    }
+}
