@@ -1,5 +1,7 @@
 package org.castellan.server;
 
+import org.castellan.server.config.ConsoleSettings;
+
 import io.javalin.Javalin;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package org.castellan.server;
 
+import org.castellan.server.config.ConsoleSettings;
+
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.io.IOException;

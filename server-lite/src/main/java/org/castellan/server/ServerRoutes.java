@@ -1,5 +1,7 @@
 package org.castellan.server;
 
+import org.castellan.server.config.ConsoleSettings;
+
 import static org.castellan.server.audit.AuditActions.DEVICE_APPROVE;
 import static org.castellan.server.audit.AuditActions.DEVICE_DELETE;
 import static org.castellan.server.audit.AuditActions.DEVICE_DISABLE;
@@ -212,7 +214,6 @@ final class ServerRoutes {
                 .post("/sign-out", signIn::signOut)
                 .get("/recovery-keys", recoveryKeyPages::form)
                 .post("/step-up", stepUp::confirm);
-                .post("/sign-out", signIn::signOut);
         // Reports: every signed-in user, over the devices their rules reach (as the API's).
         routes.console()
                 .get("/reports", reportPages::index)

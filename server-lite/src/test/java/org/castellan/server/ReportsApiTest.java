@@ -1,5 +1,7 @@
 package org.castellan.server;
 
+import org.castellan.server.config.ConsoleSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -67,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config;
         org.castellan.server.sso.OidcSettings singleSignOn;
-        org.castellan.server.ConsoleSettings console;
+        org.castellan.server.config.ConsoleSettings console;
         try {
             ConfigResolver resolver = new ConfigResolver(System.getenv());
             config = resolver.resolve(data, listen, configFile, database, databasePasswordFile,

@@ -164,11 +164,11 @@ public final class ConfigResolver {
      * variable over the config file's {@code "console"} object over {@link ConsoleSettings#defaults()};
      * single sign-on is not part of it ({@link #singleSignOn}).
      */
-    public org.castellan.server.ConsoleSettings console(String configFlag, String idleMinutesFlag,
+    public org.castellan.server.config.ConsoleSettings console(String configFlag, String idleMinutesFlag,
                                                         String absoluteMinutesFlag, String hideSecondsFlag) {
         String configPath = first(configFlag, env.get(ENV_CONFIG));
         ConfigFile.Console file = configPath == null ? null : read(Path.of(configPath)).console();
-        org.castellan.server.ConsoleSettings d = org.castellan.server.ConsoleSettings.defaults();
+        org.castellan.server.config.ConsoleSettings d = org.castellan.server.config.ConsoleSettings.defaults();
         long idle = whole(first(idleMinutesFlag, env.get(ENV_CONSOLE_IDLE_MINUTES),
                 file == null || file.idleMinutes() == null ? null : file.idleMinutes().toString()),
                 d.idle().toMinutes(), 1, 24 * 60, "console idle minutes (--console-idle-minutes, "
@@ -186,7 +186,7 @@ public final class ConfigResolver {
             throw new IllegalArgumentException("console absolute session minutes (" + absolute
                     + ") must be at least the idle minutes (" + idle + ")");
         }
-        return new org.castellan.server.ConsoleSettings(java.time.Duration.ofMinutes(idle),
+        return new org.castellan.server.config.ConsoleSettings(java.time.Duration.ofMinutes(idle),
                 java.time.Duration.ofMinutes(absolute), java.time.Duration.ofSeconds(hide), null);
     }
 

@@ -119,7 +119,7 @@ class ConfigResolverTest {
 
     @Test
     void consoleTimingsComeFromFlagEnvironmentOrFileAndBadOnesAreRefused() throws Exception {
-        org.castellan.server.ConsoleSettings defaults = new ConfigResolver(Map.of()).console(null, null, null, null);
+        org.castellan.server.config.ConsoleSettings defaults = new ConfigResolver(Map.of()).console(null, null, null, null);
         assertThat(defaults.idle()).isEqualTo(java.time.Duration.ofMinutes(15));
         assertThat(defaults.absolute()).isEqualTo(java.time.Duration.ofHours(8));
         assertThat(defaults.hideSecretsAfter()).isEqualTo(java.time.Duration.ofSeconds(60));
@@ -128,7 +128,7 @@ class ConfigResolverTest {
         Files.writeString(file, "{\"console\":{\"idleMinutes\":10,\"absoluteMinutes\":120,"
                 + "\"hideSecretsAfterSeconds\":30}}");
         ConfigResolver withFile = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString()));
-        org.castellan.server.ConsoleSettings fromFile = withFile.console(null, null, null, null);
+        org.castellan.server.config.ConsoleSettings fromFile = withFile.console(null, null, null, null);
         assertThat(fromFile.idle()).isEqualTo(java.time.Duration.ofMinutes(10));
         assertThat(fromFile.absolute()).isEqualTo(java.time.Duration.ofMinutes(120));
         assertThat(fromFile.hideSecretsAfter()).isEqualTo(java.time.Duration.ofSeconds(30));
@@ -136,7 +136,7 @@ class ConfigResolverTest {
 
         ConfigResolver withEnv = new ConfigResolver(Map.of("CASTELLAN_CONFIG", file.toString(),
                 "CASTELLAN_CONSOLE_IDLE_MINUTES", "5", "CASTELLAN_CONSOLE_HIDE_SECRETS_SECONDS", "0"));
-        org.castellan.server.ConsoleSettings fromEnv = withEnv.console(null, null, null, null);
+        org.castellan.server.config.ConsoleSettings fromEnv = withEnv.console(null, null, null, null);
         assertThat(fromEnv.idle()).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(fromEnv.absolute()).as("still the file's").isEqualTo(java.time.Duration.ofMinutes(120));
         assertThat(fromEnv.hideSecretsAfter()).isZero();

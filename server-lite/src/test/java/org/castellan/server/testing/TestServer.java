@@ -50,11 +50,11 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(Path dataDir, RateLimitSettings limits, Clock clock, DispatcherSettings webhooks)
             throws Exception {
-        return start(dataDir, limits, clock, webhooks, org.castellan.server.ConsoleSettings.defaults());
+        return start(dataDir, limits, clock, webhooks, org.castellan.server.config.ConsoleSettings.defaults());
     }
 
     public static TestServer start(Path dataDir, RateLimitSettings limits, Clock clock, DispatcherSettings webhooks,
-                                   org.castellan.server.ConsoleSettings console) throws Exception {
+                                   org.castellan.server.config.ConsoleSettings console) throws Exception {
         CastellanServer server = CastellanServer.start(config(dataDir, limits), clock, webhooks, console);
         String token = server.initialAdminToken().orElseThrow();
         return new TestServer(server, dataDir, token);

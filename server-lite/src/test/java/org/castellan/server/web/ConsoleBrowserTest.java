@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.bouncycastle.util.encoders.Base32;
-import org.castellan.server.ConsoleSettings;
+import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.TestAgent;

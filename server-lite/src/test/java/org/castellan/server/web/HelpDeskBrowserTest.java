@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.bouncycastle.util.encoders.Base32;
 import org.castellan.protocol.Json;
-import org.castellan.server.ConsoleSettings;
+import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.ratelimit.RateWindow;

@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.bouncycastle.util.encoders.Base32;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
-import org.castellan.server.ConsoleSettings;
+import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.TestAgent;

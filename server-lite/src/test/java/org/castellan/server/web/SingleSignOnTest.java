@@ -17,7 +17,7 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.castellan.server.ConsoleSettings;
+import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.sso.OidcSettings;
 import org.castellan.server.testing.AdminApi;

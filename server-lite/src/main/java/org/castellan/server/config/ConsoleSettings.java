@@ -1,4 +1,4 @@
-package org.castellan.server;
+package org.castellan.server.config;
 
 import java.time.Duration;
 import org.castellan.server.sso.OidcSettings;
