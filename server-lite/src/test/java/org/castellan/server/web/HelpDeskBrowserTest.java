@@ -349,9 +349,21 @@ class HelpDeskBrowserTest {
         chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
                 "deviceScaleFactor", 1, "mobile", mobile));
         try {
-            waiting().until(d -> ((Number) js.executeScript("return window.innerWidth;")).intValue() == width);
-            Object overflow = js.executeScript("return document.documentElement.scrollWidth > window.innerWidth;");
-            assertThat(overflow).as(file + ": no sideways scrolling at " + width + " px").isEqualTo(false);
+            // The emulated viewport applies asynchronously; a page wider than the phone would make a
+            // mobile viewport zoom out (innerWidth above the width), so the widths say why it failed.
+            String widths = "return [window.innerWidth, document.documentElement.clientWidth,"
+                    + " document.documentElement.scrollWidth];";
+            try {
+                waiting().until(d -> ((Number) ((List<?>) js.executeScript(widths)).get(0)).intValue() == width);
+            } catch (org.openqa.selenium.TimeoutException e) {
+                chromium.screenshot(SCREENSHOTS, file + "-failed");
+                throw new AssertionError(file + ": the viewport never became " + width
+                        + " px wide (innerWidth, clientWidth, scrollWidth) = " + js.executeScript(widths), e);
+            }
+            Object overflow = js.executeScript("return document.documentElement.scrollWidth"
+                    + " > document.documentElement.clientWidth;");
+            assertThat(overflow).as(file + ": no sideways scrolling at " + width + " px; widths "
+                    + js.executeScript(widths)).isEqualTo(false);
             chromium.screenshot(SCREENSHOTS, file);
         } finally {
             chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
