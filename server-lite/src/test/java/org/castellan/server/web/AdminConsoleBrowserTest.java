@@ -16,6 +16,7 @@ import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.ConsoleClient;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
@@ -42,6 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and no device outside its rules, and bad or forged form posts change nothing. One server and one
  * browser for the class; each test signs in its own users.
  */
+@Browser("administration pages in Chromium")
 class AdminConsoleBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     @TempDir

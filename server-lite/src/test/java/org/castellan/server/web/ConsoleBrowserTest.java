@@ -11,6 +11,7 @@ import org.bouncycastle.util.encoders.Base32;
 import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
@@ -33,6 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * certificate trusted by its SPKI pin, nothing else): sign-in with password and TOTP, search,
  * reveal with a reason, copy, auto-hide, CSRF, CSP, expiry and sign-out. One browser for the class.
  */
+@Browser("sign-in, reveal, copy and auto-hide in Chromium; the flows' requests are ConsoleTest's")
 class ConsoleBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     static final String SESSION_COOKIE = "__Host-castellan-session";

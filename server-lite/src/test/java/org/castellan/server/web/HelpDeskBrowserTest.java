@@ -20,6 +20,7 @@ import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.ratelimit.RateWindow;
 import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
@@ -45,6 +46,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * One server and one browser for the class; each test a user of its own (the reveal limit, four a
  * minute here, counts per user).
  */
+@Browser("help-desk pages, accessibility and screenshots in Chromium")
 class HelpDeskBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     static final int REVEALS_PER_MINUTE = 4;

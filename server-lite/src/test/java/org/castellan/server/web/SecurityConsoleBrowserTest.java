@@ -19,6 +19,7 @@ import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
@@ -42,6 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * a non-admin who sees nothing outside their rules on any of these pages or API calls, and bad
  * input answered with a clear message. One server and one browser for the class.
  */
+@Browser("security pages in Chromium")
 class SecurityConsoleBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     @TempDir
