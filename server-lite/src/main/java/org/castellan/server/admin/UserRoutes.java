@@ -151,11 +151,16 @@ public final class UserRoutes {
             throw Refusals.forbidden();
         }
         Paging paging = Paging.of(ctx);
+        // One row more than asked: its presence says another page exists.
         List<UserStore.Token> tokens = db.read(c -> {
             user(c, userId);
-            return users.tokens(c, userId);
+            return users.tokenPage(c, userId, paging.after(), paging.limit() + 1);
         });
-        Responses.ok(ctx, paging.page(ctx, tokens.stream().map(UserRoutes::tokenView).toList(), TokenView::id));
+        if (tokens.size() > paging.limit()) {
+            tokens = tokens.subList(0, paging.limit());
+            Paging.next(ctx, tokens.get(tokens.size() - 1).id());
+        }
+        Responses.ok(ctx, tokens.stream().map(UserRoutes::tokenView).toList());
     }
 
     private static UserView userView(UserStore.User u) {
