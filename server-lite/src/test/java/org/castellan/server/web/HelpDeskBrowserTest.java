@@ -351,23 +351,27 @@ class HelpDeskBrowserTest {
         try {
             // The emulated viewport applies asynchronously; a page wider than the phone would make a
             // mobile viewport zoom out (innerWidth above the width), so the widths say why it failed.
-            String widths = "return [window.innerWidth, document.documentElement.clientWidth,"
-                    + " document.documentElement.scrollWidth];";
             try {
-                waiting().until(d -> ((Number) ((List<?>) js.executeScript(widths)).get(0)).intValue() == width);
+                waiting().until(d -> widths(js).get(0) == width);
             } catch (org.openqa.selenium.TimeoutException e) {
                 chromium.screenshot(SCREENSHOTS, file + "-failed");
                 throw new AssertionError(file + ": the viewport never became " + width
-                        + " px wide (innerWidth, clientWidth, scrollWidth) = " + js.executeScript(widths), e);
+                        + " px wide (innerWidth, clientWidth, scrollWidth) = " + widths(js), e);
             }
-            Object overflow = js.executeScript("return document.documentElement.scrollWidth"
-                    + " > document.documentElement.clientWidth;");
-            assertThat(overflow).as(file + ": no sideways scrolling at " + width + " px; widths "
-                    + js.executeScript(widths)).isEqualTo(false);
+            List<Integer> widths = widths(js);
+            assertThat(widths.get(2) > widths.get(1)).as(file + ": no sideways scrolling at " + width
+                    + " px; (innerWidth, clientWidth, scrollWidth) = " + widths).isEqualTo(false);
             chromium.screenshot(SCREENSHOTS, file);
         } finally {
             chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
+    }
+
+    /** The window's width, the page's width without its scroll bar, and the width of its content. */
+    private static List<Integer> widths(JavascriptExecutor js) {
+        List<?> raw = (List<?>) js.executeScript("return [window.innerWidth, document.documentElement.clientWidth,"
+                + " document.documentElement.scrollWidth];");
+        return raw.stream().map(n -> ((Number) n).intValue()).toList();
     }
 
     /** axe-core from its WebJar (test scope only; the console serves nothing of it), at the version the pom pins. */
