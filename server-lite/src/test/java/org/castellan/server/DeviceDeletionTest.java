@@ -3,53 +3,25 @@ package org.castellan.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.DbSnapshot;
+import org.castellan.server.testing.OneServerPerClass;
 import org.castellan.server.testing.TestAgent;
-import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Promise 1, "deleting a device keeps its secrets revealable (audited) for a retention period":
  * delete leaves a tombstone; the retention job (30 days by default) or an admin's explicit purge,
  * with a reason, removes the secrets. The same for recovery keys of removed volumes.
  */
-class DeviceDeletionTest {
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
-    static TestServer server;
-    static AdminApi admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults());
-        admin = new AdminApi(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private static TestAgent agent() throws Exception {
-        TestAgent agent = new TestAgent(server);
-        agent.clock = clock; // the tests move the server's clock by days
-        return agent.registered();
-    }
-
+class DeviceDeletionTest extends OneServerPerClass {
     private static RecoveryKeyClient.Key key(String volume, String protector, String secret) {
         return new RecoveryKeyClient.Key(volume, volume, protector, secret);
     }

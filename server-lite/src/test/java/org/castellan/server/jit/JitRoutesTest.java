@@ -3,7 +3,6 @@ package org.castellan.server.jit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,41 +11,14 @@ import java.util.UUID;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.messages.CheckInRequest;
 import org.castellan.protocol.messages.JitReport;
-import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.OneServerPerClass;
 import org.castellan.server.testing.TestAgent;
-import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Just-in-time admin rights over HTTPS on a real server and SQLite: request, approval, revoke, check-in, reports. */
-class JitRoutesTest {
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
-    static TestServer server;
-    static AdminApi admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults());
-        admin = new AdminApi(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private static TestAgent agent() throws Exception {
-        TestAgent agent = new TestAgent(server);
-        agent.clock = clock;
-        return agent.registered();
-    }
-
+class JitRoutesTest extends OneServerPerClass {
     private record Person(String id, String token) {}
 
     private static Person person() throws Exception {

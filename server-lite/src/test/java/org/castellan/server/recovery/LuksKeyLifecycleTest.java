@@ -3,7 +3,6 @@ package org.castellan.server.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,41 +11,14 @@ import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.messages.LuksKeyEscrowRequest;
 import org.castellan.protocol.messages.LuksKeyRef;
 import org.castellan.server.testing.AdminApi;
-import org.castellan.server.testing.TestClock;
-import org.castellan.server.notify.DispatcherSettings;
+import org.castellan.server.testing.OneServerPerClass;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** LUKS keys one at a time (pending, commit, retire), rotate after read, over real HTTPS and SQLite. */
-class LuksKeyLifecycleTest {
+class LuksKeyLifecycleTest extends OneServerPerClass {
     private static final String VOLUME = "4f3c2b1a-0000-4000-8000-000000000001";
-
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
-    static TestServer server;
-    static AdminApi admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults());
-        admin = new AdminApi(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    private static TestAgent agent() throws Exception {
-        TestAgent agent = new TestAgent(server);
-        agent.clock = clock; // the server's clock moves in the rotate-after-read test
-        return agent.registered();
-    }
 
     private static TestServer.Reply escrow(TestAgent agent, String protector, String passphrase) throws Exception {
         return agent.post(AgentPaths.LUKS_KEYS, new LuksKeyEscrowRequest(VOLUME, "/dev/vda3", protector,
