@@ -66,15 +66,21 @@ public final class DeviceGroupRoutes {
 
     public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
-        Body body = JsonBody.read(ctx, Body.class);
+        Responses.ok(ctx, update(admin, id, JsonBody.read(ctx, Body.class)));
+    }
+
+    /**
+     * Replaces a device group's name, members, match and policy, validated as for create and
+     * audited (API and console alike); 404 {@code device-group-not-found}.
+     */
+    public DeviceGroupView update(Caller admin, String id, Body body) {
         TextRules.readOnly("id", body.id(), id);
-        DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
+        return admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
             find(c, id);
             DeviceGroupRow row = validated(c, id, body);
             groups.update(c, row);
             return Audited.of(row.view(), describe(row));
         });
-        Responses.ok(ctx, view);
     }
 
     public void list(Context ctx, Caller admin) {
@@ -107,7 +113,12 @@ public final class DeviceGroupRoutes {
     public record Preview(List<Device> devices, boolean more) {}
 
     public void get(Context ctx, Caller admin) {
-        Responses.ok(ctx, db.read(c -> find(c, ctx.pathParam("id")).view()));
+        Responses.ok(ctx, one(ctx.pathParam("id")));
+    }
+
+    /** One device group (404 {@code device-group-not-found}). */
+    public DeviceGroupView one(String id) {
+        return db.read(c -> find(c, id).view());
     }
 
     public void delete(Context ctx, Caller admin) {

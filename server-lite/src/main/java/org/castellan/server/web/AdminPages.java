@@ -45,6 +45,7 @@ public final class AdminPages {
         Html.page(ctx, status, title, admin.principal().userName(), menu + body);
     }
 
+    private static final Pattern EDIT_FORM = Pattern.compile("(/admin/[a-z-]+/[A-Za-z0-9-]{1,64})/(edit|preview)");
     private static final Pattern ADMIN_FORM = Pattern.compile("(/admin/[a-z-]+)(/.*)?");
     private static final Pattern DEVICE_FORM = Pattern.compile("(/devices/[A-Za-z0-9-]{1,64})/([a-z-]+)(/.*)?");
 
@@ -60,7 +61,10 @@ public final class AdminPages {
         String page = null;
         Matcher admin = ADMIN_FORM.matcher(ctx.path());
         Matcher device = DEVICE_FORM.matcher(ctx.path());
-        if (admin.matches()) {
+        Matcher edit = EDIT_FORM.matcher(ctx.path());
+        if (edit.matches()) {
+            page = edit.group(1) + "/edit";
+        } else if (admin.matches()) {
             page = admin.group(1);
         } else if (device.matches()) {
             page = switch (device.group(2)) {

@@ -12,13 +12,16 @@ import org.castellan.server.guard.Caller;
 
 /**
  * {@code /admin/device-groups}: groups of explicit devices and/or a match (host-name pattern, OS),
- * with a preview of the devices a match selects before the group is saved. Preview and save read
- * the same form; saving calls {@link DeviceGroupRoutes#create(Caller, DeviceGroupRoutes.Body)}.
+ * with a preview of the devices a match selects before the group is saved, and
+ * {@code /admin/device-groups/{id}/edit} to change one. Preview and save read the same form;
+ * saving calls {@link DeviceGroupRoutes#create(Caller, DeviceGroupRoutes.Body)} or
+ * {@link DeviceGroupRoutes#update(Caller, String, DeviceGroupRoutes.Body)}, the methods behind the
+ * API's POST and PUT, so a form is refused for the same reasons as a JSON body.
  */
 public final class DeviceGroupPages {
     static final int PREVIEW = 50;
-    private static final Map<String, String> DONE = Map.of("created", "Device group created.", "deleted",
-            "Device group deleted.");
+    private static final Map<String, String> DONE = Map.of("created", "Device group created.", "updated",
+            "Device group saved.", "deleted", "Device group deleted.");
     private static final List<Forms.Option> OSES = List.of(new Forms.Option("", "any"),
             new Forms.Option("linux", "Linux"), new Forms.Option("windows", "Windows"), new Forms.Option("macos", "macOS"));
     private final DeviceGroupRoutes groups;
@@ -44,6 +47,13 @@ public final class DeviceGroupPages {
             return h == null && o == null ? null : new DeviceGroupRow.Match(h, o);
         }
 
+        static Draft of(DeviceGroupView g, RefNames names) {
+            return new Draft(g.name(), String.join(", ", g.devices().stream().map(names::hostname).toList()),
+                    g.match() == null || g.match().hostname() == null ? "" : g.match().hostname(),
+                    g.match() == null || g.match().os() == null ? "" : g.match().os(),
+                    g.policy() == null ? "" : g.policy());
+        }
+
         private static String orEmpty(String s) {
             return s == null ? "" : s;
         }
@@ -51,6 +61,35 @@ public final class DeviceGroupPages {
 
     public void list(Context ctx, Caller admin) {
         render(ctx, admin, Draft.EMPTY, "");
+    }
+
+    /** The form for one group, filled in with what it holds now. */
+    public void edit(Context ctx, Caller admin) {
+        DeviceGroupView group = groups.one(ctx.pathParam("id"));
+        renderEdit(ctx, admin, group, Draft.of(group, names), "");
+    }
+
+    private void renderEdit(Context ctx, Caller admin, DeviceGroupView group, Draft draft, String preview) {
+        String base = "/admin/device-groups/" + group.id();
+        String body = "<h1>Device group " + Html.esc(group.name()) + "</h1><p><code>" + Html.esc(group.id())
+                + "</code> · <a id=\"back-to-groups\" href=\"/admin/device-groups\">All device groups</a></p>" + preview
+                + Forms.form(ctx, base + "/edit", "device-group-edit-form", "stack",
+                        "<h2>Edit device group</h2>" + fields(draft, base + "/preview"));
+        AdminPages.page(ctx, 200, admin, "Device group " + group.name(), "/admin/device-groups", body);
+    }
+
+    private static String fields(Draft draft, String previewAction) {
+        return Forms.input("dg-name", "name", "Name", "text", 100, draft.name(), false)
+                + Forms.input("dg-devices", "devices", "Devices by host name (comma separated, optional)", "text", 2000,
+                        draft.devices(), false)
+                + "<fieldset><legend>And every device that matches (optional)</legend>"
+                + Forms.input("dg-hostname", "hostname", "Host name pattern (* and ? are wildcards)", "text", 253,
+                        draft.hostname(), false)
+                + Forms.select("dg-os", "os", "Operating system", false, OSES, List.of(draft.os()))
+                + "</fieldset>"
+                + Forms.input("dg-policy", "policy", "Policy (optional)", "text", 64, draft.policy(), false)
+                + "<div class=\"buttons\"><button type=\"submit\" id=\"dg-preview\" formaction=\"" + Html.esc(previewAction)
+                + "\">Preview matching devices</button><button type=\"submit\" id=\"dg-save\">Save group</button></div>";
     }
 
     private void render(Context ctx, Caller admin, Draft draft, String preview) {
@@ -68,23 +107,14 @@ public final class DeviceGroupPages {
                 body.append("</td><td>").append(g.match() == null ? "—" : Html.esc(describe(g.match().hostname(),
                                 g.match().os())))
                         .append("</td><td>").append(Html.esc(g.policy() == null ? "—" : g.policy())).append("</td><td>")
+                        .append("<a id=\"edit-device-group-").append(Html.esc(g.id()))
+                        .append("\" href=\"/admin/device-groups/").append(Html.esc(g.id())).append("/edit\">Edit</a> ")
                         .append(Forms.button(ctx, "/admin/device-groups/" + g.id() + "/delete", "delete-device-group-"
                                 + g.id(), "Delete")).append("</td></tr>");
             }
             body.append("</tbody></table>");
         }
-        String fields = "<h2>New device group</h2>"
-                + Forms.input("dg-name", "name", "Name", "text", 100, draft.name(), false)
-                + Forms.input("dg-devices", "devices", "Devices by host name (comma separated, optional)", "text", 2000,
-                        draft.devices(), false)
-                + "<fieldset><legend>And every device that matches (optional)</legend>"
-                + Forms.input("dg-hostname", "hostname", "Host name pattern (* and ? are wildcards)", "text", 253,
-                        draft.hostname(), false)
-                + Forms.select("dg-os", "os", "Operating system", false, OSES, List.of(draft.os()))
-                + "</fieldset>"
-                + Forms.input("dg-policy", "policy", "Policy (optional)", "text", 64, draft.policy(), false)
-                + "<div class=\"buttons\"><button type=\"submit\" id=\"dg-preview\" formaction=\"/admin/device-groups/preview\">"
-                + "Preview matching devices</button><button type=\"submit\" id=\"dg-save\">Save group</button></div>";
+        String fields = "<h2>New device group</h2>" + fields(draft, "/admin/device-groups/preview");
         body.append(preview).append(Forms.form(ctx, "/admin/device-groups", "device-group-form", "stack", fields));
         AdminPages.page(ctx, 200, admin, "Device groups", "/admin/device-groups", body.toString());
     }
@@ -97,6 +127,17 @@ public final class DeviceGroupPages {
     /** The form again, with the devices the group would hold now: nothing is saved. */
     public void preview(Context ctx, Caller admin) {
         Draft draft = Draft.of(ctx);
+        render(ctx, admin, draft, previewOf(ctx, draft));
+    }
+
+    /** The edit form again, with the devices the group would hold after saving: nothing is saved. */
+    public void previewEdit(Context ctx, Caller admin) {
+        DeviceGroupView group = groups.one(ctx.pathParam("id"));
+        Draft draft = Draft.of(ctx);
+        renderEdit(ctx, admin, group, draft, previewOf(ctx, draft));
+    }
+
+    private String previewOf(Context ctx, Draft draft) {
         List<String> explicit = names.deviceIds(Forms.list(ctx, "devices"), "devices");
         DeviceGroupRow.Match match = draft.match();
         DeviceGroupRoutes.Preview found = groups.preview(match, PREVIEW);
@@ -120,8 +161,7 @@ public final class DeviceGroupPages {
             }
             out.append("</ul>").append(found.more() ? "<p id=\"preview-more\">…and more.</p>" : "");
         }
-        out.append("</section>");
-        render(ctx, admin, draft, out.toString());
+        return out.append("</section>").toString();
     }
 
     public void create(Context ctx, Caller admin) {
@@ -130,6 +170,16 @@ public final class DeviceGroupPages {
         groups.create(admin, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), explicit, draft.match(),
                 draft.policy().isBlank() ? null : draft.policy()));
         ctx.redirect("/admin/device-groups?done=created", HttpStatus.SEE_OTHER);
+    }
+
+    /** Saves the edit form through the API's PUT method (the whole group is replaced, as PUT does). */
+    public void update(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        Draft draft = Draft.of(ctx);
+        List<String> explicit = names.deviceIds(Forms.list(ctx, "devices"), "devices");
+        groups.update(admin, id, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), explicit, draft.match(),
+                draft.policy().isBlank() ? null : draft.policy()));
+        ctx.redirect("/admin/device-groups?done=updated", HttpStatus.SEE_OTHER);
     }
 
     public void delete(Context ctx, Caller admin) {

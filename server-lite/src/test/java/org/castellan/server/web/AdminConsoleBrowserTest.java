@@ -424,6 +424,68 @@ class AdminConsoleBrowserTest {
     }
 
     @Test
+    void aDeviceGroupIsEditedOnItsPageWithAPreviewAndBadEditsChangeNothing() throws Exception {
+        Person admin = person(true);
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        TestAgent web = device("ed-" + tag + "-web1", null);
+        TestAgent db = device("ed-" + tag + "-db1", null);
+        TestAgent named = device("ed-" + tag + "-named", null);
+        String id = api.deviceGroup("edit me " + tag, List.of(), Map.of("hostname", "ed-" + tag + "-web*"), null);
+        signIn(admin);
+        open("/admin/device-groups");
+        find("#edit-device-group-" + id).click();
+        waiting().until(d -> d.getTitle().startsWith("Device group edit me " + tag));
+        assertThat(find("#dg-hostname").getAttribute("value")).as("the form shows the group as it is")
+                .isEqualTo("ed-" + tag + "-web*");
+
+        find("#dg-hostname").clear();
+        find("#dg-hostname").sendKeys("ed-" + tag + "-db*");
+        find("#dg-devices").sendKeys(named.hostname);
+        find("#dg-preview").click();
+        WebElement preview = waiting().until(d -> d.findElement(By.id("preview-devices")));
+        assertThat(preview.getText()).contains(db.hostname).doesNotContain(web.hostname);
+        assertThat(find("#preview").getText()).contains(named.hostname);
+        assertThat(server.get("/api/v1/device-groups/" + id).json().get("match").get("hostname").asText())
+                .as("a preview saves nothing").isEqualTo("ed-" + tag + "-web*");
+
+        find("#dg-name").clear();
+        find("#dg-name").sendKeys("databases " + tag);
+        find("#dg-save").click();
+        waitFor("Device group saved");
+        JsonNode group = server.get("/api/v1/device-groups/" + id).json();
+        assertThat(group.get("name").asText()).isEqualTo("databases " + tag);
+        assertThat(group.get("match").get("hostname").asText()).isEqualTo("ed-" + tag + "-db*");
+        assertThat(group.get("devices").toString()).contains(named.deviceId);
+        assertThat(server.get("/api/v1/devices/" + db.deviceId).json().get("groups").toString()).contains(id);
+        assertThat(server.get("/api/v1/devices/" + web.deviceId).json().get("groups").toString()).doesNotContain(id);
+        assertThat(api.audit("action=" + AuditActions.DEVICE_GROUP_UPDATE)).anySatisfy(r -> assertThat(
+                r.get("principal").asText()).isEqualTo("user:" + admin.id()));
+
+        // Bad edits: a control character, an oversized name, a bad pattern, a forged post; nothing changes.
+        open("/admin/device-groups/" + id + "/edit");
+        js("document.getElementById('dg-name').value = 'bad\\u0007name';");
+        find("#dg-save").click();
+        assertThat(errorShown()).contains("field 'name' must be 1-100 characters");
+        find("#back-to-form").click();
+        waiting().until(d -> d.getTitle().startsWith("Device group databases " + tag));
+        js("document.getElementById('dg-name').value = 'n'.repeat(" + (Forms.MAX_VALUE + 1) + ");");
+        find("#dg-save").click();
+        assertThat(errorShown()).contains("longer than " + Forms.MAX_VALUE);
+        open("/admin/device-groups/" + id + "/edit");
+        find("#dg-hostname").clear();
+        find("#dg-hostname").sendKeys("web[1]");
+        find("#dg-save").click();
+        assertThat(errorShown()).contains("may only contain");
+        open("/admin/device-groups/" + id + "/edit");
+        find("#dg-name").clear();
+        find("#dg-name").sendKeys("forged " + tag);
+        js("document.querySelector('#device-group-edit-form input[name=csrf]').remove();");
+        find("#dg-save").click();
+        assertThat(errorShown()).contains("did not come from this site");
+        assertThat(server.get("/api/v1/device-groups/" + id).json()).isEqualTo(group);
+    }
+
+    @Test
     void aJitRequestIsApprovedByASecondPersonNeverItsRequesterAndThenRevoked() throws Exception {
         Person ann = person(false);
         Person bob = person(false);
@@ -587,11 +649,15 @@ class AdminConsoleBrowserTest {
     void everyFormPathRefusesAPostWithoutItsCsrfToken() throws Exception {
         Person admin = person(true);
         TestAgent agent = device(null, null);
+        String group = api.deviceGroup("csrf-" + UUID.randomUUID().toString().substring(0, 6), List.of(agent.deviceId),
+                null, null);
+        JsonNode before = server.get("/api/v1/device-groups/" + group).json();
         ConsoleClient client = new ConsoleClient(server);
         clock.advance(Duration.ofSeconds(31));
         client.signIn(admin.name(), admin.password(), null, clock.instant());
         List<String> paths = new ArrayList<>(List.of("/admin/rules", "/admin/users", "/admin/user-groups",
-                "/admin/device-groups", "/admin/device-groups/preview", "/admin/registration-keys", "/admin/channels",
+                "/admin/device-groups", "/admin/device-groups/preview", "/admin/device-groups/" + group + "/edit",
+                "/admin/device-groups/" + group + "/preview", "/admin/registration-keys", "/admin/channels",
                 "/admin/users/" + admin.id() + "/disable", "/devices/" + agent.deviceId + "/disable",
                 "/devices/" + agent.deviceId + "/delete", "/devices/" + agent.deviceId + "/purge",
                 "/devices/" + agent.deviceId + "/jit"));
@@ -604,5 +670,6 @@ class AdminConsoleBrowserTest {
         assertThat(server.get("/api/v1/devices/" + agent.deviceId).json().get("status").asText()).isEqualTo("active");
         assertThat(server.get("/api/v1/users/" + admin.id()).json().get("disabledAt").isNull()).isTrue();
         assertThat(server.get("/api/v1/users?limit=1000").body()).doesNotContain("forged-");
+        assertThat(server.get("/api/v1/device-groups/" + group).json()).isEqualTo(before);
     }
 }
