@@ -45,7 +45,7 @@ public final class RecoveryKeyClient {
     }
 
     /** A BitLocker-style 48-digit numerical password, different for each seed. */
-    static String numericalPassword(int seed) {
+    public static String numericalPassword(int seed) {
         StringBuilder sb = new StringBuilder();
         for (int block = 0; block < 8; block++) {
             if (block > 0) {
