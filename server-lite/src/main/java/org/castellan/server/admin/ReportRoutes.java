@@ -12,6 +12,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
+import org.castellan.server.http.TextRules;
 import org.castellan.server.reports.FleetReports;
 import org.castellan.server.reports.FleetReports.Count;
 import org.castellan.server.reports.FleetReports.Cursor;
@@ -78,6 +79,20 @@ public final class ReportRoutes {
         throw ApiException.badRequest("invalid-days", "'days' must be a whole number from 1 to " + MAX_DAYS);
     }
 
+    /**
+     * A list report's parameters as the API and the console's report pages both read them:
+     * {@code ?days=} ({@link #days}) and {@code ?after=}, the opaque cursor of the previous page
+     * (empty: the first page; anything else that is not such a cursor: 400 {@code invalid-after}).
+     */
+    public record Query(Integer days, Cursor after) {
+        public static Query of(Context ctx, Report report) {
+            String after = ctx.queryParam("after");
+            String checked = after == null || after.isEmpty() ? null : TextRules.optional(after, "after", 400);
+            return new Query(ReportRoutes.days(report, ctx.queryParam("days")),
+                    checked == null ? null : cursor(Paging.key(checked)));
+        }
+    }
+
     /** The cursor of an opaque key ({@link Paging}), or 400. */
     public static Cursor cursor(String key) {
         if (key == null) {
@@ -119,9 +134,8 @@ public final class ReportRoutes {
     }
 
     private void list(Context ctx, Caller caller, Report report) {
-        Integer days = days(report, ctx.queryParam("days"));
-        Paging paging = Paging.of(ctx);
-        Page page = page(caller.principal(), report, days, cursor(paging.after()), paging.limit());
+        Query query = Query.of(ctx, report);
+        Page page = page(caller.principal(), report, query.days(), query.after(), Paging.limit(ctx.queryParam("limit")));
         if (page.next() != null) {
             Paging.next(ctx, page.next().key());
         }

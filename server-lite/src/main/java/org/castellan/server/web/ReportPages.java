@@ -7,10 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import org.castellan.server.admin.ReportRoutes;
 import org.castellan.server.guard.Caller;
-import org.castellan.server.http.ApiException;
 import org.castellan.server.http.Paging;
 import org.castellan.server.reports.FleetReports.Count;
-import org.castellan.server.reports.FleetReports.Cursor;
 import org.castellan.server.reports.FleetReports.Report;
 import org.castellan.server.reports.FleetReports.Row;
 import org.castellan.server.reports.FleetReports.Tally;
@@ -70,17 +68,9 @@ public final class ReportPages {
     }
 
     private void list(Context ctx, Caller caller, Report report) {
-        String daysText = ctx.queryParam("days");
-        if (daysText != null && daysText.length() > 10) {
-            throw ApiException.badRequest("invalid-days", "'days' must be a whole number from 1 to " + ReportRoutes.MAX_DAYS);
-        }
-        Integer days = ReportRoutes.days(report, daysText == null ? null : daysText.strip());
-        String afterText = ctx.queryParam("after");
-        if (afterText != null && (afterText.length() > 400 || afterText.isEmpty())) {
-            throw ApiException.badRequest("invalid-after", "that page link is not valid; open the report again");
-        }
-        Cursor after = afterText == null ? null : ReportRoutes.cursor(Paging.key(afterText));
-        ReportRoutes.Page page = reports.page(caller.principal(), report, days, after, PAGE);
+        ReportRoutes.Query query = ReportRoutes.Query.of(ctx, report);
+        Integer days = query.days();
+        ReportRoutes.Page page = reports.page(caller.principal(), report, days, query.after(), PAGE);
         StringBuilder body = new StringBuilder("<h1>").append(Html.esc(report.title())).append("</h1>")
                 .append("<p><a href=\"/reports\">All reports</a></p>");
         if (days != null) {
