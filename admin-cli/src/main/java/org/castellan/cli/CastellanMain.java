@@ -16,6 +16,7 @@ import org.castellan.cli.commands.PasswordCommand;
 import org.castellan.cli.commands.PolicyCommand;
 import org.castellan.cli.commands.RecoveryKeyCommand;
 import org.castellan.cli.commands.RegistrationKeysCommand;
+import org.castellan.cli.commands.ReportsCommand;
 import org.castellan.cli.commands.RulesCommand;
 import org.castellan.cli.commands.TokensCommand;
 import org.castellan.cli.commands.UsersCommand;
@@ -60,8 +61,8 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
     private static final List<Class<?>> VERBS = List.of(PasswordCommand.class, RecoveryKeyCommand.class,
             DevicesCommand.class, DeviceGroupsCommand.class, UsersCommand.class, TokensCommand.class,
             GroupsCommand.class, RulesCommand.class, AccessCommand.class, AuditCommand.class, JitCommand.class,
-            ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class, LoginCommand.class,
-            CompletionCommand.class);
+            ChannelsCommand.class, RegistrationKeysCommand.class, PolicyCommand.class, ReportsCommand.class,
+            LoginCommand.class, CompletionCommand.class);
 
     private final Host host;
 

@@ -45,11 +45,19 @@ public final class RealServer implements AutoCloseable {
 
     /** Registration and reveal limits out of the way: the tests are about names, not about limits. */
     public static RealServer start(Path dataDir) throws Exception {
+        return start(dataDir, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Path)}, the server reading the time from {@code clock} (a test moves it on
+     * to make devices stale; enrol devices before, as their requests are signed with the real time).
+     */
+    public static RealServer start(Path dataDir, Clock clock) throws Exception {
         RateLimitSettings defaults = RateLimitSettings.defaults();
         RateLimitSettings generous = new RateLimitSettings(List.of(RateWindow.perMinute(100_000)),
                 defaults.loginMaxFailures(), defaults.loginWindow(), defaults.loginLockFor(),
                 List.of(RateWindow.perMinute(100_000)), defaults.trustedProxies());
-        return new RealServer(CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(generous)));
+        return new RealServer(CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(generous), clock));
     }
 
     /** The CLI, pinned to this server, as the bootstrap admin. */
