@@ -40,17 +40,17 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetReportsTest {
     private static final int DEVICES = 20_000;
-    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+    static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     private static final long DAY = Duration.ofDays(1).toMillis();
     private final FleetReports reports = new FleetReports();
-    private Connection c;
+    Connection c;
 
     @BeforeAll
     void seed(@TempDir Path dir) throws Exception {
         try (TestServer first = TestServer.start(dir)) {
             first.adminToken.length(); // migrated, then stopped
         }
-        c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+        c = connect(dir);
         c.setAutoCommit(false);
         long now = NOW.toEpochMilli();
         try (PreparedStatement d = c.prepareStatement("INSERT INTO devices (id, hostname, os, os_version, agent_version,"
@@ -100,6 +100,16 @@ class FleetReportsTest {
             u.executeBatch();
         }
         c.commit();
+        analyze();
+    }
+
+    /** The migrated database of the server that ran in {@code dir}. */
+    Connection connect(Path dir) throws Exception {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Database.FILE_NAME));
+    }
+
+    /** Fresh statistics for the planner, as a database that has run a while has. */
+    void analyze() throws Exception {
         try (Statement st = c.createStatement()) {
             st.execute("ANALYZE");
         }
@@ -133,7 +143,7 @@ class FleetReportsTest {
         return i % 1000 == 999 || (i % 100) * DAY + i > days * DAY;
     }
 
-    private static String id(int i) {
+    static String id(int i) {
         return String.format("%08x-0000-4000-8000-%012x", i, i);
     }
 
