@@ -6,27 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.bouncycastle.util.encoders.Base32;
-import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.audit.AuditActions;
-import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.ConsoleClient;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
-import org.castellan.server.users.Totp;
 import org.castellan.testsupport.Chromium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -43,41 +37,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * browser for the class; each test signs in its own users.
  */
 class AdminConsoleBrowserTest {
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
+    static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
+    /** Each sign-in moves the clock itself (a test signs in several people); polls often: a page answers in ms. */
+    @RegisterExtension
+    static final BrowserConsole console = BrowserConsole.create().advancingEachTest(Duration.ZERO)
+            .pollingEvery(Duration.ofMillis(25));
+    static final TestClock clock = console.clock();
     static TestServer server;
     static AdminApi api;
     static Chromium chromium;
     static WebDriver browser;
-    static final Map<String, byte[]> seeds = new HashMap<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        Chromium.require();
-        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults(),
-                ConsoleSettings.defaults());
-        api = new AdminApi(server);
-        chromium = Chromium.start(server.spkiPin());
-        browser = chromium.driver();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.get(server.url("/sign-in"));
-        chromium.clearCookies();
-        chromium.consoleMessages();
+    static void bind() {
+        server = console.server();
+        api = console.admin();
+        chromium = console.chromium();
+        browser = console.browser();
     }
 
     record Person(String id, String name, String password) {}
@@ -105,12 +81,11 @@ class AdminConsoleBrowserTest {
     }
 
     static WebElement find(String css) {
-        return browser.findElement(By.cssSelector(css));
+        return console.find(css);
     }
 
     static WebDriverWait waiting() {
-        // Polls often (the default is every half second): a page answers in milliseconds.
-        return new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(25));
+        return console.waiting();
     }
 
     static void js(String script, Object... args) {
@@ -122,24 +97,11 @@ class AdminConsoleBrowserTest {
         browser.get(server.url("/sign-in"));
         chromium.clearCookies();
         clock.advance(Duration.ofSeconds(31)); // each sign-in's code is of a fresh step
-        browser.get(server.url("/sign-in"));
-        find("#name").sendKeys(p.name());
-        find("#password").sendKeys(p.password());
-        find("#sign-in-form button").click();
-        waiting().until(d -> d.getTitle().startsWith("Second factor"));
-        byte[] seed = seeds.get(p.name());
-        if (seed == null) {
-            String b32 = find("#totp-secret").getText();
-            seed = Base32.decode(b32 + "=".repeat((8 - b32.length() % 8) % 8));
-            seeds.put(p.name(), seed);
-        }
-        find("#code").sendKeys(Totp.code(seed, Totp.step(clock.instant()), 6));
-        find("#second-factor-form button").click();
-        waiting().until(d -> d.getTitle().startsWith("Find a machine"));
+        console.signIn(p.name(), p.password());
     }
 
     static void open(String path) {
-        browser.get(server.url(path));
+        console.open(path);
     }
 
     static void submit(String formId) {

@@ -7,20 +7,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.bouncycastle.util.encoders.Base32;
 import org.castellan.server.config.ConsoleSettings;
-import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
 import org.castellan.server.users.Totp;
 import org.castellan.testsupport.Chromium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
@@ -34,42 +31,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * reveal with a reason, copy, auto-hide, CSRF, CSP, expiry and sign-out. One browser for the class.
  */
 class ConsoleBrowserTest {
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
     static final String SESSION_COOKIE = "__Host-castellan-session";
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
+    @RegisterExtension
+    static final BrowserConsole console = BrowserConsole.create()
+            .withConsole(ConsoleSettings.defaults().withHideSecretsAfter(Duration.ofSeconds(3)));
+    static final TestClock clock = console.clock();
     static TestServer server;
     static AdminApi admin;
     static Chromium chromium;
     static WebDriver browser;
 
     @BeforeAll
-    static void start() throws Exception {
-        Chromium.require();
-        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults(),
-                ConsoleSettings.defaults().withHideSecretsAfter(Duration.ofSeconds(3)));
-        admin = new AdminApi(server);
-        chromium = Chromium.start(server.spkiPin());
-        browser = chromium.driver();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.get(server.url("/sign-in"));
-        chromium.clearCookies();
-        chromium.consoleMessages();
-        clock.advance(Duration.ofSeconds(31)); // each sign-in's code is of a fresh step
+    static void bind() {
+        server = console.server();
+        admin = console.admin();
+        chromium = console.chromium();
+        browser = console.browser();
     }
 
     record Helper(String id, String name, String password) {}
@@ -89,11 +67,11 @@ class ConsoleBrowserTest {
     }
 
     static WebElement find(String css) {
-        return browser.findElement(By.cssSelector(css));
+        return console.find(css);
     }
 
     static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(10));
+        return console.waiting();
     }
 
     /** Password step, then the TOTP step; enrols (reading the secret off the page) when {@code seed} is null. */
@@ -101,8 +79,7 @@ class ConsoleBrowserTest {
         passwordStep(h);
         byte[] used = seed;
         if (used == null) {
-            String b32 = find("#totp-secret").getText();
-            used = Base32.decode(b32 + "=".repeat((8 - b32.length() % 8) % 8));
+            used = console.seedShown();
             assertThat(find("#totp-uri").getText()).startsWith("otpauth://totp/Castellan:" + h.name());
         }
         find("#code").sendKeys(Totp.code(used, Totp.step(clock.instant()), 6));
@@ -112,11 +89,7 @@ class ConsoleBrowserTest {
     }
 
     static void passwordStep(Helper h) {
-        browser.get(server.url("/sign-in"));
-        find("#name").sendKeys(h.name());
-        find("#password").sendKeys(h.password());
-        find("#sign-in-form button").click();
-        waiting().until(d -> d.getTitle().startsWith("Second factor"));
+        console.passwordStep(h.name(), h.password());
     }
 
     @Test

@@ -12,24 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.bouncycastle.util.encoders.Base32;
 import org.castellan.protocol.Json;
-import org.castellan.server.config.ConsoleSettings;
-import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.ratelimit.RateWindow;
 import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
 import org.castellan.server.users.Totp;
 import org.castellan.testsupport.Chromium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -46,44 +42,25 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * minute here, counts per user).
  */
 class HelpDeskBrowserTest {
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
     static final int REVEALS_PER_MINUTE = 4;
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
+    /** Each sign-in's code is of a fresh step, and each test's reveals of a fresh minute. */
+    @RegisterExtension
+    static final BrowserConsole console = BrowserConsole.create()
+            .withLimits(RateLimitSettings.defaults().withRevealWindows(List.of(RateWindow.perMinute(REVEALS_PER_MINUTE))))
+            .advancingEachTest(Duration.ofSeconds(61)).waitingUpTo(Duration.ofSeconds(30));
+    static final TestClock clock = console.clock();
     static TestServer server;
     static AdminApi admin;
     static Chromium chromium;
     static WebDriver browser;
 
     @BeforeAll
-    static void start() throws Exception {
-        Chromium.require();
-        server = TestServer.start(dataDir, RateLimitSettings.defaults().withRevealWindows(
-                        List.of(RateWindow.perMinute(REVEALS_PER_MINUTE))), clock, DispatcherSettings.defaults(),
-                ConsoleSettings.defaults());
-        admin = new AdminApi(server);
-        chromium = Chromium.start(server.spkiPin());
-        browser = chromium.driver();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.get(server.url("/sign-in"));
-        chromium.clearCookies();
-        chromium.consoleMessages();
-        // Each sign-in's code is of a fresh step, and each test's reveals of a fresh minute.
-        clock.advance(Duration.ofSeconds(61));
+    static void bind() {
+        server = console.server();
+        admin = console.admin();
+        chromium = console.chromium();
+        browser = console.browser();
     }
 
     record Helper(String id, String name, String password) {}
@@ -110,30 +87,20 @@ class HelpDeskBrowserTest {
     }
 
     static WebElement find(String css) {
-        return browser.findElement(By.cssSelector(css));
+        return console.find(css);
     }
 
     static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30));
+        return console.waiting();
     }
 
     static void titled(String prefix) {
-        waiting().until(d -> d.getTitle().startsWith(prefix));
+        console.titled(prefix);
     }
 
     /** Password step, then TOTP (enrolling, from the secret on the page); returns the seed. */
     static byte[] signIn(Helper h) {
-        browser.get(server.url("/sign-in"));
-        find("#name").sendKeys(h.name());
-        find("#password").sendKeys(h.password());
-        find("#sign-in-form button").click();
-        titled("Second factor");
-        String b32 = find("#totp-secret").getText();
-        byte[] seed = Base32.decode(b32 + "=".repeat((8 - b32.length() % 8) % 8));
-        find("#code").sendKeys(Totp.code(seed, Totp.step(clock.instant()), 6));
-        find("#second-factor-form button").click();
-        titled("Find a machine");
-        return seed;
+        return console.signIn(h.name(), h.password());
     }
 
     static void openDevice(TestAgent agent) {

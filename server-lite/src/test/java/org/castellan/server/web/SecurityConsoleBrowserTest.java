@@ -13,22 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.bouncycastle.util.encoders.Base32;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
-import org.castellan.server.config.ConsoleSettings;
-import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
 import org.castellan.server.testing.TestServer;
-import org.castellan.server.users.Totp;
 import org.castellan.testsupport.Chromium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -43,10 +38,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * input answered with a clear message. One server and one browser for the class.
  */
 class SecurityConsoleBrowserTest {
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-    @TempDir
-    static Path dataDir;
-    static TestClock clock = TestClock.now();
+    static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
+    @RegisterExtension
+    static final BrowserConsole console = BrowserConsole.create();
+    static final TestClock clock = console.clock();
     static TestServer server;
     static AdminApi admin;
     static Chromium chromium;
@@ -57,35 +52,15 @@ class SecurityConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Chromium.require();
-        server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults(),
-                ConsoleSettings.defaults());
-        admin = new AdminApi(server);
+        server = console.server();
+        admin = console.admin();
+        chromium = console.chromium();
+        browser = console.browser();
         String name = "sec-admin-" + UUID.randomUUID().toString().substring(0, 6);
         TestServer.Reply created = server.post("/api/v1/users", Map.of("name", name, "password", "Admin-pass-" + name,
                 "admin", true));
         assertThat(created.status()).isEqualTo(201);
         boss = new Person(created.json().get("id").asText(), name, "Admin-pass-" + name);
-        chromium = Chromium.start(server.spkiPin());
-        browser = chromium.driver();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.get(server.url("/sign-in"));
-        chromium.clearCookies();
-        chromium.consoleMessages();
-        clock.advance(Duration.ofSeconds(31)); // each sign-in's code is of a fresh step
     }
 
     static Person person() throws Exception {
@@ -103,39 +78,24 @@ class SecurityConsoleBrowserTest {
     }
 
     static WebElement find(String css) {
-        return browser.findElement(By.cssSelector(css));
+        return console.find(css);
     }
 
     static List<WebElement> all(String css) {
-        return browser.findElements(By.cssSelector(css));
+        return console.all(css);
     }
 
     static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(10));
+        return console.waiting();
     }
 
     static void open(String path) {
-        browser.get(server.url(path));
+        console.open(path);
     }
 
     static void signIn(Person p) {
-        open("/sign-in");
-        find("#name").sendKeys(p.name());
-        find("#password").sendKeys(p.password());
-        find("#sign-in-form button").click();
-        waiting().until(d -> d.getTitle().startsWith("Second factor"));
-        byte[] seed = SEEDS.get(p.id());
-        if (seed == null) {
-            String b32 = find("#totp-secret").getText();
-            seed = Base32.decode(b32 + "=".repeat((8 - b32.length() % 8) % 8));
-            SEEDS.put(p.id(), seed);
-        }
-        find("#code").sendKeys(Totp.code(seed, Totp.step(clock.instant()), 6));
-        find("#second-factor-form button").click();
-        waiting().until(d -> d.getTitle().startsWith("Find a machine"));
+        console.signIn(p.name(), p.password());
     }
-
-    static final Map<String, byte[]> SEEDS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The body of a same-origin GET from the page (the session cookie goes along): "STATUS\nBODY". */
     static String fetch(String href) {
