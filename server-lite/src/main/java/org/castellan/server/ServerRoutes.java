@@ -171,8 +171,8 @@ final class ServerRoutes {
         reportPages = new ReportPages(reports, s.clock());
         apiDocs = new ApiDocs();
         adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, registrationKeys,
-                devices, channels, jit), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(), s.devices(),
-                s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
+                devices, channels, jit, secondFactors), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(),
+                s.devices(), s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
     }
 
     /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
@@ -339,6 +339,7 @@ final class ServerRoutes {
                 .post("/admin/users", p.users()::createUser)
                 .post("/admin/users/{id}/disable", p.users()::disable)
                 .post("/admin/users/{id}/enable", p.users()::enable)
+                .post("/admin/users/{id}/reset-totp", p.users()::resetTotp)
                 .get("/admin/user-groups", p.users()::groups)
                 .post("/admin/user-groups", p.users()::createGroup)
                 .post("/admin/user-groups/{id}/members", p.users()::setMembers)

@@ -32,9 +32,16 @@ public final class SecondFactorRoutes {
     }
 
     public void resetTotp(Context ctx, Caller admin) {
-        String id = ctx.pathParam("id");
+        Responses.ok(ctx, resetTotp(admin, ctx.pathParam("id")));
+    }
+
+    /**
+     * Forgets a user's TOTP seed and ends their console sessions (the next sign-in enrols anew),
+     * audited; API and console alike. 404 {@code user-not-found}.
+     */
+    public Map<String, Object> resetTotp(Caller admin, String id) {
         Instant now = clock.instant();
-        Map<String, Object> answer = admin.act(AuditActions.USER_TOTP_RESET, c -> {
+        return admin.act(AuditActions.USER_TOTP_RESET, c -> {
             UserStore.User user = users.byId(c, id)
                     .orElseThrow(() -> ApiException.notFound("user-not-found", "no user with that id"));
             boolean had = totps.delete(c, user.id());
@@ -44,6 +51,5 @@ public final class SecondFactorRoutes {
                     + (had ? "forgotten" : "not set up") + ", " + ended + " console sessions ended; the next sign-in"
                     + " enrols a new second factor") : Audited.unchanged(result);
         });
-        Responses.ok(ctx, answer);
     }
 }

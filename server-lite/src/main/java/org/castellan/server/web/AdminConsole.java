@@ -8,6 +8,7 @@ import org.castellan.server.admin.DeviceRoutes;
 import org.castellan.server.admin.JitRoutes;
 import org.castellan.server.admin.RegistrationKeyRoutes;
 import org.castellan.server.admin.RuleRoutes;
+import org.castellan.server.admin.SecondFactorRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
 import org.castellan.server.channels.ChannelStore;
@@ -27,7 +28,7 @@ public final class AdminConsole {
     /** The API's route objects the pages act through. */
     public record Api(RuleRoutes rules, UserRoutes users, UserGroupRoutes userGroups, DeviceGroupRoutes deviceGroups,
                       RegistrationKeyRoutes registrationKeys, DeviceRoutes devices, ChannelRoutes channels,
-                      JitRoutes jit) {}
+                      JitRoutes jit, SecondFactorRoutes secondFactors) {}
 
     /** The stores the pages read names and states from (reads only). */
     public record Stores(Database db, UserStore users, SqlUserGroupStore userGroups, DeviceStore devices,
@@ -46,7 +47,8 @@ public final class AdminConsole {
         RefNames names = new RefNames(stores.db(), stores.users(), stores.userGroups(), stores.devices(),
                 stores.deviceGroups(), stores.channels());
         rules = new RulePages(api.rules(), api.users(), api.userGroups(), api.deviceGroups(), api.channels(), names);
-        users = new UserPages(api.users(), api.userGroups(), stores.db(), stores.users(), stores.totps());
+        users = new UserPages(api.users(), api.userGroups(), api.secondFactors(), stores.db(), stores.users(),
+                stores.totps());
         deviceGroups = new DeviceGroupPages(api.deviceGroups(), names);
         registrationKeys = new RegistrationKeyPages(api.registrationKeys(), api.deviceGroups(), clock);
         devices = new DeviceAdminPages(api.devices(), deletedRetention);

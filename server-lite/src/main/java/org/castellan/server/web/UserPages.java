@@ -5,6 +5,7 @@ import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.castellan.server.admin.SecondFactorRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
 import org.castellan.server.db.Database;
@@ -22,17 +23,21 @@ import org.castellan.server.users.UserStore;
 public final class UserPages {
     static final int PAGE = 100;
     private static final Map<String, String> USER_DONE = Map.of("created", "User created.", "disabled",
-            "User disabled.", "enabled", "User enabled.");
+            "User disabled.", "enabled", "User enabled.", "totp-reset",
+            "Second factor reset: the user's console sessions ended, and their next sign-in enrols a new one.");
     private static final Map<String, String> GROUP_DONE = Map.of("created", "User group created.", "members",
             "Members saved.", "deleted", "User group deleted.");
     private final UserRoutes users;
     private final UserGroupRoutes groups;
+    private final SecondFactorRoutes secondFactors;
     private final Database db;
     private final UserStore userStore;
     private final SqlTotpStore totps;
 
-    UserPages(UserRoutes users, UserGroupRoutes groups, Database db, UserStore userStore, SqlTotpStore totps) {
+    UserPages(UserRoutes users, UserGroupRoutes groups, SecondFactorRoutes secondFactors, Database db,
+              UserStore userStore, SqlTotpStore totps) {
         this.users = users;
+        this.secondFactors = secondFactors;
         this.groups = groups;
         this.db = db;
         this.userStore = userStore;
@@ -65,6 +70,11 @@ public final class UserPages {
                 body.append(Forms.button(ctx, "/admin/users/" + u.id() + "/enable", "enable-" + u.name(), "Enable"));
             } else if (!self) {
                 body.append(Forms.button(ctx, "/admin/users/" + u.id() + "/disable", "disable-" + u.name(), "Disable"));
+            }
+            if (u.passwordHash() != null && !self) {
+                // Lost phone: forget the seed and end the sessions (the API's POST /users/{id}/reset-totp).
+                body.append(Forms.button(ctx, "/admin/users/" + u.id() + "/reset-totp", "reset-totp-" + u.name(),
+                        "Reset second factor"));
             }
             body.append("</td></tr>");
         }
@@ -103,6 +113,11 @@ public final class UserPages {
     public void disable(Context ctx, Caller admin) {
         users.setDisabled(admin, ctx.pathParam("id"), true);
         ctx.redirect("/admin/users?done=disabled", HttpStatus.SEE_OTHER);
+    }
+
+    public void resetTotp(Context ctx, Caller admin) {
+        secondFactors.resetTotp(admin, ctx.pathParam("id"));
+        ctx.redirect("/admin/users?done=totp-reset", HttpStatus.SEE_OTHER);
     }
 
     public void enable(Context ctx, Caller admin) {
