@@ -125,8 +125,17 @@ public final class UserRoutes {
     }
 
     public void createToken(Context ctx, Caller admin) {
-        String userId = ctx.pathParam("id");
-        CreateToken request = JsonBody.read(ctx, CreateToken.class);
+        CreatedToken created = createToken(admin, ctx.pathParam("id"), JsonBody.read(ctx, CreateToken.class));
+        try (Secret token = created.token()) {
+            Responses.json(ctx, 201, created);
+        }
+    }
+
+    /**
+     * Makes an API token for a user (only its hash is stored), audited; the answer holds the token
+     * for the caller to show once and then close (API and console alike). 404 {@code user-not-found}.
+     */
+    public CreatedToken createToken(Caller admin, String userId, CreateToken request) {
         String name = Names.label(request.name(), "name");
         Instant now = clock.instant();
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
@@ -139,9 +148,7 @@ public final class UserRoutes {
             users.insertToken(c, id, userId, name, Tokens.hash(secret), now, request.expiresAt());
             return Audited.of(null, "token " + id + " '" + name + "' for user:" + userId);
         });
-        try (Secret token = Secret.of(secret)) {
-            Responses.json(ctx, 201, new CreatedToken(id, name, token, request.expiresAt()));
-        }
+        return new CreatedToken(id, name, Secret.of(secret), request.expiresAt());
     }
 
     /** Admin, or the token's own user. */
@@ -151,11 +158,15 @@ public final class UserRoutes {
             throw Refusals.forbidden();
         }
         Paging paging = Paging.of(ctx);
-        List<UserStore.Token> tokens = db.read(c -> {
+        Responses.ok(ctx, paging.page(ctx, tokens(userId), TokenView::id));
+    }
+
+    /** A user's API tokens (never their secrets); 404 {@code user-not-found}. */
+    public List<TokenView> tokens(String userId) {
+        return db.read(c -> {
             user(c, userId);
             return users.tokens(c, userId);
-        });
-        Responses.ok(ctx, paging.page(ctx, tokens.stream().map(UserRoutes::tokenView).toList(), TokenView::id));
+        }).stream().map(UserRoutes::tokenView).toList();
     }
 
     private static UserView userView(UserStore.User u) {
@@ -168,8 +179,12 @@ public final class UserRoutes {
 
     /** Admin, or the token's owner. */
     public void revokeToken(Context ctx, Caller caller) {
+        Responses.ok(ctx, revokeToken(caller, ctx.pathParam("id")));
+    }
+
+    /** Revokes a token (admin, or its owner), audited; repeating it changes nothing. */
+    public TokenView revokeToken(Caller caller, String id) {
         Principal principal = caller.principal();
-        String id = ctx.pathParam("id");
         Instant now = clock.instant();
         UserStore.Token token = caller.act(AuditActions.TOKEN_REVOKE, c -> {
             UserStore.Token t = users.tokenById(c, id).orElse(null);
@@ -184,7 +199,7 @@ public final class UserRoutes {
             users.revokeToken(c, id, now);
             return Audited.of(users.tokenById(c, id).orElseThrow(), "token " + id + " of user:" + t.userId());
         });
-        Responses.ok(ctx, tokenView(token));
+        return tokenView(token);
     }
 
     private UserStore.User user(java.sql.Connection c, String id) throws java.sql.SQLException {

@@ -5,12 +5,16 @@ import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.castellan.api.CreatedToken;
+import org.castellan.api.TokenView;
+import org.castellan.protocol.Secret;
 import org.castellan.server.admin.SecondFactorRoutes;
 import org.castellan.server.admin.UserGroupRoutes;
 import org.castellan.server.admin.UserRoutes;
 import org.castellan.server.db.Database;
 import org.castellan.server.groups.UserGroup;
 import org.castellan.server.guard.Caller;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.users.SqlTotpStore;
 import org.castellan.server.users.UserStore;
 
@@ -60,7 +64,8 @@ public final class UserPages {
             body.append("<tr data-user=\"").append(Html.esc(u.name())).append("\"><td>").append(Html.esc(u.name()))
                     .append("<br><code>").append(Html.esc(u.id())).append("</code><br><a class=\"user-access\" href=\"/access?principal=user:")
                     .append(Html.esc(u.id())).append("\">Effective access</a> · <a class=\"user-audit\" href=\"/audit?principal=user:")
-                    .append(Html.esc(u.id())).append("\">Audit</a></td><td>")
+                    .append(Html.esc(u.id())).append("\">Audit</a> · <a class=\"user-tokens\" href=\"/admin/users/")
+                    .append(Html.esc(u.id())).append("/tokens\">API tokens</a></td><td>")
                     .append(u.admin() ? "admin" : "user").append("</td><td>")
                     .append(u.passwordHash() == null ? "no password (API tokens or single sign-on)" : "password").append("</td><td class=\"mfa\">")
                     .append(Html.esc(secondFactor(u))).append("</td><td>")
@@ -113,6 +118,70 @@ public final class UserPages {
     public void disable(Context ctx, Caller admin) {
         users.setDisabled(admin, ctx.pathParam("id"), true);
         ctx.redirect("/admin/users?done=disabled", HttpStatus.SEE_OTHER);
+    }
+
+    private static final Map<String, String> TOKEN_DONE = Map.of("revoked", "Token revoked.");
+
+    /** {@code /admin/users/{id}/tokens}: the user's API tokens (never their secrets), revoke, and a new one. */
+    public void tokens(Context ctx, Caller admin) {
+        String userId = ctx.pathParam("id");
+        renderTokens(ctx, admin, userId, 200, AdminPages.notice(ctx, TOKEN_DONE));
+    }
+
+    private void renderTokens(Context ctx, Caller admin, String userId, int status, String top) {
+        List<TokenView> tokens = users.tokens(userId);
+        String name = db.read(c -> userStore.byId(c, userId)).map(UserStore.User::name).orElse(userId);
+        StringBuilder body = new StringBuilder("<h1>API tokens of ").append(Html.esc(name)).append("</h1>").append(top)
+                .append("<p><a id=\"back-to-users\" href=\"/admin/users\">All users</a></p>");
+        if (tokens.isEmpty()) {
+            body.append("<p id=\"no-tokens\">No API tokens.</p>");
+        } else {
+            body.append("<table id=\"tokens\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Created</th>")
+                    .append("<th scope=\"col\">Expires</th><th scope=\"col\">Last used</th><th scope=\"col\">Status</th>")
+                    .append("<th scope=\"col\"></th></tr></thead><tbody>");
+            for (TokenView t : tokens) {
+                body.append("<tr data-token=\"").append(Html.esc(t.id())).append("\"><td>").append(Html.esc(t.name()))
+                        .append("<br><code>").append(Html.esc(t.id())).append("</code></td><td>").append(Forms.time(t.createdAt()))
+                        .append("</td><td>").append(Forms.time(t.expiresAt())).append("</td><td>")
+                        .append(Forms.time(t.lastUsedAt())).append("</td><td class=\"status\">")
+                        .append(t.revokedAt() == null ? "active" : "revoked " + Forms.time(t.revokedAt())).append("</td><td>")
+                        .append(t.revokedAt() == null ? Forms.button(ctx, "/admin/users/" + userId + "/tokens/" + t.id()
+                                + "/revoke", "revoke-token-" + t.id(), "Revoke") : "")
+                        .append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+        }
+        body.append(Forms.form(ctx, "/admin/users/" + userId + "/tokens", "token-form", "stack", "<h2>New API token</h2>"
+                + Forms.input("token-name", "name", "Name (where it is used, e.g. the script)", "text", 100, "", true)
+                + Forms.input("token-expires", "expiresAt", "Expires (UTC, optional)", "datetime-local", 0, "", false)
+                + "<button type=\"submit\">Create token</button>"));
+        AdminPages.page(ctx, status, admin, "API tokens of " + name, "/admin/users", body.toString());
+    }
+
+    /** Creates a token through the API's method and shows it this once (the server keeps only its hash). */
+    public void createToken(Context ctx, Caller admin) {
+        String userId = ctx.pathParam("id");
+        CreatedToken created = users.createToken(admin, userId, new UserRoutes.CreateToken(Forms.text(ctx, "name"),
+                Forms.instant(ctx, "expiresAt")));
+        try (Secret token = created.token()) {
+            renderTokens(ctx, admin, userId, 201, "<div class=\"shown-once\" id=\"new-token\" data-replace-url=\"/admin/users/"
+                    + Html.esc(userId) + "/tokens\"><p>Token <strong>" + Html.esc(created.name()) + "</strong> (<code>"
+                    + Html.esc(created.id()) + "</code>). Copy it now: <strong>it is shown this once</strong>; the"
+                    + " server keeps only its hash.</p><output class=\"secret-value\" id=\"api-token\">"
+                    + Html.esc(token.reveal()) + "</output><button type=\"button\" class=\"copy\""
+                    + " data-copy-text=\"api-token\">Copy</button></div>");
+        }
+    }
+
+    /** Revokes one of this user's tokens (another user's token id answers as an unknown one). */
+    public void revokeToken(Context ctx, Caller admin) {
+        String userId = ctx.pathParam("id");
+        String tokenId = ctx.pathParam("tokenId");
+        if (users.tokens(userId).stream().noneMatch(t -> t.id().equals(tokenId))) {
+            throw ApiException.notFound("token-not-found", "no token with that id");
+        }
+        users.revokeToken(admin, tokenId);
+        ctx.redirect("/admin/users/" + userId + "/tokens?done=revoked", HttpStatus.SEE_OTHER);
     }
 
     public void resetTotp(Context ctx, Caller admin) {

@@ -120,7 +120,7 @@ class ConsoleVisibilityTest {
     }
 
     static String path(RouteTable.Route route, String deviceId) {
-        return route.path().replace("{id}", deviceId).replace("{grantId}", hiddenGrant);
+        return route.path().replace("{id}", deviceId).replace("{grantId}", hiddenGrant).replace("{tokenId}", "t-" + TAG);
     }
 
     static void namesNothingHidden(String what, ConsoleClient.Page page) {
