@@ -102,7 +102,10 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
     }
 
     public static void main(String[] args) {
-        System.exit(commandLineFor(Host.system(), args).execute(args));
+        Host host = Host.system();
+        // `password get` in its plain spellings runs without building picocli's model (see PasswordGetFastPath).
+        Integer fast = org.castellan.cli.commands.PasswordGetFastPath.run(host, args);
+        System.exit(fast != null ? fast : commandLineFor(host, args).execute(args));
     }
 
     /**
@@ -231,12 +234,17 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
 
     /** As {@link #runApi(CommandSpec, ApiAction)}; without {@code needToken} no token is read or sent. */
     public int runApi(CommandSpec command, boolean needToken, ApiAction action) {
-        PrintWriter err = command.commandLine().getErr();
-        Output out = new Output(command.commandLine().getOut(), err, output);
+        return runApi(host, command.commandLine().getOut(), command.commandLine().getErr(),
+                new ConnectionFlags(server, token, tokenFile, serverFingerprint, config), output, needToken, action);
+    }
+
+    /** As {@link #runApi(CommandSpec, boolean, ApiAction)}, for global options parsed without picocli. */
+    public static int runApi(Host host, PrintWriter stdout, PrintWriter err, ConnectionFlags flags, OutputFormat output,
+            boolean needToken, ApiAction action) {
+        Output out = new Output(stdout, err, output);
         ClientSettings settings = null;
         try {
-            settings = new SettingsResolver(host, out::warn).resolve(
-                    new ConnectionFlags(server, token, tokenFile, serverFingerprint, config), needToken);
+            settings = new SettingsResolver(host, out::warn).resolve(flags, needToken);
             try (AdminApi api = new AdminApi(settings)) {
                 action.run(new Session(api, out, host));
             }

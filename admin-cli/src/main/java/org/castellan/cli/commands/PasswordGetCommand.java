@@ -29,7 +29,12 @@ final class PasswordGetCommand extends ApiCommand {
 
     @Override
     protected void run(Session session) {
-        DeviceTarget.Device device = target.resolve(session);
+        get(session, target.hostname, target.deviceId, reason);
+    }
+
+    /** The command's work, given its arguments (also what {@link PasswordGetFastPath} runs). */
+    static void get(Session session, String hostname, String deviceId, String reason) {
+        DeviceTarget.Device device = DeviceTarget.byHostname(session, hostname, deviceId);
         String context = "get password for " + device.hostname();
         ApiResponse response = session.api().get(context,
                 Endpoint.of("devices", device.id(), "password").query("reason", reason));

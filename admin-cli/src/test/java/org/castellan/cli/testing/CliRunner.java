@@ -18,6 +18,7 @@ import java.util.Map;
 import org.castellan.cli.CastellanMain;
 import org.castellan.cli.Host;
 import org.castellan.cli.Terminal;
+import org.castellan.cli.commands.PasswordGetFastPath;
 import picocli.CommandLine;
 
 /**
@@ -34,6 +35,7 @@ public final class CliRunner {
     private final List<String> argvSecrets = new ArrayList<>();
     private String stdin = "";
     private Terminal terminal;
+    private boolean picocliOnly;
 
     public CliRunner(Path home) {
         this.home = home;
@@ -71,6 +73,15 @@ public final class CliRunner {
         return this;
     }
 
+    /**
+     * Parses every command line with picocli, as if {@code password get} had no fast path (by
+     * default a run goes as {@code CastellanMain.main} goes: the fast path first).
+     */
+    public CliRunner picocliOnly() {
+        this.picocliOnly = true;
+        return this;
+    }
+
     public Result run(String... args) {
         for (String arg : args) {
             for (String secret : argvSecrets) {
@@ -81,10 +92,17 @@ public final class CliRunner {
         StringWriter err = new StringWriter();
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         Host host = new Host(Map.copyOf(environment), in, home, Clock.fixed(NOW, ZoneOffset.UTC), terminal);
-        CommandLine commandLine = CastellanMain.commandLineFor(host, args);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
+        Integer fast = picocliOnly ? null
+                : PasswordGetFastPath.run(host, args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int exitCode;
+        if (fast != null) {
+            exitCode = fast;
+        } else {
+            CommandLine commandLine = CastellanMain.commandLineFor(host, args);
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            exitCode = commandLine.execute(args);
+        }
         Result result = new Result(exitCode, out.toString(), err.toString());
         for (String secret : secrets) {
             assertThat(result.stdout()).as("stdout must not hold a secret").doesNotContain(secret);
