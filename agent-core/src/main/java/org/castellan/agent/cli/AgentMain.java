@@ -75,15 +75,21 @@ public final class AgentMain implements Runnable {
 
     /** Runs one command line; returns the exit code. Errors are printed as one line on stderr. */
     public static int run(AgentContext context, String... args) {
+        Integer fast = CheckInFastPath.run(context, args); // the timer's check-in, without picocli's model
+        if (fast != null) {
+            return fast;
+        }
         CommandLine cli = commandLineFor(context, args);
         cli.setOut(new java.io.PrintWriter(context.out(), true));
         cli.setErr(new java.io.PrintWriter(context.err(), true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String command = commandLine.getCommandName();
-            context.err().println("castellan-agent " + command + ": " + oneLine(AgentException.describe(e)));
-            return e instanceof ConfigException ? USAGE : FAILED;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(context, commandLine.getCommandName(), e));
         return cli.execute(args);
+    }
+
+    /** A command that failed: one line on stderr, and the exit code. */
+    static int failed(AgentContext context, String command, Exception e) {
+        context.err().println("castellan-agent " + command + ": " + oneLine(AgentException.describe(e)));
+        return e instanceof ConfigException ? USAGE : FAILED;
     }
 
     private static String oneLine(String message) {
