@@ -131,7 +131,7 @@ public final class DeviceRoutes {
         return db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, principal);
             DeviceScope scope = rights.scope();
-            List<DeviceGroup> allGroups = accessGroups(c);
+            List<DeviceGroupRow> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
             // Keyset pages from the database, in id order; the scope narrows them in SQL and each
             // row is confirmed with the full access decision. One row more than asked says another
@@ -161,7 +161,7 @@ public final class DeviceRoutes {
     public List<DeviceView> similar(Principal principal, String typed, boolean deleted) {
         return db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, principal);
-            List<DeviceGroup> allGroups = accessGroups(c);
+            List<DeviceGroupRow> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
             for (Device d : org.castellan.server.devices.CloseHostnames.find(c, devices, typed, deleted, rights::maySee)) {
                 out.add(view(c, d, allGroups));
@@ -242,7 +242,7 @@ public final class DeviceRoutes {
     public List<DeviceView> search(Principal principal, String prefix, String after, int limit) {
         return db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, principal);
-            List<DeviceGroup> allGroups = accessGroups(c);
+            List<DeviceGroupRow> allGroups = accessGroups(c);
             List<DeviceView> out = new ArrayList<>();
             String cursor = after;
             while (out.size() <= limit) {
@@ -368,15 +368,16 @@ public final class DeviceRoutes {
         });
     }
 
-    private List<DeviceGroup> accessGroups(Connection c) throws SQLException {
-        return groups.list(c).stream().map(DeviceGroupRow::toAccessGroup).toList();
+    /** Group definitions only: each device's explicit memberships are read with its view. */
+    private List<DeviceGroupRow> accessGroups(Connection c) throws SQLException {
+        return groups.definitions(c);
     }
 
-    private DeviceView view(Connection c, Device d, List<DeviceGroup> allGroups) throws SQLException {
+    private DeviceView view(Connection c, Device d, List<DeviceGroupRow> allGroups) throws SQLException {
         Instant rotatedAt = rotations.current(c, d.id()).map(Rotation::committedAt).orElse(null);
         boolean pending = !rotations.pending(c, d.id()).isEmpty();
         List<String> groupIds = new ArrayList<>();
-        for (DeviceGroup g : allGroups) {
+        for (DeviceGroup g : DeviceGroupRow.asSeenBy(allGroups, d.id(), groups.explicitGroupsOf(c, d.id()))) {
             if (g.contains(d.facts())) {
                 groupIds.add(g.id());
             }

@@ -79,7 +79,7 @@ public final class RegistrationKeyRoutes {
         String secret = Tokens.newSecret(Tokens.REGISTRATION_KEY_PREFIX, random);
         boolean requireApproval = Boolean.TRUE.equals(request.requireApproval());
         RegistrationKey key = admin.act(AuditActions.REGISTRATION_KEY_CREATE, c -> {
-            List<DeviceGroupRow> known = deviceGroups.list(c);
+            List<DeviceGroupRow> known = deviceGroups.definitions(c);
             List<String> groups = new ArrayList<>();
             for (String id : request.groups() == null ? List.<String>of() : request.groups()) {
                 if (id == null || known.stream().noneMatch(g -> g.id().equals(id))) {

@@ -111,7 +111,7 @@ public final class RegisterHandler implements Routes.RegistrationHandler<Registe
                     key.requireApproval() ? null : now, null);
             devices.insert(c, device, key.id());
             for (String groupId : key.groups()) {
-                if (deviceGroups.byId(c, groupId).isPresent()) {
+                if (deviceGroups.exists(c, groupId)) {
                     deviceGroups.addMember(c, groupId, device.id());
                 }
             }

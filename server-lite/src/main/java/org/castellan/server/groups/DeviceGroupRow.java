@@ -15,8 +15,30 @@ public record DeviceGroupRow(String id, String name, List<String> devices, Strin
     public record Match(String hostname, String os) {}
 
     public DeviceGroup toAccessGroup() {
-        DeviceMatch match = matchHostname == null && matchOs == null ? null : DeviceMatch.of(matchHostname, matchOs);
-        return new DeviceGroup(id, name, Set.copyOf(devices), match);
+        return new DeviceGroup(id, name, Set.copyOf(devices), accessMatch());
+    }
+
+    /** The match as the access evaluator checks it; null when the group has explicit members only. */
+    public DeviceMatch accessMatch() {
+        return matchHostname == null && matchOs == null ? null : DeviceMatch.of(matchHostname, matchOs);
+    }
+
+    /**
+     * The group as one device sees it (for a row of {@link SqlDeviceGroupStore#definitions}): the
+     * device is its only explicit member when {@code member}, else it has none. The access and
+     * policy decisions for that device need no other member.
+     */
+    public DeviceGroup toAccessGroupFor(String deviceId, boolean member) {
+        return new DeviceGroup(id, name, member ? Set.of(deviceId) : Set.of(), accessMatch());
+    }
+
+    /** Every group of {@code definitions} as {@code deviceId} sees it, given its explicit memberships. */
+    public static List<DeviceGroup> asSeenBy(List<DeviceGroupRow> definitions, String deviceId, Set<String> explicitGroupIds) {
+        List<DeviceGroup> out = new java.util.ArrayList<>(definitions.size());
+        for (DeviceGroupRow row : definitions) {
+            out.add(row.toAccessGroupFor(deviceId, explicitGroupIds.contains(row.id())));
+        }
+        return out;
     }
 
     /** The API form: {@code match} null when the group has explicit members only. */

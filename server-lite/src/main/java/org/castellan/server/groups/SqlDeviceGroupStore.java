@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.castellan.server.db.Rows;
 
 /** Device groups: explicit members, match criteria and the policy attached. */
@@ -56,11 +58,69 @@ public final class SqlDeviceGroupStore {
         }
     }
 
+    /** One group with its explicit members (those of this group only). */
     public Optional<DeviceGroupRow> byId(Connection c, String id) throws SQLException {
-        return list(c).stream().filter(g -> g.id().equals(id)).findFirst();
+        if (!exists(c, id)) {
+            return Optional.empty();
+        }
+        List<String> members = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "SELECT device_id FROM device_group_members WHERE group_id = ? ORDER BY device_id"), id);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                members.add(rs.getString(1));
+            }
+        }
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM device_groups WHERE id = ?"), id);
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return Optional.of(new DeviceGroupRow(id, rs.getString("name"), members, rs.getString("match_hostname"),
+                    rs.getString("match_os"), rs.getString("policy")));
+        }
     }
 
-    /** Every group with its members, ordered by id (groups are few; access checks need them all). */
+    /** True when a group of that id exists (its members are not read). */
+    public boolean exists(Connection c, String id) throws SQLException {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT 1 FROM device_groups WHERE id = ?"), id);
+             ResultSet rs = st.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /**
+     * Every group's definition (name, match, policy) without its explicit members, ordered by id:
+     * what an access decision or a policy look-up reads per request. Groups are few; their explicit
+     * members (a registration key's group) may be most of the fleet, so those are read per device
+     * ({@link #explicitGroupsOf}).
+     */
+    public List<DeviceGroupRow> definitions(Connection c) throws SQLException {
+        List<DeviceGroupRow> out = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT * FROM device_groups ORDER BY id");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(new DeviceGroupRow(rs.getString("id"), rs.getString("name"), List.of(),
+                        rs.getString("match_hostname"), rs.getString("match_os"), rs.getString("policy")));
+            }
+        }
+        return out;
+    }
+
+    /** The ids of the groups {@code deviceId} is an explicit member of (index device_group_members_device). */
+    public Set<String> explicitGroupsOf(Connection c, String deviceId) throws SQLException {
+        Set<String> out = new TreeSet<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(EXPLICIT_GROUPS_OF), deviceId);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** The query of {@link #explicitGroupsOf} (its plan is asserted at scale). */
+    public static final String EXPLICIT_GROUPS_OF = "SELECT group_id FROM device_group_members WHERE device_id = ?";
+
+    /** Every group with all its members, ordered by id: for the group API and pages, never per request on a device. */
     public List<DeviceGroupRow> list(Connection c) throws SQLException {
         Map<String, List<String>> members = new HashMap<>();
         try (PreparedStatement st = c.prepareStatement(

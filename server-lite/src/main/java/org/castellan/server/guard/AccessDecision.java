@@ -6,9 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.castellan.server.access.AccessEvaluator;
 import org.castellan.server.access.DeviceFacts;
 import org.castellan.server.access.DeviceGroup;
@@ -18,6 +21,7 @@ import org.castellan.server.access.Permission;
 import org.castellan.server.access.PrincipalRef;
 import org.castellan.server.access.Rule;
 import org.castellan.server.access.TargetRef;
+import org.castellan.server.db.StorageException;
 import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.groups.DeviceGroupRow;
@@ -28,8 +32,8 @@ import org.castellan.server.users.Principal;
 
 /**
  * The access decision: what may a principal do on a device? Loads what the rules need once per
- * request (the caller's user groups, every device group, every rule), then each device is a pure
- * evaluation ({@link AccessEvaluator}). The admin role has every permission; the rules still say
+ * request (the caller's user groups, every device group's definition, every rule), then each
+ * device is an evaluation ({@link AccessEvaluator}) with that device's explicit group memberships. The admin role has every permission; the rules still say
  * which reason, rotation and channels apply.
  */
 public final class AccessDecision {
@@ -46,10 +50,14 @@ public final class AccessDecision {
         this.clock = clock;
     }
 
-    /** What {@code principal} may do, for as many devices as the request looks at. */
+    /**
+     * What {@code principal} may do, for as many devices as the request looks at, within the
+     * transaction of {@code c}: each device's explicit group memberships are read through it
+     * (one indexed look-up per device, remembered), never every member of every group.
+     */
     public CallerAccess of(Connection c, Principal principal) throws SQLException {
-        return new CallerAccess(principal, userGroups.groupsOf(c, principal.userId()), groups(c), rules.list(c),
-                clock.instant());
+        return new CallerAccess(principal, userGroups.groupsOf(c, principal.userId()), deviceGroups.definitions(c),
+                memberships(c), rules.list(c), clock.instant());
     }
 
     /** The decision's clock: when a second factor counts as recent. */
@@ -59,30 +67,42 @@ public final class AccessDecision {
 
     /** What the given principals (e.g. one user group) get on {@code device} through rules. */
     public EffectiveAccess forPrincipals(Connection c, Set<PrincipalRef> principals, Device device) throws SQLException {
-        return AccessEvaluator.effectiveFor(principals, device.facts(), groups(c), rules.list(c), clock.instant());
+        List<DeviceGroup> groups = DeviceGroupRow.asSeenBy(deviceGroups.definitions(c), device.id(),
+                deviceGroups.explicitGroupsOf(c, device.id()));
+        return AccessEvaluator.effectiveFor(principals, device.facts(), groups, rules.list(c), clock.instant());
     }
 
-    private List<DeviceGroup> groups(Connection c) throws SQLException {
-        List<DeviceGroup> out = new ArrayList<>();
-        for (DeviceGroupRow row : deviceGroups.list(c)) {
-            out.add(row.toAccessGroup());
-        }
-        return out;
+    /** Explicit memberships per device id, read through {@code c} on first use. */
+    private Function<String, Set<String>> memberships(Connection c) {
+        Map<String, Set<String>> known = new HashMap<>();
+        return deviceId -> known.computeIfAbsent(deviceId, id -> {
+            try {
+                return deviceGroups.explicitGroupsOf(c, id);
+            } catch (SQLException e) {
+                throw new StorageException("cannot read the device's group memberships", e);
+            }
+        });
     }
 
-    /** One principal's rights, with everything loaded: answering for a device reads nothing. */
+    /**
+     * One principal's rights, with the rules and group definitions loaded: answering for a device
+     * reads only that device's explicit group memberships (through the transaction it was made in,
+     * so it is used inside that transaction).
+     */
     public static final class CallerAccess {
         private final Principal principal;
         private final Set<String> userGroupIds;
-        private final List<DeviceGroup> groups;
+        private final List<DeviceGroupRow> groups;
+        private final Function<String, Set<String>> memberships;
         private final List<Rule> rules;
         private final Instant now;
 
-        CallerAccess(Principal principal, Set<String> userGroupIds, List<DeviceGroup> groups, List<Rule> rules,
-                     Instant now) {
+        CallerAccess(Principal principal, Set<String> userGroupIds, List<DeviceGroupRow> groups,
+                     Function<String, Set<String>> memberships, List<Rule> rules, Instant now) {
             this.principal = principal;
             this.userGroupIds = userGroupIds;
             this.groups = groups;
+            this.memberships = memberships;
             this.rules = rules;
             this.now = now;
         }
@@ -139,11 +159,12 @@ public final class AccessDecision {
             }
             List<DeviceMatch> matches = new ArrayList<>();
             Set<String> explicit = new HashSet<>();
-            for (DeviceGroup group : groups) {
+            for (DeviceGroupRow group : groups) {
                 if (groupIds.contains(group.id())) {
                     explicit.add(group.id());
-                    if (group.match() != null) {
-                        matches.add(group.match());
+                    DeviceMatch match = group.accessMatch();
+                    if (match != null) {
+                        matches.add(match);
                     }
                 }
             }
@@ -151,7 +172,8 @@ public final class AccessDecision {
         }
 
         private EffectiveAccess evaluate(DeviceFacts facts) {
-            EffectiveAccess access = AccessEvaluator.effective(principal.userId(), userGroupIds, facts, groups, rules, now);
+            List<DeviceGroup> seen = DeviceGroupRow.asSeenBy(groups, facts.id(), memberships.apply(facts.id()));
+            EffectiveAccess access = AccessEvaluator.effective(principal.userId(), userGroupIds, facts, seen, rules, now);
             return principal.admin() ? withAllPermissions(access) : access;
         }
 

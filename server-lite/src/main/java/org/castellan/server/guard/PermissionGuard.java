@@ -105,12 +105,21 @@ public final class PermissionGuard {
         if (permission.revealsSecret()) {
             limitReveals(caller, permission, search.action(), null, search.reason());
         }
-        AccessDecision.CallerAccess rights = db.read(c -> decisions.of(c, caller.principal()));
+        // The rights answer inside the read that loaded them (each device's group memberships are read there).
+        List<EffectiveAccess> answers = db.read(c -> {
+            AccessDecision.CallerAccess rights = decisions.of(c, caller.principal());
+            List<EffectiveAccess> each = new ArrayList<>(candidates.size());
+            for (Device device : candidates) {
+                each.add(rights.asIfActive(device));
+            }
+            return each;
+        });
         List<DeviceGrant> out = new ArrayList<>();
         ApiException actionable = null;
-        for (Device device : candidates) {
+        for (int i = 0; i < candidates.size(); i++) {
+            Device device = candidates.get(i);
             try {
-                out.add(decide(caller, permission, search.action(), device, rights.asIfActive(device), search.reason()));
+                out.add(decide(caller, permission, search.action(), device, answers.get(i), search.reason()));
             } catch (ApiException refused) {
                 // Already audited by decide(); the device is simply not in the answer, unless the
                 // caller can do something about it (give a reason, show a second factor).

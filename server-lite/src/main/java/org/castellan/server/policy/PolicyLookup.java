@@ -26,15 +26,15 @@ public final class PolicyLookup {
     }
 
     public Policy forDevice(Connection c, Device device) throws SQLException {
-        List<DeviceGroupRow> rows = groups.list(c);
+        // Group definitions and this device's explicit memberships only: never every member of every group.
+        List<DeviceGroupRow> rows = groups.definitions(c);
         Map<String, String> policyByGroup = new HashMap<>();
-        List<DeviceGroup> accessGroups = new java.util.ArrayList<>();
         for (DeviceGroupRow row : rows) {
-            accessGroups.add(row.toAccessGroup());
             if (row.policy() != null) {
                 policyByGroup.put(row.id(), row.policy());
             }
         }
+        List<DeviceGroup> accessGroups = DeviceGroupRow.asSeenBy(rows, device.id(), groups.explicitGroupsOf(c, device.id()));
         String name = PolicyResolver.resolve(device.facts(), accessGroups, policyByGroup).policyName();
         // A group may name a policy that was never written: it then has the built-in defaults.
         return policies.byName(c, name).orElseGet(() -> Policy.defaults(name));
