@@ -158,10 +158,19 @@ public final class UserRoutes {
             throw Refusals.forbidden();
         }
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, tokens(userId), TokenView::id));
+        // One row more than asked: its presence says another page exists.
+        List<UserStore.Token> tokens = db.read(c -> {
+            user(c, userId);
+            return users.tokenPage(c, userId, paging.after(), paging.limit() + 1);
+        });
+        if (tokens.size() > paging.limit()) {
+            tokens = tokens.subList(0, paging.limit());
+            Paging.next(ctx, tokens.get(tokens.size() - 1).id());
+        }
+        Responses.ok(ctx, tokens.stream().map(UserRoutes::tokenView).toList());
     }
 
-    /** A user's API tokens (never their secrets); 404 {@code user-not-found}. */
+    /** A user's API tokens (never their secrets), for the console's user page; 404 {@code user-not-found}. */
     public List<TokenView> tokens(String userId) {
         return db.read(c -> {
             user(c, userId);

@@ -31,10 +31,12 @@ public final class SqlRecoveryKeyStore implements RecoveryKeyStore {
 
     @Override
     public List<RecoveryKeyRecord> byKeyIdPrefix(Connection c, String hexPrefix) throws SQLException {
-        // substr comparison, not LIKE: exact and case-sensitive on the stored lowercase hex.
-        return query(c, "SELECT * FROM recovery_keys WHERE key_id_hex IS NOT NULL"
+        // A range on recovery_keys_key_id (every lowercase hex id with the prefix lies in [prefix,
+        // prefix + "g"): a search of the index, not a scan of every key; the substr comparison keeps
+        // the match exact and case-sensitive on the stored lowercase hex whatever the collation.
+        return query(c, "SELECT * FROM recovery_keys WHERE key_id_hex >= ? AND key_id_hex < ?"
                 + " AND substr(key_id_hex, 1, ?) = ? ORDER BY device_id, (removed_at IS NOT NULL), escrowed_at DESC, id",
-                hexPrefix.length(), hexPrefix);
+                hexPrefix, hexPrefix + "g", hexPrefix.length(), hexPrefix);
     }
 
     @Override

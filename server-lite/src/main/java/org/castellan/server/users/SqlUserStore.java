@@ -73,6 +73,13 @@ public final class SqlUserStore implements UserStore {
     }
 
     @Override
+    public List<Token> tokenPage(Connection c, String userId, String afterId, int limit) throws SQLException {
+        // Keyset on api_tokens_user (user_id, id): a range search from the cursor, never the whole table.
+        return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?",
+                userId, afterId == null ? "" : afterId, limit);
+    }
+
+    @Override
     public Optional<Token> tokenById(Connection c, String id) throws SQLException {
         return tokens(c, "SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE id = ?", id).stream().findFirst();
     }

@@ -37,6 +37,9 @@ public interface UserStore {
 
     List<Token> tokens(Connection c, String userId) throws SQLException;
 
+    /** At most {@code limit} of the user's tokens in id order after {@code afterId} (null: from the start). */
+    List<Token> tokenPage(Connection c, String userId, String afterId, int limit) throws SQLException;
+
     Optional<Token> tokenById(Connection c, String id) throws SQLException;
 
     void revokeToken(Connection c, String id, Instant at) throws SQLException;
