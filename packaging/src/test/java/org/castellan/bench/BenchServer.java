@@ -22,10 +22,21 @@ final class BenchServer implements AutoCloseable {
 
     /** {@code stderr}: where the server's log goes (kept with the results). */
     BenchServer start(List<String> jvmOptions, Path stderr) throws Exception {
+        return start(jvmOptions, List.of(), stderr);
+    }
+
+    /** {@code serveArgs}: more {@code serve} arguments, e.g. {@code --database URL --database-password-file FILE}. */
+    BenchServer start(List<String> jvmOptions, List<String> serveArgs, Path stderr) throws Exception {
         Path config = dataDir.getParent().resolve("bench-config.json");
         Files.writeString(config, "{\"revealLimits\":\"1000000/minute\",\"registrationLimits\":\"1000000/minute\"}");
-        server.start(jvmOptions, List.of("--config", config.toString()), stderr);
+        List<String> args = new java.util.ArrayList<>(List.of("--config", config.toString()));
+        args.addAll(serveArgs);
+        server.start(jvmOptions, args, stderr);
         return this;
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     String url() {

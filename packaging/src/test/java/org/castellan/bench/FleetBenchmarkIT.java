@@ -85,7 +85,7 @@ class FleetBenchmarkIT {
         OperationStats checkIns;
         OperationStats ceiling;
         try (BenchServer server = new BenchServer(dataDir).start(jvm, serverLog)) {
-            BenchClient client = new BenchClient(server, threads * 2);
+            BenchClient client = new BenchClient(server.url(), server.fingerprint(), threads * 2);
             String token = server.adminToken();
             String registrationKey = client.createRegistrationKey(token, devices);
             report = new StringBuilder(String.format("%n### %s: %d devices, %d client threads, %d cores "

@@ -2,86 +2,103 @@ package org.castellan.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.castellan.protocol.Json;
+import org.castellan.testsupport.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fleet simulator's regression guard (issue 11), in the default integration suite: a few
- * seconds at low scale against the real server jar — 12 devices with their own keys, 4 threads of
- * signed check-ins, rotations (escrow + commit) and reveals — failing only on an error or a lost
- * write (never on a time): afterwards every device's reveal returns exactly the password it
- * committed last.
+ * The fleet simulator's regression guard (issue 11), in the default integration suite: the
+ * simulator command itself ({@link FleetSimulator}, the same entry point as bench/fleet-simulator),
+ * a few seconds at low scale against the real server jar, on SQLite and on PostgreSQL. It seeds 300
+ * devices with history and audit rows straight into the database, starts the server on it, runs a
+ * closed loop of every operation (signed check-ins, escrows + commits, reveals, audit queries,
+ * admin and scoped device pages) and an open loop of check-ins on fresh TLS connections, each
+ * followed by its /healthz ceiling; it fails only on a failed request or a lost write (a device
+ * whose reveal is not the password it committed last), never on a time. Afterwards the audit chain,
+ * seeded rows included, verifies.
  */
 class FleetSmokeIT {
-    private static final int DEVICES = 12;
-    private static final int THREADS = 4;
-    private static final long RUN_MILLIS = 3_000;
+    private static final String MIX = "check-in=50,rotation=30,reveal=8,audit=4,list-first=2,list-deep=2,scoped-first=2,scoped-deep=2";
 
     @TempDir
     Path temp;
 
     @Test
-    void aShortMixedLoadHasNoErrorsAndLosesNoCommittedPassword() throws Exception {
-        try (BenchServer server = new BenchServer(temp.resolve("data")).start(List.of("-Xmx256m"), temp.resolve("server.log"))) {
-            BenchClient client = new BenchClient(server, THREADS * 2);
-            String token = server.adminToken();
-            String key = client.createRegistrationKey(token, DEVICES);
-            List<BenchClient.Device> fleet = new ArrayList<>();
-            String[] committed = new String[DEVICES];
-            for (int i = 0; i < DEVICES; i++) {
-                BenchClient.Device d = client.new Device(String.format("smoke-%02d", i));
-                d.register(key);
-                fleet.add(d);
-            }
-            AtomicLong operations = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RUN_MILLIS);
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                workers.add(pool.submit(() -> {
-                    // Each thread owns the devices i with i % THREADS == thread: one request at a time per device.
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    while (System.nanoTime() < deadline) {
-                        int i = thread + THREADS * random.nextInt(DEVICES / THREADS);
-                        BenchClient.Device d = fleet.get(i);
-                        double r = random.nextDouble();
-                        if (r < 0.6) {
-                            d.checkIn();
-                        } else if (r < 0.9 || committed[i] == null) {
-                            String password = "Smoke-" + Long.toHexString(random.nextLong());
-                            var request = d.seal(password);
-                            d.escrow(request);
-                            d.commit(request.rotationId());
-                            committed[i] = password;
-                        } else {
-                            assertThat(client.revealedPassword(token, d.id())).isEqualTo(committed[i]);
-                        }
-                        operations.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get(RUN_MILLIS + 120_000, TimeUnit.MILLISECONDS); // an error in any request fails here
-            }
-            pool.shutdownNow();
-            assertThat(operations.get()).as("operations run").isPositive();
-            for (int i = 0; i < DEVICES; i++) {
-                if (committed[i] != null) {
-                    assertThat(client.revealedPassword(token, fleet.get(i).id())).as("device %d", i).isEqualTo(committed[i]);
-                }
-            }
-            System.out.println("fleet smoke: " + operations.get() + " operations, no errors, no lost password");
+    void theSimulatorSeedsAndLoadsSqliteWithoutErrorsOrLostWrites() throws Exception {
+        run(List.of());
+    }
+
+    @Test
+    void theSimulatorSeedsAndLoadsPostgresqlWithoutErrorsOrLostWrites() throws Exception {
+        PostgresServer.Database database = PostgresServer.shared().newDatabase("fleet_smoke");
+        try {
+            Path passwordFile = temp.resolve("db-password");
+            Files.writeString(passwordFile, database.password() + "\n");
+            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+            run(List.of("--database", database.url(), "--database-password-file", passwordFile.toString()));
+        } finally {
+            database.drop();
         }
+    }
+
+    private void run(List<String> onDatabase) throws Exception {
+        Path data = temp.resolve("data");
+        // The first start makes the schema, the vault and the audit anchor; seeding needs the server stopped.
+        try (BenchServer first = new BenchServer(data).start(List.of("-Xmx256m"), onDatabase, temp.resolve("server-1.log"))) {
+            assertThat(first.adminToken()).isNotBlank();
+        }
+        List<String> seed = new ArrayList<>(List.of("seed", "--data", data.toString(), "--devices", "300", "--history", "3",
+                "--real-every", "10", "--batch", "100"));
+        seed.addAll(onDatabase);
+        assertThat(FleetSimulator.run(seed.toArray(String[]::new))).as("seed exit status").isZero();
+
+        try (BenchServer server = new BenchServer(data).start(List.of("-Xmx256m"), onDatabase, temp.resolve("server-2.log"))) {
+            List<String> common = List.of("load", "--server", server.url(), "--fingerprint", server.fingerprint(),
+                    "--token-file", data.resolve("initial-admin-token").toString(), "--fleet",
+                    data.resolve("fleet-simulator.json").toString(), "--ceiling-seconds", "1");
+            Path closed = temp.resolve("closed.json");
+            List<String> closedLoop = new ArrayList<>(common);
+            closedLoop.addAll(List.of("--closed", "--threads", "4", "--seconds", "3", "--mix", MIX, "--output", closed.toString(),
+                    "--label", "smoke-closed"));
+            assertThat(FleetSimulator.run(closedLoop.toArray(String[]::new))).as("closed-loop exit status (see stdout)").isZero();
+            JsonNode result = Json.mapper().readTree(closed.toFile());
+            assertThat(result.path("errors").asLong()).isZero();
+            assertThat(result.path("verify").path("lost").asLong()).isZero();
+            assertThat(result.path("verify").path("checked").asLong()).as("committed passwords revealed again").isPositive();
+            JsonNode operations = result.path("phases").get(0).path("operations");
+            for (String op : List.of("check-in", "escrow", "commit", "reveal")) {
+                assertThat(operations.path(op).path("count").asLong()).as(op).isPositive();
+            }
+            assertThat(result.path("ratios").path("healthz-keepaliveRatePerSecond").asDouble()).isPositive();
+
+            Path open = temp.resolve("open.json");
+            List<String> openLoop = new ArrayList<>(common);
+            openLoop.addAll(List.of("--rate", "20/s", "--threads", "8", "--seconds", "2", "--mix", "check-in=9,rotation=1",
+                    "--connections", "fresh", "--output", open.toString(), "--label", "smoke-open-fresh"));
+            assertThat(FleetSimulator.run(openLoop.toArray(String[]::new))).as("open-loop exit status (see stdout)").isZero();
+            JsonNode fresh = Json.mapper().readTree(open.toFile());
+            assertThat(fresh.path("errors").asLong()).isZero();
+            assertThat(fresh.path("verify").path("lost").asLong()).isZero();
+            assertThat(fresh.path("phases").get(0).path("operations").path("check-in").path("count").asLong()).isPositive();
+        }
+
+        // The seeded audit rows chain like the server's own: the whole log verifies.
+        List<String> verify = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of(System.getProperty("castellan.jars", "target"), "castellan-server.jar").toString(), "audit", "verify",
+                "--data", data.toString()));
+        verify.addAll(onDatabase);
+        Process p = new ProcessBuilder(verify).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("Audit log intact");
     }
 }

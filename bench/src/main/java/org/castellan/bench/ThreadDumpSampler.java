@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * A poor man's profiler: {@code jcmd PID Thread.print} every interval while a phase runs; tallies,
  * over the server's request threads, each one's state and first Castellan frame (where it waits).
  */
-final class ThreadDumpSampler implements AutoCloseable {
+public final class ThreadDumpSampler implements AutoCloseable {
     private final long pid;
     private final Path dumpFile;
     private final Map<String, Integer> tally = new TreeMap<>();
@@ -20,7 +20,7 @@ final class ThreadDumpSampler implements AutoCloseable {
     private volatile boolean running = true;
     private int samples;
 
-    ThreadDumpSampler(long pid, Path dumpFile, long intervalMillis) {
+    public ThreadDumpSampler(long pid, Path dumpFile, long intervalMillis) {
         this.pid = pid;
         this.dumpFile = dumpFile;
         this.thread = new Thread(() -> loop(intervalMillis), "thread-dump-sampler");
@@ -72,7 +72,7 @@ final class ThreadDumpSampler implements AutoCloseable {
     }
 
     /** The most frequent (state | top frame | first Castellan frame) lines, busiest first. */
-    String summary(int lines) {
+    public String summary(int lines) {
         synchronized (tally) {
             return "thread-dump samples: " + samples + " (busy request/writer threads; state | top frame | first castellan frame)\n"
                     + tally.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(lines)
