@@ -57,6 +57,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "Length of the load phase (default ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--warmup", defaultValue = "0", description = "Seconds of the same mix before the measured phase, not reported (default ${DEFAULT-VALUE}).")
+    double warmup;
+
     @Option(names = "--mix", defaultValue = "check-in=80,rotation=15,reveal=5", description = "Operation weights (default ${DEFAULT-VALUE}); operations: "
             + "check-in, rotation, reveal, audit, list-first, list-deep, scoped-first, scoped-deep.")
     String mixText;
@@ -88,6 +91,7 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "run", description = "A name for this run in the output.")
     String label;
 
+    private static final AtomicInteger PRINTED_ERRORS = new AtomicInteger();
     private final Map<String, Object> result = new LinkedHashMap<>();
     private final List<Object> phases = new ArrayList<>();
     private final StringBuilder report = new StringBuilder();
@@ -124,6 +128,7 @@ final class LoadCommand implements Callable<Integer> {
         config.put("seconds", seconds);
         config.put("mix", mix.toString());
         config.put("connections", connections);
+        config.put("warmupSeconds", warmup);
         result.put("config", config);
         report.append(String.format(Locale.ROOT, "### %s: %s loop%s, %d threads, %s connections, mix %s, %d cores shared with the server%n"
                 + "uptime at start: %s%n", label, closed ? "closed" : "open", closed ? "" : " at " + perSecond + "/s", threads,
@@ -135,8 +140,7 @@ final class LoadCommand implements Callable<Integer> {
         String deepCursor = Paging.cursor(FleetLayout.id(deep));
         String scopedToken = mix.has(Mix.SCOPED_FIRST) || mix.has(Mix.SCOPED_DEEP) ? scopedUser(client, token) : null;
 
-        OperationStats stats = new OperationStats();
-        Loops.Step step = due -> {
+        java.util.function.Function<OperationStats, Loops.Step> steps = stats -> due -> {
             String op = mix.pick(ThreadLocalRandom.current().nextDouble());
             switch (op) {
                 case Mix.CHECK_IN -> agent(stats, fleet, due, (i, d) -> timed(stats, op, due, () -> d.checkIn(freshConnections)));
@@ -166,6 +170,12 @@ final class LoadCommand implements Callable<Integer> {
                 default -> throw new IllegalStateException(op);
             }
         };
+        if (warmup > 0) {
+            // JIT and connection warm-up on the same mix, not reported.
+            Loops.closed(Math.min(threads, 8), warmup, steps.apply(new OperationStats()));
+        }
+        OperationStats stats = new OperationStats();
+        Loops.Step step = steps.apply(stats);
 
         Map<String, Long> cpu0 = cpu();
         Loops.Ran ran;
@@ -333,6 +343,13 @@ final class LoadCommand implements Callable<Integer> {
         } catch (Exception e) {
             stats.error(operation);
             String message = String.valueOf(e.getMessage());
+            int n = PRINTED_ERRORS.incrementAndGet();
+            if (n == 21) {
+                System.err.println("(more failures: counted, not printed)");
+            }
+            if (n > 20) {
+                return false;
+            }
             System.err.println(operation + " failed: " + (message.length() > 300 ? message.substring(0, 300) : message));
             return false;
         }
