@@ -96,13 +96,13 @@ if [ -n "${FLEET_RATE2:-}" ]; then
     --label open-keepalive-low --output "$out/open-keepalive-low.json" || true
 fi
 log "closed loop: check-ins, keep-alive (ratio to /healthz keep-alive)"
-$sim load $common --closed --threads "$threads" --seconds 20 --mix check-in=1 --connections keep-alive $watch \
+$sim load $common --closed --threads "$threads" --seconds 20 --warmup 5 --mix check-in=1 --connections keep-alive $watch \
   --label closed-checkin-keepalive --output "$out/closed-checkin-keepalive.json" || true
 log "closed loop: check-ins, fresh (ratio to /healthz Connection: close)"
-$sim load $common --closed --threads "$threads" --seconds 20 --mix check-in=1 --connections fresh $watch \
+$sim load $common --closed --threads "$threads" --seconds 20 --warmup 5 --mix check-in=1 --connections fresh $watch \
   --label closed-checkin-fresh --output "$out/closed-checkin-fresh.json" || true
 log "closed loop: durable escrows (escrow + commit)"
-$sim load $common --closed --threads "$threads" --seconds 20 --mix rotation=1 --connections keep-alive $watch \
+$sim load $common --closed --threads "$threads" --seconds 20 --warmup 5 --mix rotation=1 --connections keep-alive $watch \
   --label closed-rotation --output "$out/closed-rotation.json" || true
 
 if [ "$backend" = postgresql ]; then
@@ -115,7 +115,7 @@ if [ "$backend" = postgresql ]; then
   for nodes in one two; do
     if [ $nodes = one ]; then c=$common; w="--watch server-a=$spid,server-b=$bpid,postgres=$(head -1 "$root/pg/data/postmaster.pid")"; else c=$two; fi
     log "closed loop, check-ins + rotations, $nodes node(s)"
-    $sim load $c --closed --threads "$threads" --seconds 20 --mix check-in=80,rotation=20 $w \
+    $sim load $c --closed --threads "$threads" --seconds 20 --warmup 10 --mix check-in=80,rotation=20 $w \
       --label "closed-mixed-$nodes-node" --output "$out/closed-mixed-$nodes-node.json" || true
   done
   stop b
