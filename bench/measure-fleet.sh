@@ -74,7 +74,8 @@ size() {
 log "first start (schema, vault, anchor)"; start a; stop a
 log "empty database: $(size) bytes"; size > "$out/size-empty.txt"
 log "seed $devices devices, history $history"
-$sim seed --data "$root/a" $dbargs --devices "$devices" --history "$history" --audit "$audit" --real-every 100 --batch 5000 | tee "$out/seed.txt"
+$sim seed --data "$root/a" $dbargs --devices "$devices" --history "$history" --audit "$audit" --real-every 100 --batch 5000 > "$out/seed.txt"
+cat "$out/seed.txt"
 size > "$out/size-seeded.txt"; tables > "$out/tables-seeded.txt"; log "seeded database: $(cat "$out/size-seeded.txt") bytes"
 log "start on the seeded database"; start a
 url=$(cat "$root/a.url"); fp=$(cat "$root/a.fp")
