@@ -17,12 +17,16 @@ import org.castellan.protocol.messages.RotationOutcome;
 import org.castellan.protocol.messages.RotationStateResponse;
 
 /**
- * Several server nodes that share one database, tried in order. A call that gets no HTTP answer
- * at all (connection refused, timeout, TLS failure: {@link ServerException#status()} 0) is sent to
- * the next node; any HTTP answer, success or refusal, is final. That is only as bold as what the
- * agent does anyway after a network failure, which is to send the same call again later: every
- * call of the protocol is safe to repeat (each is signed afresh, and the rotation journal copes
- * with a lost acknowledgement). The node that last answered is tried first next time.
+ * Several server nodes that share one database, tried in order. A call is sent to the next node
+ * when this one gave no HTTP answer at all (connection refused or reset, timeout, TLS failure:
+ * {@link ServerException#status()} 0) or answered 503 (castellan-server answers 503, having
+ * changed nothing, when its database is unreachable or busy; so does a load balancer with no
+ * healthy node behind it). Any other HTTP answer, success or refusal, is final. That is
+ * only as bold as what the agent does anyway after a network failure, which is to send the same
+ * call again later: every call of the protocol is safe to repeat (each is signed afresh; an escrow
+ * of the same rotation and envelope, a commit or an abort repeated on another node answers as the
+ * first did), so a node that took an escrow and died before answering leaves nothing the next
+ * node cannot finish. The node that last answered is tried first next time.
  */
 public final class FailoverServerApi implements ServerApi {
     @FunctionalInterface
@@ -50,7 +54,7 @@ public final class FailoverServerApi implements ServerApi {
                 preferred = index;
                 return answer;
             } catch (ServerException e) {
-                if (e.status() != 0) {
+                if (!tryNext(e)) {
                     preferred = index;
                     throw e;
                 }
@@ -58,8 +62,14 @@ public final class FailoverServerApi implements ServerApi {
                 last = e;
             }
         }
-        throw new ServerException(0, last.code(), "none of the " + nodes.size() + " servers answered: "
+        throw new ServerException(last.status(), last.code(), "none of the " + nodes.size()
+                + " servers " + (last.status() == 0 ? "answered" : "could take the call") + ": "
                 + String.join("; ", failures), last);
+    }
+
+    /** No HTTP answer, or 503: this node cannot take the call now, another may. */
+    static boolean tryNext(ServerException e) {
+        return e.status() == 0 || e.status() == 503;
     }
 
     @Override
