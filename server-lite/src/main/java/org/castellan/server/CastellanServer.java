@@ -108,7 +108,8 @@ public final class CastellanServer implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         Path dataDir = config.dataDir();
         // PostgreSQL first: a database that cannot be used stops the start before anything is created here.
-        Database shared = config.database().embedded() ? null : Database.open(dataDir, config.database());
+        // On PostgreSQL the cluster's start-up lock is held from here to the end of the bootstrap (see startupDone).
+        Database shared = config.database().embedded() ? null : Database.openToServe(dataDir, config.database());
         try {
             return start(config, clock, webhooks, console, random, shared);
         } catch (RuntimeException | IOException | GeneralSecurityException e) {
@@ -159,6 +160,8 @@ public final class CastellanServer implements AutoCloseable {
             }
             ServerContext context = ServerContext.of(db, vault, clock, random, tip);
             Optional<String> token = Bootstrap.createAdminIfFirstStart(db, context.users(), dataDir, random, clock);
+            // Schema, anchor and first admin exist now: a node starting at the same moment may go on and find them.
+            db.startupDone();
             // What command-line tools (backup, vault shares/recover) queued while the server was down.
             AuditIntake intake = new AuditIntake(db, context.audit());
             intake.drain();

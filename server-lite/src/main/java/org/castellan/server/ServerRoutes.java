@@ -100,6 +100,7 @@ final class ServerRoutes {
     private final AccessRoutes access;
     private final ChannelRoutes channels;
     private final ChainWatch chain;
+    private final org.castellan.server.db.Database db;
     private final JitRoutes jit;
     private final Assets assets;
     private final SignInPages signIn;
@@ -120,6 +121,7 @@ final class ServerRoutes {
                  ChainWatch chain, ConsoleSessions consoleSessions, ConsoleSettings console,
                  java.time.Duration deletedRetention) {
         this.chain = chain;
+        this.db = s.db();
         PasswordHasher hasher = new PasswordHasher();
         RecoveryKeyStore recoveryKeyStore = new SqlRecoveryKeyStore();
         RecoveryKeyOpener recoveryKeyOpener = new RecoveryKeyOpener(s.vault());
@@ -175,8 +177,21 @@ final class ServerRoutes {
                 s.devices(), s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
     }
 
-    /** Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves). */
+    /**
+     * Liveness plus detail: a broken audit chain makes the status "degraded" (the server still serves);
+     * on a shared database (PostgreSQL), one that cannot be reached answers 503.
+     */
     private Map<String, Object> health() {
+        if (db.shared()) {
+            // A node whose database cannot be reached answers 503 (database-unavailable, from the error
+            // mapping) so a load balancer sends no one here; on the embedded database the file is this process's.
+            db.read(c -> {
+                try (java.sql.Statement probe = c.createStatement()) {
+                    probe.setQueryTimeout(2);
+                    return probe.execute("SELECT 1");
+                }
+            });
+        }
         if (chain == null) {
             return Map.of("status", "ok");
         }

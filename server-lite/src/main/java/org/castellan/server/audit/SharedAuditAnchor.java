@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
  *       {@link #WITNESS_EVERY} and at stop. Putting back an older copy of the whole database
  *       (rows and head row together) leaves every node's witness ahead of it.</li>
  * </ul>
- * At start the {@link AnchorRule} decides: no key, no row and an empty log is a first start; the
- * key missing, the row missing, a row failing its HMAC, or a log or witness the row does not
- * reach, over a non-empty log, stops the node until an operator's audited re-anchor.
+ * At start the {@link AnchorRule} decides: no key, no row and an empty log is a first start (and
+ * so is a key provisioned on every node before the cluster's first start, over an entirely fresh
+ * database, on a node without a witness); the key missing, the row missing, a row failing its
+ * HMAC, or a log or witness the row does not reach stops the node until an operator's audited
+ * re-anchor. Nodes starting at once do this one at a time, under the start-up lock
+ * ({@code Database#openToServe}): the first creates the row, the others check it.
  */
 public final class SharedAuditAnchor implements AutoCloseable {
     public static final Duration WITNESS_EVERY = Duration.ofSeconds(5);
@@ -55,7 +58,12 @@ public final class SharedAuditAnchor implements AutoCloseable {
         SharedChainHead head = new SharedChainHead(file, clock);
         AuditHead end = db.read(SqlAuditLog::head);
         Optional<SharedChainHead.Row> row = db.read(c -> SharedChainHead.read(c, false));
-        AnchorRule.Found found = find(file, head, row);
+        // The anchor key provisioned on every node before the first start of a cluster (nodes started at
+        // once, see docs/postgresql.md): over an entirely fresh database, and on a node that has never
+        // witnessed a chain, the key alone is a first start too. Anything less fresh is judged by find().
+        boolean provisioned = row.isEmpty() && end.count() == 0 && file.keyExists() && file.keyUsable()
+                && !file.headExists() && db.read(SharedAuditAnchor::fresh);
+        AnchorRule.Found found = provisioned ? new AnchorRule.Found.Nothing() : find(file, head, row);
         Optional<String> problem = found instanceof AnchorRule.Found.Head recorded
                 ? compare(db, recorded.head(), end, "the chain head row")
                 : Optional.empty();
@@ -70,7 +78,9 @@ public final class SharedAuditAnchor implements AutoCloseable {
             problem = compare(db, witness, end, "this node's witness " + file.headPath());
         }
         if (AnchorRule.decide(found, end, problem) == AnchorRule.Decision.CREATE) {
-            file.createKey(random);
+            if (!provisioned) {
+                file.createKey(random);
+            }
             db.write(c -> {
                 head.put(c, end);
                 return null;
@@ -111,6 +121,15 @@ public final class SharedAuditAnchor implements AutoCloseable {
             }
         }
         return problem;
+    }
+
+    /** No user, no device, no audit entry: nothing has ever been bootstrapped in this database. */
+    private static boolean fresh(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM devices)"
+                     + " + (SELECT count(*) FROM audit_log)")) {
+            return rs.next() && rs.getLong(1) == 0;
+        }
     }
 
     static AnchorRule.Found find(HeadAnchorFile file, SharedChainHead head, Optional<SharedChainHead.Row> row) {

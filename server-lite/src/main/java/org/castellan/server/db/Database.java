@@ -29,6 +29,18 @@ public interface Database extends AutoCloseable {
     }
 
     /**
+     * For {@code serve}: as {@link #open(Path, DatabaseTarget)}, and on PostgreSQL holding the
+     * cluster's start-up lock until {@link #startupDone()}, so that nodes starting at the same moment
+     * migrate, check the audit anchor and bootstrap the first admin one at a time.
+     */
+    static Database openToServe(Path dataDir, DatabaseTarget target) throws IOException {
+        return target == null || target.embedded() ? SqliteDatabase.open(dataDir) : PostgresDatabase.openToServe(target);
+    }
+
+    /** The start-up (migrations, anchor, bootstrap) is over: lets the next node start. Nothing on SQLite. */
+    default void startupDone() {}
+
+    /**
      * Runs {@code work} in one write transaction and returns once it has committed durably, or
      * throws what the work threw (its changes rolled back): a {@link RuntimeException} as is, an
      * {@link java.sql.SQLException} wrapped in a {@link StorageException}. The work must not end the

@@ -25,6 +25,11 @@ public final class PostgresDatabase implements Database {
     private final HikariDataSource dataSource;
     private final DatabaseTarget target;
     private final AtomicLong writes = new AtomicLong();
+    private static final String START_LOCK = "castellan:start";
+    static final java.time.Duration FAIL_FAST = java.time.Duration.ofSeconds(5);
+    private volatile SQLException unreachable; // the last connect failure under a pool timeout, if recent
+    private volatile long unreachableAt;
+    private Connection startLock; // guarded by this; held from openToServe until startupDone
     private volatile GroupCommitWriter.BatchObserver observer = GroupCommitWriter.BatchObserver.NONE;
 
     private PostgresDatabase(HikariDataSource dataSource, DatabaseTarget target) {
@@ -38,6 +43,24 @@ public final class PostgresDatabase implements Database {
      * @throws IOException one line: unreachable, refused credentials, or a schema this code cannot run
      */
     static PostgresDatabase open(DatabaseTarget target) throws IOException {
+        return open(target, false);
+    }
+
+    /**
+     * Connects, takes the cluster's start-up lock (a session advisory lock on a connection of its
+     * own, waited for at most {@link #START_LOCK_WAIT}), then migrates; the lock is held until
+     * {@link #startupDone()} or {@link #close()}. Nodes started at the same moment on an empty
+     * database so run their migrations, audit anchor set-up and bootstrap one after the other:
+     * the first creates the chain head row and the bootstrap admin, the others find them.
+     */
+    static PostgresDatabase openToServe(DatabaseTarget target) throws IOException {
+        return open(target, true);
+    }
+
+    /** How long a starting node waits for another node's start (migrations, bootstrap) to finish. */
+    static final String START_LOCK_WAIT = "5min";
+
+    private static PostgresDatabase open(DatabaseTarget target, boolean startLock) throws IOException {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(target.jdbcUrl());
         hikari.setUsername(target.user());
@@ -57,13 +80,52 @@ public final class PostgresDatabase implements Database {
         } catch (RuntimeException e) {
             throw new DatabaseOpenException("cannot connect to " + target + ": " + rootMessage(e), e);
         }
+        PostgresDatabase db = new PostgresDatabase(dataSource, target);
+        if (startLock) {
+            try {
+                db.takeStartLock();
+            } catch (SQLException e) {
+                db.close();
+                throw new DatabaseOpenException("55P03".equals(e.getSQLState())
+                        ? "another server node has been starting on " + target + " for " + START_LOCK_WAIT
+                                + " (migrations and bootstrap are run by one node at a time); is it stuck?"
+                        : "cannot connect to " + target + ": " + rootMessage(e), e);
+            }
+        }
         try {
             Migrations.configure(dataSource, Dialect.POSTGRESQL).load().migrate();
         } catch (RuntimeException e) {
-            dataSource.close();
+            db.close();
             throw new DatabaseOpenException("cannot use database " + target + ": " + rootMessage(e), e);
         }
-        return new PostgresDatabase(dataSource, target);
+        return db;
+    }
+
+    private void takeStartLock() throws SQLException {
+        Connection c = java.sql.DriverManager.getConnection(target.jdbcUrl(), properties("castellan-server-start"));
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = '" + START_LOCK_WAIT + "'");
+            st.execute("SELECT pg_advisory_lock(" + Dialect.lockId(START_LOCK) + ")");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        synchronized (this) {
+            startLock = c;
+        }
+    }
+
+    /** Gives up the start-up lock (closing its connection): the next starting node goes on. */
+    @Override
+    public synchronized void startupDone() {
+        if (startLock != null) {
+            try {
+                startLock.close();
+            } catch (SQLException e) {
+                LOG.warn("closing the start-up lock's connection failed ({}); it goes with the session", e.toString());
+            }
+            startLock = null;
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -106,7 +168,7 @@ public final class PostgresDatabase implements Database {
 
     private <T> T writeRetrying(SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = borrow()) {
                 connection.setAutoCommit(false);
                 try {
                     T result = work.run(UnitConnection.guard(connection));
@@ -134,9 +196,35 @@ public final class PostgresDatabase implements Database {
         }
     }
 
+    /**
+     * A pooled connection. When getting one just failed because the database could not be reached
+     * (the pool waited its whole timeout while every connect failed), calls in the next
+     * {@link #FAIL_FAST} fail at once the same way instead of each waiting the pool's timeout again:
+     * a request whose first query waited for nothing answers 503 promptly rather than after one
+     * timeout per query it makes, so agents and load balancers move on to another node sooner.
+     */
+    private Connection borrow() throws SQLException {
+        SQLException down = unreachable;
+        if (down != null && System.nanoTime() - unreachableAt < FAIL_FAST.toNanos()) {
+            throw new java.sql.SQLTransientConnectionException("the database could not be reached moments ago",
+                    "08001", down);
+        }
+        try {
+            Connection c = dataSource.getConnection();
+            unreachable = null;
+            return c;
+        } catch (SQLException e) {
+            if (StorageException.DATABASE_UNAVAILABLE.equals(new StorageException("connect", e).unavailableCode())) {
+                unreachableAt = System.nanoTime();
+                unreachable = e;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public <T> T read(SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = borrow()) {
             return work.run(connection);
         } catch (SQLException e) {
             throw new StorageException("database read failed", e);
@@ -164,21 +252,22 @@ public final class PostgresDatabase implements Database {
 
     /** A connection outside the pool, for a node's long-held session lock (job leadership). */
     public Connection dedicatedConnection() throws SQLException {
-        return java.sql.DriverManager.getConnection(target.jdbcUrl(), properties());
+        return java.sql.DriverManager.getConnection(target.jdbcUrl(), properties("castellan-server-leader"));
     }
 
-    private java.util.Properties properties() {
+    private java.util.Properties properties(String applicationName) {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("user", target.user());
         if (target.password() != null) {
             p.setProperty("password", new String(target.password()));
         }
-        p.setProperty("ApplicationName", "castellan-server-leader");
+        p.setProperty("ApplicationName", applicationName);
         return p;
     }
 
     @Override
     public void close() {
+        startupDone();
         dataSource.close();
     }
 

@@ -27,12 +27,15 @@ public final class ErrorMapping {
         config.routes.exception(Exception.class, (e, ctx) -> {
             Unavailable unavailable = unavailable(e);
             if (unavailable != null) {
-                // Busy or locked database, full disk: nothing was done; the client may retry later.
+                // Busy, locked or unreachable database, full disk: nothing was done; the client may retry later.
                 LOG.warn("{} {} answered 503 {}: {}", ctx.method(), ctx.path(), unavailable.unavailableCode(), e.toString());
                 ctx.header("Retry-After", Long.toString(unavailable.retryAfterSeconds()));
-                write(ctx, 503, unavailable.unavailableCode(), unavailable.unavailableCode().equals("storage-full")
-                        ? "the server's storage is full; nothing was changed; retry later"
-                        : "the database is busy; nothing was changed; retry shortly");
+                write(ctx, 503, unavailable.unavailableCode(), switch (unavailable.unavailableCode()) {
+                    case "storage-full" -> "the server's storage is full; nothing was changed; retry later";
+                    case "database-unavailable" ->
+                            "the server cannot reach its database; nothing was changed; retry shortly or on another node";
+                    default -> "the database is busy; nothing was changed; retry shortly";
+                });
                 return;
             }
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);

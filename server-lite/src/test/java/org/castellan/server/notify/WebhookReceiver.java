@@ -25,6 +25,8 @@ final class WebhookReceiver implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger status = new AtomicInteger(204);
     final AtomicInteger delayMillis = new AtomicInteger();
+    /** While set and not yet counted down, each request is recorded and then held unanswered. */
+    volatile java.util.concurrent.CountDownLatch gate;
     private volatile String location;
     private final int port;
     private HttpServer server;
@@ -43,6 +45,14 @@ final class WebhookReceiver implements AutoCloseable {
         server.createContext("/hook", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), in.readAllBytes()));
+            }
+            java.util.concurrent.CountDownLatch held = gate;
+            if (held != null) {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (delayMillis.get() > 0) {
                 try {
@@ -80,18 +90,27 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     Received awaitOne(Duration timeout) throws InterruptedException {
+        return awaitCount(1, timeout).get(0);
+    }
+
+    /** Waits until at least {@code n} requests arrived (failing after {@code timeout}); returns them all. */
+    List<Received> awaitCount(int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.isEmpty() && System.nanoTime() < deadline) {
+        while (received.size() < n && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        if (received.isEmpty()) {
-            throw new AssertionError("no webhook arrived within " + timeout);
+        if (received.size() < n) {
+            throw new AssertionError(received.size() + " webhook(s) arrived within " + timeout + ", not " + n);
         }
-        return received.get(0);
+        return List.copyOf(received);
     }
 
     @Override
     public void close() {
+        java.util.concurrent.CountDownLatch held = gate;
+        if (held != null) {
+            held.countDown();
+        }
         server.stop(0);
     }
 }
