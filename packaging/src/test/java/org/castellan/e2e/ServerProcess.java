@@ -27,9 +27,16 @@ public final class ServerProcess implements AutoCloseable {
     private volatile String url;
     private volatile String fingerprint;
     private volatile String printedToken;
+    private String listen = "127.0.0.1:0";
 
     public ServerProcess(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    /** Listens on this port (a node restarted where its agents expect it) instead of an ephemeral one. */
+    ServerProcess listenOn(int port) {
+        listen = "127.0.0.1:" + port;
+        return this;
     }
 
     ServerProcess start() throws Exception {
@@ -46,7 +53,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Processes.java()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Processes.jar("castellan-server.jar").toString(),
-                "serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0"));
+                "serve", "--data", dataDir.toString(), "--listen", listen));
         command.addAll(serveArgs);
         process = Processes.start(command, Map.of(), dataDir.getParent(), stderrFile);
         Thread reader = new Thread(this::readOutput, "server-output");

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.castellan.testsupport.PostgresServer;
 import org.castellan.testsupport.Prerequisite;
@@ -21,12 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real server processes (the packaged jar) on one real PostgreSQL, the real agent jar with the
- * real chpasswd in a mount namespace, registered with both URLs: node A is killed with SIGKILL at a
- * random moment of a rotation, and the agent and the CLI carry on through node B; every password
- * the server reveals logs in; the audit chain written by both nodes verifies.
+ * real chpasswd in a mount namespace, registered with both URLs. Three rounds: a rotation through
+ * one node, which is killed with SIGKILL at a random moment of it (nodes alternate: A, B, A), and
+ * restarted where the agent expects it; the agent and the CLI carry on through the other node.
+ * Every password the server reveals logs in against the sandbox's shadow file; the audit chain
+ * written by both nodes verifies. The random seed is printed; {@code -Dcastellan.failover.seed=N}
+ * replays a run's kill points.
  */
 class TwoNodesFailoverIT {
     private static final String ACCOUNT = "castellan-e2e";
+    private static final int KILLS = 3;
     @TempDir Path tmp;
     private PostgresServer.Database database;
     private final List<ServerProcess> nodes = new ArrayList<>();
@@ -51,7 +56,11 @@ class TwoNodesFailoverIT {
     }
 
     @Test
-    void agentAndCliCarryOnThroughTheOtherNodeWhenOneIsKilledMidRotation() throws Exception {
+    void agentAndCliCarryOnThroughTheOtherNodeWhenEitherIsKilledMidRotation() throws Exception {
+        long seed = Long.getLong("castellan.failover.seed", new SecureRandom().nextLong());
+        String replay = "seed " + seed + " (replay with -Dcastellan.failover.seed=" + seed + ")";
+        System.out.println("TwoNodesFailoverIT: " + replay);
+        Random random = new Random(seed);
         database = PostgresServer.shared().newDatabase("failover");
         Path passwordFile = tmp.resolve("db-password");
         Files.writeString(passwordFile, database.password() + "\n");
@@ -78,44 +87,66 @@ class TwoNodesFailoverIT {
         String hostname = viaA.json("devices", "list").get(0).get("hostname").asText();
         assertThat(sandbox.passwordWorks(ACCOUNT, current(viaB, hostname))).isTrue();
 
-        // A rotation through node A, which dies at a random moment of it.
-        viaB.ok("password", "rotate", hostname);
-        Process checkIn = agent.startCheckIn();
-        Thread.sleep(new SecureRandom().nextInt(1500));
-        nodeA.kill();
-        ProcessResult first = Processes.finish(checkIn, null, 120);
-        JsonNode afterKill = reveal(viaB, hostname);
-        boolean oneWorks = false;
-        for (String candidate : afterKill.findValuesAsText("password")) {
-            oneWorks |= sandbox.passwordWorks(ACCOUNT, candidate);
-        }
-        assertThat(oneWorks).as("B reveals (as current or pending) the password that works, after: "
-                + first.describe()).isTrue();
+        for (int kill = 0; kill < KILLS; kill++) {
+            ServerProcess victim = kill % 2 == 0 ? nodeA : nodeB;
+            ServerProcess survivor = victim == nodeA ? nodeB : nodeA;
+            AdminCli viaSurvivor = survivor == nodeA ? viaA : viaB;
+            String round = "kill " + (kill + 1) + " of node " + (victim == nodeA ? "A" : "B") + ", " + replay;
+            // The agent talks to the victim first (a running agent prefers the node that answered last).
+            preferFirst(agent, victim, survivor);
 
-        // The agent's next runs go to node B: a pending rotation is resolved, new rotations work.
-        for (int i = 0; i < 2; i++) {
-            ProcessResult again = agent.checkIn();
-            assertThat(again.exitCode()).as(again.describe()).isZero();
+            // A rotation through the victim, which dies at a random moment of it.
+            viaSurvivor.ok("password", "rotate", hostname);
+            Process checkIn = agent.startCheckIn();
+            Thread.sleep(random.nextInt(1500));
+            victim.kill();
+            ProcessResult first = Processes.finish(checkIn, null, 120);
+            JsonNode afterKill = reveal(viaSurvivor, hostname);
+            boolean oneWorks = false;
+            for (String candidate : afterKill.findValuesAsText("password")) {
+                oneWorks |= sandbox.passwordWorks(ACCOUNT, candidate);
+            }
+            assertThat(oneWorks).as(round + ": the survivor reveals (as current or pending) the password that works,"
+                    + " after: " + first.describe()).isTrue();
+
+            // Back where the agent expects it; the agent's next runs resolve a pending rotation.
+            victim.start(List.of(), onDatabase, null);
+            for (int i = 0; i < 2; i++) {
+                ProcessResult again = agent.checkIn();
+                assertThat(again.exitCode()).as(round + ": " + again.describe()).isZero();
+            }
+            assertThat(reveal(viaSurvivor, hostname).path("pending")).as(round).isEmpty();
+            assertThat(sandbox.passwordWorks(ACCOUNT, current(viaSurvivor, hostname))).as(round).isTrue();
         }
-        assertThat(reveal(viaB, hostname).path("pending")).isEmpty();
-        assertThat(sandbox.passwordWorks(ACCOUNT, current(viaB, hostname))).isTrue();
-        viaB.ok("password", "rotate", hostname);
-        assertThat(agent.checkIn().exitCode()).isZero();
-        assertThat(sandbox.passwordWorks(ACCOUNT, current(viaB, hostname))).isTrue();
 
         // Entries from both nodes, one chain.
         ProcessResult verify = Processes.run(List.of(Processes.java(), "-jar", Processes.jar("castellan-server.jar").toString(),
                 "audit", "verify", "--data", nodeB.dataDir().toString(), "--database", database.url(),
                 "--database-password-file", passwordFile.toString()), Map.of(), null);
-        assertThat(verify.exitCode()).as(verify.describe()).isZero();
+        assertThat(verify.exitCode()).as(verify.describe() + "; " + replay).isZero();
         assertThat(verify.stdout()).contains("Audit log intact");
-        PlaintextScan.assertAbsent(revealed, nodeB.dataDir(), agent.stateDir());
+        PlaintextScan.assertAbsent(revealed, nodeA.dataDir(), nodeB.dataDir(), agent.stateDir());
+    }
+
+    /** Puts {@code first}'s URL first in the agent's server list ({@code agent.json}). */
+    private static void preferFirst(AgentCli agent, ServerProcess first, ServerProcess second) throws Exception {
+        Path state = agent.stateDir().resolve("agent.json");
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+                (com.fasterxml.jackson.databind.node.ObjectNode) org.castellan.protocol.Json.mapper().readTree(state.toFile());
+        json.put("server", first.url() + "," + second.url());
+        Files.write(state, org.castellan.protocol.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
     }
 
     private ServerProcess start(Path dir, List<String> args) throws Exception {
-        ServerProcess node = new ServerProcess(dir).start(List.of(), args, null);
+        ServerProcess node = new ServerProcess(dir).listenOn(freePort()).start(List.of(), args, null);
         nodes.add(node);
         return node;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** What an operator copies to a new node: the data directory but the node's own witness and the token. */
