@@ -148,6 +148,9 @@ public final class CastellanServer implements AutoCloseable {
             if (db.shared()) {
                 // Before anything writes: the shared chain head row and this node's witness (docs/postgresql.md).
                 sharedAnchor = SharedAuditAnchor.open(db, dataDir, random, clock);
+                // Every node must hold the cluster's vault keys, or it escrows what the others cannot reveal.
+                org.castellan.server.vault.SharedVaultKeys.check(db, vault, new VaultKeyFiles(dataDir).dir(),
+                        clock.instant());
                 tip = sharedAnchor.tip();
                 committedHead = sharedAnchor::committedHead;
             } else {

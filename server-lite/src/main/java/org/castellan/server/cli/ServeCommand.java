@@ -99,6 +99,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (DatabaseOpenException e) {
             System.err.println("castellan-server: " + e.getMessage());
             return 2;
+        } catch (org.castellan.server.vault.SharedVaultKeys.Mismatch e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 1;
         } catch (AuditAnchorException e) {
             // Refuses to serve (and to anchor over the evidence) until an operator has looked.
             System.err.println("castellan-server: " + e.getMessage());

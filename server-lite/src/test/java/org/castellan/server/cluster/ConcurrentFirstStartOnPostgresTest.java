@@ -26,6 +26,7 @@ import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.castellan.server.tls.TlsFiles;
 import org.castellan.server.users.Bootstrap;
+import org.castellan.server.vault.SharedVaultKeys;
 import org.castellan.server.vault.VaultKeyFiles;
 import org.castellan.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
@@ -126,6 +127,37 @@ class ConcurrentFirstStartOnPostgresTest {
         assertThat(refused).singleElement().isInstanceOfSatisfying(AuditAnchorException.class,
                 e -> assertThat(e.getMessage()).contains("copy it from the first node"));
         assertThat(database.sql("SELECT count(*) FROM users")).isEqualTo("1");
+    }
+
+    @Test
+    void aNodeWithAVaultOfItsOwnIsRefusedAndSaysToCopyTheVault() throws Exception {
+        database = PostgresServer.shared().newDatabase("first_start_vault");
+        Path dirA = tmp.resolve("node-a");
+        Path dirB = tmp.resolve("node-b");
+        provisionKeys(dirA);
+        copyTree(dirA, dirB);
+        try (Stream<Path> vault = Files.list(dirB.resolve("vault"))) {
+            for (Path p : (Iterable<Path>) vault::iterator) {
+                Files.delete(p); // the operator copied the certificate and the anchor key, but not the vault
+            }
+        }
+        new VaultKeyFiles(dirB).loadOrCreate(new SecureRandom());
+
+        List<Future<CastellanServer>> outcomes = startAtOnce(dirA, dirB);
+        List<Throwable> refused = new ArrayList<>();
+        int up = 0;
+        for (Future<CastellanServer> outcome : outcomes) {
+            try {
+                outcome.get();
+                up++;
+            } catch (ExecutionException e) {
+                refused.add(e.getCause());
+            }
+        }
+        assertThat(up).isEqualTo(1);
+        assertThat(refused).singleElement().isInstanceOfSatisfying(SharedVaultKeys.Mismatch.class,
+                e -> assertThat(e.getMessage()).contains("is not the cluster's").contains("Copy vault/"));
+        assertThat(database.sql("SELECT count(*) FROM cluster_vault_keys")).isEqualTo("1");
     }
 
     /** What an operator prepares once and gives every node: vault keys, TLS certificate, audit anchor key. */
