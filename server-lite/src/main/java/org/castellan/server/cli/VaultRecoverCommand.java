@@ -16,6 +16,8 @@ import java.util.concurrent.Callable;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.backup.SqliteDatabasePart;
 import org.castellan.server.db.Database;
+import org.castellan.server.db.DatabaseTarget;
+import org.castellan.server.db.StorageException;
 import org.castellan.server.config.ConfigResolver;
 import org.castellan.server.vault.Vault;
 import org.castellan.server.vault.VaultKeyFiles;
@@ -36,11 +38,28 @@ final class VaultRecoverCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env CASTELLAN_DATA; default ./castellan-data).")
     String data;
 
+    @picocli.CommandLine.Mixin
+    ToolDatabaseOptions databaseOptions = new ToolDatabaseOptions();
+
     /** Key ids that stored envelopes name but the rebuilt vault lacks. */
-    static List<String> keysNotRecovered(Path dir, Vault vault) throws IOException {
+    static List<String> keysNotRecovered(Path dir, DatabaseTarget target, Vault vault) throws IOException {
+        if (!target.embedded()) {
+            try (Database db = Database.open(dir, target)) {
+                return db.read(c -> keysNotRecovered(c, vault));
+            } catch (StorageException e) {
+                throw new IOException("cannot read the database to check the rebuilt keys: " + e.getMessage(), e);
+            }
+        }
+        try (Connection c = SqliteDatabasePart.connect(dir)) {
+            return keysNotRecovered(c, vault);
+        } catch (SQLException e) {
+            throw new IOException("cannot read the database to check the rebuilt keys: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> keysNotRecovered(Connection c, Vault vault) throws SQLException {
         List<String> missing = new ArrayList<>();
-        try (Connection c = SqliteDatabasePart.connect(dir);
-             PreparedStatement st = c.prepareStatement("SELECT vault_key_id FROM rotations UNION "
+        try (PreparedStatement st = c.prepareStatement("SELECT vault_key_id FROM rotations UNION "
                      + "SELECT vault_key_id FROM recovery_keys");
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
@@ -48,15 +67,21 @@ final class VaultRecoverCommand implements Callable<Integer> {
                     missing.add(rs.getString(1));
                 }
             }
-        } catch (SQLException e) {
-            throw new IOException("cannot read the database to check the rebuilt keys: " + e.getMessage(), e);
         }
         return missing;
     }
 
     @Override
     public Integer call() throws IOException {
-        Path dir = new ConfigResolver(System.getenv()).dataDir(data);
+        ConfigResolver resolver = new ConfigResolver(System.getenv());
+        Path dir = resolver.dataDir(data);
+        DatabaseTarget target;
+        try {
+            target = databaseOptions.target(resolver);
+        } catch (IllegalArgumentException e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 2;
+        }
         VaultKeyFiles files = new VaultKeyFiles(dir);
         if (Files.exists(files.dir())) {
             System.err.println("castellan-server: the vault directory " + files.dir() + " exists; recover rebuilds a "
@@ -71,7 +96,7 @@ final class VaultRecoverCommand implements Callable<Integer> {
             System.err.println("castellan-server: vault NOT recovered: " + e.getMessage());
             return 1;
         }
-        boolean audited = Files.exists(dir.resolve(Database.FILE_NAME));
+        boolean audited = !target.embedded() || Files.exists(dir.resolve(Database.FILE_NAME));
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("operator", System.getProperty("user.name"));
         detail.put("keySet", recovered.keysetId());
@@ -80,7 +105,7 @@ final class VaultRecoverCommand implements Callable<Integer> {
         detail.put("vaultKeys", recovered.vault().keyIds());
         if (audited) {
             try {
-                ToolAudit.record(dir, AuditActions.VAULT_RECOVER, "ok", detail);
+                ToolAudit.record(dir, target, AuditActions.VAULT_RECOVER, "ok", detail);
             } catch (IOException e) {
                 System.err.println("castellan-server: " + e.getMessage() + "; the vault was not written");
                 return 1;
@@ -92,7 +117,7 @@ final class VaultRecoverCommand implements Callable<Integer> {
                 + recovered.setId() + ": key set " + recovered.keysetId() + ", keys " + recovered.vault().keyIds()
                 + ", current " + recovered.vault().current().keyId() + ".");
         if (audited) {
-            List<String> missing = keysNotRecovered(dir, recovered.vault());
+            List<String> missing = keysNotRecovered(dir, target, recovered.vault());
             if (!missing.isEmpty()) {
                 System.out.println("WARNING: secrets in the database are sealed to vault keys " + missing + ", which this"
                         + " share set does not hold (it was split before 'vault rotate' made them): those stay"

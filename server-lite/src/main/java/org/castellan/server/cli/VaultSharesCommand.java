@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.config.ConfigResolver;
+import org.castellan.server.db.DatabaseTarget;
 import org.castellan.server.vault.Vault;
 import org.castellan.server.vault.VaultKeyFiles;
 import org.castellan.server.vault.VaultShares;
@@ -29,6 +30,9 @@ final class VaultSharesCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (env CASTELLAN_DATA; default ./castellan-data).")
     String data;
 
+    @picocli.CommandLine.Mixin
+    ToolDatabaseOptions databaseOptions = new ToolDatabaseOptions();
+
     @Option(names = "--split", paramLabel = "K-of-N", required = true, description = "How many shares (N, at most "
             + VaultShares.MAX_SHARES + ") and how many of them rebuild the keys (K, at least 2), e.g. 3-of-5.")
     String split;
@@ -43,7 +47,15 @@ final class VaultSharesCommand implements Callable<Integer> {
                     + ", e.g. 3-of-5");
             return 2;
         }
-        Path dir = new ConfigResolver(System.getenv()).dataDir(data);
+        ConfigResolver resolver = new ConfigResolver(System.getenv());
+        Path dir = resolver.dataDir(data);
+        DatabaseTarget target;
+        try {
+            target = databaseOptions.target(resolver);
+        } catch (IllegalArgumentException e) {
+            System.err.println("castellan-server: " + e.getMessage());
+            return 2;
+        }
         Vault vault;
         try {
             vault = new VaultKeyFiles(dir).load();
@@ -61,7 +73,7 @@ final class VaultSharesCommand implements Callable<Integer> {
         detail.put("n", n);
         detail.put("vaultKeys", vault.keyIds());
         try {
-            ToolAudit.record(dir, AuditActions.VAULT_SHARES_SPLIT, "ok", detail);
+            ToolAudit.record(dir, target, AuditActions.VAULT_SHARES_SPLIT, "ok", detail);
         } catch (java.io.IOException e) {
             System.err.println("castellan-server: " + e.getMessage() + "; no shares were printed");
             return 1;
