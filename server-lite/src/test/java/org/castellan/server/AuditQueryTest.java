@@ -50,7 +50,7 @@ class AuditQueryTest {
             assertThat(admin.audit("action=channel.create").get(0).toString()).doesNotContain("webhook-secret")
                     .doesNotContain("hooks.example.org");
         }
-        try (org.castellan.server.db.Database db = org.castellan.server.db.Database.open(dataDir)) {
+        try (org.castellan.server.db.Database db = org.castellan.server.testing.OnPostgres.open(dataDir)) {
             var result = db.read(c -> new org.castellan.server.audit.AuditVerifier(
                     new org.castellan.server.audit.SqlAuditLog(java.time.Clock.systemUTC())).verify(c));
             assertThat(result.intact()).isTrue();

@@ -15,6 +15,7 @@ import org.castellan.server.audit.SqlAuditLog;
 import org.castellan.server.db.Database;
 import org.castellan.server.testing.DbSnapshot;
 import org.castellan.server.testing.TestAgent;
+import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class ConcurrentWritesTest {
             assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM rotations WHERE state = 'committed'")).isEqualTo(4);
             assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM rotations")).isEqualTo(32);
         }
-        try (Database db = Database.open(dataDir)) {
+        try (Database db = OnPostgres.open(dataDir)) {
             AuditVerifier.Result result = db.read(c -> new AuditVerifier(new SqlAuditLog(java.time.Clock.systemUTC())).verify(c));
             assertThat(result.intact()).isTrue();
             assertThat(result.rowsChecked()).isGreaterThan(4 + 64);

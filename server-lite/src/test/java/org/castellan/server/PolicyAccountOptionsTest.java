@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.castellan.server.config.ServerConfig;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.DbSnapshot;
 import org.castellan.server.testing.TestAgent;
@@ -54,7 +53,7 @@ class PolicyAccountOptionsTest {
                             "enableAccount=true", "removeKeychainAfterReset=true"));
         }
         try (TestServer restarted = TestServer.attach(
-                CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0")), dataDir, token)) {
+                CastellanServer.start(TestServer.config(dataDir)), dataDir, token)) {
             JsonNode policy = restarted.get("/api/v1/policies/default").json();
             for (String option : OPTIONS) {
                 assertThat(policy.get(option).asBoolean()).as(option).isTrue();

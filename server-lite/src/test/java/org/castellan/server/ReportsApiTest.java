@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /api/v1/reports/...} over real HTTPS: each report finds its device, pages with
  * {@code X-Next-Cursor} without repeats, shows a non-admin only the devices its rules reach, and
- * refuses bad parameters with a JSON 400. {@code ReportsApiOnPostgresTest} runs the same on PostgreSQL.
+ * refuses bad parameters with a JSON 400. The postgresql execution runs the same on PostgreSQL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportsApiTest {

@@ -44,7 +44,7 @@ class RestartTest {
             assertThat(otherDir.resolve("tls")).doesNotExist();
         }
 
-        try (TestServer server = TestServer.attach(CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0")),
+        try (TestServer server = TestServer.attach(CastellanServer.start(TestServer.config(dataDir)),
                 dataDir, token)) {
             assertThat(server.server.fingerprint()).isEqualTo(fingerprint);
             assertThat(server.server.initialAdminToken()).isEmpty();

@@ -30,7 +30,7 @@ class RevealRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        clock = TestClock.now(); // fresh for each class that runs these tests (RevealRulesOnPostgresTest too)
+        clock = TestClock.now(); // fresh for each class that runs these tests (on either backend)
         // The default limits: 10/minute, 50/hour, 100/day per principal.
         server = TestServer.start(dataDir, RateLimitSettings.defaults(), clock, DispatcherSettings.defaults());
         admin = new AdminApi(server);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +51,11 @@ class WriteTripsTest {
 
     @Test
     void aGrantedRevealIsOneTripWithItsAuditRowAndTheTokensUse() throws Exception {
-        assertThat(tripsOf(200, () -> server.get("/api/v1/devices/" + agent.deviceId + "/password"))).isEqualTo(1);
+        // On PostgreSQL the reveal limit is counted in the shared database (SharedRateLimiter), every
+        // node's reveals in one count: a transaction of its own before the reveal's.
+        long limitCount = OnPostgres.active() ? 1 : 0;
+        assertThat(tripsOf(200, () -> server.get("/api/v1/devices/" + agent.deviceId + "/password")))
+                .isEqualTo(1 + limitCount);
         assertThat(new AdminApi(server).audit("action=password.reveal&outcome=granted&device=" + agent.deviceId))
                 .isNotEmpty();
     }

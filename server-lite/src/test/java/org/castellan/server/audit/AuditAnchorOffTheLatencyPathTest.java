@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.castellan.server.db.Database;
+import org.castellan.server.testing.SqliteOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (here: held). The anchor is never ahead of the log, catches up to exactly its end, and a failed
  * anchor write is retried without failing any request.
  */
+@SqliteOnly("the anchor file the embedded database's writer thread keeps")
 class AuditAnchorOffTheLatencyPathTest {
     @TempDir
     Path dir;

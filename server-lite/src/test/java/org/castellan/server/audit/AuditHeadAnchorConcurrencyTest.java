@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.castellan.server.db.Database;
+import org.castellan.server.testing.SqliteOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the anchor is never ahead of the committed log while they run, and ends exactly at it. Also
  * measures what the anchor write costs per append (printed; the figure goes in the README).
  */
+@SqliteOnly("the anchor file under the embedded writer lock")
 class AuditHeadAnchorConcurrencyTest {
     private static final int APPENDS = 1000;
     @TempDir

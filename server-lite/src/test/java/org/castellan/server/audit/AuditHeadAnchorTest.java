@@ -17,6 +17,7 @@ import org.castellan.server.CastellanServer;
 import org.castellan.server.cli.ServerMain;
 import org.castellan.server.db.Database;
 import org.castellan.server.testing.DbSnapshot;
+import org.castellan.server.testing.SqliteOnly;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back an older database, visible: to {@code audit verify}, to the next server start, and to the
  * running server's next append. Real server, real SQLite file, tampering through plain JDBC.
  */
+@SqliteOnly("DIR/audit/head as the embedded database's anchor; PostgreSQL's is the chain head row (TwoNodesOnPostgresTest)")
 class AuditHeadAnchorTest {
     @TempDir
     Path dataDir;

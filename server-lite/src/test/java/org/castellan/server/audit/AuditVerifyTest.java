@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.castellan.server.cli.ServerMain;
 import org.castellan.server.testing.DbSnapshot;
+import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +46,7 @@ class AuditVerifyTest {
 
     @BeforeEach
     void copyDatabase() throws Exception {
+        OnPostgres.copyDatabase(template, dataDir);
         for (String name : new String[] {"castellan.db", "castellan.db-wal", "castellan.db-shm"}) {
             if (Files.exists(template.resolve(name))) {
                 Files.copy(template.resolve(name), dataDir.resolve(name));
@@ -115,7 +119,9 @@ class AuditVerifyTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            int code = ServerMain.execute("audit", "verify", "--data", dataDir.toString());
+            List<String> args = new ArrayList<>(List.of("audit", "verify", "--data", dataDir.toString()));
+            args.addAll(OnPostgres.toolArguments(dataDir));
+            int code = ServerMain.execute(args.toArray(String[]::new));
             return new Verified(code, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.castellan.server.CastellanServer;
 import org.castellan.server.config.ServerConfig;
 import org.castellan.server.testing.Cli;
+import org.castellan.server.testing.SqliteOnly;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agents escrow and admins reveal, restored into a fresh directory and served on another port,
  * gives back every password, the same TLS identity and devices, and an intact, anchored audit log.
  */
+@SqliteOnly("backup and restore carry the embedded database; PostgreSQL's is pg_dump's (docs/backup.md)")
 class BackupRestoreTest {
     static final String PASSPHRASE = "correct horse battery staple 42";
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.castellan.server.cli.ServerMain;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A database that cannot be used stops {@code serve} with exit 2 and one line, and creates nothing. */
+@PostgresqlOnly("bad PostgreSQL settings for serve; takes its own database")
 class DatabaseConfigurationTest {
     @TempDir
     static Path tmp;

@@ -12,6 +12,7 @@ import org.castellan.server.CastellanServer;
 import org.castellan.server.cli.ServerMain;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.OnPostgres;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.castellan.testsupport.PostgresServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code migrate-database}: a populated embedded installation moves to PostgreSQL with every reveal, its history and its audit chain. */
+@PostgresqlOnly("moves an embedded installation into its own PostgreSQL database")
 class MigrateDatabaseTest {
     @TempDir
     Path tmp;
@@ -30,7 +32,7 @@ class MigrateDatabaseTest {
         String deviceId;
         String userId;
         JsonNode historyBefore;
-        try (TestServer sqlite = TestServer.start(dir)) {
+        try (TestServer sqlite = TestServer.startEmbedded(dir)) {
             token = sqlite.adminToken;
             TestAgent agent = new TestAgent(sqlite).registered();
             deviceId = agent.deviceId;

@@ -33,6 +33,7 @@ import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.ratelimit.RateWindow;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.OnPostgres;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.castellan.testsupport.PostgresServer;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nodes, and when one node stops the other carries on.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@PostgresqlOnly("two server nodes on one PostgreSQL database")
 class TwoNodesOnPostgresTest {
     /** Per hour, so a slow machine cannot let the window slide while the test counts. */
     static final RateLimitSettings LIMITS = RateLimitSettings.defaults()

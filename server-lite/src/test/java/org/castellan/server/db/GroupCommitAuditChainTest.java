@@ -15,6 +15,7 @@ import org.castellan.server.audit.AuditHeadAnchor;
 import org.castellan.server.audit.AuditVerifier;
 import org.castellan.server.audit.HeadAnchorFile;
 import org.castellan.server.audit.SqlAuditLog;
+import org.castellan.server.testing.SqliteOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * batch, a unit rolled back to its savepoint leaves no gap in the chain nor in the anchor's idea of
  * the head, and the anchor is written once for the batch, at its end, before any caller returns.
  */
+@SqliteOnly("audit appends batched by the embedded database's group commit")
 class GroupCommitAuditChainTest {
     @TempDir
     Path dir;

@@ -14,11 +14,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.castellan.server.testing.SqliteOnly;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Group commit on a real SQLite file: shared commits, per-unit failures, the write() contract. */
+@SqliteOnly("the embedded database's writer thread and group commit")
 class GroupCommitTest {
     @TempDir
     Path dir;

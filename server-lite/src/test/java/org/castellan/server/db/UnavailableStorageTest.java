@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
 import org.castellan.server.testing.DbSnapshot;
+import org.castellan.server.testing.SqliteOnly;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * capped just above the database's size): SQLite then answers SQLITE_FULL exactly as on a full
  * file system. A real full file system has not been tried here.
  */
+@SqliteOnly("SQLite's busy lock and full file (max_page_count); PostgreSQL's pool errors are other tests'")
 class UnavailableStorageTest {
     @TempDir
     Path dataDir;

@@ -19,6 +19,7 @@ import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.Paging;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.SqliteOnly;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pattern group.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SqliteOnly("a million rows seeded into the SQLite file and its EXPLAIN QUERY PLAN")
 class DeviceListingAtScaleTest {
     private static final int DEVICES = 1_000_000;
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.db.Database;
 import org.castellan.server.db.DatabaseTarget;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.testsupport.PostgresServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every device once, in the database's own id order; a host-name lookup folds case; a host-name
  * pattern matches case-insensitively and takes {@code _} and {@code %} in a name literally.
  */
+@PostgresqlOnly("runs its queries on both backends itself")
 class DevicePagingOnBothDatabasesTest {
     private static final List<String> HOSTNAMES = List.of("Web-01", "web-02", "WEB-03", "web_1a", "webx1b", "web%2c",
             "db-01", "DB-02", "mail", "Web-04", "web-05", "printer-7", "web_1z", "host-a", "host-b", "host-c", "x");

@@ -13,6 +13,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import org.castellan.server.CastellanServer;
 import org.castellan.server.cli.ServerMain;
+import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestServer;
 import org.castellan.testsupport.Prerequisite;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,10 @@ class DataDirModesTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            assertThat(ServerMain.execute("serve", "--data", dataDir.toString(), "--listen", "127.0.0.1:0")).isEqualTo(1);
+            List<String> args = new java.util.ArrayList<>(List.of("serve", "--data", dataDir.toString(), "--listen",
+                    "127.0.0.1:0"));
+            args.addAll(OnPostgres.toolArguments(dataDir));
+            assertThat(ServerMain.execute(args.toArray(String[]::new))).isEqualTo(1);
         } finally {
             System.setErr(original);
         }
@@ -51,9 +55,12 @@ class DataDirModesTest {
 
     @Test
     void everySecretFileOpenToOthersIsNamedWithItsChmod() throws Exception {
-        List<Path> secrets = List.of(dataDir.resolve("castellan.db"), dataDir.resolve("initial-admin-token"),
+        List<Path> secrets = new java.util.ArrayList<>(List.of(dataDir.resolve("initial-admin-token"),
                 dataDir.resolve("tls/server.p12"), dataDir.resolve("tls/server.p12.password"),
-                dataDir.resolve("vault/current"), dataDir.resolve("audit/anchor.key"), dataDir.resolve("audit/head"));
+                dataDir.resolve("vault/current"), dataDir.resolve("audit/anchor.key"), dataDir.resolve("audit/head")));
+        if (!OnPostgres.active()) {
+            secrets.add(dataDir.resolve("castellan.db")); // on PostgreSQL the database is not a file here
+        }
         for (Path secret : secrets) {
             chmod(secret, "rw-r--r--");
         }

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.testing.DbSnapshot;
+import org.castellan.server.testing.OnPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class NonceStoreTest {
     @Test
     void secondUseOfANonceIsARefusedReplay() throws Exception {
         NonceStore nonces = new NonceStore(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
-        try (Database db = Database.open(dataDir)) {
+        try (Database db = OnPostgres.open(dataDir)) {
             db.write(c -> {
                 nonces.record(c, request("nonce-aaaaaaaaaaaaaaaa", NOW));
                 return null;
@@ -42,7 +43,7 @@ class NonceStoreTest {
     @Test
     void noncesOutsideTheSkewWindowArePruned() throws Exception {
         NonceStore nonces = new NonceStore(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
-        try (Database db = Database.open(dataDir)) {
+        try (Database db = OnPostgres.open(dataDir)) {
             db.write(c -> {
                 nonces.record(c, request("old-nonce-aaaaaaaaaaaa", NOW.minus(Duration.ofMinutes(10))));
                 nonces.record(c, request("new-nonce-aaaaaaaaaaaa", NOW));

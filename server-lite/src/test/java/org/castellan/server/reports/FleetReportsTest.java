@@ -24,6 +24,7 @@ import org.castellan.server.reports.FleetReports.Cursor;
 import org.castellan.server.reports.FleetReports.Report;
 import org.castellan.server.reports.FleetReports.Row;
 import org.castellan.server.reports.FleetReports.Tally;
+import org.castellan.server.testing.SqliteOnly;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * report's index of V73 (no scan of devices or rotations, no temporary sort of the fleet).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SqliteOnly("a large fleet seeded into the SQLite file and its EXPLAIN QUERY PLAN")
 class FleetReportsTest {
     private static final int DEVICES = 20_000;
     static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");

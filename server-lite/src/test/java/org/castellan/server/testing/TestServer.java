@@ -60,10 +60,21 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, dataDir, token);
     }
 
-    /** On the embedded database, or on PostgreSQL when the test class runs {@link OnPostgres}. */
+    /** On the embedded database, or on PostgreSQL when the run is on PostgreSQL ({@link OnPostgres}). */
     public static ServerConfig config(Path dataDir, RateLimitSettings limits) {
-        ServerConfig config = ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(limits);
+        return config(dataDir).withLimits(limits);
+    }
+
+    /** {@code serve --data DIR --listen 127.0.0.1:0} with the default limits, on this run's database. */
+    public static ServerConfig config(Path dataDir) {
+        ServerConfig config = ServerConfig.of(dataDir, "127.0.0.1:0");
         return OnPostgres.active() ? config.withDatabase(OnPostgres.targetFor(dataDir)) : config;
+    }
+
+    /** On the embedded SQLite database whatever the run's backend (for a test of moving off it). */
+    public static TestServer startEmbedded(Path dataDir) throws Exception {
+        CastellanServer server = CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0").withLimits(GENEROUS));
+        return new TestServer(server, dataDir, server.initialAdminToken().orElseThrow());
     }
 
     /** Wraps an already started server (e.g. a restart, which prints no new token). */

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.castellan.server.CastellanServer;
 import org.castellan.server.cli.ServerMain;
-import org.castellan.server.config.ServerConfig;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class VaultRotationTest {
 
         assertThat(ServerMain.execute("vault", "rotate", "--data", dataDir.toString())).isZero();
 
-        CastellanServer restarted = CastellanServer.start(ServerConfig.of(dataDir, "127.0.0.1:0"));
+        CastellanServer restarted = CastellanServer.start(TestServer.config(dataDir));
         try (TestServer server = TestServer.attach(restarted, dataDir, token)) {
             TestAgent same = agent.on(server);
             var checkIn = same.checkIn("root").json();

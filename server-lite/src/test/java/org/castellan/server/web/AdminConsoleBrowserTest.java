@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.ConsoleClient;
 import org.castellan.server.testing.TestAgent;
@@ -36,6 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and no device outside its rules, and bad or forged form posts change nothing. One server and one
  * browser for the class; each test signs in its own users.
  */
+@Browser("administration pages in Chromium")
 class AdminConsoleBrowserTest {
     static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
     /** Each sign-in moves the clock itself (a test signs in several people); polls often: a page answers in ms. */

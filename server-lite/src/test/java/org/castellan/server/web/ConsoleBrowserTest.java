@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.castellan.server.config.ConsoleSettings;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
@@ -30,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * certificate trusted by its SPKI pin, nothing else): sign-in with password and TOTP, search,
  * reveal with a reason, copy, auto-hide, CSRF, CSP, expiry and sign-out. One browser for the class.
  */
+@Browser("sign-in, reveal, copy and auto-hide in Chromium; the flows' requests are ConsoleTest's")
 class ConsoleBrowserTest {
     static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
     static final String SESSION_COOKIE = "__Host-castellan-session";

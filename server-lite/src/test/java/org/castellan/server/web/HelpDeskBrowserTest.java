@@ -17,6 +17,7 @@ import org.castellan.server.ratelimit.RateLimitSettings;
 import org.castellan.server.ratelimit.RateWindow;
 import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
@@ -41,6 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * One server and one browser for the class; each test a user of its own (the reveal limit, four a
  * minute here, counts per user).
  */
+@Browser("help-desk pages, accessibility and screenshots in Chromium")
 class HelpDeskBrowserTest {
     static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
     static final int REVEALS_PER_MINUTE = 4;

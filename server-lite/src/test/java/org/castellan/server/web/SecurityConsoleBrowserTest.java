@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.Browser;
 import org.castellan.server.testing.BrowserConsole;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestClock;
@@ -37,6 +38,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * a non-admin who sees nothing outside their rules on any of these pages or API calls, and bad
  * input answered with a clear message. One server and one browser for the class.
  */
+@Browser("security pages in Chromium")
 class SecurityConsoleBrowserTest {
     static final Path SCREENSHOTS = BrowserConsole.SCREENSHOTS;
     @RegisterExtension
