@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The authorization matrix at the evaluator level: every permission × target situation × way
  * of being the principal, each asserting the exact set of permissions granted.
  */
+@NoDatabase("no database, no server: the same on either backend")
 class AuthorizationMatrixTest {
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     static final String USER = "u1";

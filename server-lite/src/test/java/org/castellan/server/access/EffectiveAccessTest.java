@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class EffectiveAccessTest {
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     static final DeviceFacts DEVICE = new DeviceFacts("d1", "web-01", "linux", false, true);

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class PolicyResolverTest {
     static final DeviceFacts WEB01 = new DeviceFacts("d1", "web-01.corp", "linux", false, true);
 

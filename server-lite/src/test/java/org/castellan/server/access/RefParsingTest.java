@@ -3,11 +3,13 @@ package org.castellan.server.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@NoDatabase("no database, no server: the same on either backend")
 class RefParsingTest {
     @Test
     void principalsRoundTrip() {

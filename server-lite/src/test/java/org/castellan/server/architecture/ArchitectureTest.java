@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.castellan.server.fixture.cycle.a.CycleA;
 import org.castellan.server.fixture.cycle.b.CycleB;
 import org.castellan.server.http.fixture.ToolkitThatKnowsAFeature;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
 /** The package picture of server-lite: http/ a toolkit, layers without cycles. Each rule is also shown to fail. */
+@NoDatabase("no database, no server: the same on either backend")
 class ArchitectureTest {
     @Test
     void theRulesLookAtTheWholeServer() {

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
 /** The chunked AES-GCM stream: what was sealed reads back, and chunks cannot be moved, dropped or cut. */
+@NoDatabase("no database, no server: the same on either backend")
 class SealedStreamTest {
     static final SecureRandom RANDOM = new SecureRandom();
     final SecretKeySpec key = new SecretKeySpec(BackupHeader.random(RANDOM, 32), "AES");

@@ -19,6 +19,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.castellan.protocol.tls.PinnedTrust;
+import org.castellan.server.testing.SqliteOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code castellan-server serve} as a real process: what it prints and what it creates. */
 @DisabledOnOs(OS.WINDOWS)
+@SqliteOnly("serve's defaults: the embedded database a first start creates in DIR (--database is DatabaseConfigurationTest's)")
 class ServeCommandTest {
     private static final Pattern LISTENING = Pattern.compile("Castellan server listening on https://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern FINGERPRINT = Pattern.compile("TLS certificate SHA-256 fingerprint: ([0-9a-f]{64})");

@@ -7,11 +7,13 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import org.castellan.server.ratelimit.LimitKeys;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@NoDatabase("no database, no server: the same on either backend")
 class ClientAddressResolverTest {
     final ClientAddressResolver resolver = new ClientAddressResolver(
             List.of("10.0.0.0/8", "192.168.1.10", "fd00:aa::/32", "::1"));

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.charset.StandardCharsets;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.server.policy.PolicyUpdate;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class JsonBodyTest {
     private static ApiException refuse(String json, Class<?> type) {
         return catchThrowableOfType(ApiException.class, () -> JsonBody.parse(json.getBytes(StandardCharsets.UTF_8), type));

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.castellan.server.testing.NoDatabase;
 import org.castellan.testsupport.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * license), and no warning either. Runs {@code npx -y @redocly/cli@VERSION lint}; without npx it
  * skips with how to install it (a failure under CI=true).
  */
+@NoDatabase("no database, no server: the same on either backend")
 class OpenApiLintTest {
     static final String REDOCLY = "@redocly/cli@2.77.0";
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class NotificationEventTest {
     @Test
     void jsonCarriesWhoWhatWhereWhyAndRulesWithIsoTime() {

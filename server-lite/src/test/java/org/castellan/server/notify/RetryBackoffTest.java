@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class RetryBackoffTest {
     final RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(5), Duration.ofHours(1), 0.2);
 

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.castellan.protocol.Secret;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@NoDatabase("no database, no server: the same on either backend")
 class WebhookSignerTest {
     static final Secret SECRET = Secret.of("whsec-known-answer");
     static final byte[] BODY = "{\"type\":\"password.revealed\"}".getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.testing.NoDatabase;
 import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class LoginLockoutTest {
     final TestClock clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
     final LoginLockout lockout = new LoginLockout(5, Duration.ofMinutes(15), Duration.ofMinutes(30), clock);

@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.testing.NoDatabase;
 import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@NoDatabase("no database, no server: the same on either backend")
 class RateLimitSettingsTest {
     @Test
     void configuredWindowsParseFromText() {

@@ -1,5 +1,6 @@
 package org.castellan.server.ratelimit;
 
+import org.castellan.server.testing.NoDatabase;
 import org.castellan.server.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class SlidingWindowLimiterTest {
     final TestClock clock = new TestClock(Instant.parse("2026-11-22T00:00:00Z"));
     final SlidingWindowLimiter reveals = SlidingWindowLimiter.forReveals(clock);

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.castellan.server.policy.Policy;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
+@NoDatabase("no database, no server: the same on either backend")
 class RotateDecisionTest {
     private static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
     private static final Policy POLICY = Policy.defaults(Policy.DEFAULT); // maxAgeDays 30

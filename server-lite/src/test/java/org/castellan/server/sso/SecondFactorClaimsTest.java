@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
 /** Which ID tokens count as a second factor at the identity provider, and since when. */
+@NoDatabase("no database, no server: the same on either backend")
 class SecondFactorClaimsTest {
     static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     static final OidcClient CLIENT = new OidcClient(new OidcSettings(URI.create("https://idp.example"), "castellan",

@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.castellan.protocol.Secret;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@NoDatabase("no database, no server: the same on either backend")
 class PasswordHasherTest {
     // Cheap parameters keep the suite fast; one test below runs the production defaults.
     private static final Argon2Params FAST = new Argon2Params(64, 2, 1);

@@ -12,10 +12,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.castellan.protocol.envelope.VaultKeyPair;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** K-of-N recovery shares of the vault keys: any K rebuild them, K-1 or a changed share never do. */
+@NoDatabase("no database, no server: the same on either backend")
 class VaultSharesTest {
     static final SecureRandom RANDOM = new SecureRandom();
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 
 /** The audit export's CSV records: RFC 4180 quoting and CRLF, and no cell a spreadsheet would run as a formula. */
+@NoDatabase("no database, no server: the same on either backend")
 class AuditCsvTest {
     static String line(String... cells) {
         return new String(AuditPages.csvLine(Arrays.asList(cells)), StandardCharsets.UTF_8);

@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.castellan.server.testing.NoDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@NoDatabase("no database, no server: the same on either backend")
 class RegistrationKeyFileTest {
     private static final String KEY = "crk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
