@@ -21,6 +21,7 @@ import org.castellan.server.CastellanServer;
 import org.castellan.server.audit.AuditAnchorException;
 import org.castellan.server.audit.HeadAnchorFile;
 import org.castellan.server.files.SecureFiles;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of them with the bootstrap token, and serve the same data; without them, the second refuses
  * (naming what to copy) instead of forking the cluster with keys of its own.
  */
+@PostgresqlOnly("two nodes starting at once on one fresh PostgreSQL database")
 class ConcurrentFirstStartOnPostgresTest {
     @TempDir
     Path tmp;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.castellan.server.CastellanServer;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with several server URLs and a load balancer move on to another node. When the database comes
  * back the node serves again without a restart.
  */
+@PostgresqlOnly("a node's PostgreSQL database made unreachable")
 class DatabaseUnreachableOnPostgresTest {
     @TempDir
     Path tmp;

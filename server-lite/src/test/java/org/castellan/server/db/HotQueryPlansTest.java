@@ -25,6 +25,7 @@ import org.castellan.server.jit.SqlJitStore;
 import org.castellan.server.recovery.SqlRecoveryKeyStore;
 import org.castellan.server.rotation.SqlRotationStore;
 import org.castellan.server.users.SqlUserStore;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.testsupport.PostgresServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * an index search costs O(log n + rows returned), so what holds here holds at 1 M devices and
  * 100 M audit rows; a scan or a sort of the whole table would not.
  */
+@PostgresqlOnly("runs its queries on both backends itself")
 class HotQueryPlansTest {
     /** The tables (and the aliases the stores give them) that grow with the fleet or the audit trail. */
     private static final String BIG_TABLES = "devices|rotations|recovery_keys|device_group_members|api_tokens|t"

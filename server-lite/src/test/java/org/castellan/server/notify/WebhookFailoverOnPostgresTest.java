@@ -21,6 +21,7 @@ import org.castellan.server.CastellanServer;
 import org.castellan.server.audit.HeadAnchorFile;
 import org.castellan.server.db.DatabaseTarget;
 import org.castellan.server.db.Dialect;
+import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.TestAgent;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node B takes the dispatcher over and, once A's lease has run out, sends the entry again with
  * the same event id, which is how a receiver deduplicates (at-least-once delivery).
  */
+@PostgresqlOnly("a webhook dispatcher cut off its PostgreSQL database, another node taking over")
 class WebhookFailoverOnPostgresTest {
     static final String SECRET = "webhook-signing-secret-0123456789";
     /** Lease = connect + request timeout + 5 s = 11 s: how long B waits before it re-sends A's claim. */
