@@ -76,7 +76,9 @@ class DatabaseUnreachableOnPostgresTest {
         assertThat(node.get("/healthz").status()).isEqualTo(200);
 
         allowConnections(false);
-        // The first waits for the pool's connection timeout; the node then fails fast for a moment.
+        // The pooled connections were terminated: a call on one fails at once; the first call that
+        // needs a new connection waits for the pool's connection timeout, and the node then fails
+        // fast for a moment. Each answers 503.
         List<Callable<TestServer.Reply>> calls = List.of(
                 () -> node.get("/api/v1/devices/" + agent.deviceId),
                 () -> node.post("/api/v1/registration-keys", Map.of("name", "while-down")),

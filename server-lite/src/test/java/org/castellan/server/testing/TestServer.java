@@ -36,6 +36,9 @@ public final class TestServer implements AutoCloseable {
                 .sslSocketFactory(trust.socketFactory(), trust.trustManager())
                 .hostnameVerifier((host, session) -> true) // the pin is the identity
                 .retryOnConnectionFailure(false)
+                // Longer than a PostgreSQL pool's 10-second connection timeout, so a test sees the
+                // 503 a node answers after waiting for a database that cannot be reached.
+                .readTimeout(20, TimeUnit.SECONDS)
                 .callTimeout(20, TimeUnit.SECONDS)
                 .build();
     }
