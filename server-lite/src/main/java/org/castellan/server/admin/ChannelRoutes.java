@@ -61,10 +61,12 @@ public final class ChannelRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, all(), ChannelStore.Channel::id));
+        // Keyset paging in the database: one row more than asked says another page exists.
+        java.util.List<ChannelStore.Channel> rows = db.read(c -> channels.page(c, paging.after(), paging.limit() + 1));
+        Responses.ok(ctx, paging.shown(ctx, rows, ChannelStore.Channel::id));
     }
 
-    /** Every channel (never its secret). */
+    /** Every channel (never its secret): for the console's pages and forms. */
     public java.util.List<ChannelStore.Channel> all() {
         return db.read(channels::list);
     }

@@ -111,10 +111,13 @@ public final class RuleRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, all(), RuleView::id));
+        // Keyset paging in the database: one row more than asked says another page exists.
+        List<RuleView> rows = db.read(c -> rules.page(c, paging.after(), paging.limit() + 1)).stream()
+                .map(RuleRoutes::view).toList();
+        Responses.ok(ctx, paging.shown(ctx, rows, RuleView::id));
     }
 
-    /** Every rule, as the API lists them. */
+    /** Every rule, as the API lists them: for the console's rule page. */
     public List<RuleView> all() {
         return db.read(rules::list).stream().map(RuleRoutes::view).toList();
     }

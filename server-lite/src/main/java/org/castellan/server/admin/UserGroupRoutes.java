@@ -64,10 +64,12 @@ public final class UserGroupRoutes {
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
-        Responses.ok(ctx, paging.page(ctx, all(), UserGroup::id));
+        // Keyset paging in the database: one row more than asked says another page exists.
+        List<UserGroup> rows = db.read(c -> groups.page(c, paging.after(), paging.limit() + 1));
+        Responses.ok(ctx, paging.shown(ctx, rows, UserGroup::id));
     }
 
-    /** Every user group with its members. */
+    /** Every user group with its members: for the console's pages and forms. */
     public List<UserGroup> all() {
         return db.read(groups::list);
     }

@@ -59,9 +59,20 @@ public final class ChannelStore implements WebhookChannels {
         }
     }
 
+    /** Every channel, in id order: for the console's pages and forms. */
     public List<Channel> list(Connection c) throws SQLException {
+        return channels(c, "SELECT id, name, type, url FROM channels ORDER BY id");
+    }
+
+    /** Up to {@code limit} channels in id order after {@code afterId} (null: from the first): keyset paging on the primary key. */
+    public List<Channel> page(Connection c, String afterId, int limit) throws SQLException {
+        return channels(c, "SELECT id, name, type, url FROM channels WHERE id > ? ORDER BY id LIMIT ?",
+                afterId == null ? "" : afterId, limit);
+    }
+
+    private static List<Channel> channels(Connection c, String sql, Object... params) throws SQLException {
         List<Channel> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT id, name, type, url FROM channels ORDER BY id");
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params);
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(new Channel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));

@@ -63,14 +63,7 @@ public final class SqlDeviceGroupStore {
         if (!exists(c, id)) {
             return Optional.empty();
         }
-        List<String> members = new ArrayList<>();
-        try (PreparedStatement st = Rows.bind(c.prepareStatement(
-                "SELECT device_id FROM device_group_members WHERE group_id = ? ORDER BY device_id"), id);
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                members.add(rs.getString(1));
-            }
-        }
+        List<String> members = members(c, id);
         try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM device_groups WHERE id = ?"), id);
              ResultSet rs = st.executeQuery()) {
             rs.next();
@@ -78,6 +71,43 @@ public final class SqlDeviceGroupStore {
                     rs.getString("match_os"), rs.getString("policy")));
         }
     }
+
+    /** The explicit members of one group, in id order (the primary key (group_id, device_id)). */
+    private static List<String> members(Connection c, String groupId) throws SQLException {
+        List<String> members = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "SELECT device_id FROM device_group_members WHERE group_id = ? ORDER BY device_id"), groupId);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                members.add(rs.getString(1));
+            }
+        }
+        return members;
+    }
+
+    /**
+     * Up to {@code limit} groups with their explicit members, in id order after {@code afterId}
+     * (null: from the first): keyset paging on the primary key ({@link #PAGE}), then the members of
+     * those groups only, each group's from the members' primary key.
+     */
+    public List<DeviceGroupRow> page(Connection c, String afterId, int limit) throws SQLException {
+        List<DeviceGroupRow> definitions = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(PAGE), afterId == null ? "" : afterId, limit);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                definitions.add(new DeviceGroupRow(rs.getString("id"), rs.getString("name"), List.of(),
+                        rs.getString("match_hostname"), rs.getString("match_os"), rs.getString("policy")));
+            }
+        }
+        List<DeviceGroupRow> out = new ArrayList<>(definitions.size());
+        for (DeviceGroupRow g : definitions) {
+            out.add(new DeviceGroupRow(g.id(), g.name(), members(c, g.id()), g.matchHostname(), g.matchOs(), g.policy()));
+        }
+        return out;
+    }
+
+    /** The query of one {@link #page}: a range search on the primary key from the cursor. */
+    private static final String PAGE = "SELECT * FROM device_groups WHERE id > ? ORDER BY id LIMIT ?";
 
     /** True when a group of that id exists (its members are not read). */
     public boolean exists(Connection c, String id) throws SQLException {

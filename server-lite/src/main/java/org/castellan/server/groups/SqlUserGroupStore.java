@@ -54,6 +54,28 @@ public final class SqlUserGroupStore {
         return out;
     }
 
+    /**
+     * Up to {@code limit} groups with their members, in id order after {@code afterId} (null: from
+     * the first): keyset paging on the primary key ({@link #PAGE}), members read for those groups only.
+     */
+    public List<UserGroup> page(Connection c, String afterId, int limit) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(PAGE), afterId == null ? "" : afterId, limit);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        List<UserGroup> out = new ArrayList<>();
+        for (String[] row : rows) {
+            out.add(new UserGroup(row[0], row[1], members(c, row[0])));
+        }
+        return out;
+    }
+
+    /** The query of one {@link #page}: a range search on the primary key from the cursor. */
+    private static final String PAGE = "SELECT id, name FROM user_groups WHERE id > ? ORDER BY id LIMIT ?";
+
     public Optional<UserGroup> byId(Connection c, String id) throws SQLException {
         try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT name FROM user_groups WHERE id = ?"), id);
              ResultSet rs = st.executeQuery()) {

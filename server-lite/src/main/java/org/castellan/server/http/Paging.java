@@ -2,7 +2,6 @@ package org.castellan.server.http;
 
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
@@ -47,22 +46,49 @@ public record Paging(int limit, String after) {
         throw ApiException.badRequest("invalid-after", "'after' must be the X-Next-Cursor value of a previous page");
     }
 
-    /** One page of {@code all} (sorted by {@code key}), setting the next-cursor header when more remain. */
-    public <T> List<T> page(Context ctx, List<T> all, Function<T, String> key) {
-        List<T> sorted = new ArrayList<>(all);
-        sorted.sort((a, b) -> key.apply(a).compareTo(key.apply(b)));
-        List<T> out = new ArrayList<>();
-        for (T item : sorted) {
-            if (after != null && key.apply(item).compareTo(after) <= 0) {
-                continue;
-            }
-            if (out.size() == limit) {
-                next(ctx, key.apply(out.get(out.size() - 1)));
-                break;
-            }
-            out.add(item);
+    /**
+     * What a page shows of {@code rows}, which the database returned in key order with one row
+     * more than {@link #limit} when another page follows: that extra row is dropped and the
+     * next-cursor header names the last row shown.
+     */
+    public <T> List<T> shown(Context ctx, List<T> rows, Function<T, String> key) {
+        if (rows.size() <= limit) {
+            return rows;
         }
-        return out;
+        List<T> page = rows.subList(0, limit);
+        next(ctx, key.apply(page.get(limit - 1)));
+        return page;
+    }
+
+    /**
+     * The key of a list in time order, ties broken by id (registration keys by creation, just-in-time
+     * requests newest first): "epoch-milliseconds:id" inside the opaque cursor.
+     */
+    public record TimeKey(long millis, String id) {
+        public static TimeKey of(java.time.Instant at, String id) {
+            return new TimeKey(at.toEpochMilli(), id);
+        }
+
+        /** The key a cursor's decoded {@link #after} stands for; null for none; 400 {@code invalid-after} when it is not one. */
+        public static TimeKey parse(String key) {
+            if (key == null) {
+                return null;
+            }
+            int colon = key.indexOf(':');
+            if (colon > 0 && colon < key.length() - 1) {
+                try {
+                    return new TimeKey(Long.parseLong(key.substring(0, colon)), key.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    // falls through
+                }
+            }
+            throw ApiException.badRequest("invalid-after", "'after' must be the X-Next-Cursor value of a previous page");
+        }
+
+        @Override
+        public String toString() {
+            return millis + ":" + id;
+        }
     }
 
     public static int limit(String value) {

@@ -36,6 +36,14 @@ public final class SqlRuleStore {
         return query(c, "SELECT * FROM rules ORDER BY id");
     }
 
+    /**
+     * Up to {@code limit} rules in id order after {@code afterId} (null: from the first): keyset
+     * paging on the primary key for the API's list; an access decision reads them all ({@link #list}).
+     */
+    public List<Rule> page(Connection c, String afterId, int limit) throws SQLException {
+        return query(c, "SELECT * FROM rules WHERE id > ? ORDER BY id LIMIT ?", afterId == null ? "" : afterId, limit);
+    }
+
     public Optional<Rule> byId(Connection c, String id) throws SQLException {
         return query(c, "SELECT * FROM rules WHERE id = ?", id).stream().findFirst();
     }
