@@ -12,6 +12,7 @@ import org.castellan.api.JitGrantView;
 import org.castellan.server.access.Permission;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.Device;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.guard.AccessDecision;
 import org.castellan.server.guard.Audited;
@@ -19,8 +20,10 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.guard.DeviceGrant;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
+import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.jit.JitGrantRow;
+import org.castellan.server.jit.JitQuery;
 import org.castellan.server.jit.SqlJitStore;
 import org.castellan.server.users.Tokens;
 
@@ -134,27 +137,77 @@ public final class JitRoutes {
         return view(db.read(c -> grants.byId(c, row.id())).orElseThrow(), grant.device(), now);
     }
 
-    /** {@code GET /api/v1/jit[?device=ID]}: requests on devices the caller holds {@code device.jit} on. */
+    /**
+     * {@code GET /api/v1/jit[?device=ID]}: requests on devices the caller holds {@code device.jit}
+     * on, newest first, paged by keyset in the database ({@code ?limit=}, {@code ?after=}).
+     */
     public void list(Context ctx, Caller caller) {
-        Responses.ok(ctx, visible(caller.principal(), ctx.queryParam("device")));
+        Paging paging = Paging.of(ctx);
+        List<JitGrantView> rows = page(caller.principal(), ctx.queryParam("device"),
+                Paging.TimeKey.parse(paging.after()), paging.limit());
+        Responses.ok(ctx, paging.shown(ctx, rows, JitRoutes::key));
+    }
+
+    /** The keyset cursor after a request: its request time and id (the list's order). */
+    private static String key(JitGrantView grant) {
+        return Paging.TimeKey.of(grant.requestedAt(), grant.id()).toString();
     }
 
     /**
-     * Requests on one device ({@code deviceId}) or of the last 30 days, keeping only those on devices
-     * the principal holds {@code device.jit} on: the API's list and the console's page.
+     * Every request {@link #page} finds, page after page: the console's just-in-time pages.
      */
     public List<JitGrantView> visible(org.castellan.server.users.Principal principal, String deviceId) {
+        int size = 500;
+        List<JitGrantView> out = new ArrayList<>();
+        Paging.TimeKey after = null;
+        while (true) {
+            List<JitGrantView> page = page(principal, deviceId, after, size);
+            if (page.size() <= size) {
+                out.addAll(page);
+                return out;
+            }
+            out.addAll(page.subList(0, size));
+            JitGrantView last = page.get(size - 1);
+            after = Paging.TimeKey.of(last.requestedAt(), last.id());
+        }
+    }
+
+    /**
+     * Requests on one device ({@code deviceId}) or of the last 30 days (requested, or running, since
+     * then, or never approved), newest first, after the cursor {@code after} (null: from the newest),
+     * keeping only those on devices the principal holds {@code device.jit} on: at most {@code limit},
+     * plus one more when another page follows. Pages come from the database, narrowed in SQL to the
+     * devices the caller's {@code device.jit} rules reach, and each row is confirmed with the full
+     * access decision; when rows are refused the next page is read, until this one is full or the
+     * requests end.
+     */
+    public List<JitGrantView> page(org.castellan.server.users.Principal principal, String deviceId,
+                                   Paging.TimeKey after, int limit) {
         Instant now = clock.instant();
+        Instant since = deviceId != null ? null : now.minus(Duration.ofDays(30));
         return db.read(c -> {
             AccessDecision.CallerAccess rights = decisions.of(c, principal);
-            List<JitGrantRow> rows = deviceId != null ? grants.byDevice(c, deviceId)
-                    : grants.since(c, now.minus(Duration.ofDays(30)));
+            DeviceScope scope = rights.scope(Permission.DEVICE_JIT);
             List<JitGrantView> out = new ArrayList<>();
-            for (JitGrantRow row : rows) {
-                Optional<Device> device = devices.byId(c, row.deviceId());
-                if (device.isPresent() && rights.on(device.get()).allows(Permission.DEVICE_JIT)) {
-                    out.add(view(row, device.get(), now));
+            Instant afterAt = after == null ? null : Instant.ofEpochMilli(after.millis());
+            String afterId = after == null ? null : after.id();
+            while (out.size() <= limit) {
+                List<JitGrantRow> batch = grants.page(c, new JitQuery(deviceId, since, scope, afterAt, afterId, limit + 1));
+                for (JitGrantRow row : batch) {
+                    if (out.size() > limit) {
+                        break;
+                    }
+                    Optional<Device> device = devices.byId(c, row.deviceId());
+                    if (device.isPresent() && rights.on(device.get()).allows(Permission.DEVICE_JIT)) {
+                        out.add(view(row, device.get(), now));
+                    }
                 }
+                if (batch.size() <= limit) {
+                    break;
+                }
+                JitGrantRow last = batch.get(batch.size() - 1);
+                afterAt = last.requestedAt();
+                afterId = last.id();
             }
             return out;
         });

@@ -18,6 +18,7 @@ import org.castellan.server.guard.Caller;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Names;
+import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.registration.RegistrationKey;
 import org.castellan.server.registration.RegistrationKeyStore;
@@ -102,11 +103,18 @@ public final class RegistrationKeyRoutes {
                 key.expiresAt(), key.requireApproval(), key.groups()));
     }
 
+    /** Oldest first (creation time, then id), paged by keyset in the database. */
     public void list(Context ctx, Caller admin) {
-        Responses.ok(ctx, all());
+        Paging paging = Paging.of(ctx);
+        Paging.TimeKey after = Paging.TimeKey.parse(paging.after());
+        // One row more than asked says another page exists.
+        List<RegistrationKey> rows = db.read(c -> keys.page(c, after == null ? null : Instant.ofEpochMilli(after.millis()),
+                after == null ? null : after.id(), paging.limit() + 1));
+        Responses.ok(ctx, paging.shown(ctx, rows, k -> Paging.TimeKey.of(k.createdAt(), k.id()).toString()).stream()
+                .map(RegistrationKeyRoutes::view).toList());
     }
 
-    /** Every registration key, without the key itself (only its hash is stored). */
+    /** Every registration key, without the key itself (only its hash is stored): for the console's page. */
     public List<RegistrationKeyView> all() {
         return db.read(keys::list).stream().map(RegistrationKeyRoutes::view).toList();
     }

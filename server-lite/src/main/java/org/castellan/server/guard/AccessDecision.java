@@ -135,6 +135,19 @@ public final class AccessDecision {
          * {@link #maySee}.
          */
         public DeviceScope scope() {
+            return scope(permissions -> !permissions.isEmpty());
+        }
+
+        /**
+         * The devices {@code on(device).allows(permission)} can be true for: the targets of the
+         * active rules that name this principal and grant {@code permission}. A list of what needs
+         * that permission (just-in-time requests) pages in SQL with it and confirms each row.
+         */
+        public DeviceScope scope(Permission permission) {
+            return scope(permissions -> permissions.contains(permission));
+        }
+
+        private DeviceScope scope(java.util.function.Predicate<Set<Permission>> grants) {
             if (principal.admin()) {
                 return DeviceScope.ALL;
             }
@@ -144,7 +157,7 @@ public final class AccessDecision {
             Set<String> deviceIds = new HashSet<>();
             Set<String> groupIds = new HashSet<>();
             for (Rule rule : rules) {
-                if (!rule.activeAt(now) || rule.permissions().isEmpty() || rule.principals().stream().noneMatch(me::contains)) {
+                if (!rule.activeAt(now) || !grants.test(rule.permissions()) || rule.principals().stream().noneMatch(me::contains)) {
                     continue;
                 }
                 for (TargetRef target : rule.targets()) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.castellan.server.db.JsonColumns;
 import org.castellan.server.db.Rows;
+import org.castellan.server.devices.SqlDeviceStore;
 
 /** Just-in-time grants ({@code jit_grants}), plain portable SQL. */
 public final class SqlJitStore {
@@ -28,15 +29,47 @@ public final class SqlJitStore {
         return query(c, "SELECT * FROM jit_grants WHERE id = ?", id).stream().findFirst();
     }
 
-    /** Newest first. */
-    public List<JitGrantRow> byDevice(Connection c, String deviceId) throws SQLException {
-        return query(c, "SELECT * FROM jit_grants WHERE device_id = ? ORDER BY requested_at DESC, id", deviceId);
+    /**
+     * One page of requests, newest first (see {@link JitQuery}); the list confirms each row with
+     * the caller's full access decision. Portable SQL, served by {@code jit_grants_requested
+     * (requested_at DESC, id)} or, for one device, {@code jit_grants_device (device_id,
+     * requested_at DESC, id)}: a range search from the cursor, in index order, never a sort.
+     */
+    public List<JitGrantRow> page(Connection c, JitQuery q) throws SQLException {
+        if (q.scope().isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>();
+        String sql = pageSql(q, params);
+        return query(c, sql, params.toArray());
     }
 
-    /** Requests of the last {@code since}, newest first (the list view filters by what the caller may see). */
-    public List<JitGrantRow> since(Connection c, Instant since) throws SQLException {
-        return query(c, "SELECT * FROM jit_grants WHERE requested_at >= ? OR expires_at >= ? OR expires_at IS NULL"
-                + " ORDER BY requested_at DESC, id", since, since);
+    static String pageSql(JitQuery q, List<Object> params) {
+        StringBuilder sql = new StringBuilder("SELECT g.* FROM jit_grants g");
+        if (!q.scope().all()) {
+            sql.append(" JOIN devices d ON d.id = g.device_id");
+        }
+        // Always a cursor (above every time on the first page), so every page has the same plan: the
+        // first conjunct is the index range, the second skips the cursor's own time up to its id.
+        long after = q.afterRequestedAt() == null ? Long.MAX_VALUE : q.afterRequestedAt().toEpochMilli();
+        sql.append(" WHERE g.requested_at <= ? AND (g.requested_at < ? OR g.id > ?)");
+        params.add(after);
+        params.add(after);
+        params.add(q.afterId() == null ? "" : q.afterId());
+        if (q.deviceId() != null) {
+            sql.append(" AND g.device_id = ?");
+            params.add(q.deviceId());
+        } else if (q.since() != null) {
+            sql.append(" AND (g.requested_at >= ? OR g.expires_at >= ? OR g.expires_at IS NULL)");
+            params.add(q.since().toEpochMilli());
+            params.add(q.since().toEpochMilli());
+        }
+        if (!q.scope().all()) {
+            sql.append(" AND ").append(SqlDeviceStore.scopeSql(q.scope(), "d.", params));
+        }
+        sql.append(" ORDER BY g.requested_at DESC, g.id LIMIT ?");
+        params.add(q.limit());
+        return sql.toString();
     }
 
     /** What the device must hold now: approved, not revoked, not yet expired. */

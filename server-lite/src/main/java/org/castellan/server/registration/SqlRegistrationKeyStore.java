@@ -38,6 +38,24 @@ public final class SqlRegistrationKeyStore implements RegistrationKeyStore {
     }
 
     @Override
+    public List<RegistrationKey> page(Connection c, Instant afterCreatedAt, String afterId, int limit) throws SQLException {
+        // Keyset on registration_keys_created (created_at, id): the first conjunct is the index range
+        // from the cursor, the second drops the cursor's own time's keys up to its id. The first page
+        // has the same plan (a bound below every time).
+        long after = afterCreatedAt == null ? Long.MIN_VALUE : afterCreatedAt.toEpochMilli();
+        List<RegistrationKey> keys = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT " + COLUMNS + " FROM registration_keys"
+                        + " WHERE created_at >= ? AND (created_at > ? OR id > ?) ORDER BY created_at, id LIMIT ?"),
+                after, after, afterId == null ? "" : afterId, limit);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                keys.add(map(rs));
+            }
+        }
+        return keys;
+    }
+
+    @Override
     public Optional<RegistrationKey> byId(Connection c, String id) throws SQLException {
         return one(c, "id", id);
     }
