@@ -21,7 +21,8 @@ abstract class JitGrantAction extends ApiCommand {
     protected void run(Session session) {
         String context = verb() + " just-in-time request " + id;
         String deviceId = null;
-        for (JsonNode g : session.api().get(context, Endpoint.of("jit")).tree()) {
+        // Every page of the list: the request may be past the first.
+        for (JsonNode g : Pages.all(session, context, "jit")) {
             if (id.equals(g.path("id").asText())) {
                 deviceId = g.path("deviceId").asText();
             }

@@ -17,8 +17,9 @@ final class JitListCommand extends ApiCommand {
     @Override
     protected void run(Session session) {
         String deviceId = host == null ? null : DeviceRef.resolve(session, host).id();
-        JsonNode grants = session.api().get("list just-in-time requests",
-                Endpoint.of("jit").query("device", deviceId)).tree();
+        // Every page: the server answers a page at a time (X-Next-Cursor names the next).
+        JsonNode grants = Pages.all(session, "list just-in-time requests",
+                cursor -> Endpoint.of("jit").query("device", deviceId).query("after", cursor));
         if (session.output().json()) {
             session.output().printJson(grants);
             return;

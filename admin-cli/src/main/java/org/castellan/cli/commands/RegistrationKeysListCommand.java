@@ -1,9 +1,7 @@
 package org.castellan.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.castellan.cli.CliException;
 import org.castellan.cli.Session;
-import org.castellan.cli.http.Endpoint;
 import org.castellan.cli.output.Table;
 import org.castellan.cli.output.Values;
 import picocli.CommandLine.Command;
@@ -13,13 +11,10 @@ import picocli.CommandLine.Command;
 final class RegistrationKeysListCommand extends ApiCommand {
     @Override
     protected void run(Session session) {
-        JsonNode keys = session.api().get("list registration keys", Endpoint.of("registration-keys")).tree();
+        JsonNode keys = Pages.all(session, "list registration keys", "registration-keys");
         if (session.output().json()) {
             session.output().printJson(keys);
             return;
-        }
-        if (!keys.isArray()) {
-            throw new CliException(CliException.FAILED, "list registration keys: the server's answer is not a list");
         }
         Table table = Table.withColumns("ID", "NAME", "USES", "MAX USES", "EXPIRES", "REVOKED", "CREATED");
         keys.forEach(key -> table.row(Values.text(key, "id"), Values.text(key, "name"), Values.text(key, "uses"),
