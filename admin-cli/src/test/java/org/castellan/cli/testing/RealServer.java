@@ -90,6 +90,19 @@ public final class RealServer implements AutoCloseable {
         }
     }
 
+    /** POSTs {@code body} as JSON to {@code path} as the bootstrap admin; the answer, which must be 201. */
+    public JsonNode create(String path, Object body) throws IOException {
+        Request request = new Request.Builder().url(server.url() + path).header("Authorization", "Bearer " + adminToken)
+                .post(RequestBody.create(Json.mapper().writeValueAsBytes(body), JSON)).build();
+        try (Response response = http.newCall(request).execute()) {
+            String text = response.body().string();
+            if (response.code() != 201) {
+                throw new AssertionError("POST " + path + " failed: " + response.code() + " " + text);
+            }
+            return Json.mapper().readTree(text);
+        }
+    }
+
     @Override
     public void close() {
         server.close();

@@ -19,11 +19,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.castellan.server.audit.AuditQuery;
 import org.castellan.server.audit.SqlAuditLog;
+import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.SqlDeviceStore;
 import org.castellan.server.groups.SqlDeviceGroupStore;
+import org.castellan.server.groups.SqlUserGroupStore;
+import org.castellan.server.jit.JitQuery;
 import org.castellan.server.jit.SqlJitStore;
 import org.castellan.server.recovery.SqlRecoveryKeyStore;
+import org.castellan.server.registration.SqlRegistrationKeyStore;
 import org.castellan.server.rotation.SqlRotationStore;
+import org.castellan.server.rules.SqlRuleStore;
 import org.castellan.server.users.SqlUserStore;
 import org.castellan.server.testing.PostgresqlOnly;
 import org.castellan.testsupport.PostgresServer;
@@ -44,7 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HotQueryPlansTest {
     /** The tables (and the aliases the stores give them) that grow with the fleet or the audit trail. */
     private static final String BIG_TABLES = "devices|rotations|recovery_keys|device_group_members|api_tokens|t"
-            + "|jit_grants|audit_log";
+            + "|jit_grants|audit_log|rules|channels|user_groups|device_groups|registration_keys|g|d";
+    /** Rules, channels, groups and registration keys: what admins create, seeded well past a page. */
+    private static final int ADMIN_ROWS = 2_000;
     private static final Instant NOW = Instant.ofEpochMilli(1_790_000_000_000L);
 
     /** Device i's id; ids sort as their index. */
@@ -96,7 +103,30 @@ class HotQueryPlansTest {
             hot.put("recovery key by key id", c -> keys.byKeyIdPrefix(c, String.format("%08x", devices / 2)));
             hot.put("token authentication", c -> users.principalForToken(c, "hash-7", NOW));
             hot.put("a user's tokens, deep page", c -> users.tokenPage(c, "u-1", "t-00500", 101));
-            hot.put("jit grants of a device", c -> jit.byDevice(c, device));
+            SqlRuleStore rules = new SqlRuleStore();
+            SqlUserGroupStore userGroups = new SqlUserGroupStore();
+            SqlRegistrationKeyStore registrationKeys = new SqlRegistrationKeyStore();
+            Instant since = NOW.minus(java.time.Duration.ofDays(30));
+            Instant middle = NOW.plusMillis(devices / 20);
+            hot.put("jit grants, first page", c -> jit.page(c, new JitQuery(null, since, DeviceScope.ALL, null, null, 101)));
+            hot.put("jit grants, deep page", c -> jit.page(c,
+                    new JitQuery(null, since, DeviceScope.ALL, middle, "j-" + devices / 20, 101)));
+            hot.put("jit grants of a device, first page", c -> jit.page(c,
+                    new JitQuery(device, null, DeviceScope.ALL, null, null, 101)));
+            hot.put("jit grants of a device, deep page", c -> jit.page(c,
+                    new JitQuery(device, null, DeviceScope.ALL, middle, "j-1", 101)));
+            DeviceScope named = new DeviceScope(false, java.util.Set.of(id(10), id(20), id(devices / 2)), java.util.Set.of(),
+                    List.of());
+            hot.put("jit grants of named devices (a scoped user)", c -> jit.page(c,
+                    new JitQuery(null, since, named, middle, "j-" + devices / 20, 101)));
+            hot.put("rules, deep page", c -> rules.page(c, String.format("rule-%05d", ADMIN_ROWS / 2), 101));
+            hot.put("channels, deep page", c -> new org.castellan.server.channels.ChannelStore(null, null)
+                    .page(c, String.format("ch-%05d", ADMIN_ROWS / 2), 101));
+            hot.put("user groups, deep page", c -> userGroups.page(c, String.format("ug-%05d", ADMIN_ROWS / 2), 101));
+            hot.put("device groups, deep page", c -> groups.page(c, String.format("dg-%05d", ADMIN_ROWS / 2), 101));
+            hot.put("registration keys, first page", c -> registrationKeys.page(c, null, null, 101));
+            hot.put("registration keys, deep page", c -> registrationKeys.page(c, NOW.plusMillis(ADMIN_ROWS / 2),
+                    String.format("rk-%05d", ADMIN_ROWS / 2), 101));
             hot.put("audit of a device", c -> audit.find(c, query(device, null, null, null)));
             hot.put("audit of a device, deep page", c -> audit.find(c, query(device, null, null, 1_000L)));
             hot.put("audit of a device and action", c -> audit.find(c, query(device, null, "password.reveal", null)));
@@ -114,7 +144,7 @@ class HotQueryPlansTest {
                                 .anySatisfy(line -> assertThat(line).startsWith("SEARCH"))
                                 .noneSatisfy(line -> assertThat(line).matches("SCAN (" + BIG_TABLES + ")\\b.*"));
                         if (query.getKey().startsWith("audit") || query.getKey().contains("tokens")
-                                || query.getKey().equals("committed rotation")) {
+                                || query.getKey().contains("page") || query.getKey().equals("committed rotation")) {
                             assertThat(plan).as("%s sorts nothing", query.getKey())
                                     .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE"));
                         }
@@ -124,7 +154,8 @@ class HotQueryPlansTest {
                                 .doesNotContainPattern("Seq Scan on (" + BIG_TABLES + ")\\b");
                         // PostgreSQL may sort the few rows of one device's rotations when that is cheaper;
                         // a page of a long audit trail or token list it must read in index order.
-                        if (query.getKey().startsWith("audit") || query.getKey().contains("tokens")) {
+                        if (query.getKey().startsWith("audit") || query.getKey().contains("tokens")
+                                || query.getKey().contains("page")) {
                             assertThat(text).as("%s sorts nothing", query.getKey()).doesNotContain("Sort");
                         }
                     }
@@ -143,8 +174,9 @@ class HotQueryPlansTest {
 
     /**
      * Devices, three rotations and one recovery key each, half the fleet in one explicit group (a
-     * registration key's), 1,000 tokens of one user, a JIT grant per tenth device, and ten audit
-     * rows per device spread over principals and actions, 5,000 more for the device asked about.
+     * registration key's), 1,000 tokens of one user, a JIT grant per tenth device (a fifth of them on the
+     * device asked about), ten audit rows per device spread over principals and actions, 5,000 more for
+     * the device asked about, and {@link #ADMIN_ROWS} rules, channels, groups and registration keys.
      */
     private static void seed(Connection c, int n) throws SQLException {
         batch(c, "INSERT INTO devices (id, hostname, os, public_key, registered_at) VALUES (?, ?, 'linux', ?, ?)", n,
@@ -164,9 +196,21 @@ class HotQueryPlansTest {
                 (st, i) -> bind(st, id(2 * i)));
         batch(c, "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, 'u-1', 't', ?, 0)", 1_000,
                 (st, i) -> bind(st, String.format("t-%05d", i), "hash-" + i));
+        // A JIT grant per tenth device, one a millisecond; the device asked about has many (a busy server).
         batch(c, "INSERT INTO jit_grants (id, device_id, account, duration_seconds, requested_by, requested_at,"
                 + " approval_required, channels) VALUES (?, ?, 'root', 3600, 'user:u-1', ?, 0, '[]')", n / 10,
-                (st, i) -> bind(st, "j-" + i, id(10 * i), NOW.toEpochMilli()));
+                (st, i) -> bind(st, "j-" + i, id(i % 5 == 0 ? n / 2 : 10 * i), NOW.toEpochMilli() + i));
+        batch(c, "INSERT INTO rules (id, name, principals, targets, permissions, require_reason, channels, created_by,"
+                + " created_at) VALUES (?, 'r', '[\"user:u-1\"]', '[\"all\"]', '[\"password.read\"]', 0, '[]', 'u-1', 0)",
+                ADMIN_ROWS, (st, i) -> bind(st, String.format("rule-%05d", i)));
+        batch(c, "INSERT INTO channels (id, name, type, url, secret, created_at) VALUES (?, 'c', 'webhook',"
+                + " 'https://hooks.invalid/', '{}', 0)", ADMIN_ROWS, (st, i) -> bind(st, String.format("ch-%05d", i)));
+        batch(c, "INSERT INTO user_groups (id, name, created_at) VALUES (?, ?, 0)", ADMIN_ROWS,
+                (st, i) -> bind(st, String.format("ug-%05d", i), "user group " + i));
+        batch(c, "INSERT INTO device_groups (id, name, created_at) VALUES (?, ?, 0)", ADMIN_ROWS,
+                (st, i) -> bind(st, String.format("dg-%05d", i), "device group " + i));
+        batch(c, "INSERT INTO registration_keys (id, name, key_hash, created_by, created_at) VALUES (?, 'k', ?, 'u-1', ?)",
+                ADMIN_ROWS, (st, i) -> bind(st, String.format("rk-%05d", i), "rk-hash-" + i, NOW.toEpochMilli() + i));
         String[] actions = {"device.check-in", "device.check-in", "device.check-in", "password.escrow", "password.reveal"};
         batch(c, "INSERT INTO audit_log (id, at, principal, action, outcome, device_id, prev_hash, hash)"
                 + " VALUES (?, ?, ?, ?, 'granted', ?, 'p', 'h')", 10 * n,

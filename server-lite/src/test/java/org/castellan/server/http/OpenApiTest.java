@@ -38,6 +38,25 @@ class OpenApiTest {
         }
     }
 
+    /** The lists that page with {@link Paging} say so: {@code limit}, {@code after} and the {@code X-Next-Cursor} header. */
+    @Test
+    void everyPagedListDocumentsItsPageSizeCursorAndNextCursorHeader() throws Exception {
+        JsonNode paths = Json.mapper().readTree(OpenApiRoutes.document()).path("paths");
+        for (String path : List.of("/api/v1/devices", "/api/v1/users", "/api/v1/users/{id}/tokens", "/api/v1/user-groups",
+                "/api/v1/device-groups", "/api/v1/rules", "/api/v1/channels", "/api/v1/jit", "/api/v1/registration-keys")) {
+            JsonNode get = paths.path(path).path("get");
+            Set<String> parameters = new HashSet<>();
+            get.path("parameters").forEach(p -> parameters.add(p.path("name").asText()));
+            assertThat(parameters).as(path).contains("limit", "after");
+            get.path("parameters").forEach(p -> {
+                if (p.path("name").asText().equals("limit")) {
+                    assertThat(p.path("schema").path("maximum").asInt()).as(path + " limit").isEqualTo(1000);
+                }
+            });
+            assertThat(get.path("responses").path("200").path("headers").has(Paging.NEXT_CURSOR)).as(path).isTrue();
+        }
+    }
+
     /** What Redocly's lint also asks (OpenApiLintTest), checked without Node: the document cannot drift from it unseen. */
     @Test
     void everyOperationHasAUniqueOperationIdAndDeclaresItsSecurity() throws Exception {
