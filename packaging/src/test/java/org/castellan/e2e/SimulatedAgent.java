@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -22,8 +23,6 @@ import org.castellan.protocol.messages.RegisterResponse;
 import org.castellan.protocol.messages.RotationOutcome;
 import org.castellan.protocol.signing.DeviceKeyPair;
 import org.castellan.protocol.signing.RequestSigner;
-import org.castellan.protocol.signing.SignedHeaders;
-import org.castellan.protocol.tls.PinnedTrust;
 
 /**
  * A device speaking the real agent protocol with a host name of the test's choosing, for
@@ -38,12 +37,13 @@ final class SimulatedAgent {
     private final OkHttpClient http;
     private String deviceId;
 
+    /** A request signed once: the exact body bytes and headers, to send as they are to any node. */
+    record Signed(String path, byte[] body, Map<String, String> headers) {}
+
     SimulatedAgent(ServerProcess server, String hostname) {
         this.server = server;
         this.hostname = hostname;
-        PinnedTrust trust = PinnedTrust.pinned(server.fingerprint());
-        this.http = new OkHttpClient.Builder().sslSocketFactory(trust.socketFactory(), trust.trustManager())
-                .hostnameVerifier((h, s) -> true).build();
+        this.http = RawApi.client(server);
     }
 
     String register(String registrationKey, String os) throws Exception {
@@ -51,6 +51,36 @@ final class SimulatedAgent {
                 "test", key.publicKeyBase64()), RegisterResponse.class);
         deviceId = answer.deviceId();
         return deviceId;
+    }
+
+    /** Registers and answers whatever the server said (a refusal too); a 201 makes this the device. */
+    RawApi.Answer tryRegister(String registrationKey, String os) throws Exception {
+        RawApi.Answer answer = send(server, sign(AgentPaths.REGISTER, new RegisterRequest(registrationKey, hostname, os,
+                "1", "test", key.publicKeyBase64())));
+        if (answer.status() == 201) {
+            deviceId = Json.tolerant().readValue(answer.body(), RegisterResponse.class).deviceId();
+        }
+        return answer;
+    }
+
+    /** A check-in signed now (a fresh nonce), not sent. */
+    Signed signedCheckIn(String account) throws Exception {
+        return sign(AgentPaths.CHECK_IN, new CheckInRequest(hostname, "1", "test", account, null, List.of()));
+    }
+
+    Signed sign(String path, Object message) throws Exception {
+        byte[] body = Json.mapper().writeValueAsBytes(message);
+        return new Signed(path, body, signer.sign("POST", path, deviceId, body).asMap());
+    }
+
+    /** Sends {@code request} byte for byte to {@code node} (any node: they share the certificate). */
+    RawApi.Answer send(ServerProcess node, Signed request) throws Exception {
+        Request.Builder builder = new Request.Builder().url(node.url() + request.path())
+                .post(RequestBody.create(request.body(), JSON));
+        request.headers().forEach(builder::header);
+        try (Response response = http.newCall(builder.build()).execute()) {
+            return RawApi.Answer.of(response);
+        }
     }
 
     CheckInResponse checkIn(String account) throws Exception {
@@ -69,16 +99,10 @@ final class SimulatedAgent {
     }
 
     private <T> T post(String path, Object message, Class<T> answerType) throws Exception {
-        byte[] body = Json.mapper().writeValueAsBytes(message);
-        SignedHeaders signed = signer.sign("POST", path, deviceId, body);
-        Request.Builder request = new Request.Builder().url(server.url() + path).post(RequestBody.create(body, JSON));
-        signed.asMap().forEach(request::header);
-        try (Response response = http.newCall(request.build()).execute()) {
-            String text = response.body().string();
-            if (!response.isSuccessful()) {
-                throw new AssertionError(path + " answered " + response.code() + ": " + text);
-            }
-            return Json.tolerant().readValue(text, answerType);
+        RawApi.Answer answer = send(server, sign(path, message));
+        if (answer.status() < 200 || answer.status() > 299) {
+            throw new AssertionError(path + " answered " + answer.status() + ": " + answer.body());
         }
+        return Json.tolerant().readValue(answer.body(), answerType);
     }
 }

@@ -150,7 +150,7 @@ class TwoNodesFailoverIT {
     }
 
     /** What an operator copies to a new node: the data directory but the node's own witness and the token. */
-    private static void copyKeys(Path from, Path to) throws Exception {
+    static void copyKeys(Path from, Path to) throws Exception {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 String rel = from.relativize(p).toString();
