@@ -57,7 +57,7 @@ public final class DeviceGroupRoutes {
         }
         String id = Tokens.newId();
         DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
-            DeviceGroupRow row = validated(c, id, body);
+            DeviceGroupRow row = validated(c, id, body, List.of());
             groups.insert(c, row, clock.instant());
             return Audited.of(row.view(), describe(row));
         });
@@ -71,13 +71,15 @@ public final class DeviceGroupRoutes {
 
     /**
      * Replaces a device group's name, members, match and policy, validated as for create and
-     * audited (API and console alike); 404 {@code device-group-not-found}.
+     * audited (API and console alike); 404 {@code device-group-not-found}. A deleted device that is
+     * a member already may stay (GET's representation is accepted back as it is) or be left out,
+     * which removes it; a deleted device that is not a member is refused as on create.
      */
     public DeviceGroupView update(Caller admin, String id, Body body) {
         TextRules.readOnly("id", body.id(), id);
         return admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
-            find(c, id);
-            DeviceGroupRow row = validated(c, id, body);
+            DeviceGroupRow current = find(c, id);
+            DeviceGroupRow row = validated(c, id, body, current.devices());
             groups.update(c, row);
             return Audited.of(row.view(), describe(row));
         });
@@ -138,7 +140,13 @@ public final class DeviceGroupRoutes {
         });
     }
 
-    private DeviceGroupRow validated(Connection c, String id, Body body) throws SQLException {
+    /**
+     * The group to store, or 400. A member must be a live device, or (on update) a deleted one that
+     * is in the group already ({@code current}): a tombstone keeps the memberships it had, so the
+     * group's rules still reach its secrets until it is purged (which removes it from its groups),
+     * but it never joins a group.
+     */
+    private DeviceGroupRow validated(Connection c, String id, Body body, List<String> current) throws SQLException {
         String name = Names.label(body.name(), "name");
         TextRules.refuseIdShaped(name, "name");
         if (groups.nameInUse(c, name, id)) {
@@ -146,8 +154,14 @@ public final class DeviceGroupRoutes {
         }
         List<String> members = body.devices() == null ? List.of() : body.devices();
         for (String deviceId : members) {
-            if (deviceId == null || devices.byId(c, deviceId).filter(d -> !d.deleted()).isEmpty()) {
+            java.util.Optional<Device> device = deviceId == null ? java.util.Optional.empty() : devices.byId(c, deviceId);
+            if (device.isEmpty()) {
                 throw ApiException.badRequest("invalid-devices", "field 'devices' names a device that does not exist");
+            }
+            if (device.get().deleted() && !current.contains(deviceId)) {
+                throw ApiException.badRequest("invalid-devices", "field 'devices' names device " + deviceId + " ("
+                        + device.get().hostname() + "), which was deleted: a deleted device can stay in a group it"
+                        + " was in, not join one");
             }
         }
         String hostname = body.match() == null ? null : body.match().hostname();

@@ -16,10 +16,14 @@ import org.castellan.server.guard.Caller;
  * {@code /admin/device-groups/{id}/edit} to change one. Preview and save read the same form;
  * saving calls {@link DeviceGroupRoutes#create(Caller, DeviceGroupRoutes.Body)} or
  * {@link DeviceGroupRoutes#update(Caller, String, DeviceGroupRoutes.Body)}, the methods behind the
- * API's POST and PUT, so a form is refused for the same reasons as a JSON body.
+ * API's POST and PUT, so a form is refused for the same reasons as a JSON body. The edit form
+ * shows deleted members apart from the host-name field, marked deleted, each with a box: ticked it
+ * stays (as the API's PUT keeps a member it already has), cleared it is removed.
  */
 public final class DeviceGroupPages {
     static final int PREVIEW = 50;
+    /** The edit form's boxes for deleted members: each ticked one stays in the group. */
+    static final String KEEP_DELETED = "keep-deleted";
     private static final Map<String, String> DONE = Map.of("created", "Device group created.", "updated",
             "Device group saved.", "deleted", "Device group deleted.");
     private static final List<Forms.Option> OSES = List.of(new Forms.Option("", "any"),
@@ -32,13 +36,18 @@ public final class DeviceGroupPages {
         this.names = names;
     }
 
-    /** What the form holds, as typed. */
-    private record Draft(String name, String devices, String hostname, String os, String policy) {
-        static final Draft EMPTY = new Draft("", "", "", "", "");
+    /**
+     * What the form holds, as typed; {@code keptDeleted}: the ids of the group's deleted members
+     * whose box is ticked (on the edit form only).
+     */
+    private record Draft(String name, String devices, String hostname, String os, String policy,
+                         List<String> keptDeleted) {
+        static final Draft EMPTY = new Draft("", "", "", "", "", List.of());
 
         static Draft of(Context ctx) {
             return new Draft(orEmpty(Forms.text(ctx, "name")), orEmpty(Forms.text(ctx, "devices")),
-                    orEmpty(Forms.text(ctx, "hostname")), orEmpty(Forms.text(ctx, "os")), orEmpty(Forms.text(ctx, "policy")));
+                    orEmpty(Forms.text(ctx, "hostname")), orEmpty(Forms.text(ctx, "os")), orEmpty(Forms.text(ctx, "policy")),
+                    Forms.values(ctx, KEEP_DELETED));
         }
 
         DeviceGroupRow.Match match() {
@@ -47,11 +56,18 @@ public final class DeviceGroupPages {
             return h == null && o == null ? null : new DeviceGroupRow.Match(h, o);
         }
 
-        static Draft of(DeviceGroupView g, RefNames names) {
-            return new Draft(g.name(), String.join(", ", g.devices().stream().map(names::hostname).toList()),
+        /**
+         * The group as it is: live members by host name in the text field, deleted ones apart (a
+         * deleted device's host name may belong to a new device by now, and a name typed in the
+         * field always means a live device).
+         */
+        static Draft of(DeviceGroupView g, List<RefNames.Member> members) {
+            return new Draft(g.name(), String.join(", ", members.stream().filter(m -> !m.deleted())
+                            .map(RefNames.Member::hostname).toList()),
                     g.match() == null || g.match().hostname() == null ? "" : g.match().hostname(),
                     g.match() == null || g.match().os() == null ? "" : g.match().os(),
-                    g.policy() == null ? "" : g.policy());
+                    g.policy() == null ? "" : g.policy(),
+                    members.stream().filter(RefNames.Member::deleted).map(RefNames.Member::id).toList());
         }
 
         private static String orEmpty(String s) {
@@ -66,7 +82,11 @@ public final class DeviceGroupPages {
     /** The form for one group, filled in with what it holds now. */
     public void edit(Context ctx, Caller admin) {
         DeviceGroupView group = groups.one(ctx.pathParam("id"));
-        renderEdit(ctx, admin, group, Draft.of(group, names), "");
+        renderEdit(ctx, admin, group, Draft.of(group, members(group)), "");
+    }
+
+    private List<RefNames.Member> members(DeviceGroupView group) {
+        return group.devices().stream().map(names::member).toList();
     }
 
     private void renderEdit(Context ctx, Caller admin, DeviceGroupView group, Draft draft, String preview) {
@@ -74,14 +94,40 @@ public final class DeviceGroupPages {
         String body = "<h1>Device group " + Html.esc(group.name()) + "</h1><p><code>" + Html.esc(group.id())
                 + "</code> · <a id=\"back-to-groups\" href=\"/admin/device-groups\">All device groups</a></p>" + preview
                 + Forms.form(ctx, base + "/edit", "device-group-edit-form", "stack",
-                        "<h2>Edit device group</h2>" + fields(draft, base + "/preview"));
+                        "<h2>Edit device group</h2>" + fields(draft, base + "/preview", deletedMembers(group, draft)));
         AdminPages.page(ctx, 200, admin, "Device group " + group.name(), "/admin/device-groups", body);
     }
 
+    /**
+     * The group's deleted members, each shown by host name and marked deleted, with a box ticked
+     * while it stays: saving with the box cleared removes it (its group's rules then no longer reach
+     * the secrets it keeps until it is purged). Empty when the group has none.
+     */
+    private String deletedMembers(DeviceGroupView group, Draft draft) {
+        List<RefNames.Member> deleted = members(group).stream().filter(RefNames.Member::deleted).toList();
+        if (deleted.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("<fieldset id=\"dg-deleted-members\"><legend>Deleted devices still in"
+                + " this group</legend><p class=\"muted\">Their secrets stay revealable, to whom this group's rules"
+                + " allow, until they are purged. Clear a box and save to remove that device from the group; a deleted"
+                + " device cannot be added again.</p>");
+        for (RefNames.Member m : deleted) {
+            out.append(Forms.checkbox("dg-keep-" + m.id(), KEEP_DELETED, m.id(), m.hostname() + " (deleted)",
+                    draft.keptDeleted().contains(m.id())));
+        }
+        return out.append("</fieldset>").toString();
+    }
+
     private static String fields(Draft draft, String previewAction) {
+        return fields(draft, previewAction, "");
+    }
+
+    private static String fields(Draft draft, String previewAction, String deletedMembers) {
         return Forms.input("dg-name", "name", "Name", "text", 100, draft.name(), false)
                 + Forms.input("dg-devices", "devices", "Devices by host name (comma separated, optional)", "text", 2000,
                         draft.devices(), false)
+                + deletedMembers
                 + "<fieldset><legend>And every device that matches (optional)</legend>"
                 + Forms.input("dg-hostname", "hostname", "Host name pattern (* and ? are wildcards)", "text", 253,
                         draft.hostname(), false)
@@ -138,7 +184,7 @@ public final class DeviceGroupPages {
     }
 
     private String previewOf(Context ctx, Draft draft) {
-        List<String> explicit = names.deviceIds(Forms.list(ctx, "devices"), "devices");
+        List<String> explicit = explicit(ctx, draft);
         DeviceGroupRow.Match match = draft.match();
         DeviceGroupRoutes.Preview found = groups.preview(match, PREVIEW);
         StringBuilder out = new StringBuilder("<section id=\"preview\"><h2>Preview: not saved yet</h2>");
@@ -164,19 +210,33 @@ public final class DeviceGroupPages {
         return out.append("</section>").toString();
     }
 
+    /**
+     * The explicit members the form asks for: the live devices typed by host name, then the deleted
+     * members whose box is ticked (the API's PUT keeps those only if they are members already).
+     */
+    private List<String> explicit(Context ctx, Draft draft) {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(names.deviceIds(Forms.list(ctx, "devices"),
+                "devices"));
+        ids.addAll(draft.keptDeleted());
+        return List.copyOf(ids);
+    }
+
     public void create(Context ctx, Caller admin) {
         Draft draft = Draft.of(ctx);
-        List<String> explicit = names.deviceIds(Forms.list(ctx, "devices"), "devices");
+        List<String> explicit = explicit(ctx, draft);
         groups.create(admin, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), explicit, draft.match(),
                 draft.policy().isBlank() ? null : draft.policy()));
         ctx.redirect("/admin/device-groups?done=created", HttpStatus.SEE_OTHER);
     }
 
-    /** Saves the edit form through the API's PUT method (the whole group is replaced, as PUT does). */
+    /**
+     * Saves the edit form through the API's PUT method (the whole group is replaced, as PUT does):
+     * a deleted member stays while its box is ticked and goes when it is cleared.
+     */
     public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Draft draft = Draft.of(ctx);
-        List<String> explicit = names.deviceIds(Forms.list(ctx, "devices"), "devices");
+        List<String> explicit = explicit(ctx, draft);
         groups.update(admin, id, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), explicit, draft.match(),
                 draft.policy().isBlank() ? null : draft.policy()));
         ctx.redirect("/admin/device-groups?done=updated", HttpStatus.SEE_OTHER);

@@ -74,13 +74,18 @@ final class RefNames {
                 .findFirst().orElse("(gone)") + " " + id;
     }
 
-    String hostname(String deviceId) {
-        return db.read(c -> devices.byId(c, deviceId)).map(Device::hostname).orElse("(gone)");
+    /** A device a group names: its host name, and whether it is deleted (or gone altogether). */
+    record Member(String id, String hostname, boolean deleted) {}
+
+    Member member(String deviceId) {
+        return db.read(c -> devices.byId(c, deviceId)).map(d -> new Member(d.id(), d.hostname(), d.deleted()))
+                .orElse(new Member(deviceId, "(gone)", true));
     }
 
     /**
-     * The ids of live devices with exactly these host names (case-insensitively); an unknown name is
-     * 400 {@code invalid-FIELD} naming it, so nothing is saved with a typo.
+     * The ids of live devices with exactly these host names (case-insensitively); an unknown name, or
+     * one only a deleted device has, is 400 {@code invalid-FIELD} naming it, so nothing is saved with
+     * a typo and no tombstone is added by its name.
      */
     List<String> deviceIds(List<String> hostnames, String field) {
         List<String> ids = new ArrayList<>();
@@ -92,6 +97,11 @@ final class RefNames {
                 throw ApiException.badRequest("invalid-" + field, "field '" + field + "': " + e.getMessage());
             }
             List<Device> found = db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, checked, null, 2)));
+            if (found.isEmpty() && !db.read(c -> devices.page(c, new DeviceQuery(DeviceScope.ALL, checked, null, 1,
+                    true))).isEmpty()) {
+                throw ApiException.badRequest("invalid-" + field, "field '" + field + "': the device named " + checked
+                        + " was deleted; a deleted device cannot be named here");
+            }
             if (found.isEmpty()) {
                 throw ApiException.badRequest("invalid-" + field, "field '" + field + "': no device is named "
                         + checked);

@@ -52,6 +52,81 @@ public final class ConsoleClient {
         return call(new Request.Builder().url(server.url(path)).post(form.build()));
     }
 
+    /**
+     * Posts exactly {@code fields} (repeated names allowed, the CSRF field only if listed): what a
+     * browser sends for a form, e.g. {@link #fieldsOf}.
+     */
+    public Page submit(String path, List<Map.Entry<String, String>> fields) throws IOException {
+        FormBody.Builder form = new FormBody.Builder();
+        fields.forEach(f -> form.add(f.getKey(), f.getValue()));
+        return call(new Request.Builder().url(server.url(path)).post(form.build()));
+    }
+
+    private static final Pattern TAG = Pattern.compile("<input\\b([^>]*)>|<select\\b([^>]*)>(.*?)</select>",
+            Pattern.DOTALL);
+    private static final Pattern OPTION = Pattern.compile("<option\\b([^>]*)>", Pattern.DOTALL);
+    private static final Pattern ATTRIBUTE = Pattern.compile("([a-zA-Z-]+)(?:=\"([^\"]*)\")?");
+
+    /**
+     * The fields a browser submits for form {@code formId} of {@code page} as it stands, in order:
+     * inputs with a name (check boxes only when ticked) and each select's selected options (the
+     * first option when none is). Fails when the page has no such form.
+     */
+    public static List<Map.Entry<String, String>> fieldsOf(Page page, String formId) {
+        String body = page.body();
+        int start = body.indexOf("id=\"" + formId + "\"");
+        int end = start < 0 ? -1 : body.indexOf("</form>", start);
+        if (start < 0 || end < 0 || body.lastIndexOf("<form", start) < 0) {
+            throw new AssertionError("no form " + formId + " on the page: " + body);
+        }
+        List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
+        Matcher tag = TAG.matcher(body.substring(start, end));
+        while (tag.find()) {
+            boolean input = tag.group(1) != null;
+            Map<String, String> attributes = attributes(input ? tag.group(1) : tag.group(2));
+            String name = attributes.get("name");
+            if (name == null) {
+                continue;
+            }
+            if (input) {
+                boolean box = "checkbox".equals(attributes.get("type")) || "radio".equals(attributes.get("type"));
+                if (!box || attributes.containsKey("checked")) {
+                    out.add(Map.entry(name, attributes.getOrDefault("value", box ? "on" : "")));
+                }
+                continue;
+            }
+            Matcher option = OPTION.matcher(tag.group(3) == null ? "" : tag.group(3));
+            String first = null;
+            boolean any = false;
+            while (option.find()) {
+                Map<String, String> o = attributes(option.group(1));
+                first = first == null ? o.getOrDefault("value", "") : first;
+                if (o.containsKey("selected")) {
+                    out.add(Map.entry(name, o.getOrDefault("value", "")));
+                    any = true;
+                }
+            }
+            if (!any && first != null && !attributes.containsKey("multiple")) {
+                out.add(Map.entry(name, first));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> attributes(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = ATTRIBUTE.matcher(text);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2) == null ? "" : unescape(m.group(2)));
+        }
+        return out;
+    }
+
+    private static String unescape(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+
     private Page call(Request.Builder builder) throws IOException {
         if (!cookies.isEmpty()) {
             StringBuilder header = new StringBuilder();

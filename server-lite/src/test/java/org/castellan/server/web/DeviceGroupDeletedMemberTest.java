@@ -1,0 +1,193 @@
+package org.castellan.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.castellan.server.audit.AuditActions;
+import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.ConsoleClient;
+import org.castellan.server.testing.OneServerPerClass;
+import org.castellan.server.testing.TestAgent;
+import org.castellan.server.testing.TestServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13: a device group whose explicit member was deleted (a tombstone, its secrets still
+ * revealable until purged) can be edited. The edit page shows the deleted member apart, by host
+ * name and marked deleted; saving the form as it stands keeps the group as it is (its rules still
+ * reach the tombstone's secrets), clearing the member's box removes it, and neither the page nor
+ * the API's PUT adds a deleted or unknown device to a group. Over real HTTPS without a browser;
+ * the form is submitted as the page renders it.
+ */
+class DeviceGroupDeletedMemberTest extends OneServerPerClass {
+    static final String TAG = UUID.randomUUID().toString().substring(0, 6);
+    static ConsoleClient console;
+    static String adminId;
+
+    @BeforeAll
+    static void signIn() throws Exception {
+        String name = "dg-admin-" + TAG;
+        TestServer.Reply created = server.post("/api/v1/users", Map.of("name", name, "password", "Group-admin-" + name,
+                "admin", true));
+        assertThat(created.status()).isEqualTo(201);
+        adminId = created.json().get("id").asText();
+        console = new ConsoleClient(server);
+        clock.advance(Duration.ofSeconds(31));
+        console.signIn(name, "Group-admin-" + name, null, clock.instant());
+    }
+
+    static TestAgent device(String hostname) throws Exception {
+        TestAgent agent = new TestAgent(server);
+        agent.clock = clock;
+        agent.hostname = hostname;
+        return agent.registered();
+    }
+
+    /** A group of two named devices, a help-desk rule on the group; then one of them is deleted. */
+    record Setup(TestAgent live, TestAgent gone, String group, String helpDesk) {
+        String edit() {
+            return "/admin/device-groups/" + group + "/edit";
+        }
+
+        TestServer.Reply goneSecret() throws Exception {
+            return server.getWithToken("/api/v1/devices/" + gone.deviceId + "/password?reason=check", helpDesk);
+        }
+    }
+
+    static Setup groupWithADeletedMember(String label) throws Exception {
+        String tag = label + "-" + TAG;
+        TestAgent live = device("dgm-" + tag + "-live");
+        TestAgent gone = device("dgm-" + tag + "-gone");
+        AdminApi.escrowAndCommit(gone, "root", "Kept-after-delete-" + tag);
+        String group = admin.deviceGroup("members " + tag, List.of(live.deviceId, gone.deviceId), null, null);
+        String user = admin.user("hd-" + tag, null);
+        admin.rule(Map.of("principals", List.of("user:" + user), "targets", List.of("device-group:" + group),
+                "permissions", List.of("password.read")));
+        Setup s = new Setup(live, gone, group, admin.token(user));
+        assertThat(server.delete("/api/v1/devices/" + gone.deviceId).status()).isEqualTo(204);
+        assertThat(s.goneSecret().status()).as("the group's rule reaches the deleted member's kept secret")
+                .isEqualTo(200);
+        return s;
+    }
+
+    static List<String> members(String group) throws Exception {
+        List<String> out = new ArrayList<>();
+        server.get("/api/v1/device-groups/" + group).json().get("devices").forEach(d -> out.add(d.asText()));
+        return out;
+    }
+
+    static String value(List<Map.Entry<String, String>> fields, String name) {
+        return fields.stream().filter(f -> f.getKey().equals(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    static List<JsonNode> updates(String group) throws Exception {
+        return admin.audit("action=" + AuditActions.DEVICE_GROUP_UPDATE + "&principal=user:" + adminId).stream()
+                .filter(r -> r.get("detail").asText().contains("device-group:" + group)).toList();
+    }
+
+    @Test
+    void theEditPageShowsADeletedMemberAsDeletedAndSavingItUnchangedKeepsIt() throws Exception {
+        Setup s = groupWithADeletedMember("keep");
+        // The machine is reinstalled under the same name: a new device now has the deleted one's host name.
+        TestAgent reborn = device(s.gone().hostname);
+
+        ConsoleClient.Page page = console.get(s.edit());
+        assertThat(page.status()).isEqualTo(200);
+        List<Map.Entry<String, String>> form = ConsoleClient.fieldsOf(page, "device-group-edit-form");
+        assertThat(value(form, "devices")).as("the host-name field holds live members only")
+                .isEqualTo(s.live().hostname);
+        assertThat(page.body()).contains("id=\"dg-deleted-members\"")
+                .containsPattern("<input type=\"checkbox\" id=\"dg-keep-" + s.gone().deviceId + "\" name=\"keep-deleted\""
+                        + " value=\"" + s.gone().deviceId + "\" checked> " + s.gone().hostname + " \\(deleted\\)");
+        assertThat(form).contains(Map.entry("keep-deleted", s.gone().deviceId));
+
+        ConsoleClient.Page saved = console.submit(s.edit(), form);
+        assertThat(saved.status()).as(saved.body()).isEqualTo(303);
+        assertThat(saved.location()).isEqualTo("/admin/device-groups?done=updated");
+        assertThat(console.get(saved.location()).body()).contains("Device group saved.");
+        assertThat(members(s.group())).as("unchanged: the new device of the same name did not take its place")
+                .containsExactlyInAnyOrder(s.live().deviceId, s.gone().deviceId);
+        assertThat(server.get("/api/v1/devices/" + reborn.deviceId).json().get("groups").toString())
+                .doesNotContain(s.group());
+        assertThat(s.goneSecret().status()).as("the rule still reaches the kept secret").isEqualTo(200);
+        assertThat(updates(s.group())).singleElement().satisfies(r -> {
+            assertThat(r.get("outcome").asText()).isEqualTo("ok");
+            assertThat(r.get("detail").asText()).contains(s.live().deviceId).contains(s.gone().deviceId);
+        });
+    }
+
+    @Test
+    void savingWithTheDeletedMembersBoxClearedRemovesItAndItCannotBeAddedBack() throws Exception {
+        Setup s = groupWithADeletedMember("drop");
+        List<Map.Entry<String, String>> form = new ArrayList<>(ConsoleClient.fieldsOf(console.get(s.edit()),
+                "device-group-edit-form"));
+        assertThat(form.removeIf(f -> f.getKey().equals("keep-deleted"))).isTrue();
+
+        ConsoleClient.Page saved = console.submit(s.edit(), form);
+        assertThat(saved.status()).as(saved.body()).isEqualTo(303);
+        assertThat(members(s.group())).containsExactly(s.live().deviceId);
+        assertThat(s.goneSecret().status()).as("the group's rule no longer reaches it").isEqualTo(403);
+        assertThat(updates(s.group())).singleElement().satisfies(r -> assertThat(r.get("detail").asText())
+                .contains("devices [" + s.live().deviceId + "]"));
+        ConsoleClient.Page again = console.get(s.edit());
+        assertThat(again.body()).doesNotContain("dg-deleted-members").doesNotContain(s.gone().hostname);
+
+        // Back in by a forged box, or by its host name typed in the field: refused with a clear message.
+        List<Map.Entry<String, String>> forged = new ArrayList<>(ConsoleClient.fieldsOf(again, "device-group-edit-form"));
+        forged.add(Map.entry("keep-deleted", s.gone().deviceId));
+        ConsoleClient.Page byBox = console.submit(s.edit(), forged);
+        assertThat(byBox.status()).isEqualTo(400);
+        assertThat(byBox.body()).contains("data-code=\"invalid-devices\"").contains("which was deleted");
+        List<Map.Entry<String, String>> typed = new ArrayList<>(ConsoleClient.fieldsOf(console.get(s.edit()),
+                "device-group-edit-form"));
+        typed.replaceAll(f -> f.getKey().equals("devices")
+                ? Map.entry("devices", s.live().hostname + ", " + s.gone().hostname) : f);
+        ConsoleClient.Page byName = console.submit(s.edit(), typed);
+        assertThat(byName.status()).isEqualTo(400);
+        assertThat(byName.body()).contains("the device named " + s.gone().hostname + " was deleted");
+        assertThat(members(s.group())).containsExactly(s.live().deviceId);
+        assertThat(updates(s.group())).as("a refused save is not on record as a change").hasSize(1);
+    }
+
+    @Test
+    void thePutTakesBackWhatGetReturnsWithADeletedMemberButNeverAddsADeletedOrUnknownDevice() throws Exception {
+        Setup s = groupWithADeletedMember("api");
+        String path = "/api/v1/device-groups/" + s.group();
+        JsonNode got = server.get(path).json();
+
+        TestServer.Reply same = server.put(path, got);
+        assertThat(same.status()).as(same.body()).isEqualTo(200);
+        assertThat(server.get(path).json()).isEqualTo(got);
+        assertThat(s.goneSecret().status()).isEqualTo(200);
+
+        String other = admin.deviceGroup("other api-" + TAG, List.of(s.live().deviceId), null, null);
+        JsonNode otherBefore = server.get("/api/v1/device-groups/" + other).json();
+        for (String added : List.of(s.gone().deviceId, UUID.randomUUID().toString())) {
+            ObjectNode body = otherBefore.deepCopy();
+            body.putArray("devices").add(s.live().deviceId).add(added);
+            TestServer.Reply refused = server.put("/api/v1/device-groups/" + other, body);
+            assertThat(refused.status()).as(added).isEqualTo(400);
+            assertThat(refused.error()).isEqualTo("invalid-devices");
+        }
+        assertThat(server.get("/api/v1/device-groups/" + other).json()).isEqualTo(otherBefore);
+        Map<String, Object> fresh = new LinkedHashMap<>(Map.of("name", "fresh api-" + TAG, "devices",
+                List.of(s.gone().deviceId)));
+        assertThat(server.post("/api/v1/device-groups", fresh).error()).isEqualTo("invalid-devices");
+
+        ObjectNode without = got.deepCopy();
+        without.putArray("devices").add(s.live().deviceId);
+        assertThat(server.put(path, without).status()).isEqualTo(200);
+        TestServer.Reply readded = server.put(path, got);
+        assertThat(readded.status()).as("once left out, it cannot come back").isEqualTo(400);
+        assertThat(readded.error()).isEqualTo("invalid-devices");
+        assertThat(members(s.group())).containsExactly(s.live().deviceId);
+    }
+}
