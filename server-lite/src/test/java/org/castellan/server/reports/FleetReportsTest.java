@@ -290,16 +290,18 @@ class FleetReportsTest {
         }
     }
 
+    /** The plan's lines: SQLite's EXPLAIN QUERY PLAN details, or PostgreSQL's EXPLAIN text. */
     private List<String> plan(String sql, List<Object> params) throws Exception {
+        boolean postgresql = OnPostgres.active();
         List<String> lines = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+        try (PreparedStatement st = c.prepareStatement((postgresql ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql)) {
             for (int i = 0; i < params.size(); i++) {
                 Object p = params.get(i);
                 st.setObject(i + 1, p instanceof Instant t ? t.toEpochMilli() : p);
             }
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    lines.add(rs.getString("detail"));
+                    lines.add(postgresql ? rs.getString(1) : rs.getString("detail"));
                 }
             }
         }
@@ -318,7 +320,7 @@ class FleetReportsTest {
                 for (Cursor after : new Cursor[] {null, deep}) {
                     List<Object> params = new ArrayList<>();
                     String sql = FleetReports.sql(report, scope, NOW.minus(Duration.ofDays(30)), after, 51, params);
-                    List<String> plan = postgresqlPlan(sql, params);
+                    List<String> plan = plan(sql, params);
                     System.out.println("EXPLAIN of " + report + (scope.all() ? "" : " (scoped)")
                             + (after == null ? "" : " (deep)") + ":\n  " + String.join("\n  ", plan));
                     String index = switch (report) {
@@ -339,28 +341,12 @@ class FleetReportsTest {
         }
         for (Count count : Count.values()) {
             List<Object> params = new ArrayList<>();
-            List<String> plan = postgresqlPlan(FleetReports.countSql(count, DeviceScope.ALL, params), params);
+            List<String> plan = plan(FleetReports.countSql(count, DeviceScope.ALL, params), params);
             System.out.println("EXPLAIN of " + count + ":\n  " + String.join("\n  ", plan));
             String index = count == Count.AGENT_VERSIONS ? "devices_agent_version" : "devices_os_version";
             assertThat(plan).as("plan of %s", count).anySatisfy(line -> assertThat(line)
                     .contains("Index Only Scan using " + index));
             assertThat(plan).as("plan of %s", count).noneSatisfy(line -> assertThat(line).contains("Seq Scan on devices"));
         }
-    }
-
-    private List<String> postgresqlPlan(String sql, List<Object> params) throws Exception {
-        List<String> lines = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("EXPLAIN " + sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                st.setObject(i + 1, p instanceof Instant t ? t.toEpochMilli() : p);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    lines.add(rs.getString(1));
-                }
-            }
-        }
-        return lines;
     }
 }
