@@ -21,7 +21,9 @@ import java.util.Set;
  * what PostgreSQL keeps elsewhere (identity sequences, the audit chain head row).
  */
 public final class DatabaseCopy {
-    private static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sqlite_sequence", "audit_chain_head");
+    private static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sqlite_sequence", "audit_chain_head",
+            // kept by the target's own triggers as the devices are copied (V91)
+            "device_agent_version_counts", "device_os_version_counts");
 
     private DatabaseCopy() {}
 

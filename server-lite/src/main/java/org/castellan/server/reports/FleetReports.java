@@ -218,7 +218,9 @@ public final class FleetReports {
             return List.of();
         }
         List<Object> params = new ArrayList<>();
-        String sql = countSql(count, scope, params);
+        // The whole fleet: the counts the devices table's triggers keep (V91), a few rows however
+        // many devices there are. A narrower scope groups just the devices it reaches.
+        String sql = scope.all() ? keptCountSql(count) : countSql(count, scope, params);
         List<Tally> out = new ArrayList<>();
         try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params.toArray());
              ResultSet rs = st.executeQuery()) {
@@ -231,6 +233,15 @@ public final class FleetReports {
             }
         }
         return out;
+    }
+
+    /** The kept counts of the live fleet, as {@link #countSql} would group them ('' is a NULL version). */
+    static String keptCountSql(Count count) {
+        return count == Count.AGENT_VERSIONS
+                ? "SELECT NULLIF(agent_version, '') AS agent_version, n FROM device_agent_version_counts WHERE n > 0"
+                        + " ORDER BY n DESC, agent_version"
+                : "SELECT os, NULLIF(os_version, '') AS os_version, n FROM device_os_version_counts WHERE n > 0"
+                        + " ORDER BY n DESC, os, os_version";
     }
 
     static String countSql(Count count, DeviceScope scope, List<Object> params) {
