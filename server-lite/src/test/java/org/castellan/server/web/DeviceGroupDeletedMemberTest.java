@@ -190,4 +190,30 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
         assertThat(readded.error()).isEqualTo("invalid-devices");
         assertThat(members(s.group())).containsExactly(s.live().deviceId);
     }
+
+    @Test
+    void aDeviceListedTwiceIsOneMemberNeverAServerError() throws Exception {
+        TestAgent one = device("dgm-twice-" + TAG + "-a");
+        TestAgent two = device("dgm-twice-" + TAG + "-b");
+        TestServer.Reply created = server.post("/api/v1/device-groups", Map.of("name", "twice " + TAG,
+                "devices", List.of(one.deviceId, one.deviceId, two.deviceId)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String group = created.json().get("id").asText();
+        assertThat(members(group)).containsExactlyInAnyOrder(one.deviceId, two.deviceId);
+
+        ObjectNode body = server.get("/api/v1/device-groups/" + group).json().deepCopy();
+        body.putArray("devices").add(two.deviceId).add(two.deviceId).add(two.deviceId);
+        TestServer.Reply put = server.put("/api/v1/device-groups/" + group, body);
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(members(group)).containsExactly(two.deviceId);
+
+        // The console's field, the same host name twice and once in other case.
+        List<Map.Entry<String, String>> form = new ArrayList<>(ConsoleClient.fieldsOf(
+                console.get("/admin/device-groups/" + group + "/edit"), "device-group-edit-form"));
+        form.replaceAll(f -> f.getKey().equals("devices")
+                ? Map.entry("devices", one.hostname + ", " + one.hostname + ", " + one.hostname.toUpperCase()) : f);
+        ConsoleClient.Page saved = console.submit("/admin/device-groups/" + group + "/edit", form);
+        assertThat(saved.status()).as(saved.body()).isEqualTo(303);
+        assertThat(members(group)).containsExactly(one.deviceId);
+    }
 }
