@@ -1,25 +1,7 @@
--- PostgreSQL version of db/sqlite/V91__version_counts.sql (see there for why): the fleet's agent
+-- PostgreSQL version of db/sqlite/V92__version_count_triggers.sql (see db/migration/V91 for why): the fleet's agent
 -- and OS versions counted by a trigger on devices. Two devices moving between the same versions in
 -- opposite directions at the same moment could deadlock on the two count rows; PostgresDatabase
 -- retries a transaction that lost a deadlock, as it retries a serialization failure.
-CREATE TABLE device_agent_version_counts (
-    agent_version TEXT   NOT NULL PRIMARY KEY,
-    n             BIGINT NOT NULL
-);
-CREATE TABLE device_os_version_counts (
-    os         TEXT   NOT NULL,
-    os_version TEXT   NOT NULL,
-    n          BIGINT NOT NULL,
-    PRIMARY KEY (os, os_version)
-);
-
-INSERT INTO device_agent_version_counts (agent_version, n)
-    SELECT COALESCE(agent_version, ''), COUNT(*) FROM devices WHERE deleted_at IS NULL
-    GROUP BY COALESCE(agent_version, '');
-INSERT INTO device_os_version_counts (os, os_version, n)
-    SELECT os, COALESCE(os_version, ''), COUNT(*) FROM devices WHERE deleted_at IS NULL
-    GROUP BY os, COALESCE(os_version, '');
-
 CREATE FUNCTION devices_version_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     old_live BOOLEAN := TG_OP <> 'INSERT' AND OLD.deleted_at IS NULL;
