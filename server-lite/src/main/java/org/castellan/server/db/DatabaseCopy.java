@@ -23,7 +23,9 @@ import java.util.Set;
 public final class DatabaseCopy {
     private static final Set<String> SKIPPED = Set.of("flyway_schema_history", "sqlite_sequence", "audit_chain_head",
             // kept by the target's own triggers as the devices are copied (V91)
-            "device_agent_version_counts", "device_os_version_counts");
+            "device_agent_version_counts", "device_os_version_counts",
+            // kept by the target's triggers as device groups and devices are copied (V93)
+            "device_group_matches");
 
     private DatabaseCopy() {}
 

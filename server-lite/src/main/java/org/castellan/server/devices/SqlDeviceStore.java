@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.castellan.protocol.Json;
@@ -76,12 +77,15 @@ public final class SqlDeviceStore implements DeviceStore {
     /**
      * The keyset query of one page: portable SQL (SQLite and PostgreSQL), served by the primary
      * key for the whole fleet and by {@code devices_hostname_lower (lower(hostname), id)} for a
-     * host-name lookup, never sorting in a temporary table.
+     * host-name lookup, never sorting in a temporary table. A non-admin's page without a host name
+     * is {@link #scopedPageSql}: it starts from the rows that name their devices, not from the fleet.
      */
     static String pageSql(DeviceQuery q, List<Object> params) {
+        if (q.hostname() == null && !q.scope().all() && q.scope().matches().isEmpty()) {
+            return scopedPageSql(q, params);
+        }
         // Tombstones (deleted, secrets kept until purged) only when asked for, never mixed with live devices.
-        StringBuilder sql = new StringBuilder(q.deleted() ? "SELECT * FROM devices WHERE deleted_at IS NOT NULL"
-                : "SELECT * FROM devices WHERE deleted_at IS NULL");
+        StringBuilder sql = new StringBuilder("SELECT * FROM devices WHERE " + liveness(q, ""));
         if (q.hostname() != null) {
             // lower() on both sides: the same folding on SQLite and PostgreSQL, and the index's expression.
             sql.append(" AND lower(hostname) = lower(?)");
@@ -90,7 +94,7 @@ public final class SqlDeviceStore implements DeviceStore {
         // Always a lower bound ('' on the first page, below every id): the first page and a deep
         // one have the same plan, a range search on the index from the cursor.
         sql.append(" AND id > ?");
-        params.add(q.afterId() == null ? "" : q.afterId());
+        params.add(after(q));
         if (!q.scope().all()) {
             sql.append(" AND ").append(scopeSql(q.scope(), "", params));
         }
@@ -100,9 +104,62 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     /**
+     * One page of a scope made of named devices and groups (explicit members, saved matches): one
+     * keyset arm per source, each a range search from the cursor on its own index that stops after
+     * {@code limit} devices of the asked liveness and reads their rows by key, then the page is the
+     * first {@code limit} of their union (a device in two groups once). Its cost follows the page
+     * size and the number of sources, neither the fleet's size nor how few of the fleet's devices a
+     * group holds (walking the fleet in id order and testing each device would read the whole fleet
+     * for a group of ten). The only sort is of the arms' rows, at most a page per source.
+     */
+    static String scopedPageSql(DeviceQuery q, List<Object> params) {
+        DeviceScope scope = q.scope();
+        List<String> arms = new ArrayList<>();
+        if (!scope.deviceIds().isEmpty()) {
+            arms.add("SELECT * FROM devices WHERE id IN (" + marks(scope.deviceIds().size()) + ") AND id > ? AND "
+                    + liveness(q, "") + " ORDER BY id LIMIT ?");
+            params.addAll(new TreeSet<>(scope.deviceIds()));
+            params.add(after(q));
+            params.add(q.limit());
+        }
+        for (String group : new TreeSet<>(scope.explicitGroupIds())) {
+            arms.add(memberArm("device_group_members", q, group, params));
+        }
+        for (String group : new TreeSet<>(scope.matchedGroupIds())) {
+            arms.add(memberArm("device_group_matches", q, group, params));
+        }
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < arms.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ").append("SELECT * FROM (").append(arms.get(i)).append(") a").append(i);
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        params.add(q.limit());
+        return sql.toString();
+    }
+
+    /** One group's devices of the asked liveness after the cursor, in id order, from {@code (group_id, device_id)}. */
+    private static String memberArm(String table, DeviceQuery q, String group, List<Object> params) {
+        params.add(group);
+        params.add(after(q));
+        params.add(q.limit());
+        return "SELECT d.* FROM " + table + " m JOIN devices d ON d.id = m.device_id"
+                + " WHERE m.group_id = ? AND m.device_id > ? AND " + liveness(q, "d.") + " ORDER BY m.device_id LIMIT ?";
+    }
+
+    private static String liveness(DeviceQuery q, String prefix) {
+        return prefix + (q.deleted() ? "deleted_at IS NOT NULL" : "deleted_at IS NULL");
+    }
+
+    private static String after(DeviceQuery q) {
+        return q.afterId() == null ? "" : q.afterId();
+    }
+
+    /**
      * The devices of a (not {@code all}) scope as one parenthesized condition on the columns of
-     * {@code devices}, each named with {@code prefix} (e.g. {@code "d."} in a join): the same SQL
-     * the device list pages with, for every other query that must show a caller only their devices.
+     * {@code devices}, each named with {@code prefix} (e.g. {@code "d."} in a join), tested row by
+     * row: for a query that walks another index (a host name, a report's time order, just-in-time
+     * requests newest first) and must show a caller only their devices. Each membership is one
+     * index probe ({@code (group_id, device_id)}), however large the group.
      */
     public static String scopeSql(DeviceScope scope, String prefix, List<Object> params) {
         if (scope.all()) {
@@ -117,15 +174,61 @@ public final class SqlDeviceStore implements DeviceStore {
             params.addAll(new TreeSet<>(scope.deviceIds()));
         }
         if (!scope.explicitGroupIds().isEmpty()) {
-            any.add(prefix + "id IN (SELECT device_id FROM device_group_members WHERE group_id IN ("
-                    + marks(scope.explicitGroupIds().size()) + "))");
-            params.addAll(new TreeSet<>(scope.explicitGroupIds()));
+            any.add(memberOf("device_group_members", scope.explicitGroupIds(), prefix, params));
         }
+        if (!scope.matchedGroupIds().isEmpty()) {
+            any.add(memberOf("device_group_matches", scope.matchedGroupIds(), prefix, params));
+        }
+        any.addAll(unsavedMatches(scope, prefix, params));
+        return "(" + String.join(" OR ", any) + ")";
+    }
+
+    /**
+     * The same devices as {@link #scopeSql}, as a set the database can start from: for a query over
+     * the whole scope (a count of its versions), so it reads the scope's devices by key instead of
+     * testing every device of the fleet. Named devices, explicit members and saved matches are one
+     * {@code id IN} over the rows that name them.
+     */
+    public static String scopeSetSql(DeviceScope scope, String prefix, List<Object> params) {
+        if (scope.all() || scope.isEmpty()) {
+            return scopeSql(scope, prefix, params);
+        }
+        List<String> sources = new ArrayList<>();
+        if (!scope.deviceIds().isEmpty()) {
+            sources.add("SELECT id FROM devices WHERE id IN (" + marks(scope.deviceIds().size()) + ")");
+            params.addAll(new TreeSet<>(scope.deviceIds()));
+        }
+        for (var table : List.of(Map.entry("device_group_members", scope.explicitGroupIds()),
+                Map.entry("device_group_matches", scope.matchedGroupIds()))) {
+            if (!table.getValue().isEmpty()) {
+                sources.add("SELECT device_id FROM " + table.getKey() + " WHERE group_id IN ("
+                        + marks(table.getValue().size()) + ")");
+                params.addAll(new TreeSet<>(table.getValue()));
+            }
+        }
+        List<String> any = new ArrayList<>();
+        if (!sources.isEmpty()) {
+            any.add(prefix + "id IN (" + String.join(" UNION ALL ", sources) + ")");
+        }
+        any.addAll(unsavedMatches(scope, prefix, params));
+        return "(" + String.join(" OR ", any) + ")";
+    }
+
+    private static String memberOf(String table, java.util.Set<String> groups, String prefix, List<Object> params) {
+        params.addAll(new TreeSet<>(groups));
+        return "EXISTS (SELECT 1 FROM " + table + " m WHERE m.group_id IN (" + marks(groups.size()) + ")"
+                + " AND m.device_id = " + prefix + "id)";
+    }
+
+    /** A match not saved in a group (a preview): tested on each row's host name and OS. */
+    private static List<String> unsavedMatches(DeviceScope scope, String prefix, List<Object> params) {
+        List<String> any = new ArrayList<>();
         for (DeviceMatch match : scope.matches()) {
             List<String> all = new ArrayList<>();
             if (match.hostname() != null) {
                 // PostgreSQL's LIKE is case-sensitive, SQLite's not (for ASCII): lower() both sides, so both match
-                // the same; backslash named as the escape (SQLite has no default one).
+                // the same; backslash named as the escape (SQLite has no default one). The same predicate as
+                // the triggers that keep device_group_matches (V93).
                 all.add("lower(" + prefix + "hostname) LIKE lower(?) ESCAPE '\\'");
                 params.add(like(match.hostname().pattern()));
             }
@@ -135,7 +238,7 @@ public final class SqlDeviceStore implements DeviceStore {
             }
             any.add("(" + String.join(" AND ", all) + ")");
         }
-        return "(" + String.join(" OR ", any) + ")";
+        return any;
     }
 
     /** A host-name glob ({@code *}, {@code ?}; already lower-cased) as a LIKE pattern with {@code \} as escape. */
@@ -157,7 +260,7 @@ public final class SqlDeviceStore implements DeviceStore {
     }
 
     @Override
-    public java.util.Map<String, Long> countByLastSeen(Connection c, Instant now) throws SQLException {
+    public Map<String, Long> countByLastSeen(Connection c, Instant now) throws SQLException {
         long t = now.toEpochMilli();
         long hour = 3_600_000L;
         long day = 24 * hour;

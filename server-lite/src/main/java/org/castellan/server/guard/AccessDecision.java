@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +14,6 @@ import java.util.function.Function;
 import org.castellan.server.access.AccessEvaluator;
 import org.castellan.server.access.DeviceFacts;
 import org.castellan.server.access.DeviceGroup;
-import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.access.EffectiveAccess;
 import org.castellan.server.access.Permission;
 import org.castellan.server.access.PrincipalRef;
@@ -170,18 +168,18 @@ public final class AccessDecision {
                     }
                 }
             }
-            List<DeviceMatch> matches = new ArrayList<>();
             Set<String> explicit = new HashSet<>();
+            Set<String> matched = new HashSet<>();
             for (DeviceGroupRow group : groups) {
                 if (groupIds.contains(group.id())) {
                     explicit.add(group.id());
-                    DeviceMatch match = group.accessMatch();
-                    if (match != null) {
-                        matches.add(match);
+                    // A saved match: its devices are rows of device_group_matches, kept by triggers.
+                    if (group.accessMatch() != null) {
+                        matched.add(group.id());
                     }
                 }
             }
-            return new DeviceScope(false, deviceIds, explicit, matches);
+            return new DeviceScope(false, deviceIds, explicit, matched, List.of());
         }
 
         private EffectiveAccess evaluate(DeviceFacts facts) {

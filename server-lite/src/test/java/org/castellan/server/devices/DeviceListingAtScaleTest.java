@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.castellan.server.CastellanServer;
-import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.db.Database;
 import org.castellan.server.http.Paging;
 import org.castellan.server.testing.AdminApi;
@@ -43,6 +42,9 @@ class DeviceListingAtScaleTest {
     private Path dataDir;
     private TestServer server;
     private String scopedToken;
+    private String webGroup;
+    private String labToken;
+    private String labGroup;
 
     @BeforeAll
     void seedAMillionDevicesAndStart(@TempDir Path dir) throws Exception {
@@ -56,8 +58,14 @@ class DeviceListingAtScaleTest {
         AdminApi api = new AdminApi(server);
         String user = api.user("web-helpdesk", null);
         scopedToken = api.token(user);
-        String group = api.deviceGroup("web servers", List.of(), Map.of("hostname", "web-*"), null);
-        api.rule(Map.of("principals", List.of("user:" + user), "targets", List.of("device-group:" + group),
+        webGroup = api.deviceGroup("web servers", List.of(), Map.of("hostname", "web-*"), null);
+        api.rule(Map.of("principals", List.of("user:" + user), "targets", List.of("device-group:" + webGroup),
+                "permissions", List.of("password.read")));
+        // A pattern that selects 10 devices of the million (web-0999900 to web-0999990).
+        String lab = api.user("lab-helpdesk", null);
+        labToken = api.token(lab);
+        labGroup = api.deviceGroup("lab", List.of(), Map.of("hostname", "WEB-09999*"), null);
+        api.rule(Map.of("principals", List.of("user:" + lab), "targets", List.of("device-group:" + labGroup),
                 "permissions", List.of("password.read")));
     }
 
@@ -110,24 +118,55 @@ class DeviceListingAtScaleTest {
 
     @Test
     void everyPageQueryIsAnIndexRangeSearchWithoutATemporarySort() throws Exception {
-        DeviceScope webOnly = new DeviceScope(false, Set.of(), Set.of(), List.of(DeviceMatch.of("web-*", null)));
-        DeviceScope named = new DeviceScope(false, Set.of(id(7), id(8)), Set.of("some-group"), List.of(DeviceMatch.of("web-*", "linux")));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(Database.FILE_NAME))) {
             for (DeviceQuery q : List.of(
                     new DeviceQuery(DeviceScope.ALL, null, null, 101),
                     new DeviceQuery(DeviceScope.ALL, null, id(499_999), 101),
                     new DeviceQuery(DeviceScope.ALL, "WEB-0500000", null, 101),
-                    new DeviceQuery(webOnly, null, null, 101),
-                    new DeviceQuery(webOnly, null, id(499_999), 101),
-                    new DeviceQuery(named, null, id(499_999), 101))) {
+                    // A host-name lookup by a scoped user: the scope is one index probe on the found row.
+                    new DeviceQuery(scope(Set.of(), Set.of(webGroup)), "WEB-0500000", null, 101))) {
                 List<String> plan = plan(c, q);
                 System.out.println("EXPLAIN QUERY PLAN of " + q + ": " + plan);
                 assertThat(plan).as("plan of %s", q).isNotEmpty()
                         .anySatisfy(line -> assertThat(line).startsWith("SEARCH devices USING").contains("INDEX"))
                         .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE"))
-                        .noneSatisfy(line -> assertThat(line).startsWith("SCAN devices"));
+                        .noneSatisfy(line -> assertThat(line).startsWith("SCAN"));
             }
         }
+    }
+
+    /**
+     * A non-admin's page starts from the rows naming their devices, one range search per group on
+     * {@code (group_id, device_id)} from the cursor, each stopping after a page: never a walk of
+     * the fleet (which, for the 10-device lab group, would read all million devices per page).
+     * The only sorts are of the few rows the arms return (at most a page per group), for their merge.
+     */
+    @Test
+    void aScopedPageSearchesItsGroupsRowsFromTheCursorNeverTheFleet() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(Database.FILE_NAME))) {
+            for (DeviceQuery q : List.of(
+                    new DeviceQuery(scope(Set.of(), Set.of(webGroup)), null, null, 101),
+                    new DeviceQuery(scope(Set.of(), Set.of(webGroup)), null, id(499_999), 101),
+                    new DeviceQuery(scope(Set.of(), Set.of(labGroup)), null, null, 101),
+                    new DeviceQuery(new DeviceScope(false, Set.of(id(7), id(8)), Set.of("some-group"),
+                            Set.of(webGroup, labGroup), List.of()), null, id(499_999), 101))) {
+                List<String> plan = plan(c, q);
+                System.out.println("EXPLAIN QUERY PLAN of " + q + ": " + plan);
+                assertThat(plan).as("plan of %s", q)
+                        .anySatisfy(line -> assertThat(line).matches(
+                                "SEARCH m USING (COVERING )?INDEX sqlite_autoindex_device_group_matches_1 \\(group_id=\\? AND device_id>\\?\\)"))
+                        // "SCAN a0": reading back one arm's bounded result (a page), never a table; the
+                        // only temporary B-trees sort those few rows for the merge of the arms.
+                        .noneSatisfy(line -> assertThat(line).matches("SCAN (?!a\\d+$).*"))
+                        .noneSatisfy(line -> assertThat(line).contains("TEMP B-TREE").doesNotContain("FOR ORDER BY"))
+                        .noneSatisfy(line -> assertThat(line).matches("SEARCH d(evices)? USING INDEX sqlite_autoindex_devices_1 \\(id>\\?\\)"));
+            }
+        }
+    }
+
+    /** Saved groups as the access decision scopes a user reached through them. */
+    private static DeviceScope scope(Set<String> explicit, Set<String> matched) {
+        return new DeviceScope(false, Set.of(), explicit, matched, List.of());
     }
 
     private static List<String> plan(Connection c, DeviceQuery q) throws Exception {
@@ -178,6 +217,17 @@ class DeviceListingAtScaleTest {
         assertThat(walk(null, 3, scopedToken)).containsExactlyElementsOf(ids(IntStream.range(0, 300).map(i -> i * 10)));
         assertThat(walk(Paging.cursor(id(499_999)), 3, scopedToken))
                 .containsExactlyElementsOf(ids(IntStream.range(0, 300).map(i -> 500_000 + i * 10)));
+    }
+
+    @Test
+    void aUserWhoseGroupSelectsTenOfTheMillionGetsExactlyThoseOnOnePage() throws Exception {
+        TestServer.Reply page = server.getWithToken("/api/v1/devices?limit=100", labToken);
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(idsOf(page)).containsExactlyElementsOf(ids(IntStream.range(0, 10).map(i -> 999_900 + i * 10)));
+        assertThat(page.header(Paging.NEXT_CURSOR)).isNull();
+        // A device of the million outside the group stays hidden from a host-name lookup too.
+        assertThat(idsOf(server.getWithToken("/api/v1/devices?hostname=web-0500000", labToken))).isEmpty();
+        assertThat(idsOf(server.getWithToken("/api/v1/devices?hostname=WEB-0999950", labToken))).containsExactly(id(999_950));
     }
 
     @Test
