@@ -100,10 +100,13 @@ public final class AgentGuard {
         String query = ctx.queryString();
         String pathAndQuery = query == null || query.isEmpty() ? ctx.path() : ctx.path() + "?" + query;
         String[] nonceSeen = new String[1];
+        // Only registered devices' stored keys are kept: a registration names its own key, so anyone
+        // could otherwise push the fleet's keys out of the cache with made-up ones.
+        PublicKeyCache keys = device == null ? new PublicKeyCache(1) : publicKeys;
         RequestVerifier verifier = new RequestVerifier(clock, maxSkew, (key, nonce, timestamp) -> {
             nonceSeen[0] = nonce;
             return !db.read(c -> nonces.seen(c, key, nonce));
-        }, publicKeys);
+        }, keys);
         try {
             verifier.verify(ctx.method().name(), pathAndQuery, ctx::header,
                     device == null ? null : device.id(), publicKey, body);
