@@ -14,10 +14,17 @@ import org.castellan.protocol.messages.VaultKey;
 public final class VaultKeyPair {
     private final String keyId;
     private final X25519PrivateKeyParameters privateKey;
+    /**
+     * Derived once: deriving the public half is a scalar multiplication, and HPKE's open needs it
+     * for every envelope (the KEM binds the recipient's public key), on top of its own one for the
+     * key agreement. Both halves are immutable, so the pair is shared by concurrent opens.
+     */
+    private final AsymmetricCipherKeyPair hpkeKeyPair;
 
     private VaultKeyPair(String keyId, X25519PrivateKeyParameters privateKey) {
         this.keyId = keyId;
         this.privateKey = privateKey;
+        this.hpkeKeyPair = new AsymmetricCipherKeyPair(privateKey.generatePublicKey(), privateKey);
     }
 
     public static VaultKeyPair generate(String keyId, SecureRandom random) {
@@ -45,7 +52,7 @@ public final class VaultKeyPair {
     }
 
     public byte[] publicKeyBytes() {
-        return privateKey.generatePublicKey().getEncoded();
+        return ((X25519PublicKeyParameters) hpkeKeyPair.getPublic()).getEncoded();
     }
 
     public VaultKey publicKey() {
@@ -54,8 +61,7 @@ public final class VaultKeyPair {
     }
 
     AsymmetricCipherKeyPair asHpkeKeyPair() {
-        X25519PublicKeyParameters pub = privateKey.generatePublicKey();
-        return new AsymmetricCipherKeyPair(pub, privateKey);
+        return hpkeKeyPair;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Base64;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A device's Ed25519 identity. The private key never leaves the device: it is generated there at
@@ -45,30 +46,21 @@ public final class DeviceKeyPair {
         return signer.generateSignature();
     }
 
-    /** Verifies with BouncyCastle's Ed25519, several times faster than the JDK's on JDK 17. */
-    static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-        if (publicKey.length != Ed25519PublicKeyParameters.KEY_SIZE
-                || signature.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
+    /**
+     * Verifies with BouncyCastle's Ed25519 (several times faster than the JDK's on JDK 17) against
+     * an already decoded key (see {@link PublicKeyCache}), straight from the message array: no copy
+     * into a signer's buffer as {@code Ed25519Signer} makes.
+     */
+    static boolean verify(Ed25519PublicKeyParameters publicKey, byte[] message, byte[] signature) {
+        if (signature.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
             return false;
         }
-        Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, new Ed25519PublicKeyParameters(publicKey, 0));
-        verifier.update(message, 0, message.length);
-        return verifier.verifySignature(signature);
+        return publicKey.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
     }
 
     /** Checks that a base64 string is a well-formed Ed25519 public key. */
     public static boolean isValidPublicKey(String base64) {
-        try {
-            byte[] raw = Base64.getDecoder().decode(base64);
-            if (raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
-                return false;
-            }
-            new Ed25519PublicKeyParameters(raw, 0);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return PublicKeyCache.parse(base64) != null;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * Checks a signed agent request (used on the server): headers present and well-formed, timestamp
@@ -20,11 +21,19 @@ public final class RequestVerifier {
     private final Clock clock;
     private final Duration maxSkew;
     private final NonceRegistry nonces;
+    private final PublicKeyCache publicKeys;
 
+    /** With a key cache of its own, for a verifier that lives as long as its callers. */
     public RequestVerifier(Clock clock, Duration maxSkew, NonceRegistry nonces) {
+        this(clock, maxSkew, nonces, new PublicKeyCache(PublicKeyCache.DEFAULT_CAPACITY));
+    }
+
+    /** With a shared key cache, for a caller that builds a verifier per request. */
+    public RequestVerifier(Clock clock, Duration maxSkew, NonceRegistry nonces, PublicKeyCache publicKeys) {
         this.clock = clock;
         this.maxSkew = maxSkew;
         this.nonces = nonces;
+        this.publicKeys = publicKeys;
     }
 
     /**
@@ -62,12 +71,14 @@ public final class RequestVerifier {
                     "request timestamp is " + away + " away from server time (limit " + limit + " s)");
         }
         byte[] signature;
-        byte[] publicKey;
         try {
             signature = Base64.getDecoder().decode(signatureText);
-            publicKey = Base64.getDecoder().decode(publicKeyBase64);
         } catch (IllegalArgumentException e) {
             throw new SignatureCheckException("bad-signature", "signature is not valid base64");
+        }
+        Ed25519PublicKeyParameters publicKey = publicKeys.parsed(publicKeyBase64);
+        if (publicKey == null) {
+            throw new SignatureCheckException("bad-signature", "the device's public key is not an Ed25519 key");
         }
         byte[] message = CanonicalRequest.build(method, pathAndQuery, deviceId, timestamp, nonce, body);
         if (!DeviceKeyPair.verify(publicKey, message, signature)) {

@@ -91,4 +91,29 @@ class SecretEnvelopeTest {
         assertThat(reloaded.publicKey()).isEqualTo(vault.publicKey());
         assertThat(SecretEnvelope.open(reloaded, context, envelope)).isEqualTo(password);
     }
+
+    @Test
+    void theOnceDerivedPublicKeyIsThePrivateKeysAndCannotBeChangedThroughItsBytes() throws Exception {
+        byte[] raw = vault.privateKeyBytes();
+        byte[] derived = new byte[32];
+        org.bouncycastle.math.ec.rfc7748.X25519.generatePublicKey(raw, 0, derived, 0);
+        assertThat(vault.publicKeyBytes()).isEqualTo(derived);
+        vault.publicKeyBytes()[0] ^= 0x01;
+        assertThat(vault.publicKeyBytes()).as("a copy each time").isEqualTo(derived);
+
+        // Many opens with the one pair, from several threads at once, all succeed.
+        Envelope envelope = SecretEnvelope.seal(vault.publicKey(), context, password);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<byte[]>> opened = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                opened.add(pool.submit(() -> SecretEnvelope.open(vault, context, envelope)));
+            }
+            for (java.util.concurrent.Future<byte[]> f : opened) {
+                assertThat(f.get()).isEqualTo(password);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

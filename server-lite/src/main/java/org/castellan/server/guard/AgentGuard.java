@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import org.castellan.protocol.Headers;
+import org.castellan.protocol.signing.PublicKeyCache;
 import org.castellan.protocol.signing.RequestVerifier;
 import org.castellan.protocol.signing.SignatureCheckException;
 import org.castellan.server.audit.AuditLog;
@@ -28,6 +29,8 @@ public final class AgentGuard {
     private final Clock clock;
     private final Duration maxSkew;
     private final AnonymousDenials anonymous;
+    /** Shared by every request's verifier: a device's key is decoded once, not per request. */
+    private final PublicKeyCache publicKeys = new PublicKeyCache(PublicKeyCache.DEFAULT_CAPACITY);
 
     public AgentGuard(Database db, DeviceStore devices, AuditLog audit, ClientAddresses addresses, Clock clock,
                       Duration maxSkew, AnonymousDenials anonymous) {
@@ -97,10 +100,13 @@ public final class AgentGuard {
         String query = ctx.queryString();
         String pathAndQuery = query == null || query.isEmpty() ? ctx.path() : ctx.path() + "?" + query;
         String[] nonceSeen = new String[1];
+        // Only registered devices' stored keys are kept: a registration names its own key, so anyone
+        // could otherwise push the fleet's keys out of the cache with made-up ones.
+        PublicKeyCache keys = device == null ? new PublicKeyCache(1) : publicKeys;
         RequestVerifier verifier = new RequestVerifier(clock, maxSkew, (key, nonce, timestamp) -> {
             nonceSeen[0] = nonce;
             return !db.read(c -> nonces.seen(c, key, nonce));
-        });
+        }, keys);
         try {
             verifier.verify(ctx.method().name(), pathAndQuery, ctx::header,
                     device == null ? null : device.id(), publicKey, body);
