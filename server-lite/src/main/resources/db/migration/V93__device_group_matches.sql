@@ -18,9 +18,13 @@ CREATE TABLE device_group_matches (
 );
 CREATE INDEX device_group_matches_device ON device_group_matches (device_id);
 
-INSERT INTO device_group_matches (group_id, device_id)
-    SELECT g.id, d.id FROM device_groups g JOIN devices d
+-- The predicate, in one place: every (group, device) pair a group's match selects. The triggers
+-- narrow it to one device (a lookup by key) or one group (one pass over the devices).
+CREATE VIEW device_group_match_pairs AS
+    SELECT g.id AS group_id, d.id AS device_id FROM device_groups g JOIN devices d
         ON (g.match_hostname IS NOT NULL OR g.match_os IS NOT NULL)
         AND (g.match_hostname IS NULL OR lower(d.hostname) LIKE
             replace(replace(replace(lower(g.match_hostname), '_', '\_'), '*', '%'), '?', '_') ESCAPE '\')
         AND (g.match_os IS NULL OR lower(d.os) = lower(g.match_os));
+
+INSERT INTO device_group_matches (group_id, device_id) SELECT group_id, device_id FROM device_group_match_pairs;

@@ -1,5 +1,5 @@
--- PostgreSQL version of db/sqlite/V94__device_group_match_triggers.sql (see db/migration/V93 for
--- the predicate). Several nodes write at once under READ COMMITTED, so a device registered while
+-- PostgreSQL version of db/sqlite/V94__device_group_match_triggers.sql (the predicate is db/migration/V93's
+-- view device_group_match_pairs). Several nodes write at once under READ COMMITTED, so a device registered while
 -- an admin changes a group's match could be judged against the old match by one transaction and
 -- missed by the other's recomputation. A transaction-scoped advisory lock (one fixed key) orders
 -- them: a device's trigger takes it shared, a group's exclusive, and each statement after the
@@ -19,11 +19,7 @@ BEGIN
         DELETE FROM device_group_matches WHERE device_id = NEW.id;
     END IF;
     INSERT INTO device_group_matches (group_id, device_id)
-        SELECT g.id, NEW.id FROM device_groups g
-        WHERE (g.match_hostname IS NOT NULL OR g.match_os IS NOT NULL)
-            AND (g.match_hostname IS NULL OR lower(NEW.hostname) LIKE
-                replace(replace(replace(lower(g.match_hostname), '_', '\_'), '*', '%'), '?', '_') ESCAPE '\')
-            AND (g.match_os IS NULL OR lower(NEW.os) = lower(g.match_os));
+        SELECT group_id, device_id FROM device_group_match_pairs WHERE device_id = NEW.id;
     RETURN NULL;
 END
 $$;
@@ -43,11 +39,7 @@ BEGIN
         DELETE FROM device_group_matches WHERE group_id = NEW.id;
     END IF;
     INSERT INTO device_group_matches (group_id, device_id)
-        SELECT NEW.id, d.id FROM devices d
-        WHERE (NEW.match_hostname IS NOT NULL OR NEW.match_os IS NOT NULL)
-            AND (NEW.match_hostname IS NULL OR lower(d.hostname) LIKE
-                replace(replace(replace(lower(NEW.match_hostname), '_', '\_'), '*', '%'), '?', '_') ESCAPE '\')
-            AND (NEW.match_os IS NULL OR lower(d.os) = lower(NEW.match_os));
+        SELECT group_id, device_id FROM device_group_match_pairs WHERE group_id = NEW.id;
     RETURN NULL;
 END
 $$;
