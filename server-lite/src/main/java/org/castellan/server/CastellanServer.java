@@ -158,6 +158,8 @@ public final class CastellanServer implements AutoCloseable {
                 // (a background thread writes the anchor file, off the request path).
                 anchor = AuditHeadAnchor.open(db, dataDir, random);
                 db.listen(anchor);
+                // Check-in bookkeeping may commit without its fsync from now on (db/LazyCommits.java).
+                db.allowLazyCommits(clock, org.castellan.server.db.BootId.current());
                 tip = new EmbeddedChainTip(anchor);
                 committedHead = anchor::committedHead;
             }

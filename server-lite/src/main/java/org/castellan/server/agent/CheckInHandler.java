@@ -20,6 +20,7 @@ import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.recovery.RecoveryKeyStore;
 import org.castellan.server.guard.AgentRequest;
+import org.castellan.server.guard.AuditedWrite;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
@@ -80,7 +81,11 @@ public final class CheckInHandler {
         // The write holds only what must be in the writer's transaction (the nonce, the device row,
         // a clone's audit row); the policy and the rotation decision are read afterwards, on this
         // request's thread, from what was just committed, so they do not occupy the single writer.
-        Device updated = signed.write((c, audit) -> {
+        // A plain check-in's write is bookkeeping (its nonce, what the device reports, last-seen): the
+        // device sends it again within the hour, so it need not wait for an fsync. A clone or a JIT
+        // report carries an audit row and a state change of its own: that one is durable.
+        boolean bookkeeping = clone == null && jitReports.isEmpty();
+        AuditedWrite<Device> work = (c, audit) -> {
             Device stored = devices.byId(c, device.id()).orElseThrow();
             if (clone != null) {
                 String warning = CLONE_WARNING + hostname;
@@ -107,7 +112,8 @@ public final class CheckInHandler {
             return new Device(stored.id(), hostname, stored.os(), osVersion, agentVersion, stored.publicKey(), account,
                     accountProblem, shown, stored.registeredAt(), now, stored.rotateRequestedAt(), stored.disabledAt(),
                     stored.approvedAt(), stored.deletedAt());
-        });
+        };
+        Device updated = bookkeeping ? signed.writeBookkeeping(work) : signed.write(work);
         CheckInResponse response = db.read(c -> {
             if (updated == null) { // a copy: told its policy, never to rotate
                 Policy policy = policies.forDevice(c, devices.byId(c, device.id()).orElseThrow());

@@ -49,6 +49,34 @@ public interface Database extends AutoCloseable {
      */
     <T> T write(SqlWork<T> work);
 
+    /**
+     * Bookkeeping: as {@link #write}, but the call may return before the commit is on disk, so a
+     * crash of the operating system (never one of the server) may lose it. Only what the server can
+     * do without is written so: a plain check-in's nonce and last-seen time. An audit row appended
+     * by such work is made durable before the call returns all the same. On SQLite this holds only
+     * after {@link #allowLazyCommits} (the embedded writer, {@code LazyCommits}); on PostgreSQL it is
+     * a durable write.
+     */
+    default <T> T writeBookkeeping(SqlWork<T> work) {
+        return write(work);
+    }
+
+    /**
+     * {@code serve} only, once at start-up: lets {@link #writeBookkeeping} commit lazily from now
+     * on, on the kernel boot {@code bootId} (none: never), and reads what an earlier run's lazy
+     * commits imply ({@link #bookkeepingLostUntil}). Nothing on PostgreSQL.
+     */
+    default void allowLazyCommits(java.time.Clock clock, java.util.Optional<String> bootId) {}
+
+    /**
+     * Set when an earlier run committed bookkeeping lazily and the operating system restarted
+     * before it was released: writes of that run up to this instant may be lost, among them nonces
+     * of accepted agent requests. Empty when nothing can have been lost.
+     */
+    default java.util.Optional<java.time.Instant> bookkeepingLostUntil() {
+        return java.util.Optional.empty();
+    }
+
     /** Runs read-only {@code work} on a pooled connection. */
     <T> T read(SqlWork<T> work);
 

@@ -25,7 +25,9 @@ public final class DatabaseCopy {
             // kept by the target's own triggers as the devices are copied (V91)
             "device_agent_version_counts", "device_os_version_counts",
             // kept by the target's triggers as device groups and devices are copied (V93)
-            "device_group_matches");
+            "device_group_matches",
+            // the embedded server's own lease on lazy commits (sqlite V95): nothing of it applies to PostgreSQL
+            "commit_lease");
 
     private DatabaseCopy() {}
 

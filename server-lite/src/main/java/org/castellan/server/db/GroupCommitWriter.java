@@ -18,11 +18,15 @@ import org.slf4j.LoggerFactory;
  * its caller gets its exception), commits once — one fsync for the whole batch instead of one
  * per request — and only then wakes the callers. So a caller returns only once the commit that
  * holds its work is durable (promise 1), and the next batch gathers while this one commits.
+ *
+ * <p>The one exception is a batch made only of bookkeeping ({@link #writeLazily}) while
+ * {@link LazyCommits} holds a lease: it commits without waiting for the fsync. If such a batch
+ * appended an audit row after all, a durable commit follows before anyone in it is answered.
  */
 final class GroupCommitWriter implements AutoCloseable {
     static final int MAX_BATCH = 128;
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
-    private static final QueuedWrite<Void> STOP = new QueuedWrite<>(c -> null);
+    private static final QueuedWrite<Void> STOP = new QueuedWrite<>(c -> null, false);
 
     private final DataSource dataSource;
     private final Supplier<WriteListener> listener;
@@ -32,6 +36,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile long batches; // written by the writer thread only
     private volatile long units;
     private volatile BatchObserver observer = BatchObserver.NONE;
+    private volatile LazyCommits lazyCommits; // null: every batch commits durably
 
     /** Told of every batch: how many units it held, how long it took (up to its durable commit), how it ended. */
     interface BatchObserver {
@@ -53,12 +58,29 @@ final class GroupCommitWriter implements AutoCloseable {
         thread.start();
     }
 
+    /** From now on, batches of bookkeeping alone may commit lazily under {@code lease}. */
+    void allowLazyCommits(LazyCommits lease) {
+        this.lazyCommits = lease;
+    }
+
+    /** Work that returns once its commit is durable. */
     <T> T write(SqlWork<T> work) {
+        return enqueue(new QueuedWrite<>(work, false));
+    }
+
+    /**
+     * Bookkeeping whose loss in a crash of the operating system (never of the server) is
+     * acceptable: it may be answered before its commit is on disk (see {@link LazyCommits}).
+     */
+    <T> T writeLazily(SqlWork<T> work) {
+        return enqueue(new QueuedWrite<>(work, true));
+    }
+
+    private <T> T enqueue(QueuedWrite<T> unit) {
         if (Thread.currentThread() == thread) {
             // A unit waiting for a later batch would wait for itself; before group commit this was a lock timeout.
             throw new IllegalStateException("nested database write: a write's work must not call Database.write");
         }
-        QueuedWrite<T> unit = new QueuedWrite<>(work);
         synchronized (queue) { // against close(): a unit queued after STOP would never be answered
             if (closed) {
                 throw new StorageException("database write refused: the database is closed", null);
@@ -87,15 +109,38 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             batch.clear();
         }
+        releaseLease();
+    }
+
+    /** At a clean stop: a durable write after the last batch, so no lazy commit is outstanding. */
+    private void releaseLease() {
+        LazyCommits lease = lazyCommits;
+        if (lease == null) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            lease.release(connection);
+        } catch (SQLException | RuntimeException e) {
+            // The next start then treats this run as one that may have lost its last lazy commits.
+            LOG.warn("cannot release the lazy-commit lease at stop: {}", e.toString());
+        }
     }
 
     private void runBatch(List<QueuedWrite<?>> batch) {
         WriteListener current = listener.get();
         long start = System.nanoTime();
         String outcome = "failed";
+        LazyCommits lease = lazyCommits;
+        boolean lazy = lease != null && batch.stream().allMatch(QueuedWrite::lazy);
         try {
             try (Connection connection = dataSource.getConnection()) {
+                if (lazy) {
+                    lazy = lease.leaseCoversNow(connection);
+                }
                 try {
+                    if (lazy) {
+                        LazyCommits.Durability.LAZY.apply(connection); // only outside a transaction
+                    }
                     connection.setAutoCommit(false); // BEGIN IMMEDIATE (see Database.open)
                 } catch (SQLException e) {
                     // BEGIN failed (busy, locked, full): sqlite-jdbc already believes a transaction is open,
@@ -103,15 +148,18 @@ final class GroupCommitWriter implements AutoCloseable {
                     discard(connection);
                     throw e;
                 }
+                boolean auditAppended = false;
                 try {
+                    long auditBefore = lazy ? lastAuditId(connection) : 0;
                     List<QueuedWrite<?>> kept = runUnits(connection, current, batch);
                     if (kept.isEmpty()) {
                         connection.rollback(); // nothing to make durable
                         current.rolledBack();
                         outcome = "rolledback";
                     } else {
+                        auditAppended = lazy && lastAuditId(connection) != auditBefore;
                         connection.commit();
-                        outcome = "committed";
+                        outcome = lazy && !auditAppended ? "committed-lazily" : "committed";
                         long ticket = current.committed();
                         kept.forEach(unit -> unit.committed(current, ticket));
                     }
@@ -121,6 +169,15 @@ final class GroupCommitWriter implements AutoCloseable {
                     throw e;
                 } finally {
                     connection.setAutoCommit(true);
+                    if (lazy) {
+                        restoreFullSync(connection);
+                    }
+                }
+                if (auditAppended) {
+                    // An audit row is durable before anyone is answered, whatever the units declared.
+                    outcome = "failed";
+                    lease.sync(connection);
+                    outcome = "committed";
                 }
             }
         } catch (Throwable e) {
@@ -137,6 +194,25 @@ final class GroupCommitWriter implements AutoCloseable {
                 LOG.warn("write batch observer failed: {}", e.toString());
             }
             batch.forEach(QueuedWrite::finish);
+        }
+    }
+
+    /** The audit log's newest row id: a lazy batch that moved it must be made durable before it answers. */
+    private static long lastAuditId(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM audit_log")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The pooled connection goes back as every other one is: synchronous=FULL, or not at all. */
+    private void restoreFullSync(Connection connection) throws SQLException {
+        try {
+            LazyCommits.Durability.FULL.apply(connection);
+        } catch (SQLException e) {
+            discard(connection);
+            throw e;
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 /** One caller's unit of work, waiting in the writer's queue, and how it ended. */
 final class QueuedWrite<T> {
     private final SqlWork<T> work;
+    private final boolean lazy;
     private final CountDownLatch done = new CountDownLatch(1);
     private T result;
     private Throwable failure;
@@ -13,8 +14,14 @@ final class QueuedWrite<T> {
     private long ticket;
     private WriteListener listener = WriteListener.NONE;
 
-    QueuedWrite(SqlWork<T> work) {
+    QueuedWrite(SqlWork<T> work, boolean lazy) {
         this.work = work;
+        this.lazy = lazy;
+    }
+
+    /** Bookkeeping that may be answered before its commit is on disk ({@link LazyCommits}). */
+    boolean lazy() {
+        return lazy;
     }
 
     /** Writer thread: runs the work; its exception is kept for the caller, not thrown here. */
@@ -36,7 +43,7 @@ final class QueuedWrite<T> {
         this.followUp = needsFollowUp;
     }
 
-    /** Writer thread: the batch committed (durably) with this unit in it. */
+    /** Writer thread: the batch committed (durably, unless every unit in it was lazy) with this unit in it. */
     void committed(WriteListener batchListener, long batchTicket) {
         this.listener = batchListener;
         this.ticket = followUp ? batchTicket : 0;

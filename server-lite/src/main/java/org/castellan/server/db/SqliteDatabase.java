@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import org.castellan.server.files.SecureFiles;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -20,12 +23,14 @@ import org.sqlite.SQLiteDataSource;
  * busy-retries. Concurrent writes are group-committed ({@link GroupCommitWriter}): one
  * transaction and one fsync per batch of waiting requests rather than per request, which is
  * what bounded write throughput (FleetBenchmarkIT: request threads parked on the old writer
- * lock while each commit paid its own fsync).
+ * lock while each commit paid its own fsync). Only check-in bookkeeping may commit without waiting for
+ * its fsync, under the lease and fence of {@link LazyCommits}.
  */
 public final class SqliteDatabase implements Database {
     private final HikariDataSource dataSource;
     private final GroupCommitWriter writer;
     private volatile WriteListener listener = WriteListener.NONE;
+    private volatile LazyCommits lazyCommits;
 
     private SqliteDatabase(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -90,6 +95,29 @@ public final class SqliteDatabase implements Database {
     @Override
     public <T> T write(SqlWork<T> work) {
         return writer.write(work);
+    }
+
+    @Override
+    public <T> T writeBookkeeping(SqlWork<T> work) {
+        return writer.writeLazily(work);
+    }
+
+    @Override
+    public void allowLazyCommits(Clock clock, Optional<String> bootId) {
+        if (lazyCommits != null) {
+            throw new IllegalStateException("lazy commits are allowed once, at start-up");
+        }
+        // Read and release the last run's lease even without a boot id: its loss still applies.
+        lazyCommits = writer.write(c -> LazyCommits.start(c, clock, bootId.orElse("")));
+        if (bootId.isPresent()) {
+            writer.allowLazyCommits(lazyCommits);
+        }
+    }
+
+    @Override
+    public Optional<Instant> bookkeepingLostUntil() {
+        LazyCommits lease = lazyCommits;
+        return lease == null ? Optional.empty() : lease.lostUntil();
     }
 
     /** Runs read-only {@code work} on a pooled connection (WAL readers do not block the writer). */

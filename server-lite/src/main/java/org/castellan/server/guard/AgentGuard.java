@@ -96,6 +96,26 @@ public final class AgentGuard {
         return request;
     }
 
+    /**
+     * After an operating-system crash that may have lost lazily committed nonces (see
+     * {@link Database#bookkeepingLostUntil}): a lost nonce belongs to a request stamped at most
+     * the allowed skew after the lost commits' end, so every request stamped up to then is refused,
+     * replay or not, until it would be stale anyway. The agent retries later with a fresh stamp.
+     */
+    private void refuseIfNonceMayBeLost(long timestampSeconds) {
+        java.util.Optional<java.time.Instant> lost = db.bookkeepingLostUntil();
+        if (lost.isEmpty()) {
+            return;
+        }
+        long fenceSeconds = Math.floorDiv(lost.get().toEpochMilli(), 1000) + 1 + maxSkew.toSeconds();
+        if (timestampSeconds <= fenceSeconds) {
+            long wait = Math.max(1, fenceSeconds + 1 - clock.instant().getEpochSecond());
+            throw new ApiException(503, "recovering-from-crash", "the server restarted after an operating-system"
+                    + " crash and cannot yet tell a replay from a new request; retry with a fresh timestamp later")
+                    .withRetryAfter(wait);
+        }
+    }
+
     private AgentRequest verify(Context ctx, Device device, String publicKey, byte[] body) {
         String query = ctx.queryString();
         String pathAndQuery = query == null || query.isEmpty() ? ctx.path() : ctx.path() + "?" + query;
@@ -114,6 +134,7 @@ public final class AgentGuard {
             throw ApiException.unauthorized(e.code(), e.getMessage());
         }
         long timestamp = Long.parseLong(ctx.header(Headers.TIMESTAMP));
+        refuseIfNonceMayBeLost(timestamp);
         return new AgentRequest(new SignedRequest(device, publicKey, nonceSeen[0], timestamp, body), addresses.resolve(ctx),
                 db, nonces, audit, anonymous);
     }

@@ -53,16 +53,31 @@ public final class AgentRequest {
      * the work says otherwise. At most once per request: the nonce can be recorded only once.
      */
     public <T> T write(AuditedWrite<T> work) {
+        return write(work, false);
+    }
+
+    /**
+     * As {@link #write}, for a request whose writes are bookkeeping the server can do without
+     * (a plain check-in: its nonce and last-seen time): it may be answered before the commit is on
+     * disk ({@link Database#writeBookkeeping}). The nonce stays safe across an operating-system
+     * crash through the agent guard's fence; an audit row the work appends is durable all the same.
+     */
+    public <T> T writeBookkeeping(AuditedWrite<T> work) {
+        return write(work, true);
+    }
+
+    private <T> T write(AuditedWrite<T> work, boolean bookkeeping) {
         if (nonceRecorded) {
             throw new IllegalStateException("an agent request writes once (its nonce is recorded with that write)");
         }
         Device device = signed.device();
         String principal = device == null ? "anonymous" : "device:" + device.id();
         String deviceId = device == null ? null : device.id();
-        T result = db.write(c -> {
+        org.castellan.server.db.SqlWork<T> unit = c -> {
             nonces.record(c, signed);
             return work.run(c, new RequestAudit(c, audit, principal, deviceId, clientAddress));
-        });
+        };
+        T result = bookkeeping ? db.writeBookkeeping(unit) : db.write(unit);
         nonceRecorded = true;
         return result;
     }

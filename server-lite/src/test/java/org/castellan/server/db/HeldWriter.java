@@ -38,13 +38,22 @@ final class HeldWriter implements AutoCloseable {
 
     /** Queues {@code work} behind the held write; its outcome (result or exception) comes in the future. */
     <T> Future<T> queue(SqlWork<T> work) throws InterruptedException {
+        return queue(work, false);
+    }
+
+    /** As {@link #queue}, as bookkeeping ({@link Database#writeBookkeeping}). */
+    <T> Future<T> queueBookkeeping(SqlWork<T> work) throws InterruptedException {
+        return queue(work, true);
+    }
+
+    private <T> Future<T> queue(SqlWork<T> work, boolean bookkeeping) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         Future<T> future = pool.submit(() -> {
             synchronized (waiting) {
                 waiting.add(Thread.currentThread());
             }
             started.countDown();
-            return db.write(work);
+            return bookkeeping ? db.writeBookkeeping(work) : db.write(work);
         });
         started.await();
         return future;
