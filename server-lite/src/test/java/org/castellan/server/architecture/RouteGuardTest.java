@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.castellan.server.admin.fixture.HandlerThatChecksTokensItself;
 import org.castellan.server.admin.fixture.HandlerThatWritesAroundItsGuard;
+import org.castellan.server.admin.fixture.HandlerThatWritesBookkeepingAroundItsGuard;
+import org.castellan.server.agent.fixture.EscrowAsBookkeeping;
 import org.castellan.server.admin.fixture.UnguardedRoute;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.testing.TestServer;
@@ -68,6 +70,20 @@ class RouteGuardTest {
         ServerArchitecture.HANDLERS_WRITE_THROUGH_THEIR_GUARD.check(ServerArchitecture.mainClasses());
         assertThat(ServerArchitecture.HANDLERS_WRITE_THROUGH_THEIR_GUARD
                 .evaluate(ServerArchitecture.classes(HandlerThatWritesAroundItsGuard.class)).hasViolation()).isTrue();
+    }
+
+    @Test
+    void aHandlerThatWritesBookkeepingAroundItsGuardIsCaught() {
+        assertThat(ServerArchitecture.HANDLERS_WRITE_THROUGH_THEIR_GUARD
+                .evaluate(ServerArchitecture.classes(HandlerThatWritesBookkeepingAroundItsGuard.class)).hasViolation())
+                .isTrue();
+    }
+
+    @Test
+    void onlyTheCheckInHandlerWritesBookkeeping() {
+        ServerArchitecture.ONLY_CHECK_INS_ARE_BOOKKEEPING.check(ServerArchitecture.mainClasses());
+        assertThat(ServerArchitecture.ONLY_CHECK_INS_ARE_BOOKKEEPING
+                .evaluate(ServerArchitecture.classes(EscrowAsBookkeeping.class)).hasViolation()).isTrue();
     }
 
     @Test

@@ -83,6 +83,17 @@ public final class ServerArchitecture {
             .should().callMethodWhere(TokenCalls.DATABASE_WRITE)
             .as("admin/, agent/ and web/ handlers write only through their guard's request object");
 
+    /**
+     * Promise 1 by structure: every write is acknowledged only once durable, except a plain
+     * check-in's bookkeeping (db/LazyCommits.java). Only the check-in handler asks for that, and
+     * only through its guard's request (which records the nonce the fence then protects).
+     */
+    public static final ArchRule ONLY_CHECK_INS_ARE_BOOKKEEPING = noClasses().that()
+            .doNotHaveFullyQualifiedName(SERVER + ".agent.CheckInHandler")
+            .and().doNotHaveFullyQualifiedName(SERVER + ".guard.AgentRequest")
+            .should().callMethodWhere(TokenCalls.BOOKKEEPING_WRITE)
+            .as("only the check-in handler writes bookkeeping that may be answered before it is durable");
+
     /** Routes are added through the guarded builders only; Javalin's route API is the toolkit's business. */
     public static final ArchRule ROUTES_ONLY_WITH_A_GUARD = noClasses().that()
             .resideOutsideOfPackage(SERVER + ".guard..").and().resideOutsideOfPackage(SERVER + ".http..")

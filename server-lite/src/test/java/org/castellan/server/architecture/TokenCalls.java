@@ -17,11 +17,24 @@ final class TokenCalls {
         }
     };
 
-    static final DescribedPredicate<JavaMethodCall> DATABASE_WRITE = new DescribedPredicate<>("Database.write") {
+    static final DescribedPredicate<JavaMethodCall> DATABASE_WRITE = new DescribedPredicate<>(
+            "Database.write or Database.writeBookkeeping") {
         @Override
         public boolean test(JavaMethodCall call) {
             return call.getTarget().getOwner().getName().equals("org.castellan.server.db.Database")
-                    && call.getTarget().getName().equals("write");
+                    && Set.of("write", "writeBookkeeping").contains(call.getTarget().getName());
+        }
+    };
+
+    /** A write that may be answered before it is on disk, through the guard's request or the database. */
+    static final DescribedPredicate<JavaMethodCall> BOOKKEEPING_WRITE = new DescribedPredicate<>(
+            "AgentRequest.writeBookkeeping or Database.writeBookkeeping") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+            String owner = call.getTarget().getOwner().getName();
+            return (owner.equals("org.castellan.server.guard.AgentRequest")
+                    || owner.equals("org.castellan.server.db.Database"))
+                    && call.getTarget().getName().equals("writeBookkeeping");
         }
     };
 
