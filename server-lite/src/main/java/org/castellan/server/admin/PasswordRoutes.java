@@ -46,23 +46,26 @@ public final class PasswordRoutes {
         }
     }
 
-    /** The reveal itself, shared by the API and the console; the caller wipes what it returns. */
+    /** What one reveal's transaction found and put on record: the envelopes are opened after it. */
+    private record Found(Optional<Rotation> current, List<Rotation> pending, Instant shownExpiry) {}
+
+    /**
+     * The reveal itself, shared by the API and the console; the caller wipes what it returns.
+     * The envelopes are opened only once the read is on record (its audit row committed durably),
+     * on this request's thread: not inside the transaction, which on SQLite runs on the one writer
+     * thread every write of the server waits for (an HPKE open there held them all up).
+     */
     public PasswordReveal open(DeviceGrant grant) {
         Device device = grant.device();
         Instant now = clock.instant();
         Integer rotateAfter = grant.rotateAfterReadMinutes();
         // Read, expire-after-read and audit in one transaction: the record exists exactly when the
-        // password was handed out.
-        return grant.use(c -> {
+        // password is handed out.
+        Found found = grant.use(c -> {
             Optional<Rotation> current = rotations.current(c, device.id());
             List<Rotation> pending = rotations.pending(c, device.id());
             if (current.isEmpty() && pending.isEmpty()) {
                 throw ApiException.notFound("no-password", "no password has been escrowed for this device yet");
-            }
-            List<PasswordReveal.Pending> pendingPasswords = new ArrayList<>();
-            for (Rotation r : pending) {
-                pendingPasswords.add(new PasswordReveal.Pending(r.id(), r.account(), opener.open(r), r.escrowedAt(),
-                        PENDING_NOTE));
             }
             Instant expiresAt = current.map(Rotation::expiresAt).orElse(null);
             if (current.isPresent()) {
@@ -75,15 +78,30 @@ public final class PasswordRoutes {
                     expiresAt = readExpiry;
                 }
             }
-            Instant shownExpiry = expiresAt;
-            PasswordReveal answer = current.map(r -> new PasswordReveal(device.id(), device.hostname(), r.account(),
-                            opener.open(r), r.id(), r.committedAt(), shownExpiry, pendingPasswords))
-                    .orElseGet(() -> new PasswordReveal(device.id(), device.hostname(), pending.get(0).account(), null,
-                            null, null, null, pendingPasswords));
-            return Audited.of(answer, (answer.rotationId() == null ? "pending only" : "rotation " + answer.rotationId())
-                    + " account " + answer.account()
-                    + (rotateAfter != null && current.isPresent() ? "; expires " + shownExpiry : ""));
+            String account = current.map(Rotation::account).orElseGet(() -> pending.get(0).account());
+            return Audited.of(new Found(current, pending, expiresAt),
+                    current.map(r -> "rotation " + r.id()).orElse("pending only") + " account " + account
+                    + (rotateAfter != null && current.isPresent() ? "; expires " + expiresAt : ""));
         });
+        List<PasswordReveal.Pending> pendingPasswords = new ArrayList<>();
+        Secret currentPassword = null;
+        try {
+            for (Rotation r : found.pending()) {
+                pendingPasswords.add(new PasswordReveal.Pending(r.id(), r.account(), opener.open(r), r.escrowedAt(),
+                        PENDING_NOTE));
+            }
+            if (found.current().isPresent()) {
+                currentPassword = opener.open(found.current().get());
+            }
+        } catch (RuntimeException e) {
+            new PasswordReveal(device.id(), device.hostname(), null, null, null, null, null, pendingPasswords).wipe();
+            throw e;
+        }
+        Secret password = currentPassword;
+        return found.current().map(r -> new PasswordReveal(device.id(), device.hostname(), r.account(), password, r.id(),
+                        r.committedAt(), found.shownExpiry(), pendingPasswords))
+                .orElseGet(() -> new PasswordReveal(device.id(), device.hostname(), found.pending().get(0).account(),
+                        null, null, null, null, pendingPasswords));
     }
 
     public void history(Context ctx, DeviceGrant grant) {
@@ -95,17 +113,27 @@ public final class PasswordRoutes {
         }
     }
 
-    /** The device's rotations with their passwords, the read on record; shared by the API and the console (the caller wipes). */
+    /**
+     * The device's rotations with their passwords, the read on record; shared by the API and the
+     * console (the caller wipes). Opened after the audited read commits, as {@link #open}.
+     */
     public List<PasswordHistoryEntry> openHistory(DeviceGrant grant) {
         Device device = grant.device();
-        return grant.use(c -> {
-            List<PasswordHistoryEntry> list = new ArrayList<>();
-            for (Rotation r : rotations.history(c, device.id())) {
+        List<Rotation> history = grant.use(c -> {
+            List<Rotation> found = rotations.history(c, device.id());
+            return Audited.of(found, found.size() + " rotations");
+        });
+        List<PasswordHistoryEntry> list = new ArrayList<>();
+        try {
+            for (Rotation r : history) {
                 Secret password = Rotation.ABORTED.equals(r.state()) ? null : opener.open(r);
                 list.add(new PasswordHistoryEntry(r.id(), r.account(), r.state(), r.escrowedAt(), r.committedAt(),
                         r.abortedAt(), r.expiresAt(), password));
             }
-            return Audited.of(list, list.size() + " rotations");
-        });
+        } catch (RuntimeException e) {
+            list.forEach(PasswordHistoryEntry::wipe);
+            throw e;
+        }
+        return list;
     }
 }
