@@ -151,7 +151,7 @@ final class ServerRoutes {
         sessions = new SessionRoutes(s.users(), login, s.clock(), s.random());
         userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
-        deviceGroupMembers = new DeviceGroupMemberRoutes(s.db(), s.deviceGroups(), s.devices());
+        deviceGroupMembers = new DeviceGroupMemberRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.clock());
         access = new AccessRoutes(s.db(), s.devices(), s.users(), s.userGroups(), decisions);

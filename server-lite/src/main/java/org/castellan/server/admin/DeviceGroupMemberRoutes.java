@@ -16,6 +16,7 @@ import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceQuery;
 import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.guard.Audited;
 import org.castellan.server.guard.Caller;
@@ -24,6 +25,7 @@ import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Paging;
 import org.castellan.server.http.Responses;
 import org.castellan.server.http.TextRules;
+import org.castellan.server.policy.PolicyStore;
 
 /**
  * {@code /api/v1/device-groups/{id}/members} (admin only): a group's devices paged in the
@@ -38,11 +40,13 @@ public final class DeviceGroupMemberRoutes {
     private final Database db;
     private final SqlDeviceGroupStore groups;
     private final DeviceStore devices;
+    private final PolicyStore policies;
 
-    public DeviceGroupMemberRoutes(Database db, SqlDeviceGroupStore groups, DeviceStore devices) {
+    public DeviceGroupMemberRoutes(Database db, SqlDeviceGroupStore groups, DeviceStore devices, PolicyStore policies) {
         this.db = db;
         this.groups = groups;
         this.devices = devices;
+        this.policies = policies;
     }
 
     /** A change: devices (ids or host names) to add and to remove; either may be absent. */
@@ -86,7 +90,8 @@ public final class DeviceGroupMemberRoutes {
                     + " devices per change ('add' and 'remove' together); send the rest in another");
         }
         return admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
-            requireGroup(c, groupId);
+            DeviceGroupRow group = groups.byId(c, groupId).orElseThrow(() ->
+                    ApiException.notFound("device-group-not-found", "no device group with that id"));
             Set<String> joining = new LinkedHashSet<>();
             for (String ref : add) {
                 Device d = resolve(c, ref, "add");
@@ -121,6 +126,11 @@ public final class DeviceGroupMemberRoutes {
             }
             long count = groups.counts(c, List.of(groupId)).getOrDefault(groupId, SqlDeviceGroupStore.Counts.NONE)
                     .explicit();
+            if (!added.isEmpty()) {
+                // Members reach every system: the group's policy must fit them all (as a PUT checks).
+                // Refused here, the transaction rolls back and nothing is written.
+                DeviceGroupRoutes.requirePolicyReaches(c, policies, group.policy(), group.matchOs(), count > 0);
+            }
             DeviceGroupMembersChanged answer = new DeviceGroupMembersChanged(added.size(), removed.size(), count);
             if (added.isEmpty() && removed.isEmpty()) {
                 return Audited.unchanged(answer);

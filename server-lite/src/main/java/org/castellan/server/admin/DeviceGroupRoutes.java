@@ -199,17 +199,27 @@ public final class DeviceGroupRoutes {
             throw ApiException.badRequest("invalid-policy", "field 'policy' names a policy that does not exist (PUT it first)");
         }
         String matchOs = os == null ? null : os.toLowerCase(java.util.Locale.ROOT);
-        if (policy != null) {
-            // The policy's account must be an account name on every system this group reaches.
-            String account = policies.byName(c, policy).map(org.castellan.server.policy.Policy::account).orElse("");
-            try {
-                org.castellan.server.policy.AccountNames.require(account,
-                        org.castellan.server.policy.AccountNames.reachedBy(matchOs, explicitMembers));
-            } catch (ApiException e) {
-                throw ApiException.badRequest("invalid-policy", "policy '" + policy + "': " + e.getMessage());
-            }
-        }
+        requirePolicyReaches(c, policies, policy, matchOs, explicitMembers);
         return new DeviceGroupRow(id, name, members, hostname, matchOs, policy);
+    }
+
+    /**
+     * 400 {@code invalid-policy} unless the policy's account is an account name on every system the
+     * group reaches: only its match's OS while it has no explicit members, every system once it has
+     * (a member may run any). Shared with the member change, which can give a group its first one.
+     */
+    static void requirePolicyReaches(Connection c, PolicyStore policies, String policy, String matchOs,
+                                     boolean explicitMembers) throws SQLException {
+        if (policy == null) {
+            return;
+        }
+        String account = policies.byName(c, policy).map(org.castellan.server.policy.Policy::account).orElse("");
+        try {
+            org.castellan.server.policy.AccountNames.require(account,
+                    org.castellan.server.policy.AccountNames.reachedBy(matchOs, explicitMembers));
+        } catch (ApiException e) {
+            throw ApiException.badRequest("invalid-policy", "policy '" + policy + "': " + e.getMessage());
+        }
     }
 
     /** The match as the evaluator reads it (null for none); 400 {@code invalid-match} when it is not valid. */
