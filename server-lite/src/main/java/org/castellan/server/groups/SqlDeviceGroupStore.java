@@ -211,15 +211,17 @@ public final class SqlDeviceGroupStore {
         return out;
     }
 
-    /** The query of {@link #memberPage} (portable: SQLite and PostgreSQL). */
-    static final String MEMBER_PAGE = "SELECT d.id, d.hostname, d.os, d.deleted_at, p.explicit, p.matched FROM ("
-            + "SELECT device_id, MAX(e) AS explicit, MAX(m) AS matched FROM ("
-            + "SELECT * FROM (SELECT device_id, 1 AS e, 0 AS m FROM device_group_members"
-            + " WHERE group_id = ? AND device_id > ? ORDER BY device_id LIMIT ?) a"
-            + " UNION ALL SELECT * FROM (SELECT device_id, 0 AS e, 1 AS m FROM device_group_matches"
-            + " WHERE group_id = ? AND device_id > ? ORDER BY device_id LIMIT ?) b"
-            + ") u GROUP BY device_id ORDER BY device_id LIMIT ?"
-            + ") p JOIN devices d ON d.id = p.device_id ORDER BY d.id";
+    /**
+     * The query of {@link #memberPage} (portable: SQLite and PostgreSQL). Each arm reads its page of
+     * devices by key inside its LIMIT, so both databases look devices up one by one (a join after
+     * the union let PostgreSQL hash-join a scan of the whole devices table).
+     */
+    static final String MEMBER_PAGE = "SELECT id, hostname, os, deleted_at, MAX(ex) AS explicit, MAX(mx) AS matched FROM ("
+            + "SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 1 AS ex, 0 AS mx FROM device_group_members g"
+            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) a"
+            + " UNION ALL SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx FROM device_group_matches g"
+            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) b"
+            + ") u GROUP BY id, hostname, os, deleted_at ORDER BY id LIMIT ?";
 
     private static void setMembers(Connection c, String groupId, List<String> deviceIds) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("DELETE FROM device_group_members WHERE group_id = ?")) {
