@@ -112,6 +112,11 @@ public final class DeviceGroupRoutes {
         return db.read(c -> views(c, groups.definitions(c)));
     }
 
+    /** Every device group's id and name, members neither read nor counted: for the console's pickers. */
+    public List<DeviceGroupRow> definitions() {
+        return db.read(groups::definitions);
+    }
+
     private List<DeviceGroupView> views(Connection c, List<DeviceGroupRow> rows) throws SQLException {
         java.util.Map<String, SqlDeviceGroupStore.Counts> counts = groups.counts(c,
                 rows.stream().map(DeviceGroupRow::id).toList());
