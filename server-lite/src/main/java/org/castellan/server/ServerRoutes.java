@@ -22,6 +22,7 @@ import org.castellan.server.audit.ChainWatch;
 import org.castellan.server.admin.AccessRoutes;
 import org.castellan.server.admin.AuditRoutes;
 import org.castellan.server.admin.ChannelRoutes;
+import org.castellan.server.admin.DeviceGroupMemberRoutes;
 import org.castellan.server.admin.DeviceGroupRoutes;
 import org.castellan.server.admin.DeviceRoutes;
 import org.castellan.server.admin.JitRoutes;
@@ -96,6 +97,7 @@ final class ServerRoutes {
     private final SessionRoutes sessions;
     private final UserGroupRoutes userGroups;
     private final DeviceGroupRoutes deviceGroups;
+    private final DeviceGroupMemberRoutes deviceGroupMembers;
     private final RuleRoutes rules;
     private final AccessRoutes access;
     private final ChannelRoutes channels;
@@ -149,6 +151,7 @@ final class ServerRoutes {
         sessions = new SessionRoutes(s.users(), login, s.clock(), s.random());
         userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
         deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
+        deviceGroupMembers = new DeviceGroupMemberRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.clock());
         access = new AccessRoutes(s.db(), s.devices(), s.users(), s.userGroups(), decisions);
@@ -172,7 +175,7 @@ final class ServerRoutes {
         accessPages = new AccessPages(access);
         reportPages = new ReportPages(reports, s.clock());
         apiDocs = new ApiDocs();
-        adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, registrationKeys,
+        adminPages = new AdminConsole(new AdminConsole.Api(rules, users, userGroups, deviceGroups, deviceGroupMembers, registrationKeys,
                 devices, channels, jit, secondFactors), new AdminConsole.Stores(s.db(), s.users(), s.userGroups(),
                 s.devices(), s.deviceGroups(), s.channels(), new SqlTotpStore()), s.clock(), deletedRetention);
     }
@@ -329,6 +332,8 @@ final class ServerRoutes {
                 .get("/api/v1/device-groups/{id}", deviceGroups::get)
                 .put("/api/v1/device-groups/{id}", deviceGroups::update)
                 .delete("/api/v1/device-groups/{id}", deviceGroups::delete)
+                .get("/api/v1/device-groups/{id}/members", deviceGroupMembers::list)
+                .post("/api/v1/device-groups/{id}/members", deviceGroupMembers::change)
                 .post("/api/v1/rules", rules::create)
                 .get("/api/v1/rules", rules::list)
                 .get("/api/v1/rules/{id}", rules::get)
@@ -368,6 +373,7 @@ final class ServerRoutes {
                 .get("/admin/device-groups/{id}/edit", p.deviceGroups()::edit)
                 .post("/admin/device-groups/{id}/edit", p.deviceGroups()::update)
                 .post("/admin/device-groups/{id}/preview", p.deviceGroups()::previewEdit)
+                .post("/admin/device-groups/{id}/members", p.deviceGroups()::changeMembers)
                 .post("/admin/device-groups/{id}/delete", p.deviceGroups()::delete)
                 .get("/admin/registration-keys", p.registrationKeys()::list)
                 .post("/admin/registration-keys", p.registrationKeys()::create)

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.castellan.server.testing.AdminApi;
+import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +45,7 @@ class PolicyAccountNameTest {
             assertThat(server.put("/api/v1/policies/fi-desktops", Map.of("account", "")).status()).isEqualTo(200);
             assertThat(server.put("/api/v1/policies/fi-desktops", Map.of("account", localised)).error())
                     .isEqualTo("invalid-account");
-            admin.deviceGroup("fi-windows", List.of(), Map.of("os", "windows"), "fi-desktops");
+            String windows = admin.deviceGroup("fi-windows", List.of(), Map.of("os", "windows"), "fi-desktops");
             TestServer.Reply put = server.put("/api/v1/policies/fi-desktops", Map.of("account", localised));
             assertThat(put.status()).as(put.body()).isEqualTo(200);
             // Windows' own rules: 20 characters at most, no '@' or ','.
@@ -62,6 +63,15 @@ class PolicyAccountNameTest {
                 assertThat(refused.error()).isEqualTo("invalid-policy");
             }
             assertThat(server.get("/api/v1/device-groups").json()).hasSize(1);
+
+            // A first explicit member (of any system) would give the policy every system: refused, nothing added.
+            String linux = new TestAgent(server).registered().deviceId;
+            TestServer.Reply added = server.post("/api/v1/device-groups/" + windows + "/members",
+                    Map.of("add", List.of(linux)));
+            assertThat(added.status()).as(added.body()).isEqualTo(400);
+            assertThat(added.error()).isEqualTo("invalid-policy");
+            assertThat(server.get("/api/v1/device-groups/" + windows).json().get("memberCount").asLong()).isZero();
+            assertThat(server.get("/api/v1/device-groups/" + windows + "/members").json()).isEmpty();
         }
     }
 }

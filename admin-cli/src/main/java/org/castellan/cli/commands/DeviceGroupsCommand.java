@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "device-groups", description = "Manage device groups: listed devices plus devices matching a host name"
         + " pattern and OS; rules target them and policies attach to them.",
         subcommands = {DeviceGroupsCreateCommand.class, DeviceGroupsListCommand.class, DeviceGroupsShowCommand.class,
-                DeviceGroupsUpdateCommand.class, DeviceGroupsDeleteCommand.class})
+                DeviceGroupsMembersCommand.class, DeviceGroupsUpdateCommand.class, DeviceGroupsDeleteCommand.class})
 public final class DeviceGroupsCommand extends CommandGroup {}

@@ -13,10 +13,14 @@ final class DeviceGroupsListCommand extends ApiCommand {
     protected void run(Session session) {
         JsonNode groups = Pages.all(session, "list device groups", "device-groups");
         Table table = Table.withColumns("ID", "NAME", "DEVICES", "MATCH", "POLICY");
-        NameBook names = new NameBook(session);
-        // Listed devices by host name (looked up one by one, a bounded number; ids in -o json and device-groups show).
+        // Counts, not members: a group may hold most of the fleet (device-groups members lists them).
         Show.list(session, groups, table, group -> table.row(Values.text(group, "id"), Values.text(group, "name"),
-                names.joined(group.get("devices"), "device:", false), DeviceGroupMatch.text(group.get("match")),
-                Values.text(group, "policy")));
+                count(group), DeviceGroupMatch.text(group.get("match")), Values.text(group, "policy")));
+    }
+
+    /** {@code 4 listed}, {@code 4 listed, 5 matching}. */
+    static String count(JsonNode group) {
+        String listed = group.path("memberCount").asLong(0) + " listed";
+        return group.hasNonNull("matchedCount") ? listed + ", " + group.get("matchedCount").asLong() + " matching" : listed;
     }
 }

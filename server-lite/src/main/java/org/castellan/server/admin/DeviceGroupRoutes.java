@@ -43,8 +43,19 @@ public final class DeviceGroupRoutes {
         this.clock = clock;
     }
 
-    /** POST and PUT body; {@code id} is read-only (PUT accepts GET's representation with the same id). */
-    public record Body(String id, String name, List<String> devices, DeviceGroupRow.Match match, String policy) {}
+    /**
+     * POST and PUT body; {@code id} is read-only (PUT accepts GET's representation with the same id),
+     * the counts are derived and ignored. {@code devices} absent (null) on PUT keeps the explicit
+     * members as they are (GET does not list them, and GET's answer PUT back must not empty the
+     * group); a list replaces them ({@code []} removes every one).
+     */
+    public record Body(String id, String name, List<String> devices, DeviceGroupRow.Match match, String policy,
+                       Long memberCount, Long matchedCount) {
+        /** A body as the console's forms send it. */
+        public Body(String id, String name, List<String> devices, DeviceGroupRow.Match match, String policy) {
+            this(id, name, devices, match, policy, null, null);
+        }
+    }
 
     public void create(Context ctx, Caller admin) {
         Responses.json(ctx, 201, create(admin, JsonBody.read(ctx, Body.class)));
@@ -57,9 +68,9 @@ public final class DeviceGroupRoutes {
         }
         String id = Tokens.newId();
         DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
-            DeviceGroupRow row = validated(c, id, body, List.of());
+            DeviceGroupRow row = validated(c, id, body, false);
             groups.insert(c, row, clock.instant());
-            return Audited.of(row.view(), describe(row));
+            return Audited.of(view(c, row), describe(row, body.devices() != null));
         });
         return view;
     }
@@ -70,32 +81,50 @@ public final class DeviceGroupRoutes {
     }
 
     /**
-     * Replaces a device group's name, members, match and policy, validated as for create and
-     * audited (API and console alike); 404 {@code device-group-not-found}. A deleted device that is
-     * a member already may stay (GET's representation is accepted back as it is) or be left out,
-     * which removes it; a deleted device that is not a member is refused as on create.
+     * Replaces a device group's name, match and policy and, when {@code devices} is given, its
+     * explicit members, validated as for create and audited (API and console alike); 404
+     * {@code device-group-not-found}. A deleted device that is a member already may stay or be left
+     * out, which removes it; a deleted device that is not a member is refused as on create.
      */
     public DeviceGroupView update(Caller admin, String id, Body body) {
         TextRules.readOnly("id", body.id(), id);
         return admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
-            DeviceGroupRow current = find(c, id);
-            DeviceGroupRow row = validated(c, id, body, current.devices());
+            find(c, id);
+            DeviceGroupRow row = validated(c, id, body, true);
             groups.update(c, row);
-            return Audited.of(row.view(), describe(row));
+            if (body.devices() != null) {
+                groups.replaceMembers(c, id, row.devices());
+            }
+            return Audited.of(view(c, row), describe(row, body.devices() != null));
         });
     }
 
     public void list(Context ctx, Caller admin) {
         Paging paging = Paging.of(ctx);
         // Keyset paging in the database: one row more than asked says another page exists.
-        List<DeviceGroupView> rows = db.read(c -> groups.page(c, paging.after(), paging.limit() + 1)).stream()
-                .map(DeviceGroupRow::view).toList();
+        // Members are counted, for this page's groups only, never read.
+        List<DeviceGroupView> rows = db.read(c -> views(c, groups.page(c, paging.after(), paging.limit() + 1)));
         Responses.ok(ctx, paging.shown(ctx, rows, DeviceGroupView::id));
     }
 
-    /** Every device group with its members: for the console's pages and forms. */
+    /** Every device group with its member counts: for the console's pages and forms (groups are few, members many). */
     public List<DeviceGroupView> all() {
-        return db.read(groups::list).stream().map(DeviceGroupRow::view).toList();
+        return db.read(c -> views(c, groups.definitions(c)));
+    }
+
+    /** Every device group's id and name, members neither read nor counted: for the console's pickers. */
+    public List<DeviceGroupRow> definitions() {
+        return db.read(groups::definitions);
+    }
+
+    private List<DeviceGroupView> views(Connection c, List<DeviceGroupRow> rows) throws SQLException {
+        java.util.Map<String, SqlDeviceGroupStore.Counts> counts = groups.counts(c,
+                rows.stream().map(DeviceGroupRow::id).toList());
+        return rows.stream().map(r -> r.view(counts.getOrDefault(r.id(), SqlDeviceGroupStore.Counts.NONE))).toList();
+    }
+
+    private DeviceGroupView view(Connection c, DeviceGroupRow row) throws SQLException {
+        return views(c, List.of(row)).get(0);
     }
 
     /**
@@ -123,7 +152,7 @@ public final class DeviceGroupRoutes {
 
     /** One device group (404 {@code device-group-not-found}). */
     public DeviceGroupView one(String id) {
-        return db.read(c -> find(c, id).view());
+        return db.read(c -> view(c, find(c, id)));
     }
 
     public void delete(Context ctx, Caller admin) {
@@ -141,24 +170,27 @@ public final class DeviceGroupRoutes {
     }
 
     /**
-     * The group to store, or 400. A member must be a live device, or (on update) a deleted one that
-     * is in the group already ({@code current}): a tombstone keeps the memberships it had, so the
+     * The group to store, or 400. A member must be a live device, or (on update, {@code existing})
+     * a deleted one that is in the group already: a tombstone keeps the memberships it had, so the
      * group's rules still reach its secrets until it is purged (which removes it from its groups),
      * but it never joins a group.
      */
-    private DeviceGroupRow validated(Connection c, String id, Body body, List<String> current) throws SQLException {
+    private DeviceGroupRow validated(Connection c, String id, Body body, boolean existing) throws SQLException {
         String name = Names.label(body.name(), "name");
         TextRules.refuseIdShaped(name, "name");
         if (groups.nameInUse(c, name, id)) {
             throw ApiException.conflict("device-group-exists", "a device group with that name already exists");
         }
         List<String> members = body.devices() == null ? List.of() : body.devices();
+        // Members kept as they are (PUT without devices) still reach the systems they run.
+        boolean explicitMembers = body.devices() == null ? existing && groups.counts(c, List.of(id))
+                .getOrDefault(id, SqlDeviceGroupStore.Counts.NONE).explicit() > 0 : !members.isEmpty();
         for (String deviceId : members) {
             java.util.Optional<Device> device = deviceId == null ? java.util.Optional.empty() : devices.byId(c, deviceId);
             if (device.isEmpty()) {
                 throw ApiException.badRequest("invalid-devices", "field 'devices' names a device that does not exist");
             }
-            if (device.get().deleted() && !current.contains(deviceId)) {
+            if (device.get().deleted() && !(existing && groups.isMember(c, id, deviceId))) {
                 throw ApiException.badRequest("invalid-devices", "field 'devices' names device " + deviceId + " ("
                         + device.get().hostname() + "), which was deleted: a deleted device can stay in a group it"
                         + " was in, not join one");
@@ -172,17 +204,27 @@ public final class DeviceGroupRoutes {
             throw ApiException.badRequest("invalid-policy", "field 'policy' names a policy that does not exist (PUT it first)");
         }
         String matchOs = os == null ? null : os.toLowerCase(java.util.Locale.ROOT);
-        if (policy != null) {
-            // The policy's account must be an account name on every system this group reaches.
-            String account = policies.byName(c, policy).map(org.castellan.server.policy.Policy::account).orElse("");
-            try {
-                org.castellan.server.policy.AccountNames.require(account,
-                        org.castellan.server.policy.AccountNames.reachedBy(matchOs, !members.isEmpty()));
-            } catch (ApiException e) {
-                throw ApiException.badRequest("invalid-policy", "policy '" + policy + "': " + e.getMessage());
-            }
-        }
+        requirePolicyReaches(c, policies, policy, matchOs, explicitMembers);
         return new DeviceGroupRow(id, name, members, hostname, matchOs, policy);
+    }
+
+    /**
+     * 400 {@code invalid-policy} unless the policy's account is an account name on every system the
+     * group reaches: only its match's OS while it has no explicit members, every system once it has
+     * (a member may run any). Shared with the member change, which can give a group its first one.
+     */
+    static void requirePolicyReaches(Connection c, PolicyStore policies, String policy, String matchOs,
+                                     boolean explicitMembers) throws SQLException {
+        if (policy == null) {
+            return;
+        }
+        String account = policies.byName(c, policy).map(org.castellan.server.policy.Policy::account).orElse("");
+        try {
+            org.castellan.server.policy.AccountNames.require(account,
+                    org.castellan.server.policy.AccountNames.reachedBy(matchOs, explicitMembers));
+        } catch (ApiException e) {
+            throw ApiException.badRequest("invalid-policy", "policy '" + policy + "': " + e.getMessage());
+        }
     }
 
     /** The match as the evaluator reads it (null for none); 400 {@code invalid-match} when it is not valid. */
@@ -201,8 +243,9 @@ public final class DeviceGroupRoutes {
         return groups.byId(c, id).orElseThrow(() -> ApiException.notFound("device-group-not-found", "no device group with that id"));
     }
 
-    private static String describe(DeviceGroupRow row) {
-        return "device-group:" + row.id() + " '" + row.name() + "' devices " + row.devices() + " match hostname="
+    private static String describe(DeviceGroupRow row, boolean membersWritten) {
+        return "device-group:" + row.id() + " '" + row.name() + "' devices "
+                + (membersWritten ? row.devices() : "unchanged") + " match hostname="
                 + row.matchHostname() + " os=" + row.matchOs() + " policy=" + row.policy();
     }
 }

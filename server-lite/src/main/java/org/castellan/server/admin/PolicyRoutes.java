@@ -1,6 +1,7 @@
 package org.castellan.server.admin;
 
 import io.javalin.http.Context;
+import java.util.List;
 import java.time.Clock;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.db.Database;
@@ -55,10 +56,12 @@ public final class PolicyRoutes {
             return java.util.Set.copyOf(AccountNames.SYSTEMS);
         }
         java.util.Set<String> reached = new java.util.TreeSet<>();
-        for (DeviceGroupRow g : groups.list(c)) {
-            if (name.equals(g.policy())) {
-                reached.addAll(AccountNames.reachedBy(g.matchOs(), !g.devices().isEmpty()));
-            }
+        List<DeviceGroupRow> named = groups.definitions(c).stream().filter(g -> name.equals(g.policy())).toList();
+        var counts = groups.counts(c, named.stream().map(DeviceGroupRow::id).toList());
+        for (DeviceGroupRow g : named) {
+            boolean explicit = counts.getOrDefault(g.id(), org.castellan.server.groups.SqlDeviceGroupStore.Counts.NONE)
+                    .explicit() > 0;
+            reached.addAll(AccountNames.reachedBy(g.matchOs(), explicit));
         }
         return reached.isEmpty() ? java.util.Set.copyOf(AccountNames.SYSTEMS) : reached;
     }

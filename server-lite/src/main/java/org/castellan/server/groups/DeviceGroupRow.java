@@ -7,16 +7,14 @@ import org.castellan.server.access.DeviceGroup;
 import org.castellan.server.access.DeviceMatch;
 
 /**
- * A device group as stored: explicit members, an optional match, an optional policy name.
- * {@link #toAccessGroup()} gives the form the access evaluator and policy resolver use.
+ * A device group as stored: an optional match, an optional policy name and, when it is to be
+ * written (create, a PUT naming them), its explicit members in {@code devices}. A row read back
+ * has none there: members are paged and counted in the database ({@link SqlDeviceGroupStore#memberPage},
+ * {@link SqlDeviceGroupStore#counts}), never loaded whole.
  */
 public record DeviceGroupRow(String id, String name, List<String> devices, String matchHostname, String matchOs,
                              String policy) {
     public record Match(String hostname, String os) {}
-
-    public DeviceGroup toAccessGroup() {
-        return new DeviceGroup(id, name, Set.copyOf(devices), accessMatch());
-    }
 
     /** The match as the access evaluator checks it; null when the group has explicit members only. */
     public DeviceMatch accessMatch() {
@@ -41,9 +39,10 @@ public record DeviceGroupRow(String id, String name, List<String> devices, Strin
         return out;
     }
 
-    /** The API form: {@code match} null when the group has explicit members only. */
-    public DeviceGroupView view() {
-        return new DeviceGroupView(id, name, devices, matchHostname == null && matchOs == null ? null
-                : new DeviceGroupView.Match(matchHostname, matchOs), policy);
+    /** The API form: {@code match} and {@code matchedCount} null when the group has explicit members only. */
+    public DeviceGroupView view(SqlDeviceGroupStore.Counts counts) {
+        boolean matches = matchHostname != null || matchOs != null;
+        return new DeviceGroupView(id, name, matches ? new DeviceGroupView.Match(matchHostname, matchOs) : null, policy,
+                counts.explicit(), matches ? counts.matched() : null);
     }
 }

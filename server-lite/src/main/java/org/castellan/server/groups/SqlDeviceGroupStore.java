@@ -31,7 +31,6 @@ public final class SqlDeviceGroupStore {
                 + " match_os = ?, policy = ? WHERE id = ?")) {
             Rows.bind(st, g.name(), g.matchHostname(), g.matchOs(), g.policy(), g.id()).executeUpdate();
         }
-        setMembers(c, g.id(), g.devices());
     }
 
     public boolean nameInUse(Connection c, String name, String exceptId) throws SQLException {
@@ -42,11 +41,34 @@ public final class SqlDeviceGroupStore {
         }
     }
 
-    public void addMember(Connection c, String groupId, String deviceId) throws SQLException {
+    /** Makes the device an explicit member; true when it was not one already. */
+    public boolean addMember(Connection c, String groupId, String deviceId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
                 "INSERT INTO device_group_members (group_id, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            Rows.bind(st, groupId, deviceId).executeUpdate();
+            return Rows.bind(st, groupId, deviceId).executeUpdate() > 0;
         }
+    }
+
+    /** Ends the device's explicit membership; true when it was a member. */
+    public boolean removeMember(Connection c, String groupId, String deviceId) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "DELETE FROM device_group_members WHERE group_id = ? AND device_id = ?")) {
+            return Rows.bind(st, groupId, deviceId).executeUpdate() > 0;
+        }
+    }
+
+    /** True when the device is an explicit member (one probe of the primary key). */
+    public boolean isMember(Connection c, String groupId, String deviceId) throws SQLException {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "SELECT 1 FROM device_group_members WHERE group_id = ? AND device_id = ?"), groupId, deviceId);
+             ResultSet rs = st.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Replaces every explicit member (a PUT that names the devices). */
+    public void replaceMembers(Connection c, String groupId, List<String> deviceIds) throws SQLException {
+        setMembers(c, groupId, deviceIds);
     }
 
     public void delete(Connection c, String id) throws SQLException {
@@ -58,52 +80,35 @@ public final class SqlDeviceGroupStore {
         }
     }
 
-    /** One group with its explicit members (those of this group only). */
+    /**
+     * One group's definition; its explicit members are not read (a group may hold most of the
+     * fleet): they are paged ({@link #memberPage}) and counted ({@link #counts}).
+     */
     public Optional<DeviceGroupRow> byId(Connection c, String id) throws SQLException {
-        if (!exists(c, id)) {
-            return Optional.empty();
-        }
-        List<String> members = members(c, id);
         try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM device_groups WHERE id = ?"), id);
              ResultSet rs = st.executeQuery()) {
-            rs.next();
-            return Optional.of(new DeviceGroupRow(id, rs.getString("name"), members, rs.getString("match_hostname"),
-                    rs.getString("match_os"), rs.getString("policy")));
+            return rs.next() ? Optional.of(definition(rs)) : Optional.empty();
         }
-    }
-
-    /** The explicit members of one group, in id order (the primary key (group_id, device_id)). */
-    private static List<String> members(Connection c, String groupId) throws SQLException {
-        List<String> members = new ArrayList<>();
-        try (PreparedStatement st = Rows.bind(c.prepareStatement(
-                "SELECT device_id FROM device_group_members WHERE group_id = ? ORDER BY device_id"), groupId);
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                members.add(rs.getString(1));
-            }
-        }
-        return members;
     }
 
     /**
-     * Up to {@code limit} groups with their explicit members, in id order after {@code afterId}
-     * (null: from the first): keyset paging on the primary key ({@link #PAGE}), then the members of
-     * those groups only, each group's from the members' primary key.
+     * Up to {@code limit} group definitions (members not read), in id order after {@code afterId}
+     * (null: from the first): keyset paging on the primary key ({@link #PAGE}).
      */
     public List<DeviceGroupRow> page(Connection c, String afterId, int limit) throws SQLException {
-        List<DeviceGroupRow> definitions = new ArrayList<>();
+        List<DeviceGroupRow> out = new ArrayList<>();
         try (PreparedStatement st = Rows.bind(c.prepareStatement(PAGE), afterId == null ? "" : afterId, limit);
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
-                definitions.add(new DeviceGroupRow(rs.getString("id"), rs.getString("name"), List.of(),
-                        rs.getString("match_hostname"), rs.getString("match_os"), rs.getString("policy")));
+                out.add(definition(rs));
             }
         }
-        List<DeviceGroupRow> out = new ArrayList<>(definitions.size());
-        for (DeviceGroupRow g : definitions) {
-            out.add(new DeviceGroupRow(g.id(), g.name(), members(c, g.id()), g.matchHostname(), g.matchOs(), g.policy()));
-        }
         return out;
+    }
+
+    private static DeviceGroupRow definition(ResultSet rs) throws SQLException {
+        return new DeviceGroupRow(rs.getString("id"), rs.getString("name"), List.of(), rs.getString("match_hostname"),
+                rs.getString("match_os"), rs.getString("policy"));
     }
 
     /** The query of one {@link #page}: a range search on the primary key from the cursor. */
@@ -150,27 +155,73 @@ public final class SqlDeviceGroupStore {
     /** The query of {@link #explicitGroupsOf} (its plan is asserted at scale). */
     public static final String EXPLICIT_GROUPS_OF = "SELECT group_id FROM device_group_members WHERE device_id = ?";
 
-    /** Every group with all its members, ordered by id: for the group API and pages, never per request on a device. */
-    public List<DeviceGroupRow> list(Connection c) throws SQLException {
-        Map<String, List<String>> members = new HashMap<>();
-        try (PreparedStatement st = c.prepareStatement(
-                "SELECT group_id, device_id FROM device_group_members ORDER BY group_id, device_id");
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-            }
+    /** How many explicit members and matched devices a group has (tombstones included, as they stay members). */
+    public record Counts(long explicit, long matched) {
+        public static final Counts NONE = new Counts(0, 0);
+    }
+
+    /**
+     * The counts of the groups {@code groupIds} (a page of them), in two grouped queries over the
+     * member tables' primary keys: an index range per group, no member row leaves the database.
+     */
+    public Map<String, Counts> counts(Connection c, java.util.Collection<String> groupIds) throws SQLException {
+        Map<String, Counts> out = new HashMap<>();
+        if (groupIds.isEmpty()) {
+            return out;
         }
-        List<DeviceGroupRow> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT * FROM device_groups ORDER BY id");
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                String id = rs.getString("id");
-                out.add(new DeviceGroupRow(id, rs.getString("name"), members.getOrDefault(id, List.of()),
-                        rs.getString("match_hostname"), rs.getString("match_os"), rs.getString("policy")));
+        List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        for (String table : List.of("device_group_members", "device_group_matches")) {
+            try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT group_id, COUNT(*) FROM " + table
+                    + " WHERE group_id IN (" + marks + ") GROUP BY group_id"), ids.toArray());
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Counts now = out.getOrDefault(rs.getString(1), Counts.NONE);
+                    long n = rs.getLong(2);
+                    out.put(rs.getString(1), table.equals("device_group_members") ? new Counts(n, now.matched())
+                            : new Counts(now.explicit(), n));
+                }
             }
         }
         return out;
     }
+
+    /** One device of a group's page of members, with how it belongs. */
+    public record Member(String id, String hostname, String os, boolean explicit, boolean matched, boolean deleted) {}
+
+    /**
+     * Up to {@code limit} devices of the group, explicit members and matched devices alike (live
+     * and tombstones), in device id order after {@code afterId} (null: from the first), each once.
+     * One keyset arm per member table, each a range search on its primary key
+     * {@code (group_id, device_id)} that stops after {@code limit} rows, then their union folded
+     * per device: the cost follows the page size, never the group's. (The same shape as
+     * {@code SqlDeviceStore.scopedPageSql}, which cannot serve here: it reads one liveness and
+     * does not say which table a device came from.)
+     */
+    public List<Member> memberPage(Connection c, String groupId, String afterId, int limit) throws SQLException {
+        String after = afterId == null ? "" : afterId;
+        List<Member> out = new ArrayList<>();
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(MEMBER_PAGE), groupId, after, limit, groupId, after,
+                limit, limit); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Member(rs.getString("id"), rs.getString("hostname"), rs.getString("os"),
+                        rs.getInt("explicit") > 0, rs.getInt("matched") > 0, rs.getObject("deleted_at") != null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The query of {@link #memberPage} (portable: SQLite and PostgreSQL). Each arm reads its page of
+     * devices by key inside its LIMIT, so both databases look devices up one by one (a join after
+     * the union let PostgreSQL hash-join a scan of the whole devices table).
+     */
+    static final String MEMBER_PAGE = "SELECT id, hostname, os, deleted_at, MAX(ex) AS explicit, MAX(mx) AS matched FROM ("
+            + "SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 1 AS ex, 0 AS mx FROM device_group_members g"
+            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) a"
+            + " UNION ALL SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx FROM device_group_matches g"
+            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) b"
+            + ") u GROUP BY id, hostname, os, deleted_at ORDER BY id LIMIT ?";
 
     private static void setMembers(Connection c, String groupId, List<String> deviceIds) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("DELETE FROM device_group_members WHERE group_id = ?")) {

@@ -3,6 +3,7 @@ package org.castellan.server.web;
 import java.time.Clock;
 import java.time.Duration;
 import org.castellan.server.admin.ChannelRoutes;
+import org.castellan.server.admin.DeviceGroupMemberRoutes;
 import org.castellan.server.admin.DeviceGroupRoutes;
 import org.castellan.server.admin.DeviceRoutes;
 import org.castellan.server.admin.JitRoutes;
@@ -27,6 +28,7 @@ import org.castellan.server.users.UserStore;
 public final class AdminConsole {
     /** The API's route objects the pages act through. */
     public record Api(RuleRoutes rules, UserRoutes users, UserGroupRoutes userGroups, DeviceGroupRoutes deviceGroups,
+                      DeviceGroupMemberRoutes deviceGroupMembers,
                       RegistrationKeyRoutes registrationKeys, DeviceRoutes devices, ChannelRoutes channels,
                       JitRoutes jit, SecondFactorRoutes secondFactors) {}
 
@@ -49,7 +51,7 @@ public final class AdminConsole {
         rules = new RulePages(api.rules(), api.users(), api.userGroups(), api.deviceGroups(), api.channels(), names);
         users = new UserPages(api.users(), api.userGroups(), api.secondFactors(), stores.db(), stores.users(),
                 stores.totps());
-        deviceGroups = new DeviceGroupPages(api.deviceGroups(), names);
+        deviceGroups = new DeviceGroupPages(api.deviceGroups(), api.deviceGroupMembers(), names);
         registrationKeys = new RegistrationKeyPages(api.registrationKeys(), api.deviceGroups(), clock);
         devices = new DeviceAdminPages(api.devices(), deletedRetention);
         channels = new ChannelPages(api.channels());

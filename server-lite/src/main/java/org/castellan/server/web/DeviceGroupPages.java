@@ -4,8 +4,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Map;
+import org.castellan.api.DeviceGroupMemberView;
 import org.castellan.api.DeviceGroupView;
+import org.castellan.server.admin.DeviceGroupMemberRoutes;
 import org.castellan.server.admin.DeviceGroupRoutes;
+import org.castellan.server.http.ApiException;
 import org.castellan.server.devices.Device;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.guard.Caller;
@@ -16,38 +19,37 @@ import org.castellan.server.guard.Caller;
  * {@code /admin/device-groups/{id}/edit} to change one. Preview and save read the same form;
  * saving calls {@link DeviceGroupRoutes#create(Caller, DeviceGroupRoutes.Body)} or
  * {@link DeviceGroupRoutes#update(Caller, String, DeviceGroupRoutes.Body)}, the methods behind the
- * API's POST and PUT, so a form is refused for the same reasons as a JSON body. The edit form
- * shows deleted members apart from the host-name field, marked deleted, each with a box: ticked it
- * stays (as the API's PUT keeps a member it already has), cleared it is removed.
+ * API's POST and PUT, so a form is refused for the same reasons as a JSON body. The edit page
+ * shows the group's devices a page at a time (a group may hold most of the fleet), each explicit
+ * member with a Remove button, and a form that adds and removes members through
+ * {@link DeviceGroupMemberRoutes#change}, the method behind the API's {@code POST .../members};
+ * saving the edit form keeps the members as they are.
  */
 public final class DeviceGroupPages {
     static final int PREVIEW = 50;
-    /** The edit form's boxes for deleted members: each ticked one stays in the group. */
-    static final String KEEP_DELETED = "keep-deleted";
+    /** Members shown per page of the edit page. */
+    static final int MEMBERS = 50;
     private static final Map<String, String> DONE = Map.of("created", "Device group created.", "updated",
-            "Device group saved.", "deleted", "Device group deleted.");
+            "Device group saved.", "deleted", "Device group deleted.", "members", "Members changed.");
     private static final List<Forms.Option> OSES = List.of(new Forms.Option("", "any"),
             new Forms.Option("linux", "Linux"), new Forms.Option("windows", "Windows"), new Forms.Option("macos", "macOS"));
     private final DeviceGroupRoutes groups;
+    private final DeviceGroupMemberRoutes members;
     private final RefNames names;
 
-    DeviceGroupPages(DeviceGroupRoutes groups, RefNames names) {
+    DeviceGroupPages(DeviceGroupRoutes groups, DeviceGroupMemberRoutes members, RefNames names) {
         this.groups = groups;
+        this.members = members;
         this.names = names;
     }
 
-    /**
-     * What the form holds, as typed; {@code keptDeleted}: the ids of the group's deleted members
-     * whose box is ticked (on the edit form only).
-     */
-    private record Draft(String name, String devices, String hostname, String os, String policy,
-                         List<String> keptDeleted) {
-        static final Draft EMPTY = new Draft("", "", "", "", "", List.of());
+    /** What the form holds, as typed ({@code devices}: on the new-group form only). */
+    private record Draft(String name, String devices, String hostname, String os, String policy) {
+        static final Draft EMPTY = new Draft("", "", "", "", "");
 
         static Draft of(Context ctx) {
             return new Draft(orEmpty(Forms.text(ctx, "name")), orEmpty(Forms.text(ctx, "devices")),
-                    orEmpty(Forms.text(ctx, "hostname")), orEmpty(Forms.text(ctx, "os")), orEmpty(Forms.text(ctx, "policy")),
-                    Forms.values(ctx, KEEP_DELETED));
+                    orEmpty(Forms.text(ctx, "hostname")), orEmpty(Forms.text(ctx, "os")), orEmpty(Forms.text(ctx, "policy")));
         }
 
         DeviceGroupRow.Match match() {
@@ -56,18 +58,12 @@ public final class DeviceGroupPages {
             return h == null && o == null ? null : new DeviceGroupRow.Match(h, o);
         }
 
-        /**
-         * The group as it is: live members by host name in the text field, deleted ones apart (a
-         * deleted device's host name may belong to a new device by now, and a name typed in the
-         * field always means a live device).
-         */
-        static Draft of(DeviceGroupView g, List<RefNames.Member> members) {
-            return new Draft(g.name(), String.join(", ", members.stream().filter(m -> !m.deleted())
-                            .map(RefNames.Member::hostname).toList()),
+        /** The group's definition as it is (its members are shown and changed apart). */
+        static Draft of(DeviceGroupView g) {
+            return new Draft(g.name(), "",
                     g.match() == null || g.match().hostname() == null ? "" : g.match().hostname(),
                     g.match() == null || g.match().os() == null ? "" : g.match().os(),
-                    g.policy() == null ? "" : g.policy(),
-                    members.stream().filter(RefNames.Member::deleted).map(RefNames.Member::id).toList());
+                    g.policy() == null ? "" : g.policy());
         }
 
         private static String orEmpty(String s) {
@@ -79,55 +75,89 @@ public final class DeviceGroupPages {
         render(ctx, admin, Draft.EMPTY, "");
     }
 
-    /** The form for one group, filled in with what it holds now. */
+    /** The form for one group, filled in with what it holds now, and a page of its devices. */
     public void edit(Context ctx, Caller admin) {
         DeviceGroupView group = groups.one(ctx.pathParam("id"));
-        renderEdit(ctx, admin, group, Draft.of(group, members(group)), "");
-    }
-
-    private List<RefNames.Member> members(DeviceGroupView group) {
-        return group.devices().stream().map(names::member).toList();
+        renderEdit(ctx, admin, group, Draft.of(group), "");
     }
 
     private void renderEdit(Context ctx, Caller admin, DeviceGroupView group, Draft draft, String preview) {
         String base = "/admin/device-groups/" + group.id();
-        String body = "<h1>Device group " + Html.esc(group.name()) + "</h1><p><code>" + Html.esc(group.id())
+        String body = "<h1>Device group " + Html.esc(group.name()) + "</h1>" + AdminPages.notice(ctx, DONE)
+                + "<p><code>" + Html.esc(group.id())
                 + "</code> · <a id=\"back-to-groups\" href=\"/admin/device-groups\">All device groups</a></p>" + preview
+                + membersSection(ctx, group)
                 + Forms.form(ctx, base + "/edit", "device-group-edit-form", "stack",
-                        "<h2>Edit device group</h2>" + fields(draft, base + "/preview", deletedMembers(group, draft)));
+                        "<h2>Edit device group</h2>" + fields(draft, base + "/preview", false));
         AdminPages.page(ctx, 200, admin, "Device group " + group.name(), "/admin/device-groups", body);
     }
 
     /**
-     * The group's deleted members, each shown by host name and marked deleted, with a box ticked
-     * while it stays: saving with the box cleared removes it (its group's rules then no longer reach
-     * the secrets it keeps until it is purged). Empty when the group has none.
+     * One page of the group's devices in id order ({@code ?after=} the last id of the page before),
+     * each explicit member with a Remove button, deleted ones marked (their secrets stay revealable,
+     * to whom this group's rules allow, until they are purged or removed), and the add/remove form.
      */
-    private String deletedMembers(DeviceGroupView group, Draft draft) {
-        List<RefNames.Member> deleted = members(group).stream().filter(RefNames.Member::deleted).toList();
-        if (deleted.isEmpty()) {
-            return "";
+    private String membersSection(Context ctx, DeviceGroupView group) {
+        String after = ctx.queryParam("after");
+        if (after != null && (after.isEmpty() || after.length() > 64)) {
+            throw ApiException.badRequest("invalid-cursor", "that page link is not valid; start again");
         }
-        StringBuilder out = new StringBuilder("<fieldset id=\"dg-deleted-members\"><legend>Deleted devices still in"
-                + " this group</legend><p class=\"muted\">Their secrets stay revealable, to whom this group's rules"
-                + " allow, until they are purged. Clear a box and save to remove that device from the group; a deleted"
-                + " device cannot be added again.</p>");
-        for (RefNames.Member m : deleted) {
-            out.append(Forms.checkbox("dg-keep-" + m.id(), KEEP_DELETED, m.id(), m.hostname() + " (deleted)",
-                    draft.keptDeleted().contains(m.id())));
+        String base = "/admin/device-groups/" + group.id();
+        List<DeviceGroupMemberView> page = members.page(group.id(), after, MEMBERS + 1);
+        StringBuilder out = new StringBuilder("<section id=\"dg-members\"><h2>Devices</h2><p id=\"dg-member-count\">")
+                .append(group.memberCount()).append(" listed")
+                .append(group.matchedCount() == null ? "" : ", " + group.matchedCount() + " matching").append("</p>");
+        if (page.isEmpty()) {
+            out.append("<p id=\"no-members\">").append(after == null ? "No devices in this group." : "No more devices.")
+                    .append("</p>");
+        } else {
+            out.append("<table id=\"dg-member-table\"><thead><tr><th scope=\"col\">Host name</th><th scope=\"col\">Id</th>")
+                    .append("<th scope=\"col\">In the group because</th><th scope=\"col\"></th></tr></thead><tbody>");
+            for (DeviceGroupMemberView m : page.subList(0, Math.min(MEMBERS, page.size()))) {
+                out.append("<tr data-member=\"").append(Html.esc(m.hostname())).append("\"><td>").append(Html.esc(m.hostname()))
+                        .append(m.deleted() ? " <strong class=\"deleted\">(deleted)</strong>" : "").append("</td><td><code>")
+                        .append(Html.esc(m.id())).append("</code></td><td>")
+                        .append(m.explicit() && m.matched() ? "listed and matching" : m.explicit() ? "listed" : "matching")
+                        .append("</td><td>");
+                if (m.explicit()) {
+                    out.append(Forms.form(ctx, base + "/members", "dg-remove-" + m.id(), "inline",
+                            "<input type=\"hidden\" name=\"remove\" value=\"" + Html.esc(m.id())
+                                    + "\"><button type=\"submit\">Remove</button>"));
+                }
+                out.append("</td></tr>");
+            }
+            out.append("</tbody></table>");
+            if (page.size() > MEMBERS) {
+                out.append("<p><a id=\"members-next-page\" href=\"").append(Html.esc(base)).append("/edit?after=")
+                        .append(Html.esc(page.get(MEMBERS - 1).id())).append("\">Next page</a></p>");
+            }
         }
-        return out.append("</fieldset>").toString();
+        String fields = Forms.input("dg-add", "add", "Add devices by host name (comma separated)", "text", 2000, "", false)
+                + Forms.input("dg-remove", "remove", "Remove devices by host name or id (comma separated)", "text", 2000,
+                        "", false)
+                + "<div class=\"buttons\"><button type=\"submit\" id=\"dg-members-save\">Change members</button></div>";
+        return out.append(Forms.form(ctx, base + "/members", "dg-members-form", "stack", fields)).append("</section>")
+                .toString();
     }
 
-    private static String fields(Draft draft, String previewAction) {
-        return fields(draft, previewAction, "");
+    /**
+     * The add/remove form and the Remove buttons, through the API's member change: host names to
+     * add must name live devices (checked here, as on the other forms), those to remove may be ids
+     * (a deleted member's host name may belong to a new device by now).
+     */
+    public void changeMembers(Context ctx, Caller admin) {
+        String id = ctx.pathParam("id");
+        List<String> add = names.deviceIds(Forms.list(ctx, "add"), "add");
+        List<String> remove = Forms.list(ctx, "remove");
+        members.change(admin, id, new DeviceGroupMemberRoutes.Change(add, remove));
+        ctx.redirect("/admin/device-groups/" + id + "/edit?done=members", HttpStatus.SEE_OTHER);
     }
 
-    private static String fields(Draft draft, String previewAction, String deletedMembers) {
+    /** The group's fields; {@code withDevices} on the new-group form (an edit changes members apart). */
+    private static String fields(Draft draft, String previewAction, boolean withDevices) {
         return Forms.input("dg-name", "name", "Name", "text", 100, draft.name(), false)
-                + Forms.input("dg-devices", "devices", "Devices by host name (comma separated, optional)", "text", 2000,
-                        draft.devices(), false)
-                + deletedMembers
+                + (withDevices ? Forms.input("dg-devices", "devices", "Devices by host name (comma separated, optional)",
+                        "text", 2000, draft.devices(), false) : "")
                 + "<fieldset><legend>And every device that matches (optional)</legend>"
                 + Forms.input("dg-hostname", "hostname", "Host name pattern (* and ? are wildcards)", "text", 253,
                         draft.hostname(), false)
@@ -149,7 +179,9 @@ public final class DeviceGroupPages {
             for (DeviceGroupView g : all) {
                 body.append("<tr data-group=\"").append(Html.esc(g.name())).append("\"><td>").append(Html.esc(g.name()))
                         .append("<br><code>").append(Html.esc(g.id())).append("</code></td><td>");
-                g.devices().forEach(id -> body.append(names.ref("device:" + id)).append("<br>"));
+                // Counted, not listed: a group may hold most of the fleet; its edit page pages them.
+                body.append(g.memberCount()).append(" listed")
+                        .append(g.matchedCount() == null ? "" : "<br>" + g.matchedCount() + " matching");
                 body.append("</td><td>").append(g.match() == null ? "—" : Html.esc(describe(g.match().hostname(),
                                 g.match().os())))
                         .append("</td><td>").append(Html.esc(g.policy() == null ? "—" : g.policy())).append("</td><td>")
@@ -160,7 +192,7 @@ public final class DeviceGroupPages {
             }
             body.append("</tbody></table>");
         }
-        String fields = "<h2>New device group</h2>" + fields(draft, "/admin/device-groups/preview");
+        String fields = "<h2>New device group</h2>" + fields(draft, "/admin/device-groups/preview", true);
         body.append(preview).append(Forms.form(ctx, "/admin/device-groups", "device-group-form", "stack", fields));
         AdminPages.page(ctx, 200, admin, "Device groups", "/admin/device-groups", body.toString());
     }
@@ -184,7 +216,7 @@ public final class DeviceGroupPages {
     }
 
     private String previewOf(Context ctx, Draft draft) {
-        List<String> explicit = explicit(ctx, draft);
+        List<String> explicit = explicit(ctx);
         DeviceGroupRow.Match match = draft.match();
         DeviceGroupRoutes.Preview found = groups.preview(match, PREVIEW);
         StringBuilder out = new StringBuilder("<section id=\"preview\"><h2>Preview: not saved yet</h2>");
@@ -210,34 +242,27 @@ public final class DeviceGroupPages {
         return out.append("</section>").toString();
     }
 
-    /**
-     * The explicit members the form asks for: the live devices typed by host name, then the deleted
-     * members whose box is ticked (the API's PUT keeps those only if they are members already).
-     */
-    private List<String> explicit(Context ctx, Draft draft) {
-        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(names.deviceIds(Forms.list(ctx, "devices"),
-                "devices"));
-        ids.addAll(draft.keptDeleted());
-        return List.copyOf(ids);
+    /** The explicit members the new-group form asks for: the live devices typed by host name. */
+    private List<String> explicit(Context ctx) {
+        return List.copyOf(new java.util.LinkedHashSet<>(names.deviceIds(Forms.list(ctx, "devices"), "devices")));
     }
 
     public void create(Context ctx, Caller admin) {
         Draft draft = Draft.of(ctx);
-        List<String> explicit = explicit(ctx, draft);
+        List<String> explicit = explicit(ctx);
         groups.create(admin, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), explicit, draft.match(),
                 draft.policy().isBlank() ? null : draft.policy()));
         ctx.redirect("/admin/device-groups?done=created", HttpStatus.SEE_OTHER);
     }
 
     /**
-     * Saves the edit form through the API's PUT method (the whole group is replaced, as PUT does):
-     * a deleted member stays while its box is ticked and goes when it is cleared.
+     * Saves the edit form through the API's PUT method: name, match and policy replaced, members
+     * kept as they are (no {@code devices} sent; they change through the members form).
      */
     public void update(Context ctx, Caller admin) {
         String id = ctx.pathParam("id");
         Draft draft = Draft.of(ctx);
-        List<String> explicit = explicit(ctx, draft);
-        groups.update(admin, id, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), explicit, draft.match(),
+        groups.update(admin, id, new DeviceGroupRoutes.Body(null, Forms.text(ctx, "name"), null, draft.match(),
                 draft.policy().isBlank() ? null : draft.policy()));
         ctx.redirect("/admin/device-groups?done=updated", HttpStatus.SEE_OTHER);
     }

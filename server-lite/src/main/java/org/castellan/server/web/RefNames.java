@@ -74,14 +74,6 @@ final class RefNames {
                 .findFirst().orElse("(gone)") + " " + id;
     }
 
-    /** A device a group names: its host name, and whether it is deleted (or gone altogether). */
-    record Member(String id, String hostname, boolean deleted) {}
-
-    Member member(String deviceId) {
-        return db.read(c -> devices.byId(c, deviceId)).map(d -> new Member(d.id(), d.hostname(), d.deleted()))
-                .orElse(new Member(deviceId, "(gone)", true));
-    }
-
     /**
      * The ids of live devices with exactly these host names (case-insensitively); an unknown name, or
      * one only a deleted device has, is 400 {@code invalid-FIELD} naming it, so nothing is saved with

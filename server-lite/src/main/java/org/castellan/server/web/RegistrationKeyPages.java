@@ -66,11 +66,11 @@ public final class RegistrationKeyPages {
         if (ids == null || ids.isEmpty()) {
             return "—";
         }
-        return String.join(", ", deviceGroups.all().stream().filter(g -> ids.contains(g.id())).map(g -> g.name()).toList());
+        return String.join(", ", deviceGroups.definitions().stream().filter(g -> ids.contains(g.id())).map(g -> g.name()).toList());
     }
 
     private String createForm(Context ctx) {
-        List<Forms.Option> groups = deviceGroups.all().stream().map(g -> new Forms.Option(g.id(), g.name())).toList();
+        List<Forms.Option> groups = deviceGroups.definitions().stream().map(g -> new Forms.Option(g.id(), g.name())).toList();
         return Forms.form(ctx, "/admin/registration-keys", "registration-key-form", "stack", "<h2>New registration key</h2>"
                 + Forms.input("key-name", "name", "Name", "text", 100, "", true)
                 + Forms.input("key-max-uses", "maxUses", "Maximum number of devices (optional)", "number", 9, "", false)

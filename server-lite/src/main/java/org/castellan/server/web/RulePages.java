@@ -93,7 +93,7 @@ public final class RulePages {
         List<Forms.Option> principals = new ArrayList<>();
         users.page(null, MAX_OPTIONS).forEach(u -> principals.add(new Forms.Option("user:" + u.id(), "user " + u.name())));
         userGroups.all().forEach(g -> principals.add(new Forms.Option("user-group:" + g.id(), "user group " + g.name())));
-        List<Forms.Option> groups = deviceGroups.all().stream()
+        List<Forms.Option> groups = deviceGroups.definitions().stream()
                 .map(g -> new Forms.Option("device-group:" + g.id(), g.name())).toList();
         List<Forms.Option> hooks = channels.all().stream().map(c -> new Forms.Option(c.id(), c.name())).toList();
         StringBuilder fields = new StringBuilder("<h2>New rule</h2>")

@@ -43,7 +43,8 @@ class HostileRequestTest {
     /** POST/PUT routes whose handler reads a JSON body: body defects are sent to them with valid credentials. */
     private static final Set<String> BODY_ROUTES = Set.of("/api/v1/registration-keys", "/api/v1/users",
             "/api/v1/users/{id}/tokens", "/api/v1/user-groups", "/api/v1/device-groups", "/api/v1/device-groups/{id}",
-            "/api/v1/user-groups/{id}/members", "/api/v1/rules", "/api/v1/channels", "/api/v1/sessions",
+            "/api/v1/user-groups/{id}/members", "/api/v1/device-groups/{id}/members", "/api/v1/rules", "/api/v1/channels",
+            "/api/v1/sessions",
             "/api/v1/policies/{name}");
 
     @TempDir

@@ -43,7 +43,8 @@ class OpenApiTest {
     void everyPagedListDocumentsItsPageSizeCursorAndNextCursorHeader() throws Exception {
         JsonNode paths = Json.mapper().readTree(OpenApiRoutes.document()).path("paths");
         for (String path : List.of("/api/v1/devices", "/api/v1/users", "/api/v1/users/{id}/tokens", "/api/v1/user-groups",
-                "/api/v1/device-groups", "/api/v1/rules", "/api/v1/channels", "/api/v1/jit", "/api/v1/registration-keys")) {
+                "/api/v1/device-groups", "/api/v1/device-groups/{id}/members", "/api/v1/rules", "/api/v1/channels", "/api/v1/jit",
+                "/api/v1/registration-keys")) {
             JsonNode get = paths.path(path).path("get");
             Set<String> parameters = new HashSet<>();
             get.path("parameters").forEach(p -> parameters.add(p.path("name").asText()));

@@ -31,7 +31,8 @@ class RequestBodyFuzzTest {
     private static final Class<?>[] TYPES = {RegistrationKeyRoutes.CreateRequest.class, SessionRoutes.Login.class,
             UserRoutes.CreateUser.class, UserRoutes.CreateToken.class, ChannelRoutes.Body.class, RuleRoutes.Body.class,
             UserGroupRoutes.CreateGroup.class, UserGroupRoutes.Members.class, PolicyUpdate.class,
-            org.castellan.server.admin.DeviceGroupRoutes.Body.class, RegisterRequest.class, CheckInRequest.class,
+            org.castellan.server.admin.DeviceGroupRoutes.Body.class,
+            org.castellan.server.admin.DeviceGroupMemberRoutes.Change.class, RegisterRequest.class, CheckInRequest.class,
             EscrowRequest.class, RotationOutcome.class, RecoveryKeyEscrowRequest.class};
     private static final Set<String> CODES = Set.of("malformed-json", "unknown-field", "invalid-type", "byte-order-mark",
             "invalid-utf8");

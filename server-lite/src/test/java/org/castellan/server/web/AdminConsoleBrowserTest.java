@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -386,6 +387,58 @@ class AdminConsoleBrowserTest {
     }
 
     @Test
+    void aDeviceGroupsDevicesArePagedOnItsPageAndAListedOneIsRemovedByItsButton() throws Exception {
+        Person admin = person(true);
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < DeviceGroupPages.MEMBERS + 3; i++) {
+            expected.add(device("pg-" + tag + "-" + i, null).hostname);
+        }
+        TestAgent listed = device("pl-" + tag, null);
+        expected.add(listed.hostname);
+        String id = api.deviceGroup("paged " + tag, List.of(listed.deviceId), Map.of("hostname", "pg-" + tag + "-*"),
+                null);
+        signIn(admin);
+        open("/admin/device-groups");
+        assertThat(find("#device-groups tr[data-group=\"paged " + tag + "\"]").getText())
+                .as("the list counts, it does not list").contains("1 listed").contains((expected.size() - 1) + " matching")
+                .doesNotContain(listed.hostname);
+        find("#edit-device-group-" + id).click();
+        waiting().until(d -> d.getTitle().startsWith("Device group paged " + tag));
+        List<String> shown = new ArrayList<>();
+        List<String> first = memberRows();
+        assertThat(first).as("one page").hasSize(DeviceGroupPages.MEMBERS);
+        shown.addAll(first);
+        int buttons = browser.findElements(By.cssSelector("#dg-member-table form")).size();
+        find("#members-next-page").click();
+        waiting().until(d -> d.getCurrentUrl().contains("after="));
+        List<String> second = memberRows();
+        buttons += browser.findElements(By.cssSelector("#dg-member-table form")).size();
+        assertThat(browser.findElements(By.id("members-next-page"))).as("the last page").isEmpty();
+        shown.addAll(second);
+        assertThat(shown).as("every device once").doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+
+        // Only a listed device has a Remove button; it leaves, the matched ones stay.
+        assertThat(buttons).as("one Remove button, for the one listed device").isEqualTo(1);
+        open("/admin/device-groups/" + id + "/edit");
+        if (browser.findElements(By.id("dg-remove-" + listed.deviceId)).isEmpty()) {
+            find("#members-next-page").click();
+        }
+        find("#dg-remove-" + listed.deviceId + " button").click();
+        waitFor("Members changed");
+        assertThat(find("#dg-member-count").getText()).isEqualTo("0 listed, " + (expected.size() - 1) + " matching");
+        assertThat(server.get("/api/v1/device-groups/" + id).json().get("memberCount").asLong()).isZero();
+        assertThat(api.audit("action=" + AuditActions.DEVICE_GROUP_UPDATE)).anySatisfy(r -> assertThat(
+                r.get("detail").asText()).contains("removed [" + listed.deviceId + "]"));
+    }
+
+    /** The host names of the members table's rows on the page shown. */
+    private static List<String> memberRows() {
+        return browser.findElements(By.cssSelector("#dg-member-table tr[data-member]")).stream()
+                .map(r -> r.getAttribute("data-member")).toList();
+    }
+
+    @Test
     void aDeviceGroupIsEditedOnItsPageWithAPreviewAndBadEditsChangeNothing() throws Exception {
         Person admin = person(true);
         String tag = UUID.randomUUID().toString().substring(0, 6);
@@ -399,14 +452,22 @@ class AdminConsoleBrowserTest {
         waiting().until(d -> d.getTitle().startsWith("Device group edit me " + tag));
         assertThat(find("#dg-hostname").getAttribute("value")).as("the form shows the group as it is")
                 .isEqualTo("ed-" + tag + "-web*");
+        assertThat(find("#dg-member-table").getText()).contains(web.hostname).contains("matching")
+                .doesNotContain(named.hostname);
+
+        // Members change apart from the group's fields, through the API's member change.
+        find("#dg-add").sendKeys(named.hostname);
+        find("#dg-members-save").click();
+        waitFor("Members changed");
+        assertThat(find("#dg-member-table tr[data-member=\"" + named.hostname + "\"]").getText()).contains(named.deviceId)
+                .contains("listed");
+        assertThat(find("#dg-member-count").getText()).isEqualTo("1 listed, 1 matching");
 
         find("#dg-hostname").clear();
         find("#dg-hostname").sendKeys("ed-" + tag + "-db*");
-        find("#dg-devices").sendKeys(named.hostname);
         find("#dg-preview").click();
         WebElement preview = waiting().until(d -> d.findElement(By.id("preview-devices")));
         assertThat(preview.getText()).contains(db.hostname).doesNotContain(web.hostname);
-        assertThat(find("#preview").getText()).contains(named.hostname);
         assertThat(server.get("/api/v1/device-groups/" + id).json().get("match").get("hostname").asText())
                 .as("a preview saves nothing").isEqualTo("ed-" + tag + "-web*");
 
@@ -417,7 +478,8 @@ class AdminConsoleBrowserTest {
         JsonNode group = server.get("/api/v1/device-groups/" + id).json();
         assertThat(group.get("name").asText()).isEqualTo("databases " + tag);
         assertThat(group.get("match").get("hostname").asText()).isEqualTo("ed-" + tag + "-db*");
-        assertThat(group.get("devices").toString()).contains(named.deviceId);
+        assertThat(group.get("memberCount").asLong()).as("saving the form kept the members").isEqualTo(1);
+        assertThat(server.get("/api/v1/devices/" + named.deviceId).json().get("groups").toString()).contains(id);
         assertThat(server.get("/api/v1/devices/" + db.deviceId).json().get("groups").toString()).contains(id);
         assertThat(server.get("/api/v1/devices/" + web.deviceId).json().get("groups").toString()).doesNotContain(id);
         assertThat(api.audit("action=" + AuditActions.DEVICE_GROUP_UPDATE)).anySatisfy(r -> assertThat(

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13: a device group whose explicit member was deleted (a tombstone, its secrets still
- * revealable until purged) can be edited. The edit page shows the deleted member apart, by host
- * name and marked deleted; saving the form as it stands keeps the group as it is (its rules still
- * reach the tombstone's secrets), clearing the member's box removes it, and neither the page nor
- * the API's PUT adds a deleted or unknown device to a group. Over real HTTPS without a browser;
- * the form is submitted as the page renders it.
+ * revealable until purged) can be edited. The edit page lists the group's devices a page at a time
+ * (issue 11), the deleted member marked deleted with a Remove button; saving the edit form keeps
+ * the members as they are (its rules still reach the tombstone's secrets), the Remove button
+ * removes it, and neither the page nor the API adds a deleted or unknown device to a group. Over
+ * real HTTPS without a browser; the forms are submitted as the page renders them.
  */
 class DeviceGroupDeletedMemberTest extends OneServerPerClass {
     static final String TAG = UUID.randomUUID().toString().substring(0, 6);
@@ -78,9 +78,16 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
         return s;
     }
 
+    /** The group's explicit members, from its paged member list. */
     static List<String> members(String group) throws Exception {
         List<String> out = new ArrayList<>();
-        server.get("/api/v1/device-groups/" + group).json().get("devices").forEach(d -> out.add(d.asText()));
+        TestServer.Reply page = server.get("/api/v1/device-groups/" + group + "/members?limit=1000");
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        page.json().forEach(m -> {
+            if (m.get("explicit").asBoolean()) {
+                out.add(m.get("id").asText());
+            }
+        });
         return out;
     }
 
@@ -94,20 +101,19 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
     }
 
     @Test
-    void theEditPageShowsADeletedMemberAsDeletedAndSavingItUnchangedKeepsIt() throws Exception {
+    void theEditPageShowsADeletedMemberAsDeletedAndSavingTheFormKeepsTheMembers() throws Exception {
         Setup s = groupWithADeletedMember("keep");
         // The machine is reinstalled under the same name: a new device now has the deleted one's host name.
         TestAgent reborn = device(s.gone().hostname);
 
         ConsoleClient.Page page = console.get(s.edit());
         assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).containsPattern("<tr data-member=\"" + s.gone().hostname + "\"><td>" + s.gone().hostname
+                        + " <strong class=\"deleted\">\\(deleted\\)</strong>")
+                .contains("id=\"dg-remove-" + s.gone().deviceId + "\"").contains("id=\"dg-remove-" + s.live().deviceId + "\"")
+                .contains("<p id=\"dg-member-count\">2 listed</p>");
         List<Map.Entry<String, String>> form = ConsoleClient.fieldsOf(page, "device-group-edit-form");
-        assertThat(value(form, "devices")).as("the host-name field holds live members only")
-                .isEqualTo(s.live().hostname);
-        assertThat(page.body()).contains("id=\"dg-deleted-members\"")
-                .containsPattern("<input type=\"checkbox\" id=\"dg-keep-" + s.gone().deviceId + "\" name=\"keep-deleted\""
-                        + " value=\"" + s.gone().deviceId + "\" checked> " + s.gone().hostname + " \\(deleted\\)");
-        assertThat(form).contains(Map.entry("keep-deleted", s.gone().deviceId));
+        assertThat(value(form, "devices")).as("members are changed apart, not in the edit form").isNull();
 
         ConsoleClient.Page saved = console.submit(s.edit(), form);
         assertThat(saved.status()).as(saved.body()).isEqualTo(303);
@@ -120,41 +126,39 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
         assertThat(s.goneSecret().status()).as("the rule still reaches the kept secret").isEqualTo(200);
         assertThat(updates(s.group())).singleElement().satisfies(r -> {
             assertThat(r.get("outcome").asText()).isEqualTo("ok");
-            assertThat(r.get("detail").asText()).contains(s.live().deviceId).contains(s.gone().deviceId);
+            assertThat(r.get("detail").asText()).contains("devices unchanged");
         });
     }
 
     @Test
-    void savingWithTheDeletedMembersBoxClearedRemovesItAndItCannotBeAddedBack() throws Exception {
+    void theRemoveButtonRemovesTheDeletedMemberAndItCannotBeAddedBack() throws Exception {
         Setup s = groupWithADeletedMember("drop");
-        List<Map.Entry<String, String>> form = new ArrayList<>(ConsoleClient.fieldsOf(console.get(s.edit()),
-                "device-group-edit-form"));
-        assertThat(form.removeIf(f -> f.getKey().equals("keep-deleted"))).isTrue();
-
-        ConsoleClient.Page saved = console.submit(s.edit(), form);
+        String remove = "dg-remove-" + s.gone().deviceId;
+        ConsoleClient.Page saved = console.submit("/admin/device-groups/" + s.group() + "/members",
+                ConsoleClient.fieldsOf(console.get(s.edit()), remove));
         assertThat(saved.status()).as(saved.body()).isEqualTo(303);
+        assertThat(saved.location()).isEqualTo(s.edit() + "?done=members");
+        ConsoleClient.Page again = console.get(saved.location());
+        assertThat(again.body()).contains("Members changed.").doesNotContain(remove).doesNotContain(s.gone().hostname);
         assertThat(members(s.group())).containsExactly(s.live().deviceId);
         assertThat(s.goneSecret().status()).as("the group's rule no longer reaches it").isEqualTo(403);
         assertThat(updates(s.group())).singleElement().satisfies(r -> assertThat(r.get("detail").asText())
-                .contains("devices [" + s.live().deviceId + "]"));
-        ConsoleClient.Page again = console.get(s.edit());
-        assertThat(again.body()).doesNotContain("dg-deleted-members").doesNotContain(s.gone().hostname);
+                .contains("removed [" + s.gone().deviceId + "]"));
 
-        // Back in by a forged box, or by its host name typed in the field: refused with a clear message.
-        List<Map.Entry<String, String>> forged = new ArrayList<>(ConsoleClient.fieldsOf(again, "device-group-edit-form"));
-        forged.add(Map.entry("keep-deleted", s.gone().deviceId));
-        ConsoleClient.Page byBox = console.submit(s.edit(), forged);
-        assertThat(byBox.status()).isEqualTo(400);
-        assertThat(byBox.body()).contains("data-code=\"invalid-devices\"").contains("which was deleted");
-        List<Map.Entry<String, String>> typed = new ArrayList<>(ConsoleClient.fieldsOf(console.get(s.edit()),
-                "device-group-edit-form"));
-        typed.replaceAll(f -> f.getKey().equals("devices")
-                ? Map.entry("devices", s.live().hostname + ", " + s.gone().hostname) : f);
-        ConsoleClient.Page byName = console.submit(s.edit(), typed);
+        // Back by its host name typed in the add field, or by its id through the API: refused with a clear message.
+        List<Map.Entry<String, String>> typed = new ArrayList<>(ConsoleClient.fieldsOf(again, "dg-members-form"));
+        typed.replaceAll(f -> f.getKey().equals("add") ? Map.entry("add", s.gone().hostname) : f);
+        ConsoleClient.Page byName = console.submit("/admin/device-groups/" + s.group() + "/members", typed);
         assertThat(byName.status()).isEqualTo(400);
+        // No live device has that name now: the form says the one that had it was deleted.
         assertThat(byName.body()).contains("the device named " + s.gone().hostname + " was deleted");
+        TestServer.Reply byId = server.post("/api/v1/device-groups/" + s.group() + "/members",
+                Map.of("add", List.of(s.gone().deviceId)));
+        assertThat(byId.status()).isEqualTo(400);
+        assertThat(byId.error()).isEqualTo("invalid-devices");
+        assertThat(byId.json().get("message").asText()).contains("which was deleted");
         assertThat(members(s.group())).containsExactly(s.live().deviceId);
-        assertThat(updates(s.group())).as("a refused save is not on record as a change").hasSize(1);
+        assertThat(updates(s.group())).as("a refused change is not on record as a change").hasSize(1);
     }
 
     @Test
@@ -163,9 +167,13 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
         String path = "/api/v1/device-groups/" + s.group();
         JsonNode got = server.get(path).json();
 
+        assertThat(got.has("devices")).as("counted, not listed").isFalse();
+        assertThat(got.get("memberCount").asLong()).isEqualTo(2);
         TestServer.Reply same = server.put(path, got);
         assertThat(same.status()).as(same.body()).isEqualTo(200);
         assertThat(server.get(path).json()).isEqualTo(got);
+        assertThat(members(s.group())).as("a PUT without devices keeps them, the deleted one too")
+                .containsExactlyInAnyOrder(s.live().deviceId, s.gone().deviceId);
         assertThat(s.goneSecret().status()).isEqualTo(200);
 
         String other = admin.deviceGroup("other api-" + TAG, List.of(s.live().deviceId), null, null);
@@ -185,7 +193,9 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
         ObjectNode without = got.deepCopy();
         without.putArray("devices").add(s.live().deviceId);
         assertThat(server.put(path, without).status()).isEqualTo(200);
-        TestServer.Reply readded = server.put(path, got);
+        ObjectNode back = got.deepCopy();
+        back.putArray("devices").add(s.live().deviceId).add(s.gone().deviceId);
+        TestServer.Reply readded = server.put(path, back);
         assertThat(readded.status()).as("once left out, it cannot come back").isEqualTo(400);
         assertThat(readded.error()).isEqualTo("invalid-devices");
         assertThat(members(s.group())).containsExactly(s.live().deviceId);
@@ -207,13 +217,13 @@ class DeviceGroupDeletedMemberTest extends OneServerPerClass {
         assertThat(put.status()).as(put.body()).isEqualTo(200);
         assertThat(members(group)).containsExactly(two.deviceId);
 
-        // The console's field, the same host name twice and once in other case.
+        // The console's add field, the same host name twice and once in other case.
         List<Map.Entry<String, String>> form = new ArrayList<>(ConsoleClient.fieldsOf(
-                console.get("/admin/device-groups/" + group + "/edit"), "device-group-edit-form"));
-        form.replaceAll(f -> f.getKey().equals("devices")
-                ? Map.entry("devices", one.hostname + ", " + one.hostname + ", " + one.hostname.toUpperCase()) : f);
-        ConsoleClient.Page saved = console.submit("/admin/device-groups/" + group + "/edit", form);
+                console.get("/admin/device-groups/" + group + "/edit"), "dg-members-form"));
+        form.replaceAll(f -> f.getKey().equals("add")
+                ? Map.entry("add", one.hostname + ", " + one.hostname + ", " + one.hostname.toUpperCase()) : f);
+        ConsoleClient.Page saved = console.submit("/admin/device-groups/" + group + "/members", form);
         assertThat(saved.status()).as(saved.body()).isEqualTo(303);
-        assertThat(members(group)).containsExactly(one.deviceId);
+        assertThat(members(group)).containsExactlyInAnyOrder(one.deviceId, two.deviceId);
     }
 }
