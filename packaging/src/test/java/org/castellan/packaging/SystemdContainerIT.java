@@ -131,7 +131,7 @@ class SystemdContainerIT {
         // PAM's syslog line reaches journald on another socket than the agent's stdout, so it can be
         // read a moment after the check-in's own line: wait for it rather than read once.
         String journal = container.await("journalctl -u " + AGENT + " --no-pager -o cat",
-                out -> out.contains("password changed for " + ACCOUNT), Duration.ofSeconds(60),
+                out -> out.contains("password changed for " + ACCOUNT), Duration.ofSeconds(180),
                 "chpasswd's PAM line in the agent unit's journal");
         assertThat(journal).doesNotContain(password).contains("password changed for " + ACCOUNT);
     }
