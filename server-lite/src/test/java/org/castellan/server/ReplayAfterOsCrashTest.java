@@ -90,23 +90,31 @@ class ReplayAfterOsCrashTest {
                 DispatcherSettings.defaults(), ConsoleSettings.defaults()), dataDir, token);
     }
 
-    @Test
-    void aCheckInWhoseNonceWasLostInAnOsCrashCannotBeReplayed() throws Exception {
-        String token;
-        TestAgent agent;
-        Request captured;
-        long leaseWhileRunning;
+    /** What the first run leaves a test: the admin token, the agent, its accepted check-in, the lease it ran under. */
+    private record FirstRun(String token, TestAgent agent, Request captured, long leaseWhileRunning) {}
+
+    /** A server's first run: one device registered, one check-in accepted (and captured), then a clean stop. */
+    private FirstRun firstRun() throws Exception {
         try (TestServer server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults())) {
-            token = server.adminToken;
-            agent = new TestAgent(server);
+            TestAgent agent = new TestAgent(server);
             agent.clock = clock;
             agent.registered();
-            captured = agent.signed(AgentPaths.CHECK_IN, TestAgent.bytes(agent.checkInRequest("root")), clock);
+            Request captured = agent.signed(AgentPaths.CHECK_IN, TestAgent.bytes(agent.checkInRequest("root")), clock);
             assertThat(server.call(captured).status()).isEqualTo(200);
             // The lazy check-in ran under a lease written before it, a minute ahead.
-            leaseWhileRunning = leaseUntil();
-            assertThat(leaseWhileRunning).isGreaterThan(clock.millis());
+            long lease = leaseUntil();
+            assertThat(lease).isGreaterThan(clock.millis());
+            return new FirstRun(server.adminToken, agent, captured, lease);
         }
+    }
+
+    @Test
+    void aCheckInWhoseNonceWasLostInAnOsCrashCannotBeReplayed() throws Exception {
+        FirstRun first = firstRun();
+        String token = first.token();
+        TestAgent agent = first.agent();
+        Request captured = first.captured();
+        long leaseWhileRunning = first.leaseWhileRunning();
         assertThat(leaseUntil()).as("a clean stop releases the lease").isZero();
 
         crash(leaseWhileRunning, captured.header(org.castellan.protocol.Headers.NONCE));
@@ -136,19 +144,11 @@ class ReplayAfterOsCrashTest {
 
     @Test
     void aCrashOfTheServerAloneRefusesNothing() throws Exception {
-        String token;
-        TestAgent agent;
-        Request captured;
-        long leaseWhileRunning;
-        try (TestServer server = TestServer.start(dataDir, TestServer.GENEROUS, clock, DispatcherSettings.defaults())) {
-            token = server.adminToken;
-            agent = new TestAgent(server);
-            agent.clock = clock;
-            agent.registered();
-            captured = agent.signed(AgentPaths.CHECK_IN, TestAgent.bytes(agent.checkInRequest("root")), clock);
-            assertThat(server.call(captured).status()).isEqualTo(200);
-            leaseWhileRunning = leaseUntil();
-        }
+        FirstRun first = firstRun();
+        String token = first.token();
+        TestAgent agent = first.agent();
+        Request captured = first.captured();
+        long leaseWhileRunning = first.leaseWhileRunning();
         // Same boot: the page cache kept the nonce, so the row is there; only the lease is left unreleased.
         try (Connection c = database();
              PreparedStatement st = c.prepareStatement("UPDATE commit_lease SET lazy_until_ms = ?")) {
