@@ -34,13 +34,16 @@ class TarInstallIT {
         assertThat(install.stdout()).contains("register this device");
         Command.Result check = root.run("command -v java || echo no-java; stat -c '%a %n' /var/lib/castellan-agent"
                 + " /usr/bin/castellan-agent /usr/lib/castellan-agent/runtime/bin/java; castellan-agent --version;"
-                + " test -f /usr/lib/castellan-agent/castellan-agent.jsa && echo archive", 120);
+                + " test -f /usr/lib/castellan-agent/castellan-agent.jsa && echo archive;"
+                // -Xshare:on fails the start unless the archive the install made maps onto this runtime and jar.
+                + " CASTELLAN_JAVA_OPTS=-Xshare:on castellan-agent --version >/dev/null && echo archive-used;"
+                + " test -e /usr/lib/castellan-agent/castellan-agent.classlist || echo no-class-list", 120);
         List<String> lines = check.stdout().lines().toList();
-        assertThat(lines).as(check.describe()).hasSize(6);
+        assertThat(lines).as(check.describe()).hasSize(8);
         assertThat(lines.subList(0, 4)).containsExactly("no-java", "700 /var/lib/castellan-agent",
                 "755 /usr/bin/castellan-agent", "755 /usr/lib/castellan-agent/runtime/bin/java");
         assertThat(lines.get(4)).as("runs on its own runtime").startsWith("castellan-agent ");
-        assertThat(lines.get(5)).isEqualTo("archive");
+        assertThat(lines.subList(5, 8)).as(check.describe()).containsExactly("archive", "archive-used", "no-class-list");
         Command.Result uninstall = root.run("/tmp/" + top + "/uninstall.sh --purge && ls /usr/bin/castellan-agent"
                 + " /usr/lib/castellan-agent /var/lib/castellan-agent 2>&1 | grep -c 'No such file'", 120);
         assertThat(uninstall.stdout().strip()).as(uninstall.describe()).isEqualTo("3");
