@@ -41,7 +41,9 @@ final class ProcessRunner {
         builder.environment().putAll(CLEAN_ENV);
         Process process = builder.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readOutput(process.getInputStream()));
-        try {
+        // Written on its own thread: a tool that never reads its input (or reads it slowly) cannot
+        // hold the agent past the timeout by leaving the write blocked on a full pipe.
+        Thread writer = new Thread(() -> {
             try (OutputStream in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin);
@@ -49,18 +51,32 @@ final class ProcessRunner {
             } catch (IOException e) {
                 // The tool exited without reading its input; its exit code and output explain why.
             }
+        }, "castellan-stdin-" + command.get(0));
+        writer.setDaemon(true);
+        writer.start();
+        try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                kill(process);
                 throw new IOException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
             return new Result(process.exitValue(), output.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + command.get(0), e);
         } catch (ExecutionException | TimeoutException e) {
             return new Result(process.exitValue(), "(output unavailable)");
         }
+    }
+
+    /**
+     * SIGKILL to the tool and whatever it started, through process handles. Not
+     * {@link Process#destroyForcibly()} first: it closes the tool's stdin, which waits for the
+     * writer thread, itself stuck writing to a tool that never reads.
+     */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.toHandle().destroyForcibly();
     }
 
     private static String readOutput(InputStream stream) {

@@ -49,15 +49,26 @@ public final class ProcessCommandRunner implements CommandRunner {
         });
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                kill(process);
                 throw new CommandException(program + " did not finish within " + timeout.toSeconds() + "s");
             }
             return new CommandResult(process.exitValue(), text(out), text(err));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
             throw new CommandException("interrupted while waiting for " + program, e);
         }
+    }
+
+    /**
+     * SIGKILL to the program and whatever it started, through process handles. Not
+     * {@link Process#destroyForcibly()} first: it closes the program's stdin, which waits for the
+     * writer thread, itself stuck writing to a program that never reads; the timeout would then
+     * last as long as the program does.
+     */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.toHandle().destroyForcibly();
     }
 
     /** Dedicated daemon threads: blocking pipe I/O does not belong in the shared fork-join pool. */

@@ -2,12 +2,16 @@ package org.castellan.agent.macos.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.castellan.testsupport.ProcessTree;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real runner against /bin/sh, which exists on Linux and macOS alike. */
 class ProcessCommandRunnerTest {
@@ -48,13 +52,24 @@ class ProcessCommandRunnerTest {
                 .hasMessageContaining("did not finish");
     }
 
+    /**
+     * A program that never reads 4 MiB of input, and has started a child of its own: the runner
+     * gives up at the timeout and kills both. (Process.destroyForcibly alone waited for the
+     * blocked stdin writer, so the call lasted as long as the program.) The preemptive deadline
+     * is far above the timeout: it turns a hang into a failure, it measures nothing.
+     */
     @Test
-    void programThatNeverReadsLargeInputStillTimesOut() {
+    void programThatNeverReadsLargeInputIsKilledWithItsChildrenAtTheTimeout(@TempDir Path dir) throws Exception {
         byte[] input = new byte[4 * 1024 * 1024];
+        Path pids = dir.resolve("pids");
+        String script = "sleep 600 & echo $$ $! > " + pids + "; wait";
 
-        assertThatThrownBy(() -> runner.run(List.of("/bin/sh", "-c", "sleep 30"), input, Map.of(), Duration.ofMillis(500)))
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> assertThatThrownBy(
+                () -> runner.run(List.of("/bin/sh", "-c", script), input, Map.of(), Duration.ofSeconds(3)))
                 .isInstanceOf(CommandException.class)
-                .hasMessageContaining("did not finish");
+                .hasMessageContaining("did not finish"));
+        assertThat(ProcessTree.pidsIn(pids)).hasSize(2).allSatisfy(pid -> assertThat(ProcessTree.exitsSoon(pid))
+                .as("process %d killed", pid).isTrue());
     }
 
     @Test
