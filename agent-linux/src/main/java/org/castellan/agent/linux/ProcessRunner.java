@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.castellan.agent.process.ToolProcesses;
 
 /**
  * Runs a system tool with a clean environment, optional bytes on its stdin (never secrets in
@@ -43,7 +44,7 @@ final class ProcessRunner {
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readOutput(process.getInputStream()));
         // Written on its own thread: a tool that never reads its input (or reads it slowly) cannot
         // hold the agent past the timeout by leaving the write blocked on a full pipe.
-        Thread writer = new Thread(() -> {
+        ToolProcesses.background("stdin-" + command.get(0), () -> {
             try (OutputStream in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin);
@@ -51,32 +52,20 @@ final class ProcessRunner {
             } catch (IOException e) {
                 // The tool exited without reading its input; its exit code and output explain why.
             }
-        }, "castellan-stdin-" + command.get(0));
-        writer.setDaemon(true);
-        writer.start();
+        });
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(process);
+                ToolProcesses.killTree(process);
                 throw new IOException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s and was killed");
             }
             return new Result(process.exitValue(), output.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
-            kill(process);
+            ToolProcesses.killTree(process);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + command.get(0), e);
         } catch (ExecutionException | TimeoutException e) {
             return new Result(process.exitValue(), "(output unavailable)");
         }
-    }
-
-    /**
-     * SIGKILL to the tool and whatever it started, through process handles. Not
-     * {@link Process#destroyForcibly()} first: it closes the tool's stdin, which waits for the
-     * writer thread, itself stuck writing to a tool that never reads.
-     */
-    private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.toHandle().destroyForcibly();
     }
 
     private static String readOutput(InputStream stream) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.castellan.agent.process.ToolProcesses;
 
 /**
  * {@link CommandRunner} on {@link ProcessBuilder}. Output streams are drained on their own threads
@@ -39,7 +40,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         CompletableFuture<byte[]> err = drain(process.getErrorStream(), program);
         // Written on its own thread too, so a program that never reads its input cannot hold us
         // past the timeout.
-        background(program + "-stdin", () -> {
+        ToolProcesses.background(program + "-stdin", () -> {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(stdin);
             } catch (IOException e) {
@@ -49,38 +50,20 @@ public final class ProcessCommandRunner implements CommandRunner {
         });
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(process);
+                ToolProcesses.killTree(process);
                 throw new CommandException(program + " did not finish within " + timeout.toSeconds() + "s");
             }
             return new CommandResult(process.exitValue(), text(out), text(err));
         } catch (InterruptedException e) {
-            kill(process);
+            ToolProcesses.killTree(process);
             Thread.currentThread().interrupt();
             throw new CommandException("interrupted while waiting for " + program, e);
         }
     }
 
-    /**
-     * SIGKILL to the program and whatever it started, through process handles. Not
-     * {@link Process#destroyForcibly()} first: it closes the program's stdin, which waits for the
-     * writer thread, itself stuck writing to a program that never reads; the timeout would then
-     * last as long as the program does.
-     */
-    private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.toHandle().destroyForcibly();
-    }
-
-    /** Dedicated daemon threads: blocking pipe I/O does not belong in the shared fork-join pool. */
-    private static void background(String name, Runnable task) {
-        Thread thread = new Thread(task, "castellan-" + name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     private static CompletableFuture<byte[]> drain(InputStream stream, String program) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        background(program + "-output", () -> {
+        ToolProcesses.background(program + "-output", () -> {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             byte[] chunk = new byte[8192];
             try (stream) {
