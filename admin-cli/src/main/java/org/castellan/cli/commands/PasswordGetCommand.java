@@ -43,7 +43,7 @@ final class PasswordGetCommand extends ApiCommand {
                 session.output().printJson(response.tree());
                 return;
             }
-            PasswordReveal reveal = response.read(PasswordReveal.class);
+            PasswordReveal reveal = response.read(PasswordReveal.class, PasswordRevealReader::read);
             try {
                 print(reveal, device, session.output());
             } finally {

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
 import java.util.Set;
 import org.castellan.cli.CliException;
+import org.castellan.cli.http.StreamingJson;
 import org.castellan.protocol.Json;
 
 /**
@@ -30,7 +31,8 @@ public record ConfigFile(String server, String token, String serverFingerprint) 
     public static ConfigFile load(Path path, boolean explicit) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(Files.readAllBytes(path));
+            // Read without building a mapper unless the file is malformed (see StreamingJson): every call reads it.
+            root = StreamingJson.tree(Files.readAllBytes(path), Json::mapper);
         } catch (NoSuchFileException e) {
             if (explicit) {
                 throw new CliException(CliException.FAILED, "config file " + path + " does not exist");

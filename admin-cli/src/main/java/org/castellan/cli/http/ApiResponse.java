@@ -42,7 +42,7 @@ public final class ApiResponse {
             return MissingNode.getInstance();
         }
         try {
-            return LenientJson.mapper().readTree(body);
+            return StreamingJson.tree(body, LenientJson::mapper);
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -54,6 +54,15 @@ public final class ApiResponse {
         } catch (IOException e) {
             throw unreadable(e);
         }
+    }
+
+    /**
+     * As {@link #read(Class)}, trying {@code streaming} first: a reader of the plain shape that
+     * gives the mapper's result or null, when the mapper must read the body after all.
+     */
+    public <T> T read(Class<T> type, java.util.function.Function<byte[], T> streaming) {
+        T value = streaming.apply(body);
+        return value != null ? value : read(type);
     }
 
     public void wipe() {
