@@ -101,13 +101,6 @@ public final class CastellanMain implements java.util.concurrent.Callable<Intege
         this.host = host;
     }
 
-    public static void main(String[] args) {
-        Host host = Host.system();
-        // `password get` in its plain spellings runs without building picocli's model (see PasswordGetFastPath).
-        Integer fast = org.castellan.cli.commands.PasswordGetFastPath.run(host, args);
-        System.exit(fast != null ? fast : commandLineFor(host, args).execute(args));
-    }
-
     /**
      * The CLI's whole command line, every verb: what help lists and what completion scripts and
      * man pages are made from. With {@code -o json} anywhere in the arguments, a usage error is

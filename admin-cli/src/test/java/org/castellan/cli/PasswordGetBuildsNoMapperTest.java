@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code castellan password get}, run as the launcher runs it (a fresh JVM, {@code CastellanMain},
- * settings from the config file), initialises no Jackson {@code ObjectMapper}: building the first
- * one is ~50 ms of a ~0.3 s call (docs/performance.md). The JVM's own log of class initialisation
- * says which classes were set up. An answer of another shape still prints the password, through
+ * {@code castellan password get}, run as the launcher runs it (a fresh JVM, {@code Castellan},
+ * settings from the config file), initialises no Jackson {@code ObjectMapper} (building the first
+ * one is ~50 ms of a ~0.3 s call, docs/performance.md) and loads no picocli class (they cannot be
+ * in the class-data-sharing archive: ~7 ms). The JVM's own logs of class loading and
+ * initialisation say which classes were loaded and set up. An answer of another shape still prints the password, through
  * the mapper, and that run shows the log would catch a mapper.
  */
 class PasswordGetBuildsNoMapperTest {
@@ -60,6 +61,7 @@ class PasswordGetBuildsNoMapperTest {
         assertThat(server.lastRequest("GET", "/api/v1/devices/" + ID + "/password").query()).containsEntry("reason", "probe");
         assertThat(run.initialised()).contains("Initializing 'org/castellan/cli/commands/PasswordRevealReader'")
                 .doesNotContain(MAPPER);
+        assertThat(run.loaded()).contains("org.castellan.cli.commands.PasswordGetFastPath ").doesNotContain("picocli.");
     }
 
     @Test
@@ -75,13 +77,15 @@ class PasswordGetBuildsNoMapperTest {
         assertThat(run.initialised()).contains(MAPPER);
     }
 
-    private record Run(int exitCode, String stdout, String initialised) {}
+    private record Run(int exitCode, String stdout, String initialised, String loaded) {}
 
     private Run passwordGet() throws Exception {
         Path log = home.resolve("class-init.log");
+        Path loads = home.resolve("class-load.log");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "-Duser.home=" + home, "-Xlog:class+init=info:file=" + log, CastellanMain.class.getName(),
+                "-Duser.home=" + home, "-Xlog:class+init=info:file=" + log,
+                "-Xlog:class+load=info:file=" + loads, Castellan.class.getName(),
                 "password", "get", "web01", "--reason", "probe"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().keySet().removeIf(name -> name.startsWith("CASTELLAN_"));
@@ -89,6 +93,6 @@ class PasswordGetBuildsNoMapperTest {
         process.getOutputStream().close();
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), stdout, Files.readString(log));
+        return new Run(process.exitValue(), stdout, Files.readString(log), Files.readString(loads));
     }
 }

@@ -25,7 +25,7 @@ import org.castellan.cli.config.ConnectionFlags;
  * an {@code @file}, an empty value, a value that starts with {@code -} or {@code @} or is a
  * subcommand's name, an output format picocli would refuse) is not taken: {@link #parse} returns
  * null and picocli parses the line, so help, errors and completion stay exactly picocli's.
- * What is taken runs exactly what {@link PasswordGetCommand} runs; {@code PasswordGetFastPathTest}
+ * What is taken runs exactly what {@link PasswordGetCommand} runs ({@link PasswordGet}); {@code PasswordGetFastPathTest}
  * checks on many argument vectors that every line taken here parses to the same values in picocli.
  */
 public final class PasswordGetFastPath {
@@ -63,7 +63,7 @@ public final class PasswordGetFastPath {
     private static int run(Host host, Parsed parsed, PrintWriter out, PrintWriter err) {
         try {
             return CastellanMain.runApi(host, out, err, parsed.flags(), parsed.format(), true,
-                    session -> PasswordGetCommand.get(session, parsed.hostname(), parsed.deviceId(), parsed.reason()));
+                    session -> PasswordGet.get(session, parsed.hostname(), parsed.deviceId(), parsed.reason()));
         } catch (RuntimeException e) {
             // A bug, not a refusal: as picocli does for a command that throws, the trace and exit code 1.
             e.printStackTrace(err);

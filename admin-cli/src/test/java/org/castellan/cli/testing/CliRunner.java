@@ -75,7 +75,7 @@ public final class CliRunner {
 
     /**
      * Parses every command line with picocli, as if {@code password get} had no fast path (by
-     * default a run goes as {@code CastellanMain.main} goes: the fast path first).
+     * default a run goes as {@code Castellan.main} goes: the fast path first).
      */
     public CliRunner picocliOnly() {
         this.picocliOnly = true;
