@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
+import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.DbSnapshot;
 import org.castellan.server.testing.TestAgent;
@@ -64,6 +66,48 @@ class RevealOpensAfterItsRecordTest {
         assertUnopenedAndOnRecord(history, "password.history", agent, "Older-password-3", "Current-password-4");
     }
 
+    @Test
+    void aRecoveryKeyRevealIsOnRecordBeforeItsEnvelopesAreOpened() throws Exception {
+        TestAgent agent = new TestAgent(server).registered();
+        RecoveryKeyClient.Key os = key("os", "C:", "{0C0C0C0C-1111-4000-8000-000000000001}", 31);
+        RecoveryKeyClient.Key data = key("data", "D:", "{0D0D0D0D-1111-4000-8000-000000000002}", 32);
+        escrow(agent, os, data);
+        copyEnvelope("recovery_keys", keyRow(agent, data), keyRow(agent, os));
+
+        TestServer.Reply reveal = server.get("/api/v1/devices/" + agent.deviceId + "/recovery-keys?reason=locked%20out");
+
+        assertUnopenedAndOnRecord(reveal, "recovery-key.reveal", agent, os.recoveryKey(), data.recoveryKey());
+    }
+
+    @Test
+    void aRecoveryKeyLookUpByKeyIdIsOnRecordBeforeItsEnvelopesAreOpened() throws Exception {
+        TestAgent agent = new TestAgent(server).registered();
+        RecoveryKeyClient.Key os = key("os", "C:", "{0E0E0E0E-1111-4000-8000-000000000001}", 33);
+        RecoveryKeyClient.Key data = key("data", "D:", "{0F0F0F0F-1111-4000-8000-000000000002}", 34);
+        escrow(agent, os, data);
+        copyEnvelope("recovery_keys", keyRow(agent, data), keyRow(agent, os));
+
+        TestServer.Reply found = server.get("/api/v1/recovery-keys?keyId=0E0E0E0E&reason=at%20the%20screen");
+
+        assertUnopenedAndOnRecord(found, "recovery-key.reveal", agent, os.recoveryKey(), data.recoveryKey());
+    }
+
+    @Test
+    void envelopesThatOpenAreRevealedWithExactlyOneRecord() throws Exception {
+        TestAgent agent = new TestAgent(server).registered();
+        RecoveryKeyClient.Key os = key("os", "C:", "{0A0A0A0A-1111-4000-8000-000000000001}", 35);
+        escrow(agent, os);
+
+        TestServer.Reply reveal = server.get("/api/v1/devices/" + agent.deviceId + "/recovery-keys");
+        TestServer.Reply found = server.get("/api/v1/recovery-keys?keyId=0A0A0A0A");
+
+        assertThat(reveal.status()).as(reveal.body()).isEqualTo(200);
+        assertThat(reveal.json().get(0).get("recoveryKey").asText()).isEqualTo(os.recoveryKey());
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        assertThat(found.json().get(0).get("recoveryKey").asText()).isEqualTo(os.recoveryKey());
+        assertThat(grantedRows("recovery-key.reveal", agent)).isEqualTo(2);
+    }
+
     private static void assertUnopenedAndOnRecord(TestServer.Reply reply, String action, TestAgent agent,
                                                   String... secrets) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(500);
@@ -77,6 +121,29 @@ class RevealOpensAfterItsRecordTest {
     private static long grantedRows(String action, TestAgent agent) {
         return DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM audit_log WHERE action = '" + action
                 + "' AND outcome = 'granted' AND device_id = '" + agent.deviceId + "'");
+    }
+
+    private static RecoveryKeyClient.Key key(String volume, String label, String protector, int seed) {
+        return new RecoveryKeyClient.Key("\\\\?\\Volume{" + volume + "}\\", label, protector,
+                RecoveryKeyClient.numericalPassword(seed));
+    }
+
+    private static void escrow(TestAgent agent, RecoveryKeyClient.Key... keys) throws Exception {
+        TestServer.Reply escrow = new RecoveryKeyClient(agent).escrow(List.of(), keys);
+        assertThat(escrow.status()).as(escrow.body()).isEqualTo(200);
+    }
+
+    private static String keyRow(TestAgent agent, RecoveryKeyClient.Key k) throws SQLException {
+        try (Connection c = DbSnapshot.open(dataDir);
+             PreparedStatement st = c.prepareStatement(
+                     "SELECT id FROM recovery_keys WHERE device_id = ? AND protector_id = ?")) {
+            st.setString(1, agent.deviceId);
+            st.setString(2, k.protectorId());
+            try (var rs = st.executeQuery()) {
+                assertThat(rs.next()).as("key row of " + k.protectorId()).isTrue();
+                return rs.getString(1);
+            }
+        }
     }
 
     /** Stores row {@code from}'s envelope as row {@code to}'s: it stays well formed, but no longer opens there. */
