@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.castellan.server.notify.DispatcherSettings;
+import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.AdminApi;
 import org.castellan.server.testing.ConsoleClient;
 import org.castellan.server.testing.ConsoleClient.Page;
@@ -118,6 +119,35 @@ class ConsoleTest {
             assertThat(row.get("reason").asText()).isEqualTo("ticket 4711");
         });
         assertThat(rows).anySatisfy(row -> assertThat(row.get("outcome").asText()).isEqualTo("denied"));
+    }
+
+    @Test
+    void recoveryKeysAreRevealedByDeviceAndByKeyIdWithTheirReasonsOnRecord() throws Exception {
+        Helper eve = helpDesk();
+        TestAgent agent = deviceWithPassword("Console-secret-9!");
+        RecoveryKeyClient.Key os = new RecoveryKeyClient.Key("\\\\?\\Volume{os}\\", "C:",
+                "{3C3C3C3C-0000-4000-8000-000000000001}", RecoveryKeyClient.numericalPassword(41));
+        RecoveryKeyClient.Key data = new RecoveryKeyClient.Key("\\\\?\\Volume{data}\\", "D:",
+                "{3D3D3D3D-0000-4000-8000-000000000002}", RecoveryKeyClient.numericalPassword(42));
+        TestServer.Reply escrowed = new RecoveryKeyClient(agent).escrow(List.of(), os, data);
+        assertThat(escrowed.status()).as(escrowed.body()).isEqualTo(200);
+        grant(eve, agent.deviceId, false, "recovery-key.read");
+        ConsoleClient browser = new ConsoleClient(server);
+        browser.signIn(eve.name(), eve.password(), null, clock.instant());
+
+        browser.get("/devices/" + agent.deviceId);
+        Page byDevice = browser.post("/devices/" + agent.deviceId + "/recovery-keys", Map.of("reason", "ticket 51"));
+        assertThat(byDevice.status()).as(byDevice.body()).isEqualTo(200);
+        assertThat(byDevice.body()).contains("Recovery keys of " + agent.hostname)
+                .contains(os.recoveryKey()).contains(data.recoveryKey()).contains(os.protectorId());
+        browser.get("/recovery-keys");
+        Page byKeyId = browser.post("/recovery-keys", Map.of("keyId", "3d3d3d3d", "reason", "at the screen"));
+        assertThat(byKeyId.status()).as(byKeyId.body()).isEqualTo(200);
+        assertThat(byKeyId.body()).contains(agent.hostname).contains(data.recoveryKey()).doesNotContain(os.recoveryKey());
+
+        assertThat(admin.audit("principal=user:" + eve.userId() + "&action=recovery-key.reveal"))
+                .extracting(row -> row.get("outcome").asText() + "/" + row.get("reason").asText())
+                .containsExactlyInAnyOrder("granted/ticket 51", "granted/at the screen");
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.castellan.api.PasswordHistoryEntry;
@@ -53,7 +52,7 @@ public final class PasswordRoutes {
      * The reveal itself, shared by the API and the console; the caller wipes what it returns.
      * The envelopes are opened only once the read is on record (its audit row committed durably),
      * on this request's thread: not inside the transaction, which on SQLite runs on the one writer
-     * thread every write of the server waits for (an HPKE open there held them all up).
+     * thread every write of the server waits for (an HPKE open there held them all up; {@link Reveals}).
      */
     public PasswordReveal open(DeviceGrant grant) {
         Device device = grant.device();
@@ -83,21 +82,16 @@ public final class PasswordRoutes {
                     current.map(r -> "rotation " + r.id()).orElse("pending only") + " account " + account
                     + (rotateAfter != null && current.isPresent() ? "; expires " + expiresAt : ""));
         });
-        List<PasswordReveal.Pending> pendingPasswords = new ArrayList<>();
-        Secret currentPassword = null;
+        List<PasswordReveal.Pending> pendingPasswords = Reveals.openEach(found.pending(),
+                r -> new PasswordReveal.Pending(r.id(), r.account(), opener.open(r), r.escrowedAt(), PENDING_NOTE),
+                p -> p.password().close());
+        Secret password;
         try {
-            for (Rotation r : found.pending()) {
-                pendingPasswords.add(new PasswordReveal.Pending(r.id(), r.account(), opener.open(r), r.escrowedAt(),
-                        PENDING_NOTE));
-            }
-            if (found.current().isPresent()) {
-                currentPassword = opener.open(found.current().get());
-            }
+            password = found.current().map(opener::open).orElse(null);
         } catch (RuntimeException e) {
-            new PasswordReveal(device.id(), device.hostname(), null, null, null, null, null, pendingPasswords).wipe();
+            pendingPasswords.forEach(p -> p.password().close());
             throw e;
         }
-        Secret password = currentPassword;
         return found.current().map(r -> new PasswordReveal(device.id(), device.hostname(), r.account(), password, r.id(),
                         r.committedAt(), found.shownExpiry(), pendingPasswords))
                 .orElseGet(() -> new PasswordReveal(device.id(), device.hostname(), found.pending().get(0).account(),
@@ -115,7 +109,7 @@ public final class PasswordRoutes {
 
     /**
      * The device's rotations with their passwords, the read on record; shared by the API and the
-     * console (the caller wipes). Opened after the audited read commits, as {@link #open}.
+     * console (the caller wipes). Opened after the audited read commits ({@link Reveals}), as {@link #open}.
      */
     public List<PasswordHistoryEntry> openHistory(DeviceGrant grant) {
         Device device = grant.device();
@@ -123,17 +117,10 @@ public final class PasswordRoutes {
             List<Rotation> found = rotations.history(c, device.id());
             return Audited.of(found, found.size() + " rotations");
         });
-        List<PasswordHistoryEntry> list = new ArrayList<>();
-        try {
-            for (Rotation r : history) {
-                Secret password = Rotation.ABORTED.equals(r.state()) ? null : opener.open(r);
-                list.add(new PasswordHistoryEntry(r.id(), r.account(), r.state(), r.escrowedAt(), r.committedAt(),
-                        r.abortedAt(), r.expiresAt(), password));
-            }
-        } catch (RuntimeException e) {
-            list.forEach(PasswordHistoryEntry::wipe);
-            throw e;
-        }
-        return list;
+        return Reveals.openEach(history, r -> {
+            Secret password = Rotation.ABORTED.equals(r.state()) ? null : opener.open(r);
+            return new PasswordHistoryEntry(r.id(), r.account(), r.state(), r.escrowedAt(), r.committedAt(),
+                    r.abortedAt(), r.expiresAt(), password);
+        }, PasswordHistoryEntry::wipe);
     }
 }

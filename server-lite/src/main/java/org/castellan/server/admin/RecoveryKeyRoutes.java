@@ -24,6 +24,8 @@ import org.castellan.server.recovery.RecoveryKeyStore;
 /**
  * Recovery-key reveal by device and by BitLocker key id (promise 3: every attempt, granted or
  * denied, is audited as {@code recovery-key.reveal}), guarded by permission {@code recovery-key.read}.
+ * As for passwords, no envelope is opened before the read is on record, nor inside its
+ * transaction ({@link Reveals}).
  */
 public final class RecoveryKeyRoutes {
     private final Database db;
@@ -69,30 +71,27 @@ public final class RecoveryKeyRoutes {
         }
     }
 
-    /** Every key of the grant's device, the read on record; shared by the API and the console (the caller wipes). */
+    /**
+     * Every key of the grant's device, the read on record; shared by the API and the console (the
+     * caller wipes). Read, rotate-after-read and audit in one transaction, as a password reveal:
+     * the record exists exactly when the keys are handed out, and the envelopes are opened only
+     * after it has committed durably, on this request's thread ({@link Reveals}).
+     */
     public List<RecoveryKey> open(DeviceGrant grant) {
-        List<RecoveryKey> revealed = new ArrayList<>();
-        try {
-            List<RecoveryKeyRecord> all = db.read(c -> keys.all(c, grant.device().id()));
-            for (RecoveryKeyRecord k : all) {
-                revealed.add(RecoveryKey.onDevice(k.volumeId(), k.volumeLabel(), k.protectorId(), opener.open(k),
-                        k.escrowedAt(), k.removedAt()).withKind(k.kind(), k.pending()));
+        String deviceId = grant.device().id();
+        Integer rotateAfter = grant.rotateAfterReadMinutes();
+        List<RecoveryKeyRecord> all = grant.use(c -> {
+            List<RecoveryKeyRecord> found = keys.all(c, deviceId);
+            // Castellan-held LUKS keys are replaced after a read, as passwords are.
+            boolean rotates = rotateAfter != null && found.stream().anyMatch(k -> k.luks() && k.current());
+            if (rotates) {
+                keys.requestRotation(c, deviceId, clock.instant().plus(Duration.ofMinutes(rotateAfter)));
             }
-            Integer rotateAfter = grant.rotateAfterReadMinutes();
-            boolean luksShown = all.stream().anyMatch(k -> k.luks() && k.current());
-            grant.use(c -> {
-                // Castellan-held LUKS keys are replaced after a read, as passwords are.
-                if (rotateAfter != null && luksShown) {
-                    keys.requestRotation(c, grant.device().id(), clock.instant().plus(Duration.ofMinutes(rotateAfter)));
-                }
-                return Audited.of(null, revealed.size() + " keys"
-                        + (rotateAfter != null && luksShown ? "; LUKS keys rotate after " + rotateAfter + " min" : ""));
-            });
-            return revealed;
-        } catch (RuntimeException e) {
-            revealed.forEach(RecoveryKey::wipe);
-            throw e;
-        }
+            return Audited.of(found, found.size() + " keys"
+                    + (rotates ? "; LUKS keys rotate after " + rotateAfter + " min" : ""));
+        });
+        return Reveals.openEach(all, k -> RecoveryKey.onDevice(k.volumeId(), k.volumeLabel(), k.protectorId(),
+                opener.open(k), k.escrowedAt(), k.removedAt()).withKind(k.kind(), k.pending()), RecoveryKey::wipe);
     }
 
     /**
@@ -109,7 +108,11 @@ public final class RecoveryKeyRoutes {
         }
     }
 
-    /** The look-up by key id itself, the reads on record; shared by the API and the console (the caller wipes). */
+    /**
+     * The look-up by key id itself, the reads on record; shared by the API and the console (the
+     * caller wipes). The matching keys are read first, since they name the devices to authorize;
+     * their envelopes are opened once every grant is recorded ({@link Reveals}).
+     */
     public List<RecoveryKey> find(DeviceSearch search, String keyId) {
         String prefix = KeyIds.prefix(keyId);
         if (prefix == null) {
@@ -125,21 +128,17 @@ public final class RecoveryKeyRoutes {
             db.read(c -> devices.byId(c, deviceId)).ifPresent(candidates::add);
         }
         List<DeviceGrant> granted = search.permitted(candidates);
-        List<RecoveryKey> found = new ArrayList<>();
-        try {
-            for (DeviceGrant grant : granted) {
-                for (RecoveryKeyRecord k : byDevice.get(grant.device().id())) {
-                    found.add(new RecoveryKey(k.deviceId(), grant.device().hostname(), k.volumeId(), k.volumeLabel(),
-                            k.protectorId(), opener.open(k), k.escrowedAt(), k.removedAt()).withKind(k.kind(), k.pending()));
-                }
-            }
-            // A search that found nothing is on record too.
-            search.record(granted, device -> "key id " + prefix + ": " + byDevice.get(device.id()).size() + " keys",
-                    candidates.isEmpty() ? "key id " + prefix + ": no match" : null);
-            return found;
-        } catch (RuntimeException e) {
-            found.forEach(RecoveryKey::wipe);
-            throw e;
+        // A search that found nothing is on record too.
+        search.record(granted, device -> "key id " + prefix + ": " + byDevice.get(device.id()).size() + " keys",
+                candidates.isEmpty() ? "key id " + prefix + ": no match" : null);
+        Map<String, String> hostnames = new LinkedHashMap<>();
+        List<RecoveryKeyRecord> shown = new ArrayList<>();
+        for (DeviceGrant grant : granted) {
+            hostnames.put(grant.device().id(), grant.device().hostname());
+            shown.addAll(byDevice.get(grant.device().id()));
         }
+        return Reveals.openEach(shown, k -> new RecoveryKey(k.deviceId(), hostnames.get(k.deviceId()), k.volumeId(),
+                k.volumeLabel(), k.protectorId(), opener.open(k), k.escrowedAt(), k.removedAt())
+                .withKind(k.kind(), k.pending()), RecoveryKey::wipe);
     }
 }
