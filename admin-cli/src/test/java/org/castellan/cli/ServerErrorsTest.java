@@ -132,4 +132,27 @@ class ServerErrorsTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).contains("get password for web01: the server's answer (HTTP 200) is not the JSON");
     }
+
+    @Test
+    void aPostWhoseAnswerNeverCameIsNotSentAgain() {
+        // A registration key made twice would be a second valid key nobody was shown.
+        server.dropConnection("POST", "/api/v1/registration-keys");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("registration-keys", "create", "--name", "laptops");
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
+        assertThat(result.stderr()).startsWith("castellan: create registration key 'laptops': ");
+        assertThat(server.requests()).as("the request went out exactly once").hasSize(1);
+    }
+
+    @Test
+    void aReadWhoseAnswerNeverCameFailsWithExitCode3() {
+        server.dropConnection("GET", "/api/v1/devices");
+
+        CliRunner.Result result = Fixtures.runnerFor(server, home).run("devices", "list");
+
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(3);
+        assertThat(result.stderr()).startsWith("castellan: list devices: ").doesNotContain("Exception");
+        assertThat(server.requests()).as("a read may be tried again once, never more").hasSizeBetween(1, 2);
+    }
 }

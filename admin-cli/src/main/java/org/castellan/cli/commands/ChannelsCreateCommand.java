@@ -1,7 +1,6 @@
 package org.castellan.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import okhttp3.HttpUrl;
 import org.castellan.cli.Host;
 import org.castellan.cli.Session;
 import org.castellan.cli.http.Endpoint;
@@ -29,13 +28,25 @@ final class ChannelsCreateCommand extends ApiCommand {
     @Option(names = "--secret-stdin", description = "Read the HMAC signing secret from the first line of standard input.")
     boolean secretStdin;
 
+    /** {@code url} when it is an absolute http(s) URL naming a host; null otherwise. */
+    private static java.net.URI webhookUrl(String url) {
+        try {
+            java.net.URI parsed = new java.net.URI(url).parseServerAuthority();
+            String scheme = parsed.getScheme();
+            boolean web = scheme != null && (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"));
+            return web && parsed.getHost() != null ? parsed : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
     @Override
     protected void validate(Host host) {
-        HttpUrl parsed = HttpUrl.parse(url);
+        java.net.URI parsed = webhookUrl(url);
         if (parsed == null) {
             throw new ParameterException(spec.commandLine(), "--url '" + url + "' is not an http(s) URL");
         }
-        if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
+        if (parsed.getRawUserInfo() != null) {
             // A credential in the URL would be stored and listed in clear: use the signing secret instead.
             throw new ParameterException(spec.commandLine(), "--url must not hold a user name or password");
         }

@@ -1,6 +1,6 @@
 package org.castellan.cli.config;
 
-import okhttp3.HttpUrl;
+import org.castellan.cli.http.ServerUrl;
 import org.castellan.protocol.Secret;
 
 /**
@@ -9,7 +9,7 @@ import org.castellan.protocol.Secret;
  * @param token the API token, or null for requests that need none (logging in)
  * @param serverFingerprint normalized SHA-256 hex of the pinned certificate, or null for system CAs
  */
-public record ClientSettings(HttpUrl server, Secret token, String serverFingerprint) {
+public record ClientSettings(ServerUrl server, Secret token, String serverFingerprint) {
     @Override
     public String toString() {
         return "ClientSettings[server=" + server + ", token=***, serverFingerprint=" + serverFingerprint + "]";

@@ -2,8 +2,8 @@ package org.castellan.cli.config;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import okhttp3.HttpUrl;
 import org.castellan.cli.CliException;
+import org.castellan.cli.http.ServerUrl;
 import org.castellan.cli.Host;
 import org.castellan.protocol.Secret;
 import org.castellan.protocol.tls.Fingerprints;
@@ -113,36 +113,12 @@ public final class SettingsResolver {
         }
     }
 
-    private static HttpUrl serverUrl(String given) {
-        String withScheme = given.contains("://") ? given : "https://" + given;
-        HttpUrl url = HttpUrl.parse(withScheme);
-        if (url == null) {
-            throw new CliException(CliException.FAILED, "server URL '" + given + "' is not a valid URL");
+    private static ServerUrl serverUrl(String given) {
+        try {
+            return ServerUrl.parse(given);
+        } catch (ServerUrl.Refused e) {
+            throw new CliException(CliException.FAILED, e.getMessage());
         }
-        if (!url.isHttps()) {
-            throw new CliException(CliException.FAILED, "server URL '" + given
-                    + "' must use https: the server only speaks HTTPS and the token must not travel in clear");
-        }
-        if (url.username().length() > 0 || url.password().length() > 0) {
-            throw new CliException(CliException.FAILED, "server URL must not hold a user name or password");
-        }
-        if (url.query() != null || url.fragment() != null) {
-            throw new CliException(CliException.FAILED, "server URL '" + given + "' must not have a query or fragment");
-        }
-        return withoutApiSuffix(url);
-    }
-
-    /** People paste the API root ({@code https://host:8443/api/v1}); the CLI adds that part itself. */
-    private static HttpUrl withoutApiSuffix(HttpUrl url) {
-        java.util.List<String> segments = new java.util.ArrayList<>(url.pathSegments());
-        segments.removeIf(String::isEmpty);
-        int size = segments.size();
-        if (size >= 2 && segments.get(size - 2).equals("api") && segments.get(size - 1).equals("v1")) {
-            HttpUrl.Builder builder = url.newBuilder().encodedPath("/");
-            segments.subList(0, size - 2).forEach(builder::addPathSegment);
-            return builder.build();
-        }
-        return url;
     }
 
     private static String normalize(String fingerprint) {

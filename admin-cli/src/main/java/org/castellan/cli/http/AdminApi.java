@@ -2,16 +2,14 @@ package org.castellan.cli.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
+import java.util.Arrays;
+import javax.net.ssl.HttpsURLConnection;
 import org.castellan.cli.CliException;
 import org.castellan.cli.config.ClientSettings;
 import org.castellan.protocol.ApiError;
@@ -22,36 +20,35 @@ import org.castellan.protocol.tls.PinnedTrust;
  * The admin API over HTTPS. Each call names what it is doing ({@code context}), so every failure
  * reads "get password for web01: ..."; server errors become {@link ApiException}, transport and
  * TLS failures a {@link CliException} with exit code 3.
+ *
+ * <p>It speaks through the JDK's {@link HttpsURLConnection}: a CLI call makes one or two requests
+ * and exits, and the JDK client is ready in a fraction of the time a pooling client library takes
+ * to load and initialise (see docs/performance.md). The JDK keeps the connection alive between the
+ * calls of one command by itself.
  */
 public final class AdminApi implements AutoCloseable {
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final String USER_AGENT = "castellan-cli/1";
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final int READ_TIMEOUT_MILLIS = 60_000;
 
-    private final HttpUrl base;
+    static {
+        // The JDK client silently sends a request again when its answer did not arrive. For a GET, a
+        // PUT or a DELETE that is harmless; a POST (a rotation, an approval, a new key) must happen
+        // once or fail, never twice behind the user's back. Streamed bodies are never resent either;
+        // this holds for any POST (ServerErrorsTest).
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
+    private final ServerUrl base;
     private final Secret token;
-    private final boolean pinned;
-    private final OkHttpClient client;
+    private final PinnedTrust trust;
 
     public AdminApi(ClientSettings settings) {
         this.base = settings.server();
         this.token = settings.token();
-        PinnedTrust trust = settings.serverFingerprint() != null
+        this.trust = settings.serverFingerprint() != null
                 ? PinnedTrust.pinned(settings.serverFingerprint())
                 : PinnedTrust.systemCas();
-        this.pinned = trust.isPinned();
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .sslSocketFactory(trust.socketFactory(), trust.trustManager())
-                // A redirect could carry the bearer token somewhere else: never follow one.
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .connectTimeout(Duration.ofSeconds(10))
-                .readTimeout(Duration.ofSeconds(60))
-                .callTimeout(Duration.ofSeconds(120));
-        if (pinned) {
-            // The pinned fingerprint is the server's identity; its name does not matter (see PinnedTrust).
-            builder.hostnameVerifier((hostname, session) -> true);
-        }
-        this.client = builder.build();
     }
 
     public ApiResponse get(String context, Endpoint endpoint) {
@@ -77,90 +74,116 @@ public final class AdminApi implements AutoCloseable {
     public ApiResponse postSecret(String context, Endpoint endpoint, SecretJsonBody body) {
         byte[] bytes = body.bytes();
         try {
-            return sendBody(context, endpoint, "POST", RequestBody.create(bytes, JSON));
+            return exchange(context, endpoint, "POST", bytes);
         } finally {
-            java.util.Arrays.fill(bytes, (byte) 0);
+            Arrays.fill(bytes, (byte) 0);
         }
     }
 
     private ApiResponse send(String context, Endpoint endpoint, String method, JsonNode body) {
-        return sendBody(context, endpoint, method, requestBody(method, body));
+        return exchange(context, endpoint, method, requestBody(method, body));
     }
 
-    private ApiResponse sendBody(String context, Endpoint endpoint, String method, RequestBody body) {
-        HttpUrl url = url(endpoint);
-        Request.Builder builder = new Request.Builder()
-                .url(url)
-                .header("Accept", "application/json")
-                .header("User-Agent", USER_AGENT)
-                .method(method, body);
+    private ApiResponse exchange(String context, Endpoint endpoint, String method, byte[] body) {
+        HttpsURLConnection connection = null;
+        try {
+            connection = open(url(endpoint), method);
+            if (body != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
+                // Fixed length: the JDK would otherwise copy the body into a buffer of its own, which
+                // nobody wipes, and could send it a second time.
+                connection.setFixedLengthStreamingMode(body.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = connection.getResponseCode();
+            byte[] bytes = readBody(status >= 400 ? connection.getErrorStream() : connection.getInputStream());
+            if (status >= 300) {
+                throw failure(context, connection, status, bytes);
+            }
+            return new ApiResponse(context, status, bytes, connection.getHeaderField("X-Next-Cursor"));
+        } catch (IOException e) {
+            if (connection != null) {
+                // A half-read connection must not go back into the JDK's keep-alive cache.
+                connection.disconnect();
+            }
+            throw ConnectionFailures.describe(context, base, trust.isPinned(), e);
+        }
+    }
+
+    private HttpsURLConnection open(URI url, String method) throws IOException {
+        HttpsURLConnection connection = (HttpsURLConnection) url.toURL().openConnection();
+        connection.setSSLSocketFactory(trust.socketFactory());
+        if (trust.isPinned()) {
+            // The pinned fingerprint is the server's identity; its name does not matter (see PinnedTrust).
+            connection.setHostnameVerifier((hostname, session) -> true);
+        }
+        // A redirect could carry the bearer token somewhere else: never follow one.
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+        connection.setRequestMethod(method);
+        connection.setRequestProperty("Accept", "application/json");
+        connection.setRequestProperty("User-Agent", USER_AGENT);
         if (token != null) {
             char[] tokenChars = token.chars();
             try {
-                builder.header("Authorization", "Bearer " + new String(tokenChars));
+                connection.setRequestProperty("Authorization", "Bearer " + new String(tokenChars));
             } finally {
-                java.util.Arrays.fill(tokenChars, '\0');
+                Arrays.fill(tokenChars, '\0');
             }
         }
-        try (Response response = client.newCall(builder.build()).execute()) {
-            byte[] bytes = response.body().bytes();
-            if (response.code() >= 300) {
-                throw failure(context, response, bytes);
-            }
-            return new ApiResponse(context, response.code(), bytes, response.header("X-Next-Cursor"));
-        } catch (IOException e) {
-            throw ConnectionFailures.describe(context, base, pinned, e);
+        return connection;
+    }
+
+    /** The whole body (empty when there is none); read to the end so the connection can be kept alive. */
+    private static byte[] readBody(InputStream in) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        try (in) {
+            return in.readAllBytes();
         }
     }
 
-    private static RequestBody requestBody(String method, JsonNode body) {
+    private static byte[] requestBody(String method, JsonNode body) {
         if (body == null) {
             // An action without parameters (rotate, revoke) still sends a JSON object: a server that
             // parses every POST body strictly accepts {}, where an empty body would be malformed JSON.
-            return method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create("{}".getBytes(StandardCharsets.UTF_8), JSON);
+            return method.equals("GET") || method.equals("DELETE") ? null : "{}".getBytes(StandardCharsets.UTF_8);
         }
         try {
-            return RequestBody.create(LenientJson.mapper().writer().withoutFeatures(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(body), JSON);
+            return LenientJson.mapper().writer().withoutFeatures(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode request body", e);
         }
     }
 
-    HttpUrl url(Endpoint endpoint) {
-        HttpUrl.Builder builder = base.newBuilder();
-        // Keep any path prefix the server URL has (a reverse proxy may mount the server under one).
-        if (!base.pathSegments().isEmpty() && base.pathSegments().get(base.pathSegments().size() - 1).isEmpty()) {
-            builder.removePathSegment(base.pathSegments().size() - 1);
-        }
-        builder.addPathSegment("api").addPathSegment("v1");
-        for (String segment : endpoint.segments()) {
-            builder.addPathSegment(segment);
-        }
-        for (Map.Entry<String, String> parameter : endpoint.queryParameters().entrySet()) {
-            builder.addQueryParameter(parameter.getKey(), parameter.getValue());
-        }
-        return builder.build();
+    /** {@code /api/v1/…} under the server URL, keeping any path prefix it has (a reverse proxy may mount the server under one). */
+    URI url(Endpoint endpoint) {
+        return base.resolve(endpoint.segments(), endpoint.queryParameters());
     }
 
-    private static CliException failure(String context, Response response, byte[] bytes) {
-        int status = response.code();
+    private static CliException failure(String context, HttpsURLConnection connection, int status, byte[] bytes)
+            throws IOException {
         if (status < 400) {
-            String location = response.header("Location");
+            String location = connection.getHeaderField("Location");
             return new CliException(CliException.FAILED, context + ": the server answered with a redirect (HTTP " + status
                     + (location != null ? " to " + location : "") + "), which the CLI does not follow; check the server URL");
         }
         // Not our server's error body (a proxy's HTML page, say): fall back to the status line.
         ApiError error = ApiError.read(bytes).orElse(null);
+        String reason = connection.getResponseMessage();
         String code = error != null ? error.error() : "http-error";
         String message = error != null && error.message() != null ? error.message()
-                : response.message().isBlank() ? "request failed" : response.message();
-        return new ApiException(context, status, code, message, response.header("Retry-After"));
+                : reason == null || reason.isBlank() ? "request failed" : reason;
+        return new ApiException(context, status, code, message, connection.getHeaderField("Retry-After"));
     }
 
+    /** Nothing to release: the JDK owns its keep-alive cache and closes idle connections itself. */
     @Override
-    public void close() {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
-    }
+    public void close() {}
 }

@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import okhttp3.HttpUrl;
 import org.castellan.cli.CliException;
 
 /**
@@ -18,15 +17,15 @@ import org.castellan.cli.CliException;
 final class ConnectionFailures {
     private ConnectionFailures() {}
 
-    static CliException describe(String context, HttpUrl server, boolean pinned, IOException failure) {
-        String where = server.scheme() + "://" + server.host() + ":" + server.port();
+    static CliException describe(String context, ServerUrl server, boolean pinned, IOException failure) {
+        String where = server.origin();
         CertificateException certificate = find(failure, CertificateException.class);
         if (pinned && certificate != null) {
             return new CliException(CliException.CONNECTION, context + ": TLS failure: the server's certificate does not match"
                     + " the pinned fingerprint (--server-fingerprint): " + certificate.getMessage()
                     + "; check that you are talking to the right server before trusting a new fingerprint", failure);
         }
-        if (failure instanceof SSLPeerUnverifiedException) {
+        if (failure instanceof SSLPeerUnverifiedException || isHostnameMismatch(certificate)) {
             return new CliException(CliException.CONNECTION, context + ": TLS failure: the certificate of " + where
                     + " is not valid for host " + server.host() + ": " + failure.getMessage(), failure);
         }
@@ -48,6 +47,15 @@ final class ConnectionFailures {
         }
         return new CliException(CliException.CONNECTION, context + ": connection to " + where + " failed: "
                 + rootMessage(failure), failure);
+    }
+
+    /**
+     * The JDK checks the name during the handshake and reports a mismatch as a certificate failure
+     * (its {@code HostnameChecker} messages); anything else wrong with the chain reads differently.
+     */
+    private static boolean isHostnameMismatch(CertificateException certificate) {
+        String message = certificate == null ? null : certificate.getMessage();
+        return message != null && (message.startsWith("No subject alternative") || message.startsWith("No name matching"));
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

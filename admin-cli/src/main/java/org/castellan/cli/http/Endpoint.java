@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A path under {@code /api/v1} plus query parameters. Segments and values are kept raw here and
- * percent-encoded by OkHttp when the URL is built, so an id or a reason with spaces, slashes or
+ * percent-encoded by {@link ServerUrl} when the URL is built, so an id or a reason with spaces, slashes or
  * {@code &} cannot change the request's shape.
  */
 public final class Endpoint {

@@ -35,6 +35,8 @@ public final class RecordingHttpsServer implements AutoCloseable {
         }
     }
 
+    private static final int DROP = -1;
+
     private final SelfSignedCertificate certificate = SelfSignedCertificate.create("castellan-test");
     private final HttpsServer server;
     private final List<Route> routes = new CopyOnWriteArrayList<>();
@@ -64,6 +66,11 @@ public final class RecordingHttpsServer implements AutoCloseable {
             Map<String, String> headers) {
         routes.add(new Route(method, path, Map.copyOf(query), new Canned(status, body, Map.copyOf(headers))));
         return this;
+    }
+
+    /** Takes requests for {@code method path} in and closes the connection without an answer, as a crashing server would. */
+    public RecordingHttpsServer dropConnection(String method, String path) {
+        return respond(method, path, DROP, "");
     }
 
     public String url() {
@@ -98,6 +105,10 @@ public final class RecordingHttpsServer implements AutoCloseable {
                     && (best == null || route.query().size() >= best.query().size())) {
                 best = route;
             }
+        }
+        if (best != null && best.canned().status() == DROP) {
+            // The handler fails: the JDK server closes the connection and answers nothing.
+            throw new IOException("dropped on purpose");
         }
         Canned canned = best != null ? best.canned()
                 : new Canned(404, "{\"error\":\"not-found\",\"message\":\"no route for " + path + "\"}", Map.of());
