@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code castellan password get}, run as the launcher runs it (a fresh JVM, {@code Castellan},
  * settings from the config file), initialises no Jackson {@code ObjectMapper} (building the first
  * one is ~50 ms of a ~0.3 s call, docs/performance.md) and loads no picocli class (they cannot be
- * in the class-data-sharing archive: ~7 ms). The JVM's own logs of class loading and
+ * in the class-data-sharing archive: ~7 ms), and, pinned, never builds the JVM's default TLS context
+ * (the system CA store read and parsed, only to be replaced by the pinned trust). The JVM's own logs of class loading and
  * initialisation say which classes were loaded and set up. An answer of another shape still prints the password, through
  * the mapper, and that run shows the log would catch a mapper.
  */
@@ -62,6 +63,11 @@ class PasswordGetBuildsNoMapperTest {
         assertThat(run.initialised()).contains("Initializing 'org/castellan/cli/commands/PasswordRevealReader'")
                 .doesNotContain(MAPPER);
         assertThat(run.loaded()).contains("org.castellan.cli.commands.PasswordGetFastPath ").doesNotContain("picocli.");
+        assertThat(run.loaded()).as("pinned: the JVM's default TLS context (the system CA store parsed) is never built")
+                .contains("sun.security.ssl.SSLContextImpl$TLSContext ")
+                .doesNotContain("sun.security.ssl.SSLContextImpl$DefaultSSLContext ")
+                .doesNotContain("sun.security.ssl.TrustStoreManager ")
+                .doesNotContain("okhttp3.");
     }
 
     @Test
