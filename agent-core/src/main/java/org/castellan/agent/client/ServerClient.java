@@ -6,17 +6,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.ApiError;
 import org.castellan.protocol.Json;
@@ -39,17 +34,30 @@ import org.castellan.protocol.signing.SignedHeaders;
 import org.castellan.protocol.tls.PinnedTrust;
 
 /**
- * {@link ServerApi} over HTTPS with OkHttp. Every request is signed with the device key over the
- * exact body bytes that are then sent, so what the server verifies is what it received.
+ * {@link ServerApi} over HTTPS. Every request is signed with the device key over the exact body
+ * bytes that are then sent, so what the server verifies is what it received.
+ *
+ * <p>It speaks through the JDK's {@link HttpsURLConnection}: a check-in is one or a few requests
+ * every hour, and the JDK client (part of {@code java.base}, in the class-data archive) is ready
+ * in a fraction of the CPU an HTTP client library with its own runtime takes to load
+ * (docs/performance.md). The JDK keeps connections alive between the requests of one check-in.
  */
 public final class ServerClient implements ServerApi {
-    private static final MediaType JSON = MediaType.get("application/json");
     /** Answers are small; anything larger is refused rather than buffered. */
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
+    private static final int CONNECT_TIMEOUT_MILLIS = 15_000;
+    private static final int READ_TIMEOUT_MILLIS = 60_000;
 
-    private final HttpUrl base;
-    private final boolean pinned;
-    private final OkHttpClient http;
+    static {
+        // A signed request must not be replayed by the HTTP layer itself: the nonce would be
+        // rejected and the retry would hide the real failure. The JDK resends a request whose
+        // answer did not arrive unless told not to for POSTs (and every body here is streamed,
+        // which it never resends either).
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
+    private final URI base;
+    private final PinnedTrust trust;
     private final RequestSigner signer;
     private final String deviceId;
 
@@ -58,30 +66,17 @@ public final class ServerClient implements ServerApi {
      * @param deviceId null before registration
      */
     public ServerClient(URI server, PinnedTrust trust, DeviceKeyPair key, String deviceId, Clock clock) {
-        HttpUrl url = HttpUrl.get(server);
-        if (!url.isHttps()) {
+        if (server.getScheme() == null || !server.getScheme().equalsIgnoreCase("https") || server.getHost() == null) {
             throw new IllegalArgumentException("server URL must use https: " + server);
         }
-        this.base = url;
+        this.base = server;
+        this.trust = trust;
         this.deviceId = deviceId;
         this.signer = new RequestSigner(key, clock, new SecureRandom());
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .sslSocketFactory(trust.socketFactory(), trust.trustManager())
-                .connectTimeout(Duration.ofSeconds(15))
-                .readTimeout(Duration.ofSeconds(60))
-                .writeTimeout(Duration.ofSeconds(30))
-                .callTimeout(Duration.ofSeconds(120))
-                .followRedirects(false)
-                .followSslRedirects(false)
-                // A signed request must not be replayed by the HTTP layer itself: the nonce
-                // would be rejected and the retry would hide the real failure.
-                .retryOnConnectionFailure(false);
-        if (trust.isPinned()) {
-            // The pinned fingerprint is the server's identity; its host name is not (see PinnedTrust).
-            builder.hostnameVerifier((host, session) -> true);
-        }
-        this.http = builder.build();
-        this.pinned = trust.isPinned();
+        // Every new HttpsURLConnection starts from the JVM's default socket factory, and building
+        // that default reads and parses the whole system CA store, only for open() to replace it
+        // with ours. Made ours, the default is never built; no request of this process uses another.
+        HttpsURLConnection.setDefaultSSLSocketFactory(trust.socketFactory());
     }
 
     /**
@@ -92,10 +87,11 @@ public final class ServerClient implements ServerApi {
      * is another server; after checking, {@code register --force} with the new fingerprint.
      */
     private ServerException tlsFailure(SSLException e) {
-        String where = "TLS handshake with " + base.host() + ":" + base.port() + " failed: ";
+        String where = "TLS handshake with " + base.getHost() + ":" + port() + " failed: ";
         java.security.cert.CertificateException certificate = find(e, java.security.cert.CertificateException.class);
         boolean registered = deviceId != null;
         String message;
+        boolean pinned = trust.isPinned();
         if (pinned && certificate != null) {
             message = where + certificate.getMessage() + (registered
                     ? "; the server's certificate changed or this is another server: check the fingerprint the server"
@@ -181,12 +177,13 @@ public final class ServerClient implements ServerApi {
 
     @Override
     public ServerHealth health() throws ServerException {
-        HttpUrl url = base.newBuilder().encodedPath("/healthz").build();
-        Request request = new Request.Builder().url(url).get().header("Accept", "application/json").build();
-        try (Response response = http.newCall(request).execute()) {
-            readLimited(response.body());
-            java.util.Date date = response.headers().getDate("Date");
-            return new ServerHealth(response.code(), date == null ? null : date.toInstant());
+        URI url = url("/healthz");
+        try {
+            HttpsURLConnection connection = open(url, "GET");
+            int status = connection.getResponseCode();
+            readLimited(connection, status);
+            long date = connection.getHeaderFieldDate("Date", 0);
+            return new ServerHealth(status, date == 0 ? null : java.time.Instant.ofEpochMilli(date));
         } catch (SSLException e) {
             throw tlsFailure(e);
         } catch (InterruptedIOException e) {
@@ -197,30 +194,35 @@ public final class ServerClient implements ServerApi {
     }
 
     private <T> T post(String path, Object message, Class<T> answerType) throws ServerException {
-        HttpUrl url = base.newBuilder().encodedPath(path).build();
+        URI url = url(path);
         byte[] body;
         try {
             body = Json.mapper().writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
         }
-        String pathAndQuery = url.encodedQuery() == null ? url.encodedPath()
-                : url.encodedPath() + "?" + url.encodedQuery();
+        String pathAndQuery = url.getRawQuery() == null ? url.getRawPath() : url.getRawPath() + "?" + url.getRawQuery();
         SignedHeaders signed = signer.sign("POST", pathAndQuery, deviceId, body);
-        Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(body, JSON))
-                .header("Accept", "application/json");
-        for (Map.Entry<String, String> header : signed.asMap().entrySet()) {
-            request.header(header.getKey(), header.getValue());
-        }
-        try (Response response = http.newCall(request.build()).execute()) {
-            byte[] answer = readLimited(response.body());
-            if (!response.isSuccessful()) {
-                throw errorFrom(response.code(), answer);
+        try {
+            HttpsURLConnection connection = open(url, "POST");
+            for (Map.Entry<String, String> header : signed.asMap().entrySet()) {
+                connection.setRequestProperty(header.getKey(), header.getValue());
+            }
+            connection.setRequestProperty("Content-Type", "application/json");
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            int status = connection.getResponseCode();
+            byte[] answer = readLimited(connection, status);
+            if (status < 200 || status >= 300) {
+                throw errorFrom(status, answer);
             }
             try {
                 return Json.tolerant().readValue(answer, answerType);
             } catch (IOException e) {
-                throw new ServerException(response.code(), ServerException.BAD_RESPONSE,
+                throw new ServerException(status, ServerException.BAD_RESPONSE,
                         "could not read " + answerType.getSimpleName() + " from " + path + ": "
                                 + originalMessage(e), e);
             }
@@ -235,10 +237,46 @@ public final class ServerClient implements ServerApi {
         }
     }
 
-    private static byte[] readLimited(ResponseBody body) throws IOException {
-        try (InputStream in = body.byteStream()) {
+    private HttpsURLConnection open(URI url, String method) throws IOException {
+        HttpsURLConnection connection = (HttpsURLConnection) url.toURL().openConnection();
+        connection.setSSLSocketFactory(trust.socketFactory());
+        if (trust.isPinned()) {
+            // The pinned fingerprint is the server's identity; its host name is not (see PinnedTrust).
+            connection.setHostnameVerifier((host, session) -> true);
+        }
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+        connection.setRequestMethod(method);
+        connection.setRequestProperty("Accept", "application/json");
+        return connection;
+    }
+
+    /** {@code path} on this server (any path of the configured URL is not the API's). */
+    private URI url(String path) {
+        try {
+            // The multi-argument constructor quotes what a path may not hold (an id a server sent, say).
+            return new URI("https", null, base.getHost(), base.getPort(), path, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot make a URL of " + path + " on " + base, e);
+        }
+    }
+
+    private int port() {
+        return base.getPort() == -1 ? 443 : base.getPort();
+    }
+
+    /** The body (the error body for a failure status), read to the end so the connection can be kept alive. */
+    private static byte[] readLimited(HttpsURLConnection connection, int status) throws IOException {
+        InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        if (stream == null) {
+            return new byte[0];
+        }
+        try (InputStream in = stream) {
             byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
             if (bytes.length > MAX_RESPONSE_BYTES) {
+                connection.disconnect();
                 throw new IOException("response larger than " + MAX_RESPONSE_BYTES + " bytes");
             }
             return bytes;

@@ -48,6 +48,7 @@ class ServerClientTest {
     private final List<String> verificationFailures = new CopyOnWriteArrayList<>();
     private final Set<String> nonces = ConcurrentHashMap.newKeySet();
     private volatile int status = 200;
+    private volatile boolean dropConnections;
     private volatile String answer;
     private URI base;
 
@@ -75,6 +76,10 @@ class ServerClientTest {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String path = exchange.getRequestURI().getRawPath();
         received.add(exchange.getRequestMethod() + " " + path);
+        if (dropConnections) {
+            // The handler fails: the JDK server closes the connection and answers nothing.
+            throw new IOException("dropped on purpose");
+        }
         RequestVerifier verifier = new RequestVerifier(Clock.systemUTC(), RequestVerifier.DEFAULT_MAX_SKEW,
                 (key, nonce, ts) -> nonces.add(key + nonce));
         String deviceId = exchange.getRequestHeaders().getFirst(Headers.DEVICE);
@@ -219,4 +224,37 @@ class ServerClientTest {
                         e -> assertThat(e.code()).isEqualTo(ServerException.BAD_RESPONSE));
     }
 
+    @Test
+    void aSignedRequestWhoseAnswerNeverCameIsNotSentAgain() {
+        dropConnections = true;
+
+        assertThatThrownBy(() -> client(PinnedTrust.pinned(fingerprint()), "d").checkIn(
+                new CheckInRequest("h", "v", "0.1", null, null, List.of())))
+                .isInstanceOfSatisfying(ServerException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ServerException.UNREACHABLE);
+                    assertThat(e.isDefiniteRefusal()).isFalse();
+                });
+        assertThat(received).as("sent once: a resend would reuse the nonce, and hide the failure")
+                .containsExactly("POST " + AgentPaths.CHECK_IN);
+    }
+
+    @Test
+    void aRotationIdIsOneSegmentOfThePathWhateverItHolds() throws Exception {
+        answer = "{\"rotationId\":\"r\",\"state\":\"committed\"}";
+
+        client(PinnedTrust.pinned(fingerprint()), "d").commit("a b?c#d", new RotationOutcome(null));
+
+        assertThat(received).containsExactly("POST " + AgentPaths.commit("a%20b%3Fc%23d"));
+        assertThat(verificationFailures).as("signed over the path the server received").isEmpty();
+    }
+
+    @Test
+    void healthReadsTheStatusAndTheServersClock() throws Exception {
+        ServerHealth health = client(PinnedTrust.pinned(fingerprint()), null).health();
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.serverTime()).isNotNull()
+                .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
+        assertThat(received).containsExactly("GET /healthz");
+    }
 }
