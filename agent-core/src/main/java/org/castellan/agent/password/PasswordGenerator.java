@@ -35,13 +35,15 @@ public final class PasswordGenerator {
     public static final String LOOKALIKES = "0OoDQ1lIi|!`'\",.;:";
 
     private final SecureRandom random;
-    private final WordList words;
+    /** Read when a passphrase is first made: a check-in with no rotation due never parses it. */
+    private final java.util.function.Supplier<WordList> words;
 
     public PasswordGenerator(SecureRandom random) {
-        this(random, WordList.effLong());
+        this.random = random;
+        this.words = WordList::effLong;
     }
 
-    PasswordGenerator(SecureRandom random, WordList words) {
+    PasswordGenerator(SecureRandom random, java.util.function.Supplier<WordList> words) {
         this.random = random;
         this.words = words;
     }
@@ -86,6 +88,7 @@ public final class PasswordGenerator {
             throw new IllegalArgumentException("policy passphraseWords " + count + " is outside "
                     + MIN_WORDS + ".." + MAX_WORDS);
         }
+        WordList words = this.words.get();
         String[] chosen = new String[count];
         int length = count - 1;
         for (int i = 0; i < count; i++) {

@@ -146,6 +146,56 @@ class PasswordGeneratorTest {
     }
 
     @Test
+    void theWordListIsReadOnlyForAPassphrase() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        PasswordGenerator lazy = new PasswordGenerator(new SecureRandom(), () -> {
+            reads.incrementAndGet();
+            return WordList.effLong();
+        });
+
+        try (Secret characters = lazy.generate(chars(20, "full", false))) {
+            assertThat(characters.length()).isEqualTo(20);
+        }
+        assertThat(reads).as("a character password needs no word list").hasValue(0);
+        try (Secret phrase = lazy.generate(new AgentPolicy("", 0, "full", 5, false, 30, 3600, AccountOptions.NONE))) {
+            assertThat(new String(phrase.chars()).split("-")).hasSize(5);
+        }
+        assertThat(reads).hasValue(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"11111\tAbacus", "11111\tab4cus", "11111\tab cus", "11111\t", "11111\tabacüs"})
+    void aWordListEntryOutsideLowerCaseAndHyphenIsRefused(String entry) {
+        String list = entry + "\n" + "11112\tabdomen\n";
+
+        assertThatThrownBy(() -> WordList.parse(new java.io.BufferedReader(new java.io.StringReader(list))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("unexpected entry");
+    }
+
+    @Test
+    void aWordListOfTheWrongSizeOrWithRepeatsIsRefused() {
+        StringBuilder repeated = new StringBuilder();
+        for (int i = 0; i < WordList.EFF_LONG_SIZE; i++) {
+            repeated.append(i).append('\t').append(i == 1 ? "abacus" : "w-" + letters(i)).append('\n');
+        }
+        String tooShort = "11111\tabacus\n11112\tabdomen\n";
+
+        assertThatThrownBy(() -> WordList.parse(new java.io.BufferedReader(new java.io.StringReader(tooShort))))
+                .hasMessageContaining("7776 distinct words, has 2");
+        assertThatThrownBy(() -> WordList.parse(new java.io.BufferedReader(new java.io.StringReader(
+                repeated.toString().replaceFirst("w-" + letters(0), "abacus"))))).hasMessageContaining("distinct");
+    }
+
+    private static String letters(int n) {
+        StringBuilder word = new StringBuilder();
+        do {
+            word.append((char) ('a' + n % 26));
+            n /= 26;
+        } while (n > 0);
+        return word.toString();
+    }
+
+    @Test
     void unsafePoliciesAreRefusedWithTheFieldNamed() {
         assertThatThrownBy(() -> generate(chars(7, "full", false))).hasMessageContaining("policy length 7");
         assertThatThrownBy(() -> generate(chars(12, "emoji", false))).hasMessageContaining("complexity 'emoji'");
