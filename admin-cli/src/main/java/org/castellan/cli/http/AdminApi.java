@@ -4,16 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import javax.net.ssl.HttpsURLConnection;
 import org.castellan.cli.CliException;
 import org.castellan.cli.config.ClientSettings;
 import org.castellan.protocol.ApiError;
 import org.castellan.protocol.Secret;
+import org.castellan.protocol.tls.PinnedConnections;
 import org.castellan.protocol.tls.PinnedTrust;
 
 /**
@@ -21,40 +21,26 @@ import org.castellan.protocol.tls.PinnedTrust;
  * reads "get password for web01: ..."; server errors become {@link ApiException}, transport and
  * TLS failures a {@link CliException} with exit code 3.
  *
- * <p>It speaks through the JDK's {@link HttpsURLConnection}: a CLI call makes one or two requests
- * and exits, and the JDK client is ready in a fraction of the time a pooling client library takes
- * to load and initialise (see docs/performance.md). The JDK keeps the connection alive between the
- * calls of one command by itself.
+ * <p>Requests go through {@link PinnedConnections} (the JDK's client; no redirect followed, no POST
+ * sent twice): a CLI call makes one or two requests and exits, and the JDK client is ready in a
+ * fraction of the time a client library takes to load (docs/performance.md).
  */
 public final class AdminApi implements AutoCloseable {
     private static final String USER_AGENT = "castellan-cli/1";
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    private static final int READ_TIMEOUT_MILLIS = 60_000;
-
-    static {
-        // The JDK client silently sends a request again when its answer did not arrive. For a GET, a
-        // PUT or a DELETE that is harmless; a POST (a rotation, an approval, a new key) must happen
-        // once or fail, never twice behind the user's back. Streamed bodies are never resent either;
-        // this holds for any POST (ServerErrorsTest).
-        System.setProperty("sun.net.http.retryPost", "false");
-    }
+    /** Pages are bounded by the server; an answer this large is not one of its answers. */
+    private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     private final ServerUrl base;
     private final Secret token;
-    private final PinnedTrust trust;
+    private final PinnedConnections connections;
 
     public AdminApi(ClientSettings settings) {
         this.base = settings.server();
         this.token = settings.token();
-        this.trust = settings.serverFingerprint() != null
+        PinnedTrust trust = settings.serverFingerprint() != null
                 ? PinnedTrust.pinned(settings.serverFingerprint())
                 : PinnedTrust.systemCas();
-        // Every new HttpsURLConnection starts from the JVM's default socket factory, and building
-        // that default reads and parses the whole system CA store and a key manager, only for
-        // open() to replace it with ours (~0.05 s of a pinned call, docs/performance.md). Made ours,
-        // the default is never built. It is no weaker: it is the factory every request of this
-        // process uses anyway, and a pinned one trusts less than the system's.
-        HttpsURLConnection.setDefaultSSLSocketFactory(trust.socketFactory());
+        this.connections = new PinnedConnections(trust, Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     public ApiResponse get(String context, Endpoint endpoint) {
@@ -95,17 +81,10 @@ public final class AdminApi implements AutoCloseable {
         try {
             connection = open(url(endpoint), method);
             if (body != null) {
-                connection.setDoOutput(true);
-                connection.setRequestProperty("Content-Type", "application/json; charset=utf-8");
-                // Fixed length: the JDK would otherwise copy the body into a buffer of its own, which
-                // nobody wipes, and could send it a second time.
-                connection.setFixedLengthStreamingMode(body.length);
-                try (OutputStream out = connection.getOutputStream()) {
-                    out.write(body);
-                }
+                PinnedConnections.send(connection, body, "application/json; charset=utf-8");
             }
             int status = connection.getResponseCode();
-            byte[] bytes = readBody(status >= 400 ? connection.getErrorStream() : connection.getInputStream());
+            byte[] bytes = PinnedConnections.body(connection, status, MAX_RESPONSE_BYTES);
             if (status >= 300) {
                 throw failure(context, connection, status, bytes);
             }
@@ -115,24 +94,12 @@ public final class AdminApi implements AutoCloseable {
                 // A half-read connection must not go back into the JDK's keep-alive cache.
                 connection.disconnect();
             }
-            throw ConnectionFailures.describe(context, base, trust.isPinned(), e);
+            throw ConnectionFailures.describe(context, base, connections.isPinned(), e);
         }
     }
 
     private HttpsURLConnection open(URI url, String method) throws IOException {
-        HttpsURLConnection connection = (HttpsURLConnection) url.toURL().openConnection();
-        connection.setSSLSocketFactory(trust.socketFactory());
-        if (trust.isPinned()) {
-            // The pinned fingerprint is the server's identity; its name does not matter (see PinnedTrust).
-            connection.setHostnameVerifier((hostname, session) -> true);
-        }
-        // A redirect could carry the bearer token somewhere else: never follow one.
-        connection.setInstanceFollowRedirects(false);
-        connection.setUseCaches(false);
-        connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-        connection.setReadTimeout(READ_TIMEOUT_MILLIS);
-        connection.setRequestMethod(method);
-        connection.setRequestProperty("Accept", "application/json");
+        HttpsURLConnection connection = connections.open(url, method);
         connection.setRequestProperty("User-Agent", USER_AGENT);
         if (token != null) {
             char[] tokenChars = token.chars();
@@ -143,16 +110,6 @@ public final class AdminApi implements AutoCloseable {
             }
         }
         return connection;
-    }
-
-    /** The whole body (empty when there is none); read to the end so the connection can be kept alive. */
-    private static byte[] readBody(InputStream in) throws IOException {
-        if (in == null) {
-            return new byte[0];
-        }
-        try (in) {
-            return in.readAllBytes();
-        }
     }
 
     private static byte[] requestBody(String method, JsonNode body) {

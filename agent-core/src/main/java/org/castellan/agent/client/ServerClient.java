@@ -2,13 +2,12 @@ package org.castellan.agent.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.io.OutputStream;
 import java.net.URISyntaxException;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
@@ -31,33 +30,23 @@ import org.castellan.protocol.messages.RotationStateResponse;
 import org.castellan.protocol.signing.DeviceKeyPair;
 import org.castellan.protocol.signing.RequestSigner;
 import org.castellan.protocol.signing.SignedHeaders;
+import org.castellan.protocol.tls.PinnedConnections;
 import org.castellan.protocol.tls.PinnedTrust;
 
 /**
  * {@link ServerApi} over HTTPS. Every request is signed with the device key over the exact body
  * bytes that are then sent, so what the server verifies is what it received.
  *
- * <p>It speaks through the JDK's {@link HttpsURLConnection}: a check-in is one or a few requests
- * every hour, and the JDK client (part of {@code java.base}, in the class-data archive) is ready
- * in a fraction of the CPU an HTTP client library with its own runtime takes to load
- * (docs/performance.md). The JDK keeps connections alive between the requests of one check-in.
+ * <p>Requests go through {@link PinnedConnections} (the JDK's client; no redirect followed, and
+ * a signed request is never resent by the HTTP layer: its nonce would be refused and the resend
+ * would hide the real failure).
  */
 public final class ServerClient implements ServerApi {
     /** Answers are small; anything larger is refused rather than buffered. */
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
-    private static final int CONNECT_TIMEOUT_MILLIS = 15_000;
-    private static final int READ_TIMEOUT_MILLIS = 60_000;
-
-    static {
-        // A signed request must not be replayed by the HTTP layer itself: the nonce would be
-        // rejected and the retry would hide the real failure. The JDK resends a request whose
-        // answer did not arrive unless told not to for POSTs (and every body here is streamed,
-        // which it never resends either).
-        System.setProperty("sun.net.http.retryPost", "false");
-    }
 
     private final URI base;
-    private final PinnedTrust trust;
+    private final PinnedConnections connections;
     private final RequestSigner signer;
     private final String deviceId;
 
@@ -70,13 +59,9 @@ public final class ServerClient implements ServerApi {
             throw new IllegalArgumentException("server URL must use https: " + server);
         }
         this.base = server;
-        this.trust = trust;
+        this.connections = new PinnedConnections(trust, Duration.ofSeconds(15), Duration.ofSeconds(60));
         this.deviceId = deviceId;
         this.signer = new RequestSigner(key, clock, new SecureRandom());
-        // Every new HttpsURLConnection starts from the JVM's default socket factory, and building
-        // that default reads and parses the whole system CA store, only for open() to replace it
-        // with ours. Made ours, the default is never built; no request of this process uses another.
-        HttpsURLConnection.setDefaultSSLSocketFactory(trust.socketFactory());
     }
 
     /**
@@ -91,7 +76,7 @@ public final class ServerClient implements ServerApi {
         java.security.cert.CertificateException certificate = find(e, java.security.cert.CertificateException.class);
         boolean registered = deviceId != null;
         String message;
-        boolean pinned = trust.isPinned();
+        boolean pinned = connections.isPinned();
         if (pinned && certificate != null) {
             message = where + certificate.getMessage() + (registered
                     ? "; the server's certificate changed or this is another server: check the fingerprint the server"
@@ -179,9 +164,9 @@ public final class ServerClient implements ServerApi {
     public ServerHealth health() throws ServerException {
         URI url = url("/healthz");
         try {
-            HttpsURLConnection connection = open(url, "GET");
+            HttpsURLConnection connection = connections.open(url, "GET");
             int status = connection.getResponseCode();
-            readLimited(connection, status);
+            PinnedConnections.body(connection, status, MAX_RESPONSE_BYTES);
             long date = connection.getHeaderFieldDate("Date", 0);
             return new ServerHealth(status, date == 0 ? null : java.time.Instant.ofEpochMilli(date));
         } catch (SSLException e) {
@@ -204,18 +189,13 @@ public final class ServerClient implements ServerApi {
         String pathAndQuery = url.getRawQuery() == null ? url.getRawPath() : url.getRawPath() + "?" + url.getRawQuery();
         SignedHeaders signed = signer.sign("POST", pathAndQuery, deviceId, body);
         try {
-            HttpsURLConnection connection = open(url, "POST");
+            HttpsURLConnection connection = connections.open(url, "POST");
             for (Map.Entry<String, String> header : signed.asMap().entrySet()) {
                 connection.setRequestProperty(header.getKey(), header.getValue());
             }
-            connection.setRequestProperty("Content-Type", "application/json");
-            connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(body);
-            }
+            PinnedConnections.send(connection, body, "application/json");
             int status = connection.getResponseCode();
-            byte[] answer = readLimited(connection, status);
+            byte[] answer = PinnedConnections.body(connection, status, MAX_RESPONSE_BYTES);
             if (status < 200 || status >= 300) {
                 throw errorFrom(status, answer);
             }
@@ -237,22 +217,6 @@ public final class ServerClient implements ServerApi {
         }
     }
 
-    private HttpsURLConnection open(URI url, String method) throws IOException {
-        HttpsURLConnection connection = (HttpsURLConnection) url.toURL().openConnection();
-        connection.setSSLSocketFactory(trust.socketFactory());
-        if (trust.isPinned()) {
-            // The pinned fingerprint is the server's identity; its host name is not (see PinnedTrust).
-            connection.setHostnameVerifier((host, session) -> true);
-        }
-        connection.setInstanceFollowRedirects(false);
-        connection.setUseCaches(false);
-        connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-        connection.setReadTimeout(READ_TIMEOUT_MILLIS);
-        connection.setRequestMethod(method);
-        connection.setRequestProperty("Accept", "application/json");
-        return connection;
-    }
-
     /** {@code path} on this server (any path of the configured URL is not the API's). */
     private URI url(String path) {
         try {
@@ -265,22 +229,6 @@ public final class ServerClient implements ServerApi {
 
     private int port() {
         return base.getPort() == -1 ? 443 : base.getPort();
-    }
-
-    /** The body (the error body for a failure status), read to the end so the connection can be kept alive. */
-    private static byte[] readLimited(HttpsURLConnection connection, int status) throws IOException {
-        InputStream stream = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-        if (stream == null) {
-            return new byte[0];
-        }
-        try (InputStream in = stream) {
-            byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                connection.disconnect();
-                throw new IOException("response larger than " + MAX_RESPONSE_BYTES + " bytes");
-            }
-            return bytes;
-        }
     }
 
     /** Maps the protocol's {@code {"error":..,"message":..}} body; anything else is described. */
