@@ -47,8 +47,8 @@ public final class ServerUrl {
         String withScheme = given.contains("://") ? given : "https://" + given;
         URI uri;
         try {
-            uri = new URI(withScheme).parseServerAuthority();
-        } catch (URISyntaxException e) {
+            uri = new URI(asciiHost(withScheme)).parseServerAuthority();
+        } catch (URISyntaxException | IllegalArgumentException e) {
             throw refused(given, "is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -79,6 +79,31 @@ public final class ServerUrl {
             segments = segments.subList(0, size - 2);
         }
         return new ServerUrl(uri.getHost().toLowerCase(Locale.ROOT), uri.getPort() == -1 ? 443 : uri.getPort(), segments);
+    }
+
+    /**
+     * {@code url} with an internationalised host name in its ASCII (punycode) form, which is what
+     * DNS and the certificate hold: {@code bücher.example} is {@code xn--bcher-kva.example}.
+     *
+     * @throws IllegalArgumentException when the name is not a valid internationalised domain name
+     */
+    private static String asciiHost(String url) {
+        if (url.chars().allMatch(c -> c < 0x80)) {
+            return url;
+        }
+        int start = url.indexOf("://") + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int hostStart = url.lastIndexOf('@', end - 1) >= start ? url.lastIndexOf('@', end - 1) + 1 : start;
+        if (hostStart < end && url.charAt(hostStart) == '[') {
+            return url; // an IPv6 literal: nothing to convert
+        }
+        int colon = url.lastIndexOf(':', end - 1);
+        int hostEnd = colon >= hostStart ? colon : end;
+        String host = java.net.IDN.toASCII(url.substring(hostStart, hostEnd));
+        return url.substring(0, hostStart) + host + url.substring(hostEnd);
     }
 
     /** The host as a URL names it (an IPv6 address in brackets). */

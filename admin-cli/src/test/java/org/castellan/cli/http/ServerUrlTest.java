@@ -26,6 +26,9 @@ class ServerUrlTest {
             "https://proxy.example/castellan/api/v1,  https://proxy.example:443/castellan/",
             "https://[::1]:8443,                      https://[::1]:8443/",
             "127.0.0.1:8443,                          https://127.0.0.1:8443/",
+            "https://bücher.example:8443,             https://xn--bcher-kva.example:8443/",
+            "Bücher.Example/castellan/api/v1,         https://xn--bcher-kva.example:443/castellan/",
+            "https://xn--bcher-kva.example,           https://xn--bcher-kva.example:443/",
     })
     void acceptsWhatPeoplePasteAndKeepsOnlyTheBase(String given, String base) {
         assertThat(ServerUrl.parse(given)).hasToString(base);
@@ -37,6 +40,20 @@ class ServerUrlTest {
     void refusesWhatIsNotAUrlOfAServer(String given) {
         assertThatThrownBy(() -> ServerUrl.parse(given)).isInstanceOf(ServerUrl.Refused.class)
                 .hasMessage("server URL '" + given + "' is not a valid URL");
+    }
+
+    @Test
+    void aHostNameThatIsNoInternationalisedDomainNameIsNotAUrl() {
+        String tooLongLabel = "https://" + "ü".repeat(70) + ".example";
+
+        assertThatThrownBy(() -> ServerUrl.parse(tooLongLabel)).isInstanceOf(ServerUrl.Refused.class)
+                .hasMessageEndingWith("is not a valid URL");
+    }
+
+    @Test
+    void aCredentialBeforeAnInternationalisedHostIsStillRefused() {
+        assertThatThrownBy(() -> ServerUrl.parse("https://admin:pässwort@bücher.example"))
+                .hasMessage("server URL must not hold a user name or password");
     }
 
     @Test
