@@ -96,7 +96,8 @@ public final class ServerUrl {
         while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
             end++;
         }
-        int hostStart = url.lastIndexOf('@', end - 1) >= start ? url.lastIndexOf('@', end - 1) + 1 : start;
+        int at = url.lastIndexOf('@', end - 1);
+        int hostStart = at >= start ? at + 1 : start;
         if (hostStart < end && url.charAt(hostStart) == '[') {
             return url; // an IPv6 literal: nothing to convert
         }
@@ -122,9 +123,7 @@ public final class ServerUrl {
 
     /** The URL of {@code /api/v1/SEGMENTS?QUERY} under this server. */
     URI resolve(List<String> segments, Map<String, String> query) {
-        StringBuilder url = new StringBuilder(origin());
-        prefix.forEach(segment -> url.append('/').append(segment));
-        url.append("/api/v1");
+        StringBuilder url = originAndPrefix().append("/api/v1");
         for (String segment : segments) {
             url.append('/');
             // "." and ".." would be taken as steps up the path: spelled encoded, they are only names.
@@ -155,10 +154,14 @@ public final class ServerUrl {
         return out.toString(StandardCharsets.US_ASCII);
     }
 
-    @Override
-    public String toString() {
+    private StringBuilder originAndPrefix() {
         StringBuilder url = new StringBuilder(origin());
         prefix.forEach(segment -> url.append('/').append(segment));
-        return url.append('/').toString();
+        return url;
+    }
+
+    @Override
+    public String toString() {
+        return originAndPrefix().append('/').toString();
     }
 }
