@@ -20,6 +20,12 @@ final class BenchServer implements AutoCloseable {
         this.server = new ServerProcess(dataDir);
     }
 
+    /** The server's JVM as it ships, not the tests' quick-start flags: for figures that are the product's. */
+    BenchServer withDefaultJit() {
+        server.withDefaultJit();
+        return this;
+    }
+
     /** {@code stderr}: where the server's log goes (kept with the results). */
     BenchServer start(List<String> jvmOptions, Path stderr) throws Exception {
         return start(jvmOptions, List.of(), stderr);

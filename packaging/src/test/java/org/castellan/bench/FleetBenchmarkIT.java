@@ -84,7 +84,7 @@ class FleetBenchmarkIT {
         OperationStats mixed;
         OperationStats checkIns;
         OperationStats ceiling;
-        try (BenchServer server = new BenchServer(dataDir).start(jvm, serverLog)) {
+        try (BenchServer server = new BenchServer(dataDir).withDefaultJit().start(jvm, serverLog)) {
             BenchClient client = new BenchClient(server.url(), server.fingerprint(), threads * 2);
             String token = server.adminToken();
             String registrationKey = client.createRegistrationKey(token, devices);

@@ -1,5 +1,6 @@
 package org.castellan.bench;
 
+import org.castellan.e2e.TestJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,9 +92,9 @@ class FleetSmokeIT {
         }
 
         // The seeded audit rows chain like the server's own: the whole log verifies.
-        List<String> verify = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of(System.getProperty("castellan.jars", "target"), "castellan-server.jar").toString(), "audit", "verify",
-                "--data", data.toString()));
+        List<String> verify = new ArrayList<>(TestJvm.jar(
+                Path.of(System.getProperty("castellan.jars", "target"), "castellan-server.jar").toAbsolutePath()));
+        verify.addAll(List.of("audit", "verify", "--data", data.toString()));
         verify.addAll(onDatabase);
         Process p = new ProcessBuilder(verify).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -121,9 +121,8 @@ class AccessScenarioIT {
             assertThat(annReads.toString()).contains("ticket 4711", wsId, srvId);
             JsonNode denied = admin.json("audit", "--device", srvId, "--outcome", "denied");
             assertThat(denied.findValuesAsText("principal")).contains("user:" + ann);
-            ProcessResult verify = Processes.run(List.of(Processes.java(), "-jar",
-                    Processes.jar("castellan-server.jar").toString(), "audit", "verify", "--data",
-                    server.dataDir().toString()), java.util.Map.of(), null);
+            ProcessResult verify = Processes.run(Processes.withArgs(TestJvm.jar(Processes.jar("castellan-server.jar")),
+                    "audit", "verify", "--data", server.dataDir().toString()), java.util.Map.of(), null);
             assertThat(verify.exitCode()).as(verify.describe()).isZero();
 
             // And every read was notified, with a signature the receiver can check.

@@ -22,7 +22,7 @@ final class AdminCli {
 
     /** Runs with {@code stdin} fed to the CLI (passwords and secrets travel this way). */
     ProcessResult runWithStdin(String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar", Processes.jar("castellan.jar").toString()));
+        List<String> command = new ArrayList<>(TestJvm.jar(Processes.jar("castellan.jar")));
         command.addAll(List.of(args));
         return Processes.run(command, Map.of(
                 "CASTELLAN_SERVER", server.url(),

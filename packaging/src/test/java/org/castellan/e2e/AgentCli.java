@@ -16,8 +16,7 @@ final class AgentCli {
     }
 
     List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar",
-                Processes.jar("castellan-agent.jar").toString()));
+        List<String> command = new ArrayList<>(TestJvm.jar(Processes.jar("castellan-agent.jar")));
         command.addAll(List.of(args));
         command.addAll(List.of("--state-dir", stateDir.toString()));
         return sandbox.wrap(command);

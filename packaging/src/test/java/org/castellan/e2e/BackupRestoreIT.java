@@ -43,8 +43,7 @@ class BackupRestoreIT {
     }
 
     static ProcessResult server(String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Processes.java(), "-jar",
-                Processes.jar("castellan-server.jar").toString()));
+        List<String> command = new ArrayList<>(TestJvm.jar(Processes.jar("castellan-server.jar")));
         command.addAll(List.of(args));
         return Processes.run(command, Map.of(), stdin);
     }

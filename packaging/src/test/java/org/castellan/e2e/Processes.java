@@ -20,8 +20,11 @@ final class Processes {
         return Path.of(dir, name).toAbsolutePath();
     }
 
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** {@code command} followed by {@code args}, e.g. a {@link TestJvm#jar} line and a subcommand. */
+    static List<String> withArgs(List<String> command, String... args) {
+        List<String> all = new java.util.ArrayList<>(command);
+        all.addAll(List.of(args));
+        return all;
     }
 
     static Process start(List<String> command, Map<String, String> env, Path workDir) throws IOException {

@@ -20,6 +20,7 @@ public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Castellan server listening on (https://\\S+)");
     private static final Pattern FINGERPRINT = Pattern.compile("TLS certificate SHA-256 fingerprint: ([0-9a-f]{64})");
     private static final Pattern TOKEN = Pattern.compile("Initial admin token .*: (\\S+)$");
+    private static final Pattern TOKEN_KEPT = Pattern.compile("Initial admin token not shown again");
 
     private final Path dataDir;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -27,10 +28,21 @@ public final class ServerProcess implements AutoCloseable {
     private volatile String url;
     private volatile String fingerprint;
     private volatile String printedToken;
+    private volatile boolean tokenFileAnnounced;
     private String listen = "127.0.0.1:0";
+    private List<String> jitOptions = TestJvm.SHORT_LIVED;
 
     public ServerProcess(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts the JVM with its default compilers and collector, as the server ships, instead of the
+     * tests' {@link TestJvm#SHORT_LIVED} flags: for the benchmark, whose figures are the product's.
+     */
+    public ServerProcess withDefaultJit() {
+        jitOptions = List.of();
+        return this;
     }
 
     /** Listens on this port (a node restarted where its agents expect it) instead of an ephemeral one. */
@@ -50,7 +62,13 @@ public final class ServerProcess implements AutoCloseable {
      */
     public ServerProcess start(List<String> jvmOptions, List<String> serveArgs, Path stderrFile) throws Exception {
         url = null;
-        List<String> command = new ArrayList<>(List.of(Processes.java()));
+        fingerprint = null;
+        printedToken = null;
+        tokenFileAnnounced = false;
+        Path tokenFile = dataDir.resolve("initial-admin-token");
+        boolean tokenFileBefore = Files.exists(tokenFile);
+        List<String> command = new ArrayList<>(List.of(TestJvm.java()));
+        command.addAll(jitOptions);
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Processes.jar("castellan-server.jar").toString(),
                 "serve", "--data", dataDir.toString(), "--listen", listen));
@@ -63,7 +81,11 @@ public final class ServerProcess implements AutoCloseable {
             Processes.drain(process.getErrorStream()).thenAccept(err -> output.add("[stderr] " + err));
         }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (url == null || fingerprint == null) {
+        // The banner's token line comes after the listening and fingerprint lines, and tests read
+        // it (or its absence) at once: wait for the whole banner. It has a token line when this
+        // start wrote the token file, a "not shown again" line when the file was there before.
+        while (url == null || fingerprint == null
+                || (tokenFileBefore ? !tokenFileAnnounced && Files.exists(tokenFile) : printedToken == null && Files.exists(tokenFile))) {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited during start:\n" + String.join("\n", output));
             }
@@ -83,6 +105,9 @@ public final class ServerProcess implements AutoCloseable {
                 Matcher m;
                 if ((m = TOKEN.matcher(line)).find()) {
                     printedToken = m.group(1);
+                }
+                if (TOKEN_KEPT.matcher(line).find()) {
+                    tokenFileAnnounced = true;
                 }
                 if ((m = FINGERPRINT.matcher(line)).find()) {
                     fingerprint = m.group(1);

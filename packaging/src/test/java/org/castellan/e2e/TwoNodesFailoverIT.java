@@ -120,7 +120,7 @@ class TwoNodesFailoverIT {
         }
 
         // Entries from both nodes, one chain.
-        ProcessResult verify = Processes.run(List.of(Processes.java(), "-jar", Processes.jar("castellan-server.jar").toString(),
+        ProcessResult verify = Processes.run(Processes.withArgs(TestJvm.jar(Processes.jar("castellan-server.jar")),
                 "audit", "verify", "--data", nodeB.dataDir().toString(), "--database", database.url(),
                 "--database-password-file", passwordFile.toString()), Map.of(), null);
         assertThat(verify.exitCode()).as(verify.describe() + "; " + replay).isZero();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.castellan.e2e.ServerProcess;
+import org.castellan.e2e.TestJvm;
 import org.castellan.protocol.Json;
 
 /** The real admin CLI jar against a real server; the token travels in the environment. */
@@ -22,8 +23,7 @@ final class Admin {
     }
 
     Command.Result run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-jar",
-                PackageAgent.jars().resolve("castellan.jar").toString()));
+        List<String> command = new ArrayList<>(TestJvm.jar(PackageAgent.jars().resolve("castellan.jar")));
         command.addAll(List.of(args));
         return Command.run(command, Map.of("CASTELLAN_SERVER", server.url(), "CASTELLAN_SERVER_FINGERPRINT",
                 server.fingerprint(), "CASTELLAN_TOKEN", token, "HOME", System.getProperty("java.io.tmpdir")));

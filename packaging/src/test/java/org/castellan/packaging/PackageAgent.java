@@ -1,5 +1,6 @@
 package org.castellan.packaging;
 
+import org.castellan.e2e.TestJvm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,8 @@ final class PackageAgent {
     }
 
     static Command.Result run(List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-jar",
-                jars().resolve("castellan-server.jar").toString(), "package-agent"));
+        List<String> command = new ArrayList<>(TestJvm.jar(jars().resolve("castellan-server.jar")));
+        command.add("package-agent");
         command.addAll(args);
         return Command.run(command, Map.of(), 180);
     }
