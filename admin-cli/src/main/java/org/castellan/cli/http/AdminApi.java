@@ -77,29 +77,20 @@ public final class AdminApi implements AutoCloseable {
     }
 
     private ApiResponse exchange(String context, Endpoint endpoint, String method, byte[] body) {
-        HttpsURLConnection connection = null;
         try {
-            connection = open(url(endpoint), method);
-            if (body != null) {
-                PinnedConnections.send(connection, body, "application/json; charset=utf-8");
+            PinnedConnections.Answer answer = connections.exchange(url(endpoint), method, this::identify, body,
+                    "application/json; charset=utf-8", MAX_RESPONSE_BYTES);
+            if (answer.status() >= 300) {
+                throw failure(context, answer);
             }
-            int status = connection.getResponseCode();
-            byte[] bytes = PinnedConnections.body(connection, status, MAX_RESPONSE_BYTES);
-            if (status >= 300) {
-                throw failure(context, connection, status, bytes);
-            }
-            return new ApiResponse(context, status, bytes, connection.getHeaderField("X-Next-Cursor"));
+            return new ApiResponse(context, answer.status(), answer.body(), answer.header("X-Next-Cursor"));
         } catch (IOException e) {
-            if (connection != null) {
-                // A half-read connection must not go back into the JDK's keep-alive cache.
-                connection.disconnect();
-            }
             throw ConnectionFailures.describe(context, base, connections.isPinned(), e);
         }
     }
 
-    private HttpsURLConnection open(URI url, String method) throws IOException {
-        HttpsURLConnection connection = connections.open(url, method);
+    /** The CLI's name and, when it has one, the token: on every request. */
+    private void identify(HttpsURLConnection connection) {
         connection.setRequestProperty("User-Agent", USER_AGENT);
         if (token != null) {
             char[] tokenChars = token.chars();
@@ -109,7 +100,6 @@ public final class AdminApi implements AutoCloseable {
                 Arrays.fill(tokenChars, '\0');
             }
         }
-        return connection;
     }
 
     private static byte[] requestBody(String method, JsonNode body) {
@@ -130,20 +120,20 @@ public final class AdminApi implements AutoCloseable {
         return base.resolve(endpoint.segments(), endpoint.queryParameters());
     }
 
-    private static CliException failure(String context, HttpsURLConnection connection, int status, byte[] bytes)
-            throws IOException {
+    private static CliException failure(String context, PinnedConnections.Answer answer) throws IOException {
+        int status = answer.status();
         if (status < 400) {
-            String location = connection.getHeaderField("Location");
+            String location = answer.header("Location");
             return new CliException(CliException.FAILED, context + ": the server answered with a redirect (HTTP " + status
                     + (location != null ? " to " + location : "") + "), which the CLI does not follow; check the server URL");
         }
         // Not our server's error body (a proxy's HTML page, say): fall back to the status line.
-        ApiError error = ApiError.read(bytes).orElse(null);
-        String reason = connection.getResponseMessage();
+        ApiError error = ApiError.read(answer.body()).orElse(null);
+        String reason = answer.reason();
         String code = error != null ? error.error() : "http-error";
         String message = error != null && error.message() != null ? error.message()
                 : reason == null || reason.isBlank() ? "request failed" : reason;
-        return new ApiException(context, status, code, message, connection.getHeaderField("Retry-After"));
+        return new ApiException(context, status, code, message, answer.header("Retry-After"));
     }
 
     /** Nothing to release: the JDK owns its keep-alive cache and closes idle connections itself. */

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.net.URISyntaxException;
-import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.ApiError;
@@ -164,11 +163,10 @@ public final class ServerClient implements ServerApi {
     public ServerHealth health() throws ServerException {
         URI url = url("/healthz");
         try {
-            HttpsURLConnection connection = connections.open(url, "GET");
-            int status = connection.getResponseCode();
-            PinnedConnections.body(connection, status, MAX_RESPONSE_BYTES);
-            long date = connection.getHeaderFieldDate("Date", 0);
-            return new ServerHealth(status, date == 0 ? null : java.time.Instant.ofEpochMilli(date));
+            PinnedConnections.Answer answer = connections.exchange(url, "GET", PinnedConnections.Headers.NONE, null,
+                    null, MAX_RESPONSE_BYTES);
+            long date = answer.dateHeader("Date");
+            return new ServerHealth(answer.status(), date == 0 ? null : java.time.Instant.ofEpochMilli(date));
         } catch (SSLException e) {
             throw tlsFailure(e);
         } catch (InterruptedIOException e) {
@@ -189,18 +187,17 @@ public final class ServerClient implements ServerApi {
         String pathAndQuery = url.getRawQuery() == null ? url.getRawPath() : url.getRawPath() + "?" + url.getRawQuery();
         SignedHeaders signed = signer.sign("POST", pathAndQuery, deviceId, body);
         try {
-            HttpsURLConnection connection = connections.open(url, "POST");
-            for (Map.Entry<String, String> header : signed.asMap().entrySet()) {
-                connection.setRequestProperty(header.getKey(), header.getValue());
-            }
-            PinnedConnections.send(connection, body, "application/json");
-            int status = connection.getResponseCode();
-            byte[] answer = PinnedConnections.body(connection, status, MAX_RESPONSE_BYTES);
+            PinnedConnections.Answer answer = connections.exchange(url, "POST", connection -> {
+                for (Map.Entry<String, String> header : signed.asMap().entrySet()) {
+                    connection.setRequestProperty(header.getKey(), header.getValue());
+                }
+            }, body, "application/json", MAX_RESPONSE_BYTES);
+            int status = answer.status();
             if (status < 200 || status >= 300) {
-                throw errorFrom(status, answer);
+                throw errorFrom(status, answer.body());
             }
             try {
-                return Json.tolerant().readValue(answer, answerType);
+                return Json.tolerant().readValue(answer.body(), answerType);
             } catch (IOException e) {
                 throw new ServerException(status, ServerException.BAD_RESPONSE,
                         "could not read " + answerType.getSimpleName() + " from " + path + ": "
