@@ -11,6 +11,7 @@ import org.castellan.protocol.messages.LuksKeyEscrowRequest;
 import org.castellan.protocol.messages.LuksKeyRef;
 import org.castellan.protocol.messages.LuksKeyState;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Dialect;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
@@ -33,11 +34,13 @@ public final class LuksKeyHandlers {
 
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
+    private final Dialect dialect;
     private final Clock clock;
 
-    public LuksKeyHandlers(RecoveryKeyStore keys, RecoveryKeyOpener opener, Clock clock) {
+    public LuksKeyHandlers(RecoveryKeyStore keys, RecoveryKeyOpener opener, Dialect dialect, Clock clock) {
         this.keys = keys;
         this.opener = opener;
+        this.dialect = dialect;
         this.clock = clock;
     }
 
@@ -52,7 +55,7 @@ public final class LuksKeyHandlers {
         try {
             Instant now = clock.instant();
             // A key already held under this protector is opened and compared before the write, not in it (SameKeys).
-            LuksKeyState state = SameKeys.write(signed, opener, c -> keys.byProtector(c, deviceId, protectorId)
+            LuksKeyState state = SameKeys.write(signed, opener, dialect, c -> keys.byProtector(c, deviceId, protectorId)
                     .filter(held -> held.luks() && held.volumeId().equals(volumeId))
                     .map(held -> List.of(new SameKeys.Candidate(held, plaintext)))
                     .orElse(List.of()), (c, audit, verdicts) -> {

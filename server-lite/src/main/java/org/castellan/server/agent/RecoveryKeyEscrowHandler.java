@@ -15,6 +15,7 @@ import org.castellan.protocol.messages.EscrowedRecoveryKey;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Dialect;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
@@ -33,11 +34,13 @@ import org.castellan.server.recovery.RecoveryKeyStore;
 public final class RecoveryKeyEscrowHandler {
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
+    private final Dialect dialect;
     private final Clock clock;
 
-    public RecoveryKeyEscrowHandler(RecoveryKeyStore keys, RecoveryKeyOpener opener, Clock clock) {
+    public RecoveryKeyEscrowHandler(RecoveryKeyStore keys, RecoveryKeyOpener opener, Dialect dialect, Clock clock) {
         this.keys = keys;
         this.opener = opener;
+        this.dialect = dialect;
         this.clock = clock;
     }
 
@@ -57,7 +60,7 @@ public final class RecoveryKeyEscrowHandler {
             }
             Instant now = clock.instant();
             // The stored keys a sent one is compared with are opened before the write, not in it (SameKeys).
-            Outcome outcome = SameKeys.write(signed, opener, c -> {
+            Outcome outcome = SameKeys.write(signed, opener, dialect, c -> {
                 Map<List<String>, RecoveryKeyRecord> held = held(c, deviceId);
                 List<SameKeys.Candidate> candidates = new ArrayList<>();
                 for (int i = 0; i < sent.size(); i++) {

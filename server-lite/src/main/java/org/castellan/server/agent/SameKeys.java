@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.castellan.server.db.Dialect;
 import org.castellan.server.db.SqlWork;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.guard.RequestAudit;
@@ -25,6 +26,12 @@ import org.castellan.server.recovery.RecoveryKeyRecord;
  * and the write are done again, {@link #ATTEMPTS} times at most. On the last attempt a record not
  * judged counts as a different key, which is benign: the sent key is stored anew and the old one
  * goes to history (a LUKS escrow answers its conflict), never a lost key.
+ *
+ * <p>The write holds the device's escrow lock ({@link #lockKey}) before it reads the records again.
+ * On SQLite the one writer already runs writes one at a time; on PostgreSQL two escrows of one
+ * device (on any nodes) would otherwise both read the set before either wrote, and the second's
+ * insert would fail on the index of current keys. With the lock, the second reads what the first
+ * committed, finds it unjudged, and tries again.
  */
 final class SameKeys {
     static final int ATTEMPTS = 3;
@@ -45,15 +52,25 @@ final class SameKeys {
      * {@code work} in the request's one write; again, up to {@link #ATTEMPTS} times, while the write
      * meets a record that was not judged.
      */
-    static <T> T write(AgentRequest signed, RecoveryKeyOpener opener, SqlWork<List<Candidate>> candidates, Work<T> work) {
+    static <T> T write(AgentRequest signed, RecoveryKeyOpener opener, Dialect dialect,
+                       SqlWork<List<Candidate>> candidates, Work<T> work) {
+        String lock = lockKey(signed.device().id());
         for (int attempt = 1; ; attempt++) {
             Verdicts verdicts = judge(opener, signed.read(candidates), attempt == ATTEMPTS);
             try {
-                return signed.write((c, audit) -> work.run(c, audit, verdicts));
+                return signed.write((c, audit) -> {
+                    dialect.lockForTransaction(c, lock);
+                    return work.run(c, audit, verdicts);
+                });
             } catch (Unjudged changed) {
                 // The device's records changed between the read and the write: judge them again.
             }
         }
+    }
+
+    /** The lock a device's escrows (recovery keys, LUKS keys) hold for the rest of their write. */
+    static String lockKey(String deviceId) {
+        return "recovery-keys:" + deviceId;
     }
 
     private static Verdicts judge(RecoveryKeyOpener opener, List<Candidate> candidates, boolean last) {
