@@ -135,8 +135,8 @@ final class ServerRoutes {
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
                 limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());
         rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
-        recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.clock());
-        luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.clock());
+        recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.db().dialect(), s.clock());
+        luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.db().dialect(), s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),
                 s.random());
         devices = new DeviceRoutes(s.db(), s.devices(), s.rotations(), s.deviceGroups(), decisions, deletedRetention,

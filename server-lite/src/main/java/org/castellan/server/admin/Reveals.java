@@ -12,8 +12,10 @@ import java.util.function.Function;
  * The rows come back from it still sealed, and their envelopes are opened here, after the
  * transaction has committed durably, on the request's thread. Never inside it: on SQLite the
  * transaction runs on the one writer thread that every write of the server waits for, and an HPKE
- * open there held them all up (issue 11). Nothing is opened unless its read is on record, so a
- * reveal whose audit row cannot be written (503) has opened nothing.
+ * open there held them all up (issue 11). That rule is kept for every open of the server in one
+ * place, {@link org.castellan.server.vault.EnvelopeOpens}, which refuses inside a write
+ * transaction; what is particular to reveals is the order: nothing is opened unless its read is on
+ * record, so a reveal whose audit row cannot be written (503) has opened nothing.
  */
 final class Reveals {
     private Reveals() {}

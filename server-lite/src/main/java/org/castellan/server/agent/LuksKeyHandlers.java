@@ -1,16 +1,17 @@
 package org.castellan.server.agent;
 
 import io.javalin.http.Context;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.castellan.protocol.messages.LuksKeyEscrowRequest;
 import org.castellan.protocol.messages.LuksKeyRef;
 import org.castellan.protocol.messages.LuksKeyState;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Dialect;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
 import org.castellan.server.http.JsonBody;
@@ -24,18 +25,22 @@ import org.castellan.server.recovery.RecoveryKeyStore;
  * The LUKS key lifecycle, one key at a time (promise 1): {@code POST luks-keys} stores the sealed
  * passphrase as pending before the agent adds its slot; {@code commit} once the slot was added and
  * test-opened; {@code retire} once the slot is gone (replaced, or removed by a recovering agent).
- * Each is idempotent, so an agent that lost an answer can repeat the call.
+ * Each is idempotent, so an agent that lost an answer can repeat the call. A repeated escrow is
+ * told from a clashing one by comparing the key held with the one sent, opened outside the write
+ * ({@link SameKeys}).
  */
 public final class LuksKeyHandlers {
     private static final int MAX_ID = 200;
 
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
+    private final Dialect dialect;
     private final Clock clock;
 
-    public LuksKeyHandlers(RecoveryKeyStore keys, RecoveryKeyOpener opener, Clock clock) {
+    public LuksKeyHandlers(RecoveryKeyStore keys, RecoveryKeyOpener opener, Dialect dialect, Clock clock) {
         this.keys = keys;
         this.opener = opener;
+        this.dialect = dialect;
         this.clock = clock;
     }
 
@@ -49,11 +54,15 @@ public final class LuksKeyHandlers {
         byte[] plaintext = opener.testOpen(deviceId, volumeId, protectorId, request.envelope(), 0);
         try {
             Instant now = clock.instant();
-            LuksKeyState state = signed.write((c, audit) -> {
+            // A key already held under this protector is opened and compared before the write, not in it (SameKeys).
+            LuksKeyState state = SameKeys.write(signed, opener, dialect, c -> keys.byProtector(c, deviceId, protectorId)
+                    .filter(held -> held.luks() && held.volumeId().equals(volumeId))
+                    .map(held -> List.of(new SameKeys.Candidate(held, plaintext)))
+                    .orElse(List.of()), (c, audit, verdicts) -> {
                 Optional<RecoveryKeyRecord> existing = keys.byProtector(c, deviceId, protectorId);
                 if (existing.isPresent()) {
                     RecoveryKeyRecord held = existing.get();
-                    if (!held.luks() || !held.volumeId().equals(volumeId) || !sameKey(held, plaintext)) {
+                    if (!held.luks() || !held.volumeId().equals(volumeId) || !verdicts.same(held)) {
                         throw ApiException.conflict("luks-key-conflict",
                                 "protector " + protectorId + " is already held with another key or volume");
                     }
@@ -122,15 +131,6 @@ public final class LuksKeyHandlers {
 
     private static LuksKeyState state(RecoveryKeyRecord k) {
         return new LuksKeyState(k.volumeId(), k.protectorId(), k.pending() ? "pending" : "committed");
-    }
-
-    private boolean sameKey(RecoveryKeyRecord existing, byte[] sent) {
-        byte[] stored = opener.openBytes(existing);
-        try {
-            return MessageDigest.isEqual(stored, sent);
-        } finally {
-            Arrays.fill(stored, (byte) 0);
-        }
     }
 
     private static String id(String value, String field) {

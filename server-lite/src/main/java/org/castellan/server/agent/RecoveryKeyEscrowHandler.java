@@ -1,7 +1,8 @@
 package org.castellan.server.agent;
 
 import io.javalin.http.Context;
-import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.castellan.protocol.messages.EscrowedRecoveryKey;
 import org.castellan.protocol.messages.RecoveryKeyEscrowRequest;
 import org.castellan.protocol.messages.RecoveryKeyEscrowResponse;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Dialect;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.JsonBody;
 import org.castellan.server.http.Responses;
@@ -24,18 +26,21 @@ import org.castellan.server.recovery.RecoveryKeyStore;
 
 /**
  * {@code POST /api/v1/agent/recovery-keys}: the device's full current set of recovery keys. Every
- * envelope is test-opened before anything is written; then, in one transaction, new (volume,
- * protector) keys are stored, identical ones left alone, and current keys missing from the set
- * marked removed (kept for history).
+ * envelope is test-opened before anything is written, and the stored keys under the same (volume,
+ * protector) opened and compared with them, outside the write ({@link SameKeys}); then, in one
+ * transaction, new (volume, protector) keys are stored, identical ones left alone, and current keys
+ * missing from the set marked removed (kept for history).
  */
 public final class RecoveryKeyEscrowHandler {
     private final RecoveryKeyStore keys;
     private final RecoveryKeyOpener opener;
+    private final Dialect dialect;
     private final Clock clock;
 
-    public RecoveryKeyEscrowHandler(RecoveryKeyStore keys, RecoveryKeyOpener opener, Clock clock) {
+    public RecoveryKeyEscrowHandler(RecoveryKeyStore keys, RecoveryKeyOpener opener, Dialect dialect, Clock clock) {
         this.keys = keys;
         this.opener = opener;
+        this.dialect = dialect;
         this.clock = clock;
     }
 
@@ -54,21 +59,25 @@ public final class RecoveryKeyEscrowHandler {
                 plaintexts.add(opener.testOpen(deviceId, k.volumeId(), k.protectorId(), k.envelope(), i));
             }
             Instant now = clock.instant();
-            Outcome outcome = signed.write((c, audit) -> {
-                Map<List<String>, RecoveryKeyRecord> held = new HashMap<>();
-                for (RecoveryKeyRecord r : keys.current(c, deviceId)) {
-                    if (r.luks()) {
-                        continue; // managed key by key (LuksKeyHandlers), never part of a scanned set
+            // The stored keys a sent one is compared with are opened before the write, not in it (SameKeys).
+            Outcome outcome = SameKeys.write(signed, opener, dialect, c -> {
+                Map<List<String>, RecoveryKeyRecord> held = held(c, deviceId);
+                List<SameKeys.Candidate> candidates = new ArrayList<>();
+                for (int i = 0; i < sent.size(); i++) {
+                    RecoveryKeyRecord existing = held.get(List.of(sent.get(i).volumeId(), sent.get(i).protectorId()));
+                    if (existing != null) {
+                        candidates.add(new SameKeys.Candidate(existing, plaintexts.get(i)));
                     }
-                    held.put(List.of(r.volumeId(), r.protectorId()), r);
                 }
+                return candidates;
+            }, (c, audit, verdicts) -> {
+                Map<List<String>, RecoveryKeyRecord> held = held(c, deviceId);
                 int stored = 0;
                 int unchanged = 0;
                 int removed = 0;
-                for (int i = 0; i < sent.size(); i++) {
-                    EscrowedRecoveryKey k = sent.get(i);
+                for (EscrowedRecoveryKey k : sent) {
                     RecoveryKeyRecord existing = held.remove(List.of(k.volumeId(), k.protectorId()));
-                    if (existing != null && sameKey(existing, plaintexts.get(i))) {
+                    if (existing != null && verdicts.same(existing)) {
                         if (k.volumeLabel() != null && !k.volumeLabel().equals(existing.volumeLabel())) {
                             keys.updateLabel(c, existing.id(), k.volumeLabel());
                         }
@@ -100,12 +109,14 @@ public final class RecoveryKeyEscrowHandler {
         }
     }
 
-    private boolean sameKey(RecoveryKeyRecord existing, byte[] sentPlaintext) {
-        byte[] stored = opener.openBytes(existing);
-        try {
-            return MessageDigest.isEqual(stored, sentPlaintext);
-        } finally {
-            Arrays.fill(stored, (byte) 0);
+    /** The device's current scanned keys by (volume, protector); LUKS keys are managed one by one (LuksKeyHandlers). */
+    private Map<List<String>, RecoveryKeyRecord> held(Connection c, String deviceId) throws SQLException {
+        Map<List<String>, RecoveryKeyRecord> held = new HashMap<>();
+        for (RecoveryKeyRecord r : keys.current(c, deviceId)) {
+            if (!r.luks()) {
+                held.put(List.of(r.volumeId(), r.protectorId()), r);
+            }
         }
+        return held;
     }
 }

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import org.castellan.protocol.envelope.AssociatedData;
 import org.castellan.protocol.envelope.Envelope;
 import org.castellan.protocol.envelope.EnvelopeException;
-import org.castellan.protocol.envelope.SecretEnvelope;
 import org.castellan.protocol.envelope.VaultKeyPair;
 import org.castellan.protocol.messages.EscrowRequest;
 import org.castellan.protocol.messages.EscrowResponse;
@@ -26,6 +25,7 @@ import org.castellan.server.policy.Policy;
 import org.castellan.server.policy.PolicyLookup;
 import org.castellan.server.rotation.Rotation;
 import org.castellan.server.rotation.RotationStore;
+import org.castellan.server.vault.EnvelopeOpens;
 import org.castellan.server.vault.Vault;
 
 /**
@@ -140,7 +140,7 @@ public final class RotationHandlers {
         VaultKeyPair key = vault.key(envelope.keyId()).orElseThrow(() ->
                 ApiException.badRequest("bad-envelope", "envelope is sealed to an unknown vault key"));
         try {
-            byte[] plaintext = SecretEnvelope.open(key, AssociatedData.forPassword(deviceId, account, rotationId), envelope);
+            byte[] plaintext = EnvelopeOpens.open(key, AssociatedData.forPassword(deviceId, account, rotationId), envelope);
             Arrays.fill(plaintext, (byte) 0);
         } catch (EnvelopeException e) {
             throw ApiException.badRequest("bad-envelope",

@@ -22,11 +22,13 @@ import org.castellan.server.db.Database;
 import org.castellan.server.db.Rows;
 import org.castellan.server.notify.WebhookChannel;
 import org.castellan.server.notify.WebhookChannels;
+import org.castellan.server.vault.EnvelopeOpens;
 import org.castellan.server.vault.Vault;
 
 /**
  * Notification channels. The signing secret is sealed to the vault key, bound to the channel id
- * (the database alone cannot sign a webhook), and opened only when an event is delivered.
+ * (the database alone cannot sign a webhook), and opened only when an event is delivered (by the
+ * dispatcher's thread, outside any write transaction: {@link EnvelopeOpens}).
  */
 public final class ChannelStore implements WebhookChannels {
     /** A channel as listed: never the secret. */
@@ -115,7 +117,7 @@ public final class ChannelStore implements WebhookChannels {
             Envelope envelope = Json.mapper().readValue(envelopeJson, Envelope.class);
             VaultKeyPair key = vault.key(envelope.keyId()).orElseThrow(() ->
                     new IllegalStateException("channel " + channelId + " secret is sealed to a missing vault key"));
-            byte[] plain = SecretEnvelope.open(key, context(channelId), envelope);
+            byte[] plain = EnvelopeOpens.open(key, context(channelId), envelope);
             try {
                 return Secret.fromUtf8(plain);
             } finally {

@@ -80,6 +80,17 @@ public interface Database extends AutoCloseable {
     /** Runs read-only {@code work} on a pooled connection. */
     <T> T read(SqlWork<T> work);
 
+    /**
+     * Whether the calling thread is running the work of a write transaction, of any database: on
+     * SQLite the writer thread while it runs a unit of a batch (every other write waits for it), on
+     * PostgreSQL a thread inside a write's transaction. What must not hold the writes up asks, and
+     * refuses ({@link org.castellan.server.vault.EnvelopeOpens}: no envelope is opened there, issue 11).
+     * A {@link #read} is not a write transaction.
+     */
+    static boolean inWriteTransaction() {
+        return InsideWrite.active();
+    }
+
     /** What SQL differs between the vendors. */
     Dialect dialect();
 

@@ -171,7 +171,7 @@ public final class PostgresDatabase implements Database {
             try (Connection connection = borrow()) {
                 connection.setAutoCommit(false);
                 try {
-                    T result = work.run(UnitConnection.guard(connection));
+                    T result = InsideWrite.run(work, UnitConnection.guard(connection));
                     connection.commit();
                     writes.incrementAndGet();
                     return result;

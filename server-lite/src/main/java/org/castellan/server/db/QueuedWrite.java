@@ -27,7 +27,7 @@ final class QueuedWrite<T> {
     /** Writer thread: runs the work; its exception is kept for the caller, not thrown here. */
     boolean run(java.sql.Connection connection) {
         try {
-            result = work.run(connection);
+            result = InsideWrite.run(work, connection);
             return true;
         } catch (Throwable t) {
             failure = t;

@@ -48,9 +48,20 @@ public final class AgentRequest {
     }
 
     /**
+     * Runs read-only {@code work} on a pooled connection, outside any transaction of this request:
+     * what a handler must know before it writes, such as the stored envelopes it compares with what
+     * the agent sent (opened outside the write, {@link org.castellan.server.vault.EnvelopeOpens}).
+     * Records nothing; the write re-reads what it relies on.
+     */
+    public <T> T read(org.castellan.server.db.SqlWork<T> work) {
+        return db.read(work);
+    }
+
+    /**
      * Runs {@code work} in one write transaction together with recording this request's nonce
      * (a concurrent replay loses there). Audit rows name the device ({@code device:ID}) unless
-     * the work says otherwise. At most once per request: the nonce can be recorded only once.
+     * the work says otherwise. At most once per request that commits: the nonce can be recorded
+     * only once. A write whose work threw kept nothing, its nonce neither, so it may be tried again.
      */
     public <T> T write(AuditedWrite<T> work) {
         return write(work, false);

@@ -4,11 +4,14 @@ import java.util.Arrays;
 import org.castellan.protocol.Secret;
 import org.castellan.protocol.envelope.AssociatedData;
 import org.castellan.protocol.envelope.EnvelopeException;
-import org.castellan.protocol.envelope.SecretEnvelope;
 import org.castellan.protocol.envelope.VaultKeyPair;
+import org.castellan.server.vault.EnvelopeOpens;
 import org.castellan.server.vault.Vault;
 
-/** Opens a stored password envelope with the vault key it was sealed to, bound to its device, account and rotation. */
+/**
+ * Opens a stored password envelope with the vault key it was sealed to, bound to its device, account
+ * and rotation. Outside write transactions only ({@link EnvelopeOpens}).
+ */
 public final class PasswordOpener {
     private final Vault vault;
 
@@ -22,7 +25,7 @@ public final class PasswordOpener {
                 "vault key " + r.envelope().keyId() + " of rotation " + r.id() + " is missing from the vault directory"));
         byte[] plaintext = null;
         try {
-            plaintext = SecretEnvelope.open(key, AssociatedData.forPassword(r.deviceId(), r.account(), r.id()), r.envelope());
+            plaintext = EnvelopeOpens.open(key, AssociatedData.forPassword(r.deviceId(), r.account(), r.id()), r.envelope());
             return Secret.fromUtf8(plaintext);
         } catch (EnvelopeException e) {
             throw new IllegalStateException("stored envelope of rotation " + r.id() + " does not open", e);

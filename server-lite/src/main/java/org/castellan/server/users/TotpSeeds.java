@@ -7,6 +7,7 @@ import org.castellan.protocol.envelope.Envelope;
 import org.castellan.protocol.envelope.EnvelopeException;
 import org.castellan.protocol.envelope.SecretEnvelope;
 import org.castellan.protocol.envelope.VaultKeyPair;
+import org.castellan.server.vault.EnvelopeOpens;
 import org.castellan.server.vault.Vault;
 
 /**
@@ -33,13 +34,13 @@ public final class TotpSeeds {
         }
     }
 
-    /** The seed; the caller wipes it. */
+    /** The seed, outside write transactions only ({@link EnvelopeOpens}); the caller wipes it. */
     public byte[] open(String userId, String sealed) {
         try {
             Envelope envelope = Json.mapper().readValue(sealed, Envelope.class);
             VaultKeyPair key = vault.key(envelope.keyId()).orElseThrow(() -> new IllegalStateException(
                     "vault key " + envelope.keyId() + " of a TOTP seed is missing from the vault directory"));
-            return SecretEnvelope.open(key, context(userId), envelope);
+            return EnvelopeOpens.open(key, context(userId), envelope);
         } catch (EnvelopeException | java.io.IOException e) {
             throw new IllegalStateException("the stored TOTP seed of user " + userId + " does not open", e);
         }

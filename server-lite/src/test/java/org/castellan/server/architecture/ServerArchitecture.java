@@ -94,6 +94,15 @@ public final class ServerArchitecture {
             .should().callMethodWhere(TokenCalls.BOOKKEEPING_WRITE)
             .as("only the check-in handler writes bookkeeping that may be answered before it is durable");
 
+    /**
+     * Issue 11 by structure: the server opens envelopes only through {@code vault.EnvelopeOpens},
+     * which refuses inside a write transaction (on SQLite the writer thread every write waits for).
+     */
+    public static final ArchRule ENVELOPES_OPEN_THROUGH_THE_GUARD = noClasses().that()
+            .doNotHaveFullyQualifiedName(SERVER + ".vault.EnvelopeOpens")
+            .should().callMethodWhere(TokenCalls.ENVELOPE_OPEN)
+            .as("envelopes are opened only through vault.EnvelopeOpens, never inside a write transaction");
+
     /** Routes are added through the guarded builders only; Javalin's route API is the toolkit's business. */
     public static final ArchRule ROUTES_ONLY_WITH_A_GUARD = noClasses().that()
             .resideOutsideOfPackage(SERVER + ".guard..").and().resideOutsideOfPackage(SERVER + ".http..")

@@ -38,6 +38,15 @@ final class TokenCalls {
         }
     };
 
+    /** An HPKE envelope opened (protocol's SecretEnvelope.open). */
+    static final DescribedPredicate<JavaMethodCall> ENVELOPE_OPEN = new DescribedPredicate<>("SecretEnvelope.open") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+            return call.getTarget().getOwner().getName().equals("org.castellan.protocol.envelope.SecretEnvelope")
+                    && call.getTarget().getName().equals("open");
+        }
+    };
+
     static final DescribedPredicate<JavaMethodCall> ROUTE_TABLE_ADD = new DescribedPredicate<>("RouteTable.add") {
         @Override
         public boolean test(JavaMethodCall call) {
