@@ -41,6 +41,12 @@ class RecoveryKeyEscrowTest {
         server.close();
     }
 
+    /** The answer's JSON once its status is 200: a failed escrow shows its status and body, not a NullPointerException. */
+    private static JsonNode ok(TestServer.Reply reply) throws Exception {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json();
+    }
+
     private static Key key(String volume, String label, String protector, int seed) {
         return new Key("\\\\?\\Volume{" + volume + "}\\", label, protector, RecoveryKeyClient.numericalPassword(seed));
     }
@@ -132,14 +138,14 @@ class RecoveryKeyEscrowTest {
         client.escrow(List.of(), os, data);
 
         TestServer.Reply again = client.escrow(List.of(), os, data);
-        assertThat(again.json().get("stored").asInt()).isEqualTo(0);
-        assertThat(again.json().get("unchanged").asInt()).isEqualTo(2);
+        assertThat(ok(again).get("stored").asInt()).isEqualTo(0);
+        assertThat(ok(again).get("unchanged").asInt()).isEqualTo(2);
         assertThat(rows(agent)).isEqualTo(2);
 
         Key newOs = key("os-2", "C:", "{0C0C0C0C-0000-4000-8000-00000000000C}", 5);
         TestServer.Reply changed = client.escrow(List.of(), newOs, data);
-        assertThat(changed.json().get("stored").asInt()).isEqualTo(1);
-        assertThat(changed.json().get("unchanged").asInt()).isEqualTo(1);
+        assertThat(ok(changed).get("stored").asInt()).isEqualTo(1);
+        assertThat(ok(changed).get("unchanged").asInt()).isEqualTo(1);
 
         JsonNode keys = server.get("/api/v1/devices/" + agent.deviceId + "/recovery-keys").json();
         assertThat(keys).hasSize(3);
@@ -153,7 +159,7 @@ class RecoveryKeyEscrowTest {
                 .extracting(n -> n.get("recoveryKey").asText()).containsExactly(os.recoveryKey());
 
         TestServer.Reply none = client.escrow(List.of("C:"));
-        assertThat(none.json().get("stored").asInt()).isEqualTo(0);
+        assertThat(ok(none).get("stored").asInt()).isEqualTo(0);
         assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM recovery_keys WHERE removed_at IS NULL AND device_id = '"
                 + agent.deviceId + "'")).isZero();
         assertThat(rows(agent)).isEqualTo(3);
@@ -169,7 +175,7 @@ class RecoveryKeyEscrowTest {
 
         TestServer.Reply replaced = client.escrow(List.of(), after);
 
-        assertThat(replaced.json().get("stored").asInt()).isEqualTo(1);
+        assertThat(ok(replaced).get("stored").asInt()).isEqualTo(1);
         JsonNode keys = server.get("/api/v1/devices/" + agent.deviceId + "/recovery-keys").json();
         assertThat(keys).extracting(n -> n.get("recoveryKey").asText()).containsExactly(after.recoveryKey(), before.recoveryKey());
         assertThat(keys.get(1).get("removedAt").isNull()).isFalse();
