@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,7 +18,7 @@ import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.envelope.AssociatedData;
 import org.castellan.protocol.envelope.SecretEnvelope;
 import org.castellan.protocol.messages.LuksKeyEscrowRequest;
-import org.castellan.server.db.Database;
+import org.castellan.server.db.HeldWriter;
 import org.castellan.server.db.Dialect;
 import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.DbSnapshot;
@@ -173,24 +172,9 @@ class EscrowRaceTest extends OneServerPerClass {
 
     /** SQLite: a write that holds the one writer thread, so the escrows' writes queue behind it. */
     private static final class WriterHeld extends Hold {
-        private final CountDownLatch holding = new CountDownLatch(1);
-        private final CountDownLatch release = new CountDownLatch(1);
-        private final Thread holder;
+        private final HeldWriter held = new HeldWriter(server.server.database());
 
-        WriterHeld() throws InterruptedException {
-            Database db = server.server.database();
-            holder = new Thread(() -> db.write(c -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }), "writer-held");
-            holder.start();
-            assertThat(holding.await(10, TimeUnit.SECONDS)).as("the writer took the holding write").isTrue();
-        }
+        WriterHeld() throws InterruptedException {}
 
         @Override
         String frame() {
@@ -198,9 +182,8 @@ class EscrowRaceTest extends OneServerPerClass {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            release.countDown();
-            holder.join(10_000);
+        public void close() {
+            held.close();
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Makes several writes land in one batch for certain: a first write holds the writer thread until
  * the others are all queued behind it (their threads parked waiting), then lets go.
  */
-final class HeldWriter implements AutoCloseable {
+public final class HeldWriter implements AutoCloseable {
     private final Database db;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final CountDownLatch holding = new CountDownLatch(1);
@@ -20,7 +20,7 @@ final class HeldWriter implements AutoCloseable {
     private final List<Thread> waiting = new ArrayList<>();
     private final Future<?> holder;
 
-    HeldWriter(Database db) throws InterruptedException {
+    public HeldWriter(Database db) throws InterruptedException {
         this.db = db;
         holder = pool.submit(() -> db.write(c -> {
             holding.countDown();
@@ -85,6 +85,7 @@ final class HeldWriter implements AutoCloseable {
         }
     }
 
+    /** Lets the held write end (and the writes queued behind it go on). */
     @Override
     public void close() {
         release.countDown();
