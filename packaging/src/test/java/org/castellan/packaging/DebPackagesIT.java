@@ -172,6 +172,43 @@ class DebPackagesIT {
         }
     }
 
+    /**
+     * The classes of the two short-lived clients concatenate strings with plain StringBuilder code
+     * (javac.stringConcat in the parent pom): an invokedynamic concatenation spins method-handle
+     * classes no class-data archive holds, on every run. A module added to the CLI or the agent
+     * without the setting shows here. The server jar, compiled with the default, is the control
+     * that the check finds such classes at all.
+     */
+    @Test
+    void agentAndCliClassesConcatenateStringsWithoutInvokedynamic() throws Exception {
+        for (String jar : List.of("castellan-agent.jar", "castellan.jar")) {
+            Map<String, Boolean> classes = castellanClassesUsingIndyConcat(PackageAgent.jars().resolve(jar));
+            assertThat(classes).as(jar).hasSizeGreaterThan(100);
+            assertThat(classes.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey))
+                    .as(jar + ": classes bootstrapping their string concatenation").isEmpty();
+        }
+        Map<String, Boolean> server = castellanClassesUsingIndyConcat(
+                PackageAgent.jars().resolve("castellan-server.jar"));
+        assertThat(server.values()).as("the server's classes keep javac's default").contains(true);
+    }
+
+    /** Each org/castellan class in a jar, and whether its constant pool names StringConcatFactory. */
+    private static Map<String, Boolean> castellanClassesUsingIndyConcat(Path jar) throws Exception {
+        Map<String, Boolean> classes = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                if (entry.getName().startsWith("org/castellan/") && entry.getName().endsWith(".class")) {
+                    try (java.io.InputStream in = zip.getInputStream(entry)) {
+                        // Read as ISO-8859-1: one char per byte, so the class name in the pool is found as text.
+                        String bytes = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        classes.put(entry.getName(), bytes.contains("java/lang/invoke/StringConcatFactory"));
+                    }
+                }
+            }
+        }
+        return classes;
+    }
+
     private static void assertOnlyRegularFilesAre(Map<String, DebFile.Entry> files, String... expected) {
         assertThat(files.values().stream().filter(e -> e.mode().startsWith("-")).map(DebFile.Entry::path))
                 .containsExactlyInAnyOrder(expected);

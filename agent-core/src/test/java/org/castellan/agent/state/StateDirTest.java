@@ -104,8 +104,15 @@ class StateDirTest {
                 new RecoveryKeySet.KeyRef("v1", "p1")), java.util.List.of("G:", "F:"));
         RecoveryKeySet b = new RecoveryKeySet(java.util.List.of(new RecoveryKeySet.KeyRef("v1", "p1"),
                 new RecoveryKeySet.KeyRef("v2", "p2")), java.util.List.of("F:", "G:"));
-        assertThat(a).isEqualTo(b);
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a).isNotEqualTo(new RecoveryKeySet(b.keys(), java.util.List.of("F:")));
+        // A new protector on a known volume, or a known protector on another volume, is a change.
+        assertThat(a).isNotEqualTo(new RecoveryKeySet(java.util.List.of(new RecoveryKeySet.KeyRef("v1", "p1"),
+                new RecoveryKeySet.KeyRef("v2", "p3")), b.unprotectedVolumes()));
+        assertThat(a).isNotEqualTo(new RecoveryKeySet(java.util.List.of(new RecoveryKeySet.KeyRef("v1", "p1"),
+                new RecoveryKeySet.KeyRef("v3", "p2")), b.unprotectedVolumes()));
+        assertThat(new RecoveryKeySet.KeyRef("v1", "p1")).isEqualTo(new RecoveryKeySet.KeyRef("v1", "p1"))
+                .isNotEqualTo(new RecoveryKeySet.KeyRef("v1", null)).isNotEqualTo("v1");
 
         StateStore store = new StateStore(new StateDir(tmp));
         store.save(AgentState.registered("https://s:1", null, "d-1", null, null, Instant.EPOCH)

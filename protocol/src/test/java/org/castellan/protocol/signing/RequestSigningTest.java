@@ -124,6 +124,18 @@ class RequestSigningTest {
         assertThat(reloaded.publicKeyBase64()).isEqualTo(device.publicKeyBase64());
     }
 
+    @Test
+    void signaturesAreRfc8032s() throws Exception {
+        // RFC 8032, section 7.1, TEST 1: the empty message.
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        DeviceKeyPair rfc = DeviceKeyPair.fromPrivateKey(
+                hex.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+        assertThat(hex.formatHex(java.util.Base64.getDecoder().decode(rfc.publicKeyBase64())))
+                .isEqualTo("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        assertThat(hex.formatHex(rfc.sign(new byte[0]))).isEqualTo("e5564300c360ac729086e2cc806e828a"
+                + "84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+    }
+
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code) {
         assertThatThrownBy(call).isInstanceOf(SignatureCheckException.class)
                 .satisfies(e -> assertThat(((SignatureCheckException) e).code()).isEqualTo(code));
