@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,24 @@ class ExtractedPackagesRunIT {
         Command.Result cli = Command.run(List.of(link.toString(), "--help"));
         assertThat(cli.exitCode()).as(cli.describe()).isZero();
         assertThat(cli.stdout()).contains("Usage: castellan ");
+    }
+
+    @Test
+    void cliLauncherCalledByARelativePathFindsItsJarAndNamesItsArchiveForJarAndJava(@TempDir Path root,
+            @TempDir Path cache) throws Exception {
+        DebFile.built("castellan-cli").extractTo(root);
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        // As a shell finds it from its own directory (no slash in $0), and from the tree's root.
+        for (String line : List.of("cd usr/bin && sh castellan --help", "cd usr && bin/castellan --help")) {
+            Command.Result cli = Command.run(List.of("sh", "-c", "cd '" + root + "' && " + line), env);
+            assertThat(cli.exitCode()).as(line + ": " + cli.describe()).isZero();
+            assertThat(cli.stdout()).as(line).contains("Usage: castellan ");
+        }
+        // The first run made the class-data archive, named for the jar's and java's size and time.
+        try (var files = Files.list(cache.resolve("castellan"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .singleElement().asString().matches("cli-\\d+-\\d+-\\d+-\\d+-jsa");
+        }
     }
 
     @Test
