@@ -59,7 +59,9 @@ public final class SqliteDatabase implements Database {
         SQLiteDataSource sqliteSource = new SQLiteDataSource(sqlite);
         sqliteSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         HikariConfig hikari = new HikariConfig();
-        hikari.setDataSource(sqliteSource);
+        // Prepared statements are kept per connection (CachedStatements): preparing was a fifth of a
+        // check-in's server CPU at a million devices.
+        hikari.setDataSource(CachedStatements.around(sqliteSource, CachedStatements.configured()));
         hikari.setPoolName("castellan-sqlite");
         hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(1);
