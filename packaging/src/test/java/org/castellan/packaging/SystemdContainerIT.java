@@ -313,7 +313,7 @@ class SystemdContainerIT {
             deb = container.ok("castellan-server package-agent --type deb --server https://127.0.0.1:8443"
                     + " --server-fingerprint " + fingerprint + " --registration-key-file " + KEY_FILE + " --output /root/dist");
             install = container.run("dpkg -i " + deb, Duration.ofMinutes(3));
-            assertThat(watch.seen()).as("the watch saw the package made and the agent register")
+            assertThat(watch.seenWith("castellan")).as("the watch saw the package made and the agent register")
                     .anyMatch(line -> line.contains("castellan-server.jar package-agent "))
                     .anyMatch(line -> line.startsWith("/usr/bin/../lib/castellan-agent/runtime/bin/java ")
                             && line.contains(" register "));

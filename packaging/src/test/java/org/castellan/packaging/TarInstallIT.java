@@ -74,7 +74,7 @@ class TarInstallIT {
             Command.Result install;
             try (ArgvWatch watch = ArgvWatch.forSecret(key)) {
                 install = root.run("cd /tmp && tar -xzf /debs/" + tar.getFileName() + " && " + top + "/install.sh", 300);
-                assertThat(watch.seen()).as("the watch saw the agent register from its own runtime").anyMatch(line ->
+                assertThat(watch.seenWith("castellan")).as("the watch saw the agent register from its own runtime").anyMatch(line ->
                         line.startsWith("/usr/bin/../lib/castellan-agent/runtime/bin/java ") && line.contains(" register "));
                 assertThat(watch.leaks()).as("the key in no command line during the install").isEmpty();
             }
