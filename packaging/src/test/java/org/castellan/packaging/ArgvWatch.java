@@ -75,6 +75,14 @@ final class ArgvWatch implements AutoCloseable {
         return new ArrayList<>(seen);
     }
 
+    /**
+     * The command lines seen that contain {@code part}: what a test asserts on, so that a failure
+     * lists the processes of interest and not every other process on the machine.
+     */
+    List<String> seenWith(String part) {
+        return seen.stream().filter(line -> line.contains(part)).toList();
+    }
+
     int scans() {
         return scans.get();
     }

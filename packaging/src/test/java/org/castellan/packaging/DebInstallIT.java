@@ -17,10 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * their "systemd is running" branch and what they ask of systemd is checked.
  */
 class DebInstallIT {
-    private static final String FAKE_SYSTEMD = "mkdir -p /run/systemd/system /usr/local/sbin"
-            + " && printf '#!/bin/sh\\necho \"$*\" >> /var/log/fake-systemctl.log\\n' > /usr/local/sbin/systemctl"
-            + " && chmod 0755 /usr/local/sbin/systemctl";
-
     private OverlayRoot root;
 
     @BeforeAll
@@ -34,7 +30,7 @@ class DebInstallIT {
     @BeforeEach
     void freshRoot(@TempDir Path dir) throws Exception {
         root = OverlayRoot.create(dir, DebFile.built("castellan-agent").path().getParent());
-        Command.Result setup = root.run(FAKE_SYSTEMD);
+        Command.Result setup = root.run(OverlayRoot.FAKE_SYSTEMD);
         assertThat(setup.exitCode()).as(setup.describe()).isZero();
     }
 
@@ -46,7 +42,7 @@ class DebInstallIT {
         assertThat(install.stdout()).contains("register this device").contains("systemctl enable --now castellan-agent-checkin.timer")
                 .doesNotContain("registered as device");
 
-        assertThat(inRoot("stat -c '%a %U:%G %n' /var/lib/castellan-agent /usr/bin/castellan-agent /usr/bin/castellan"
+        assertThat(root.ok("stat -c '%a %U:%G %n' /var/lib/castellan-agent /usr/bin/castellan-agent /usr/bin/castellan"
                 + " /usr/share/castellan/castellan-agent.jar /usr/share/castellan/castellan.jar"
                 + " /lib/systemd/system/castellan-agent.service").lines()).containsExactly(
                 "700 root:root /var/lib/castellan-agent",
@@ -55,28 +51,28 @@ class DebInstallIT {
                 "644 root:root /usr/share/castellan/castellan-agent.jar",
                 "644 root:root /usr/share/castellan/castellan.jar",
                 "644 root:root /lib/systemd/system/castellan-agent.service");
-        assertThat(systemctlCalls()).as("reloaded, but neither enabled nor started before registration")
+        assertThat(root.systemctlCalls()).as("reloaded, but neither enabled nor started before registration")
                 .containsExactly("daemon-reload", "try-restart castellan-agent.service");
 
-        assertThat(inRoot("castellan-agent --help")).contains("Usage: castellan-agent ");
-        assertThat(inRoot("castellan --help")).contains("Usage: castellan ");
+        assertThat(root.ok("castellan-agent --help")).contains("Usage: castellan-agent ");
+        assertThat(root.ok("castellan --help")).contains("Usage: castellan ");
 
         // What registration leaves behind; remove keeps it, purge deletes it.
-        inRoot("echo '{}' > /var/lib/castellan-agent/agent.json");
+        root.ok("echo '{}' > /var/lib/castellan-agent/agent.json");
         Command.Result remove = root.run("dpkg -r castellan-agent");
         assertThat(remove.exitCode()).as(remove.describe()).isZero();
-        assertThat(systemctlCalls()).containsExactly("daemon-reload", "try-restart castellan-agent.service",
+        assertThat(root.systemctlCalls()).containsExactly("daemon-reload", "try-restart castellan-agent.service",
                 "stop castellan-agent-checkin.timer", "disable castellan-agent-checkin.timer",
                 "stop castellan-agent.service", "disable castellan-agent.service", "daemon-reload");
-        assertThat(inRoot("ls /var/lib/castellan-agent; test -e /usr/bin/castellan-agent || echo launcher-gone;"
+        assertThat(root.ok("ls /var/lib/castellan-agent; test -e /usr/bin/castellan-agent || echo launcher-gone;"
                 + " test -e /usr/share/castellan/castellan-agent.jar || echo jar-gone").lines())
                 .containsExactly("agent.json", "launcher-gone", "jar-gone");
 
         Command.Result purge = root.run("dpkg -P castellan-agent");
         assertThat(purge.exitCode()).as(purge.describe()).isZero();
-        assertThat(inRoot("test -e /var/lib/castellan-agent || echo state-gone; dpkg-query -W -f '${Status}' castellan-cli"))
+        assertThat(root.ok("test -e /var/lib/castellan-agent || echo state-gone; dpkg-query -W -f '${Status}' castellan-cli"))
                 .isEqualTo("state-gone\ninstall ok installed");
-        assertThat(inRoot("castellan --help")).as("the cli package is independent").contains("Usage: castellan ");
+        assertThat(root.ok("castellan --help")).as("the cli package is independent").contains("Usage: castellan ");
     }
 
     @Test
@@ -85,10 +81,10 @@ class DebInstallIT {
         Command.Result install = root.run("dpkg -i /debs/" + debName("castellan-server"));
         assertThat(install.exitCode()).as(install.describe()).isZero();
 
-        assertThat(inRoot("getent passwd castellan | cut -d: -f1,6,7")).isEqualTo("castellan:/var/lib/castellan-server:/usr/sbin/nologin");
-        assertThat(inRoot("id -gn castellan")).isEqualTo("castellan");
-        assertThat(inRoot("stat -c '%a %U:%G' /var/lib/castellan-server")).isEqualTo("700 castellan:castellan");
-        assertThat(systemctlCalls()).containsExactly("daemon-reload", "try-restart castellan-server.service");
+        assertThat(root.ok("getent passwd castellan | cut -d: -f1,6,7")).isEqualTo("castellan:/var/lib/castellan-server:/usr/sbin/nologin");
+        assertThat(root.ok("id -gn castellan")).isEqualTo("castellan");
+        assertThat(root.ok("stat -c '%a %U:%G' /var/lib/castellan-server")).isEqualTo("700 castellan:castellan");
+        assertThat(root.systemctlCalls()).containsExactly("daemon-reload", "try-restart castellan-server.service");
         assertThat(Files.readString(Path.of("/etc/passwd"))).as("the host's accounts are untouched").isEqualTo(hostPasswd);
 
         // As the unit runs it (minus systemd's sandboxing): the castellan user, the packaged data directory.
@@ -113,29 +109,19 @@ class DebInstallIT {
         Command.Result purge = root.run("dpkg -P castellan-server");
         assertThat(purge.exitCode()).as(purge.describe()).isZero();
         assertThat(purge.stderr()).contains("kept /var/lib/castellan-server");
-        assertThat(inRoot("test -e /usr/bin/castellan-server || echo launcher-gone; ls /var/lib/castellan-server | grep -c castellan.db"))
+        assertThat(root.ok("test -e /usr/bin/castellan-server || echo launcher-gone; ls /var/lib/castellan-server | grep -c castellan.db"))
                 .as("purge keeps the vault and database").isEqualTo("launcher-gone\n1");
-        assertThat(systemctlCalls()).endsWith("stop castellan-server.service", "disable castellan-server.service",
+        assertThat(root.systemctlCalls()).endsWith("stop castellan-server.service", "disable castellan-server.service",
                 "daemon-reload", "daemon-reload");
     }
 
     @Test
     void serverInstallTakesOverADataDirectoryThatAlreadyExists() throws Exception {
         // e.g. created by hand, or restored from a backup as root, before the package was installed
-        inRoot("mkdir -m 0755 /var/lib/castellan-server && touch /var/lib/castellan-server/castellan.db");
+        root.ok("mkdir -m 0755 /var/lib/castellan-server && touch /var/lib/castellan-server/castellan.db");
         Command.Result install = root.run("dpkg -i /debs/" + debName("castellan-server"));
         assertThat(install.exitCode()).as(install.describe()).isZero();
-        assertThat(inRoot("stat -c '%a %U:%G' /var/lib/castellan-server")).isEqualTo("700 castellan:castellan");
-    }
-
-    private String inRoot(String shell) throws Exception {
-        Command.Result result = root.run(shell);
-        assertThat(result.exitCode()).as(shell + ": " + result.describe()).isZero();
-        return result.stdout().strip();
-    }
-
-    private java.util.List<String> systemctlCalls() throws Exception {
-        return inRoot("cat /var/log/fake-systemctl.log 2>/dev/null || true").lines().toList();
+        assertThat(root.ok("stat -c '%a %U:%G' /var/lib/castellan-server")).isEqualTo("700 castellan:castellan");
     }
 
     private static String debName(String name) throws Exception {

@@ -1,5 +1,7 @@
 package org.castellan.packaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,16 @@ import java.util.List;
  * database and /etc/passwd are never touched.
  */
 final class OverlayRoot {
+    /** Takes Java out of the overlay: an endpoint with none (the agent packages bring their own runtime). */
+    static final String NO_JAVA = "rm -f /usr/bin/java /etc/alternatives/java && rm -rf /usr/lib/jvm";
+    /**
+     * systemd as the install scripts see it, faked: {@code /run/systemd/system} exists, and a
+     * {@code systemctl} first on PATH only appends its arguments to a log ({@link #systemctlCalls()}).
+     */
+    static final String FAKE_SYSTEMD = "mkdir -p /run/systemd/system /usr/local/sbin"
+            + " && printf '#!/bin/sh\\necho \"$*\" >> /var/log/fake-systemctl.log\\n' > /usr/local/sbin/systemctl"
+            + " && chmod 0755 /usr/local/sbin/systemctl";
+
     // $0..$4: upper, work, merged, directory with the .deb files, command to run in the chroot.
     private static final String ENTER = String.join("\n",
             "set -e",
@@ -73,6 +85,33 @@ final class OverlayRoot {
         return Command.run(List.of("unshare", "-m", "sh", "-c", ENTER,
                 upper.toString(), work.toString(), merged.toString(), debs.toString(), shell), java.util.Map.of(),
                 timeoutSeconds);
+    }
+
+    /** Runs {@code shell} in the overlay and returns its stripped stdout, failing the test on a non-zero exit. */
+    String ok(String shell) throws IOException, InterruptedException {
+        Command.Result result = run(shell, 120);
+        assertThat(result.exitCode()).as(shell + ": " + result.describe()).isZero();
+        return result.stdout().strip();
+    }
+
+    /** What the {@link #FAKE_SYSTEMD} systemctl was asked, a call a line (none when it was never run). */
+    List<String> systemctlCalls() throws IOException, InterruptedException {
+        return ok("cat /var/log/fake-systemctl.log 2>/dev/null || true").lines().toList();
+    }
+
+    /** Whether crypt(3) of {@code password} equals {@code account}'s hash in the overlay's /etc/shadow (perl). */
+    boolean passwordWorks(String account, String password) throws IOException, InterruptedException {
+        String hash = ok("getent shadow " + account + " | cut -d: -f2");
+        Path file = Files.createTempFile("pw", ".txt");
+        try {
+            Files.writeString(file, password);
+            Command.Result check = Command.run(List.of("perl", "-e",
+                    "open my $f, '<', $ARGV[1] or die; local $/; my $p = <$f>; print(crypt($p, $ARGV[0]) eq $ARGV[0] ? 'MATCH' : 'NO')",
+                    hash, file.toString()));
+            return check.stdout().equals("MATCH");
+        } finally {
+            Files.delete(file);
+        }
     }
 
     /** What the packages wrote: the overlay's upper directory (host paths of changed files). */

@@ -1,10 +1,13 @@
 package org.castellan.packaging;
 
-import org.castellan.e2e.TestJvm;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.castellan.e2e.ServerProcess;
+import org.castellan.e2e.TestJvm;
 
 /** Runs the real {@code castellan-server package-agent} from the built server jar and payload. */
 final class PackageAgent {
@@ -28,5 +31,18 @@ final class PackageAgent {
             throw new AssertionError("package-agent " + String.join(" ", args) + ": " + result.describe());
         }
         return Path.of(result.stdout().strip());
+    }
+
+    /**
+     * Builds a package of {@code type} preconfigured for {@code server} with the registration key in
+     * {@code keyFile}, watching every command line meanwhile: the key must be on none.
+     */
+    static Path preconfigured(String type, ServerProcess server, Path keyFile, Path output) throws Exception {
+        try (ArgvWatch watch = ArgvWatch.forSecret(Admin.key(keyFile))) {
+            Path built = build(List.of("--type", type, "--server", server.url(), "--server-fingerprint",
+                    server.fingerprint(), "--registration-key-file", keyFile.toString(), "--output", output.toString()));
+            assertThat(watch.leaks()).as("the key in no command line while packaging").isEmpty();
+            return built;
+        }
     }
 }

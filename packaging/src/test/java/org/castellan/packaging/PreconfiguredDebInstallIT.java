@@ -22,10 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PreconfiguredDebInstallIT {
     private static final String ACCOUNT = "castellan-pkg";
-    private static final String NO_JAVA = "rm -f /usr/bin/java /etc/alternatives/java && rm -rf /usr/lib/jvm";
-    private static final String FAKE_SYSTEMD = "mkdir -p /run/systemd/system /usr/local/sbin"
-            + " && printf '#!/bin/sh\\necho \"$*\" >> /var/log/fake-systemctl.log\\n' > /usr/local/sbin/systemctl"
-            + " && chmod 0755 /usr/local/sbin/systemctl";
 
     @TempDir
     static Path tmp;
@@ -57,20 +53,15 @@ class PreconfiguredDebInstallIT {
         Path keyFile = admin.createKeyFile(dir.resolve("key.json"), 2);
         String key = Admin.key(keyFile);
         Path debs = Files.createDirectories(dir.resolve("debs"));
-        Path deb;
-        try (ArgvWatch watch = ArgvWatch.forSecret(key)) {
-            deb = PackageAgent.build(List.of("--type", "deb", "--server", server.url(), "--server-fingerprint",
-                    server.fingerprint(), "--registration-key-file", keyFile.toString(), "--output", debs.toString()));
-            assertThat(watch.leaks()).isEmpty();
-        }
+        Path deb = PackageAgent.preconfigured("deb", server, keyFile, debs);
         OverlayRoot root = OverlayRoot.create(Files.createDirectories(dir.resolve("root")), debs);
-        inRoot(root, NO_JAVA + " && " + FAKE_SYSTEMD + " && useradd -M -s /bin/sh " + ACCOUNT);
+        root.ok(OverlayRoot.NO_JAVA + " && " + OverlayRoot.FAKE_SYSTEMD + " && useradd -M -s /bin/sh " + ACCOUNT);
         assertThat(root.run("command -v java || ls /usr/lib/jvm").exitCode()).as("no Java in the machine").isNotZero();
 
         Command.Result install;
         try (ArgvWatch watch = ArgvWatch.forSecret(key)) {
             install = root.run("dpkg -i /debs/" + deb.getFileName(), 300);
-            assertThat(watch.seen()).as("the watch saw the agent run from its own runtime")
+            assertThat(watch.seenWith("castellan")).as("the watch saw the agent run from its own runtime")
                     .anyMatch(line -> line.startsWith("/usr/bin/../lib/castellan-agent/runtime/bin/java ") && line.contains(" register "));
             assertThat(watch.leaks()).as("the key in no command line during the install").isEmpty();
         }
@@ -78,12 +69,12 @@ class PreconfiguredDebInstallIT {
         assertThat(install.stdout()).contains("registered as device").doesNotContain(key);
         assertThat(install.stderr()).doesNotContain(key);
 
-        assertThat(inRoot(root, "test -e /var/lib/castellan-agent/registration-key || echo key-deleted;"
+        assertThat(root.ok("test -e /var/lib/castellan-agent/registration-key || echo key-deleted;"
                 + " stat -c '%a %n' /var/lib/castellan-agent /var/lib/castellan-agent/config.json"
                 + " /var/lib/castellan-agent/agent.json /var/lib/castellan-agent/device.key").lines()).containsExactly(
                 "key-deleted", "700 /var/lib/castellan-agent", "600 /var/lib/castellan-agent/config.json",
                 "600 /var/lib/castellan-agent/agent.json", "600 /var/lib/castellan-agent/device.key");
-        assertThat(inRoot(root, "cat /var/log/fake-systemctl.log").lines()).containsSubsequence(
+        assertThat(root.systemctlCalls()).containsSubsequence(
                 "daemon-reload", "enable castellan-agent-checkin.timer", "restart castellan-agent-checkin.timer");
 
         JsonNode devices = admin.json("devices", "list");
@@ -92,53 +83,32 @@ class PreconfiguredDebInstallIT {
         String hostname = devices.get(0).get("hostname").asText();
         String password = admin.ok("password", "get", hostname, "--reason", "package install check").stdout().strip();
         assertThat(password).hasSize(24);
-        assertThat(passwordWorks(root, password)).as("the first check-in at install rotated the account; the revealed"
+        assertThat(root.passwordWorks(ACCOUNT, password)).as("the first check-in at install rotated the account; the revealed"
                 + " password matches its shadow hash").isTrue();
 
         // The class-data-sharing archive made at install is used by later runs. It is a static archive
         // (the agent's own classes with the runtime's), so its classes log "shared objects file" without
         // the "(top)" a dynamic archive's layer logs; -Xshare:on refuses to start unless it maps.
-        String classes = inRoot(root, "CASTELLAN_JAVA_OPTS='-Xshare:on -Xlog:class+load=info' castellan-agent status");
+        String classes = root.ok("CASTELLAN_JAVA_OPTS='-Xshare:on -Xlog:class+load=info' castellan-agent status");
         assertThat(classes.lines().filter(l -> l.contains(" org.castellan.") && l.contains("source: shared objects file"))
                 .count()).as("agent classes come from the archive").isGreaterThan(50);
         assertThat(classes).contains("registered: yes", "device id: " + deviceId);
 
         // An upgrade (the next release, with a key again) keeps the device, its key and state.
-        String deviceKey = inRoot(root, "sha256sum /var/lib/castellan-agent/device.key");
-        String registeredAt = inRoot(root, "grep registeredAt /var/lib/castellan-agent/agent.json");
+        String deviceKey = root.ok("sha256sum /var/lib/castellan-agent/device.key");
+        String registeredAt = root.ok("grep registeredAt /var/lib/castellan-agent/agent.json");
         Path next = PackageAgent.build(List.of("--type", "deb", "--release", "2", "--server", server.url(),
                 "--server-fingerprint", server.fingerprint(), "--registration-key-file", keyFile.toString(),
                 "--output", debs.toString()));
         Command.Result upgrade = root.run("dpkg -i /debs/" + next.getFileName(), 300);
         assertThat(upgrade.exitCode()).as(upgrade.describe()).isZero();
         assertThat(upgrade.stdout()).contains("already registered as device " + deviceId);
-        assertThat(inRoot(root, "dpkg-query -W -f '${Version}' castellan-agent")).isEqualTo("0.1.0~SNAPSHOT-2");
-        assertThat(inRoot(root, "sha256sum /var/lib/castellan-agent/device.key")).isEqualTo(deviceKey);
-        assertThat(inRoot(root, "grep registeredAt /var/lib/castellan-agent/agent.json")).isEqualTo(registeredAt);
-        assertThat(inRoot(root, "test -e /var/lib/castellan-agent/registration-key || echo key-deleted")).isEqualTo("key-deleted");
+        assertThat(root.ok("dpkg-query -W -f '${Version}' castellan-agent")).isEqualTo("0.1.0~SNAPSHOT-2");
+        assertThat(root.ok("sha256sum /var/lib/castellan-agent/device.key")).isEqualTo(deviceKey);
+        assertThat(root.ok("grep registeredAt /var/lib/castellan-agent/agent.json")).isEqualTo(registeredAt);
+        assertThat(root.ok("test -e /var/lib/castellan-agent/registration-key || echo key-deleted")).isEqualTo("key-deleted");
         assertThat(admin.json("devices", "list")).as("still one device").hasSize(1);
         assertThat(admin.json("registration-keys", "list").get(0).get("uses").asInt()).as("the upgrade used no key").isEqualTo(1);
-        assertThat(inRoot(root, "castellan-agent check-in")).contains("checked in");
-    }
-
-    private static String inRoot(OverlayRoot root, String shell) throws Exception {
-        Command.Result result = root.run(shell, 120);
-        assertThat(result.exitCode()).as(shell + ": " + result.describe()).isZero();
-        return result.stdout().strip();
-    }
-
-    /** crypt(3) of the password equals the account's hash in the overlay's /etc/shadow. */
-    static boolean passwordWorks(OverlayRoot root, String password) throws Exception {
-        String hash = inRoot(root, "getent shadow " + ACCOUNT + " | cut -d: -f2");
-        Path file = Files.createTempFile("pw", ".txt");
-        try {
-            Files.writeString(file, password);
-            Command.Result check = Command.run(List.of("perl", "-e",
-                    "open my $f, '<', $ARGV[1] or die; local $/; my $p = <$f>; print(crypt($p, $ARGV[0]) eq $ARGV[0] ? 'MATCH' : 'NO')",
-                    hash, file.toString()));
-            return check.stdout().equals("MATCH");
-        } finally {
-            Files.delete(file);
-        }
+        assertThat(root.ok("castellan-agent check-in")).contains("checked in");
     }
 }
