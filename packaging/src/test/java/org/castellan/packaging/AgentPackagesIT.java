@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,6 +93,9 @@ class AgentPackagesIT {
                         .as("only the package is left, no scratch files").containsExactly(output.getFileName().toString());
             }
             assertThat(output.getFileName().toString()).doesNotContain(KEY).doesNotContain("crk_");
+            // It carries the key: readable by its owner only, whatever the umask of the admin's shell.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(output))).as(output.toString())
+                    .isEqualTo("rw-------");
         }
     }
 
@@ -274,6 +278,8 @@ class AgentPackagesIT {
     @Test
     void plainMsiHasNoKeyAndNoConfig(@TempDir Path out) throws Exception {
         Path msi = PackageAgent.build(List.of("--type", "msi", "--unconfigured", "--output", out.toString()));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(msi))).as("no key: readable by all")
+                .isEqualTo("rw-r--r--");
         assertThat(msiTable(msi, "File")).noneMatch(r -> r.contains("registration-key") || r.contains("config.json"))
                 .anyMatch(r -> r.startsWith("F_enrol_cmd\t"));
     }

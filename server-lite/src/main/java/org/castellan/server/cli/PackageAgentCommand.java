@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             "The registration key goes into the package, so every copy of the package can use it: keys without"
                     + " an expiry and a maximum number of uses are refused unless --force. The bounds are read"
                     + " from the key file, written with 'castellan registration-keys create --max-uses N"
-                    + " --expires-in D -o json > FILE' (a file with the bare key states none).",
+                    + " --expires-in D -o json > FILE' (a file with the bare key states none). The package is"
+                    + " written readable by its owner only (0600); hand it out as you would the key.",
             "Without --server and --registration-key-file, --unconfigured builds the plain package."})
 final class PackageAgentCommand implements Callable<Integer> {
     @Spec

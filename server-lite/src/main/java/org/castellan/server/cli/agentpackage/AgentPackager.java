@@ -3,6 +3,7 @@ package org.castellan.server.cli.agentpackage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
@@ -18,28 +19,40 @@ public final class AgentPackager {
         this.payload = payload;
     }
 
-    /** Writes the package into {@code outputDir} and returns its path. Clears the spec's key. */
+    /**
+     * Writes the package into {@code outputDir} and returns its path. Clears the spec's key. A
+     * preconfigured package carries its registration key, so it is written owner-only (0600): it
+     * is made in the private scratch directory and moved into place already with that mode, so it
+     * is never readable by others, not even while it is written. A plain package is 0644.
+     */
     public Path build(PackageSpec spec, Path outputDir) throws IOException {
         Files.createDirectories(outputDir);
+        boolean carriesKey = spec.key() != null;
         // Private scratch space (redline and wixl read files from disk), deleted whatever happens.
         Path work = Files.createTempDirectory(outputDir.toAbsolutePath(), ".package-agent-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         List<Entry> entries = List.of();
         try {
+            Path made = Files.createDirectory(work.resolve("made"));
+            Path scratch = Files.createDirectory(work.resolve("scratch"));
             String name = Versions.deb(payload.version(), spec.release());
-            return switch (spec.type()) {
+            Path written = switch (spec.type()) {
                 case DEB -> DebWriter.write(payload, spec, entries = LinuxLayout.entries(payload, spec, "/lib/systemd/system"),
-                        outputDir, work);
+                        made, scratch);
                 case RPM -> RpmWriter.write(payload, spec, entries = LinuxLayout.entries(payload, spec, "/usr/lib/systemd/system"),
-                        outputDir, work);
-                case MSI -> MsiWriter.write(payload, spec, outputDir, work);
+                        made, scratch);
+                case MSI -> MsiWriter.write(payload, spec, made, scratch);
                 case TAR_GZ -> {
                     boolean mac = spec.os() == TargetOs.MACOS;
                     String top = "castellan-agent-" + name + (mac ? "-macos" : "-linux-x64");
                     entries = mac ? OtherLayouts.macos(payload, spec) : OtherLayouts.linuxTar(payload, spec);
-                    yield TarGzWriter.write(outputDir.resolve(top + ".tar.gz"), top, entries);
+                    yield TarGzWriter.write(made.resolve(top + ".tar.gz"), top, entries);
                 }
             };
+            Files.setPosixFilePermissions(written, PosixFilePermissions.fromString(carriesKey ? "rw-------" : "rw-r--r--"));
+            // The scratch directory is inside outputDir, so this is a rename on one file system.
+            return Files.move(written, outputDir.resolve(written.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } finally {
             entries.forEach(Entry::wipe);
             if (spec.key() != null) {
