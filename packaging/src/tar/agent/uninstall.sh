@@ -5,6 +5,8 @@ set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl disable --now castellan-agent-checkin.timer castellan-agent.service >/dev/null 2>&1 || true
+  # A check-in the timer started may still be running: stopped before its files go away.
+  systemctl stop castellan-agent-checkin.service >/dev/null 2>&1 || true
 fi
 while read -r path; do
   if [ -f "$path" ] || [ -L "$path" ]; then

@@ -63,6 +63,7 @@ class DebInstallIT {
         assertThat(remove.exitCode()).as(remove.describe()).isZero();
         assertThat(root.systemctlCalls()).containsExactly("daemon-reload", "try-restart castellan-agent.service",
                 "stop castellan-agent-checkin.timer", "disable castellan-agent-checkin.timer",
+                "stop castellan-agent-checkin.service", // a check-in under way, before its files go
                 "stop castellan-agent.service", "disable castellan-agent.service", "daemon-reload");
         assertThat(root.ok("ls /var/lib/castellan-agent; test -e /usr/bin/castellan-agent || echo launcher-gone;"
                 + " test -e /usr/share/castellan/castellan-agent.jar || echo jar-gone").lines())

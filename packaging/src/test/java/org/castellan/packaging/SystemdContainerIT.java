@@ -397,9 +397,27 @@ class SystemdContainerIT {
     @Test
     @Order(13)
     void purgingThePreconfiguredAgentTakesItsTimerAwayAndLeavesNoFailedUnit() throws Exception {
-        // The package's prerm stops the timer but not a check-in it may have under way: not this test's subject.
+        // A check-in under way when the package goes must be stopped before its files are deleted. To
+        // have one surely under way, the server is frozen (SIGSTOP) and a drop-in runs the check-in
+        // without --if-due, so it waits for the server's answer (up to its 60 s read timeout).
         awaitNoCheckInUnderWay();
-        Command.Result purge = container.run("dpkg --purge castellan-agent");
+        String dropIn = "/run/systemd/system/" + CHECKIN + ".d";
+        container.ok("mkdir -p " + dropIn + " && printf '[Service]\\nExecStart=\\nExecStart=/usr/bin/castellan-agent check-in"
+                + " --state-dir /var/lib/castellan-agent\\n' > " + dropIn + "/now.conf && systemctl daemon-reload");
+        long server = serverPid();
+        Command.Result purge;
+        container.ok("kill -STOP " + server);
+        try {
+            container.ok("systemctl start --no-block " + CHECKIN);
+            container.await(JVMS, jvms -> jvms.lines().anyMatch(pid -> !pid.equals(Long.toString(server))),
+                    Duration.ofSeconds(60), "the check-in's JVM, waiting for the frozen server");
+            purge = container.run("dpkg --purge castellan-agent");
+            // Read at once, well inside the check-in's read timeout: prerm stopped it, nothing else did.
+            assertThat(container.ok(JVMS).lines()).as("no check-in JVM left running by the purge").containsExactly(Long.toString(server));
+        } finally {
+            container.ok("kill -CONT " + server);
+            container.ok("rm -rf " + dropIn + " && systemctl daemon-reload");
+        }
         assertThat(purge.exitCode()).as(purge.describe()).isZero();
 
         assertThat(container.ok("systemctl --failed --all --no-legend --plain")).isEmpty();
@@ -453,10 +471,12 @@ class SystemdContainerIT {
      * Waits until the server's is the only JVM in the container (a JVM's main thread is named java):
      * a check-in the timer started ends within seconds; an agent left resident never does.
      */
+    /** The pids of the container's JVMs, one a line. */
+    private static final String JVMS = "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = java ] && echo ${p#/proc/}; done; true";
+
     private void awaitNoJvmButTheServers(String when) throws Exception {
         String server = Long.toString(serverPid());
-        container.await("for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = java ] && echo ${p#/proc/}; done; true",
-                server::equals, Duration.ofSeconds(60), "no JVM but the server's (pid " + server + ") " + when);
+        container.await(JVMS, server::equals, Duration.ofSeconds(60), "no JVM but the server's (pid " + server + ") " + when);
     }
 
     private void awaitNoCheckInUnderWay() throws Exception {

@@ -110,7 +110,7 @@ class TarInstallIT {
                     + " 2>&1 | grep -c 'No such file'", 120);
             assertThat(uninstall.stdout().strip()).as(uninstall.describe()).isEqualTo("4");
             assertThat(root.systemctlCalls()).endsWith("disable --now castellan-agent-checkin.timer castellan-agent.service",
-                    "daemon-reload");
+                    "stop castellan-agent-checkin.service", "daemon-reload");
         }
     }
 }
