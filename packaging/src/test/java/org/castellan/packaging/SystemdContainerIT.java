@@ -467,13 +467,13 @@ class SystemdContainerIT {
         return container.ok("getent shadow " + ACCOUNT + " | cut -d: -f2");
     }
 
-    /**
-     * Waits until the server's is the only JVM in the container (a JVM's main thread is named java):
-     * a check-in the timer started ends within seconds; an agent left resident never does.
-     */
-    /** The pids of the container's JVMs, one a line. */
+    /** The pids of the container's JVMs, one a line (a JVM's main thread is named java). */
     private static final String JVMS = "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = java ] && echo ${p#/proc/}; done; true";
 
+    /**
+     * Waits until the server's is the only JVM in the container: a check-in the timer started ends
+     * within seconds; an agent left resident never does.
+     */
     private void awaitNoJvmButTheServers(String when) throws Exception {
         String server = Long.toString(serverPid());
         container.await(JVMS, server::equals, Duration.ofSeconds(60), "no JVM but the server's (pid " + server + ") " + when);
