@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.castellan.server.db.Database;
@@ -23,14 +24,18 @@ import org.slf4j.LoggerFactory;
  * anchor thread; that thread writes the newest committed head to the file (temporary file, fsync,
  * rename, directory fsync), then looks again. So the anchor is never ahead of the database (no
  * false alarm), and the anchor's two fsyncs are off every request's latency path: a request is
- * answered once its audit entry is durably committed (issue 11), and the anchor follows within one
- * anchor write. One write covers every commit made while the previous one ran, so under load
- * there are far fewer anchor writes than commits.
+ * answered once its audit entry is durably committed (issue 11), and the anchor follows. One write
+ * covers every commit made before it, and writes are at least {@link #WRITE_INTERVAL} apart: a
+ * commit after a quiet spell is anchored at once, a busy log about ten times a second. Written
+ * back to back, the anchor's file write, rename and two fsyncs took a fifth of the server's CPU
+ * during reveals at 900/s (profile in docs/performance.md), for nothing a tenth of a second does
+ * not give.
  *
  * <p>The anchor is behind the database only between a commit and the next anchor write (the lag
- * is in {@link #lagEntries()}); {@link #close()} writes the final head, so a graceful stop leaves
- * it exact. A crash leaves at most that window of entries after the anchored head, which the next
- * start checks (they must chain onto the anchored entry) and anchors with a warning, as before.
+ * is in {@link #lagEntries()}, at most one interval and one write); {@link #close()} writes the
+ * final head at once, so a graceful stop leaves it exact. A crash leaves at most that window of
+ * entries after the anchored head, which the next start checks (they must chain onto the anchored
+ * entry) and anchors with a warning, as before.
  * A failed anchor write (disk full) is logged and retried every second; requests go on.
  *
  * <p>The server also checks, on every append, that the database still ends where it committed
@@ -40,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditHeadAnchor implements WriteListener, AppendListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditHeadAnchor.class);
     private static final long RETRY_MILLIS = 1_000;
+    /** The least time between two anchor writes (the crash window grows by at most this). */
+    static final Duration WRITE_INTERVAL = Duration.ofMillis(100);
 
     /** Where the anchor goes: the file, or in tests a file that can be held or made to fail. */
     interface HeadWriter {
@@ -47,6 +54,7 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
     }
 
     private final HeadWriter file;
+    private final long intervalNanos;
     private final Object signal = new Object();
     private final Thread thread;
     private AuditHead pending; // touched only on the database writer thread
@@ -59,8 +67,9 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
 
     private record Committed(long seq, AuditHead head) {}
 
-    private AuditHeadAnchor(HeadWriter file, AuditHead start) {
+    private AuditHeadAnchor(HeadWriter file, AuditHead start, Duration interval) {
         this.file = file;
+        this.intervalNanos = interval.toNanos();
         this.committed = new Committed(0, start);
         this.anchored = committed;
         this.thread = new Thread(this::run, "castellan-audit-anchor");
@@ -74,12 +83,15 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
      * else the rule refuses throws {@link AuditAnchorException} and writes nothing.
      */
     public static AuditHeadAnchor open(Database db, Path dataDir, SecureRandom random) throws IOException {
-        return open(db, dataDir, random, w -> w);
+        return open(db, dataDir, random, w -> w, WRITE_INTERVAL);
     }
 
-    /** {@link #open(Database, Path, SecureRandom)}, with the running anchor writes passed through {@code wrap}. */
-    static AuditHeadAnchor open(Database db, Path dataDir, SecureRandom random, UnaryOperator<HeadWriter> wrap)
-            throws IOException {
+    /**
+     * {@link #open(Database, Path, SecureRandom)}, with the running anchor writes passed through
+     * {@code wrap} and at least {@code interval} apart.
+     */
+    static AuditHeadAnchor open(Database db, Path dataDir, SecureRandom random, UnaryOperator<HeadWriter> wrap,
+                                Duration interval) throws IOException {
         HeadAnchorFile file = new HeadAnchorFile(dataDir);
         AuditHead end = db.read(SqlAuditLog::head);
         AnchorRule.Found found = file.find();
@@ -90,7 +102,7 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
         if (AnchorRule.decide(found, end, problem) == AnchorRule.Decision.CREATE) {
             file.createKey(random);
             file.write(end);
-            return new AuditHeadAnchor(wrap.apply(file::write), end);
+            return new AuditHeadAnchor(wrap.apply(file::write), end, interval);
         }
         AuditHead anchor = ((AnchorRule.Found.Head) found).head();
         if (end.id() != anchor.id()) {
@@ -99,7 +111,7 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
                     + "anchoring them", end.count() - anchor.count(), anchor.id());
             file.write(end);
         }
-        return new AuditHeadAnchor(wrap.apply(file::write), end);
+        return new AuditHeadAnchor(wrap.apply(file::write), end, interval);
     }
 
     @Override
@@ -155,11 +167,17 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
     }
 
     private void run() {
+        long lastWrite = System.nanoTime() - intervalNanos;
         while (true) {
             Committed newest;
             synchronized (signal) {
                 while (!stopping && committed.seq() <= anchored.seq()) {
                     waitOn(0);
+                }
+                // Commits arriving meanwhile join this write; a stop writes at once.
+                long due;
+                while (!stopping && (due = lastWrite + intervalNanos - System.nanoTime()) > 0) {
+                    waitOn(Math.max(1, due / 1_000_000));
                 }
                 newest = committed;
                 if (newest.seq() <= anchored.seq()) {
@@ -167,6 +185,7 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
                 }
             }
             try {
+                lastWrite = System.nanoTime();
                 file.write(newest.head());
                 synchronized (signal) {
                     anchored = newest;

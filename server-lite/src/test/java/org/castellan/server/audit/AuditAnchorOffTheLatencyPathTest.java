@@ -1,11 +1,15 @@
 package org.castellan.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +39,7 @@ class AuditAnchorOffTheLatencyPathTest {
                 writing.countDown();
                 allowed.acquireUninterruptibly();
                 real.write(head);
-            });
+            }, Duration.ZERO);
             db.listen(anchor);
             SqlAuditLog log = new SqlAuditLog(Clock.systemUTC(), anchor);
             HeadAnchorFile file = new HeadAnchorFile(dir);
@@ -70,7 +74,7 @@ class AuditAnchorOffTheLatencyPathTest {
                     throw new IOException("No space left on device");
                 }
                 real.write(head);
-            });
+            }, Duration.ZERO);
             db.listen(anchor);
             SqlAuditLog log = new SqlAuditLog(Clock.systemUTC(), anchor);
             append(db, log); // answered although its anchor write fails
@@ -95,6 +99,56 @@ class AuditAnchorOffTheLatencyPathTest {
             }
             AuditHead end = db.read(SqlAuditLog::head);
             anchor.close();
+            assertThat(new HeadAnchorFile(dir).read()).contains(end);
+        }
+    }
+
+    @Test
+    void anchorWritesAreAnIntervalApartAndTheAnchorStillCatchesUpExactly() throws Exception {
+        Duration interval = Duration.ofMillis(200);
+        List<Long> writtenAt = new CopyOnWriteArrayList<>();
+        try (Database db = Database.open(dir)) {
+            AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dir, new SecureRandom(), real -> head -> {
+                writtenAt.add(System.nanoTime());
+                real.write(head);
+            }, interval);
+            db.listen(anchor);
+            SqlAuditLog log = new SqlAuditLog(Clock.systemUTC(), anchor);
+            append(db, log);
+            assertThat(anchor.awaitAnchored()).isTrue();
+            assertThat(anchor.anchorWrites()).as("a commit after a quiet spell is anchored without waiting").isEqualTo(1);
+            long until = System.nanoTime() + 3 * interval.toNanos();
+            int appends = 0;
+            while (System.nanoTime() < until) {
+                append(db, log);
+                appends++;
+            }
+            assertThat(anchor.awaitAnchored()).isTrue();
+            AuditHead end = db.read(SqlAuditLog::head);
+            assertThat(new HeadAnchorFile(dir).read()).as("caught up to exactly the end").contains(end);
+            assertThat(anchor.lagEntries()).isZero();
+            assertThat(anchor.anchorWrites()).as("far fewer writes than the %d commits", appends).isLessThan(appends);
+            for (int i = 1; i < writtenAt.size(); i++) {
+                assertThat(writtenAt.get(i) - writtenAt.get(i - 1)).as("write %d after write %d", i, i - 1)
+                        .isGreaterThanOrEqualTo(interval.toNanos() - Duration.ofMillis(2).toNanos());
+            }
+            anchor.close();
+        }
+    }
+
+    @Test
+    void closingWritesTheFinalHeadWithoutWaitingForTheInterval() throws Exception {
+        try (Database db = Database.open(dir)) {
+            AuditHeadAnchor anchor = AuditHeadAnchor.open(db, dir, new SecureRandom(), w -> w, Duration.ofHours(1));
+            db.listen(anchor);
+            SqlAuditLog log = new SqlAuditLog(Clock.systemUTC(), anchor);
+            append(db, log);
+            assertThat(anchor.awaitAnchored()).isTrue();
+            append(db, log); // an hour before its anchor write is due
+            append(db, log);
+            AuditHead end = db.read(SqlAuditLog::head);
+            assertThat(new HeadAnchorFile(dir).read().orElseThrow()).as("held back by the interval").isNotEqualTo(end);
+            assertTimeoutPreemptively(Duration.ofSeconds(30), anchor::close, "a stop writes at once");
             assertThat(new HeadAnchorFile(dir).read()).contains(end);
         }
     }
