@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.castellan.server.files.SecureFiles;
@@ -24,7 +25,8 @@ import org.sqlite.SQLiteDataSource;
  * transaction and one fsync per batch of waiting requests rather than per request, which is
  * what bounded write throughput (FleetBenchmarkIT: request threads parked on the old writer
  * lock while each commit paid its own fsync). Only check-in bookkeeping may commit without waiting for
- * its fsync, under the lease and fence of {@link LazyCommits}.
+ * its fsync, under the lease and fence of {@link LazyCommits}. The WAL is checkpointed apart from
+ * the writer where it can be ({@link WalCheckpointer}).
  */
 public final class SqliteDatabase implements Database {
     private final HikariDataSource dataSource;
@@ -32,13 +34,21 @@ public final class SqliteDatabase implements Database {
     private volatile WriteListener listener = WriteListener.NONE;
     private volatile LazyCommits lazyCommits;
 
-    private SqliteDatabase(HikariDataSource dataSource) {
+    private final WalCheckpointer checkpointer;
+
+    private SqliteDatabase(HikariDataSource dataSource, WalCheckpointer checkpointer) {
         this.dataSource = dataSource;
+        this.checkpointer = checkpointer;
         this.writer = new GroupCommitWriter(dataSource, () -> listener);
     }
 
     /** Opens (creating with mode 0600 on first start) and migrates {@code DIR/castellan.db}. */
     static SqliteDatabase open(Path dataDir) throws IOException {
+        return open(dataDir, WalCheckpointer.EVERY);
+    }
+
+    /** {@link #open(Path)}, with the WAL checkpointed every {@code checkpointEvery} (tests hold it back). */
+    static SqliteDatabase open(Path dataDir, Duration checkpointEvery) throws IOException {
         Path file = dataDir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             // SQLite gives -wal and -shm the mode of the main file, so all three are 0600.
@@ -65,14 +75,25 @@ public final class SqliteDatabase implements Database {
         hikari.setPoolName("castellan-sqlite");
         hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(1);
+        // WalCheckpointer copies the WAL into the file on its own thread and connection; the writer
+        // checkpoints itself (inside a commit) only past this many pages, which bounds the WAL.
+        hikari.setConnectionInitSql("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_CHECKPOINT_PAGES);
         HikariDataSource dataSource = new HikariDataSource(hikari);
+        WalCheckpointer checkpointer;
+        try {
+            checkpointer = WalCheckpointer.start(sqliteSource, checkpointEvery);
+        } catch (SQLException | RuntimeException e) {
+            dataSource.close();
+            throw new IOException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
         try {
             Migrations.configure(dataSource, Dialect.SQLITE).load().migrate();
         } catch (RuntimeException e) {
+            checkpointer.close();
             dataSource.close();
             throw new IOException("cannot migrate database " + file + ": " + e.getMessage(), e);
         }
-        return new SqliteDatabase(dataSource);
+        return new SqliteDatabase(dataSource, checkpointer);
     }
 
     /**
@@ -141,6 +162,12 @@ public final class SqliteDatabase implements Database {
     public void bindTo(MeterRegistry registry) {
         dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         writer.observe(new WriteMeters(registry));
+        checkpointer.bindTo(registry);
+    }
+
+    /** The WAL's checkpointer (tests run a checkpoint now). */
+    WalCheckpointer checkpointer() {
+        return checkpointer;
     }
 
     @Override
@@ -151,6 +178,7 @@ public final class SqliteDatabase implements Database {
     @Override
     public void close() {
         writer.close(); // runs the writes already queued first
+        checkpointer.close(); // then the pool's last connection checkpoints what is left and removes the WAL
         dataSource.close();
     }
 }
