@@ -134,7 +134,8 @@ final class ServerRoutes {
         jit = new JitRoutes(s.db(), jitStore, s.devices(), decisions, s.clock());
         register = new RegisterHandler(s.registrationKeys(), s.devices(), s.policyLookup(), s.deviceGroups(),
                 limits.registrationLimiter(s.clock(), s.db()), s.vault(), s.clock());
-        rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), metrics, s.clock());
+        rotations = new RotationHandlers(s.rotations(), s.policyLookup(), s.vault(), s.db().dialect(), metrics,
+                s.clock());
         recoveryKeyEscrow = new RecoveryKeyEscrowHandler(recoveryKeyStore, recoveryKeyOpener, s.db().dialect(), s.clock());
         luksKeys = new LuksKeyHandlers(recoveryKeyStore, recoveryKeyOpener, s.db().dialect(), s.clock());
         registrationKeys = new RegistrationKeyRoutes(s.db(), s.registrationKeys(), s.deviceGroups(), s.clock(),

@@ -1,6 +1,8 @@
 package org.castellan.server.agent;
 
 import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +16,7 @@ import org.castellan.protocol.messages.EscrowResponse;
 import org.castellan.protocol.messages.RotationOutcome;
 import org.castellan.protocol.messages.RotationStateResponse;
 import org.castellan.server.audit.AuditActions;
+import org.castellan.server.db.Dialect;
 import org.castellan.server.devices.Device;
 import org.castellan.server.guard.AgentRequest;
 import org.castellan.server.http.ApiException;
@@ -38,9 +41,12 @@ public final class RotationHandlers {
     private final Vault vault;
     private final Metrics metrics;
     private final Clock clock;
+    private final Dialect dialect;
 
-    public RotationHandlers(RotationStore rotations, PolicyLookup policies, Vault vault, Metrics metrics, Clock clock) {
+    public RotationHandlers(RotationStore rotations, PolicyLookup policies, Vault vault, Dialect dialect,
+                            Metrics metrics, Clock clock) {
         this.rotations = rotations;
+        this.dialect = dialect;
         this.policies = policies;
         this.vault = vault;
         this.metrics = metrics;
@@ -58,6 +64,7 @@ public final class RotationHandlers {
         testOpen(device.id(), account, rotationId, request.envelope());
         Instant now = clock.instant();
         Escrowed escrowed = signed.write((c, audit) -> {
+            lockRotations(c, device);
             // Only this device's rotations: another device's id answers like an unknown one (no oracle).
             var existing = rotations.byId(c, device.id(), rotationId);
             if (existing.isPresent()) {
@@ -87,6 +94,7 @@ public final class RotationHandlers {
         Device device = signed.device();
         Instant now = clock.instant();
         boolean committed = signed.write((c, audit) -> {
+            lockRotations(c, device);
             Rotation r = owned(rotations.byId(c, device.id(), rotationId).orElse(null), device);
             if (Rotation.ABORTED.equals(r.state())) {
                 throw ApiException.conflict("rotation-aborted", "rotation " + rotationId + " was aborted");
@@ -115,6 +123,7 @@ public final class RotationHandlers {
         Device device = signed.device();
         Instant now = clock.instant();
         boolean aborted = signed.write((c, audit) -> {
+            lockRotations(c, device);
             Rotation r = owned(rotations.byId(c, device.id(), rotationId).orElse(null), device);
             if (r.committedAt() != null) {
                 throw ApiException.conflict("rotation-committed", "rotation " + rotationId + " was already committed");
@@ -130,6 +139,25 @@ public final class RotationHandlers {
             metrics.rotation("aborted");
         }
         Responses.ok(ctx, new RotationStateResponse(rotationId, Rotation.ABORTED));
+    }
+
+    /**
+     * Takes the device's rotation lock for the rest of the write, before it reads the rotation it
+     * decides on. Each escrow, commit and abort reads a rotation's state and then writes from it;
+     * on SQLite the one writer runs them one at a time, but on PostgreSQL two of one device on any
+     * nodes (an agent's retry on another node while the first try still runs) could both read
+     * before either wrote: the second escrow's insert then failed on the primary key (503 to a
+     * retry that should find its rotation), an abort overwrote a commit made in between, and an
+     * older rotation's commit could supersede a newer committed one. Held, the second reads what
+     * the first committed and answers as it would one after the other.
+     */
+    private void lockRotations(Connection c, Device device) throws SQLException {
+        dialect.lockForTransaction(c, lockKey(device.id()));
+    }
+
+    /** The lock a device's rotation writes (escrow, commit, abort) hold for the rest of their write. */
+    static String lockKey(String deviceId) {
+        return "rotations:" + deviceId;
     }
 
     /** Opens the envelope once before acknowledging, so an escrow that could never be revealed is refused. */

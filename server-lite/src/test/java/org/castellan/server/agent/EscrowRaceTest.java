@@ -9,20 +9,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.castellan.protocol.AgentPaths;
 import org.castellan.protocol.envelope.AssociatedData;
 import org.castellan.protocol.envelope.SecretEnvelope;
 import org.castellan.protocol.messages.LuksKeyEscrowRequest;
-import org.castellan.server.db.HeldWriter;
-import org.castellan.server.db.Dialect;
 import org.castellan.server.recovery.RecoveryKeyClient;
 import org.castellan.server.testing.DbSnapshot;
-import org.castellan.server.testing.OnPostgres;
 import org.castellan.server.testing.OneServerPerClass;
 import org.castellan.server.testing.TestAgent;
 import org.castellan.server.testing.TestServer;
@@ -109,112 +103,10 @@ class EscrowRaceTest extends OneServerPerClass {
         assertThat(escrowAudit(agent, "luks-key.escrow")).hasSize(1);
     }
 
-    /**
-     * Sends the escrows at once and holds each one after its comparison, just before its write,
-     * until all are there; then lets them go on, one after the other.
-     */
     @SafeVarargs
     private static List<TestServer.Reply> raced(TestAgent agent, Callable<TestServer.Reply>... escrows) throws Exception {
-        ExecutorService pool = Executors.newCachedThreadPool();
-        try {
-            List<Future<TestServer.Reply>> sent = new ArrayList<>();
-            try (Hold hold = OnPostgres.active() ? new EscrowLockHeld(agent.deviceId) : new WriterHeld()) {
-                for (Callable<TestServer.Reply> escrow : escrows) {
-                    sent.add(pool.submit(escrow));
-                }
-                hold.awaitWaiting(escrows.length);
-            }
-            List<TestServer.Reply> replies = new ArrayList<>();
-            for (Future<TestServer.Reply> reply : sent) {
-                replies.add(reply.get(60, TimeUnit.SECONDS));
-            }
-            return replies;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Something every escrow's write waits for; closing it lets them go. */
-    private abstract static class Hold implements AutoCloseable {
-        private static final java.util.Set<String> HANDLERS = java.util.Set.of(
-                RecoveryKeyEscrowHandler.class.getName(), LuksKeyHandlers.class.getName());
-
-        /** Where a request thread of an escrow handler waits in its write. */
-        abstract String frame();
-
-        /** Waits until {@code n} escrows wait in their write (having compared), held here. */
-        void awaitWaiting(int n) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a safety net, not a timing assertion
-            while (waiting() < n) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the escrows did not reach their write");
-                }
-                Thread.sleep(5);
-            }
-        }
-
-        /** Request threads in an escrow handler, waiting in {@link #frame}. */
-        private long waiting() {
-            return Thread.getAllStackTraces().values().stream().filter(stack -> {
-                boolean inEscrowWrite = false;
-                boolean waits = false;
-                for (StackTraceElement e : stack) {
-                    inEscrowWrite |= HANDLERS.contains(e.getClassName());
-                    waits |= (e.getClassName() + "." + e.getMethodName()).equals(frame());
-                }
-                return inEscrowWrite && waits;
-            }).count();
-        }
-
-        @Override
-        public abstract void close() throws Exception;
-    }
-
-    /** SQLite: a write that holds the one writer thread, so the escrows' writes queue behind it. */
-    private static final class WriterHeld extends Hold {
-        private final HeldWriter held = new HeldWriter(server.server.database());
-
-        WriterHeld() throws InterruptedException {}
-
-        @Override
-        String frame() {
-            return "org.castellan.server.db.QueuedWrite.await";
-        }
-
-        @Override
-        public void close() {
-            held.close();
-        }
-    }
-
-    /** PostgreSQL: the device's escrow lock taken by another session, so each write waits for it. */
-    private static final class EscrowLockHeld extends Hold {
-        private final Connection session;
-        private final long lockId;
-
-        EscrowLockHeld(String deviceId) throws Exception {
-            session = DbSnapshot.open(dataDir);
-            lockId = Dialect.lockId(SameKeys.lockKey(deviceId));
-            try (PreparedStatement st = session.prepareStatement("SELECT pg_advisory_lock(?)")) {
-                st.setLong(1, lockId);
-                st.executeQuery().close();
-            }
-        }
-
-        @Override
-        String frame() {
-            return Dialect.class.getName() + ".lockForTransaction";
-        }
-
-        @Override
-        public void close() throws Exception {
-            try (PreparedStatement st = session.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                st.setLong(1, lockId);
-                st.executeQuery().close();
-            } finally {
-                session.close();
-            }
-        }
+        return RacedWrites.race(server.server.database(), dataDir, SameKeys.lockKey(agent.deviceId),
+                Set.of(RecoveryKeyEscrowHandler.class, LuksKeyHandlers.class), escrows);
     }
 
     private static long rows(TestAgent agent, String and) {
