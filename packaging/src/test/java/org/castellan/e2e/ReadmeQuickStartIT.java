@@ -55,10 +55,7 @@ class ReadmeQuickStartIT {
             Path sudo = Files.writeString(tools.resolve("sudo"), "#!/bin/sh\nexec \"$@\"\n");
             Files.setPosixFilePermissions(sudo, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePortOutsideTheEphemeralRange();
         Path script = Files.writeString(tmp.resolve("readme.sh"), script(blocks, port));
 
         List<String> command = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
@@ -101,6 +98,30 @@ class ReadmeQuickStartIT {
     }
 
     /** One bash script: each block announced on stdout ({@code ### readme line N}), then run. */
+    /**
+     * A free port below the kernel's ephemeral range. A port from {@code new ServerSocket(0)} comes
+     * from that range, and is free again once the socket is closed: another test's server on
+     * {@code 127.0.0.1:0}, running in parallel, took it before the README's server started ("address
+     * already in use", CI, 2026-12-07). Below the range no port-0 bind can take it.
+     */
+    private static int freePortOutsideTheEphemeralRange() throws java.io.IOException {
+        int low = 32768; // Linux's default when the range cannot be read
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(range)) {
+            low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+        }
+        java.util.Random random = new java.security.SecureRandom();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = 20_000 + random.nextInt(Math.max(1, low - 20_000));
+            try (ServerSocket socket = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new java.io.IOException("no free port between 20000 and " + low);
+    }
+
     static String script(List<ReadmeBlocks.Block> blocks, int port) {
         StringBuilder s = new StringBuilder("set -euo pipefail\nserver_pid=\n"
                 + "trap '[ -z \"$server_pid\" ] || kill \"$server_pid\" 2>/dev/null || true' EXIT\n");
