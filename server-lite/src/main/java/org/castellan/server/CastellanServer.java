@@ -23,12 +23,15 @@ import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
+import org.castellan.protocol.signing.RequestVerifier;
 import org.castellan.server.guard.AnonymousDenials;
+import org.castellan.server.guard.NoncePurger;
 import org.castellan.server.http.RouteTable;
 import org.castellan.server.notify.DispatcherSettings;
 import org.castellan.server.notify.WebhookDispatcher;
 import org.castellan.server.retention.HistoryPurger;
 import org.castellan.server.retention.RetentionJob;
+import org.castellan.server.retention.SsoLoginPurger;
 import org.castellan.server.retention.TombstonePurger;
 import org.castellan.server.tls.TlsFiles;
 import org.castellan.server.tls.TlsMaterial;
@@ -51,7 +54,8 @@ public final class CastellanServer implements AutoCloseable {
     private final WebhookDispatcher dispatcher;
     private final HistoryPurger purger;
     private final TombstonePurger tombstones;
-    private final org.castellan.server.retention.SsoLoginPurger ssoLogins;
+    private final SsoLoginPurger ssoLogins;
+    private final NoncePurger nonces;
     private final RetentionJob retention;
     private final AnonymousDenials anonymousDenials;
     private final ChainWatch chain;
@@ -67,8 +71,9 @@ public final class CastellanServer implements AutoCloseable {
                             HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
                             ChainWatch chain, AnonymousDenials anonymousDenials, AuditHeadAnchor anchor,
                             PeriodicGauges gauges, SharedAuditAnchor sharedAnchor, List<JobLeader> leaders,
-                            AuditIntake intake, org.castellan.server.retention.SsoLoginPurger ssoLogins) {
+                            AuditIntake intake, SsoLoginPurger ssoLogins, NoncePurger nonces) {
         this.ssoLogins = ssoLogins;
+        this.nonces = nonces;
         this.chain = chain;
         this.anonymousDenials = anonymousDenials;
         this.tombstones = tombstones;
@@ -188,12 +193,17 @@ public final class CastellanServer implements AutoCloseable {
                     clock);
             JobLeader tombstoneLeader = JobLeader.of(db, "tombstone-purge");
             tombstones.runWhen(tombstoneLeader::lead);
-            org.castellan.server.retention.SsoLoginPurger ssoLogins = new org.castellan.server.retention.SsoLoginPurger(
-                    db, new org.castellan.server.sso.SqlSsoStore(), clock);
+            SsoLoginPurger ssoLogins = new SsoLoginPurger(db, new org.castellan.server.sso.SqlSsoStore(), clock);
             JobLeader ssoLoginLeader = JobLeader.of(db, "sso-login-purge");
             ssoLogins.runWhen(ssoLoginLeader::lead);
-            RetentionJob retention = new RetentionJob(List.of(purger::purgeIfLeader, tombstones::purgeIfLeader,
-                    ssoLogins::purgeIfLeader));
+            NoncePurger nonces = new NoncePurger(db, clock, RequestVerifier.DEFAULT_MAX_SKEW);
+            JobLeader nonceLeader = JobLeader.of(db, "nonce-purge");
+            nonces.runWhen(nonceLeader::lead);
+            RetentionJob retention = new RetentionJob(List.of(
+                    new RetentionJob.Purge("history", purger::purgeIfLeader, PURGE_EVERY),
+                    new RetentionJob.Purge("tombstones", tombstones::purgeIfLeader, PURGE_EVERY),
+                    new RetentionJob.Purge("sso-logins", ssoLogins::purgeIfLeader, PURGE_EVERY),
+                    new RetentionJob.Purge("nonces", nonces::purgeIfLeader, NoncePurger.EVERY)));
             chain.bindTo(metrics.registry());
             if (anchor != null) {
                 anchor.bindTo(metrics.registry());
@@ -205,7 +215,7 @@ public final class CastellanServer implements AutoCloseable {
             built.app().start();
             // Undelivered notifications from before a restart go out now: the outbox is durable.
             dispatcher.start();
-            retention.start(PURGE_EVERY);
+            retention.start();
             chain.start();
             built.anonymousDenials().start();
             if (sharedAnchor != null) {
@@ -214,7 +224,8 @@ public final class CastellanServer implements AutoCloseable {
             intake.start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
                     tombstones, retention, chain, built.anonymousDenials(), anchor, gauges, sharedAnchor,
-                    List.of(webhookLeader, purgeLeader, tombstoneLeader, ssoLoginLeader), intake, ssoLogins);
+                    List.of(webhookLeader, purgeLeader, tombstoneLeader, ssoLoginLeader, nonceLeader), intake,
+                    ssoLogins, nonces);
         } catch (RuntimeException | IOException e) {
             if (gauges != null) {
                 gauges.stop();
@@ -284,6 +295,14 @@ public final class CastellanServer implements AutoCloseable {
      */
     public int flushAnonymousDenials() {
         return anonymousDenials.flush(true);
+    }
+
+    /**
+     * The scheduled purge of agent requests' nonces too old to be accepted again (every
+     * {@link NoncePurger#EVERY}), run now; returns how many went, -1 when another node runs it.
+     */
+    public int purgeStaleNoncesAsScheduled() {
+        return nonces.purgeIfLeader();
     }
 
     /** The scheduled purge of finished single sign-on attempts, run now: -1 when another node runs it. */

@@ -12,12 +12,14 @@ import org.castellan.server.http.ApiException;
 /**
  * Nonces of accepted agent requests, in the database so a replay fails across restarts too.
  * A nonce older than the allowed skew can never be accepted again (its timestamp is stale), so
- * such rows are pruned. Only the agent guard uses it: no handler records (or forgets) a nonce.
+ * such rows are pruned, by {@link NoncePurger} in bounded batches of their own, never inside a
+ * request's write. Only the agent guard records a nonce: no handler records (or forgets) one.
  */
 final class NonceStore {
+    /** Kept past the skew window too, for nodes whose clocks are up to this far apart. */
+    private static final long CLOCK_MARGIN_SECONDS = 60;
     private final Clock clock;
     private final Duration maxSkew;
-    private volatile long lastPruneMillis;
 
     NonceStore(Clock clock, Duration maxSkew) {
         this.clock = clock;
@@ -46,19 +48,19 @@ final class NonceStore {
         if (inserted == 0) {
             throw ApiException.unauthorized("replayed-request", "this request was already received");
         }
-        pruneNowAndThen(c);
     }
 
-    private void pruneNowAndThen(Connection c) throws SQLException {
-        long now = clock.millis();
-        if (now - lastPruneMillis < 60_000) {
-            return;
-        }
-        lastPruneMillis = now;
-        long oldestUsable = now / 1000 - maxSkew.toSeconds() - 60;
-        try (PreparedStatement st = Rows.bind(c.prepareStatement("DELETE FROM request_nonces WHERE request_ts < ?"),
-                oldestUsable)) {
-            st.executeUpdate();
+    /**
+     * Deletes at most {@code limit} nonces stamped before the window any request can still be
+     * accepted in; returns how many. The bound keeps one such delete small in the write it joins
+     * (and in SQLite's WAL), however many expired rows a long stop left behind.
+     */
+    int pruneStale(Connection c, int limit) throws SQLException {
+        long oldestUsable = clock.instant().getEpochSecond() - maxSkew.toSeconds() - CLOCK_MARGIN_SECONDS;
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("DELETE FROM request_nonces"
+                + " WHERE (device_key, nonce) IN (SELECT device_key, nonce FROM request_nonces"
+                + " WHERE request_ts < ? LIMIT ?)"), oldestUsable, limit)) {
+            return st.executeUpdate();
         }
     }
 }

@@ -9,32 +9,42 @@ import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the purges ({@link HistoryPurger}, {@link TombstonePurger}) every so often on one background thread. */
+/**
+ * Runs the purges ({@link HistoryPurger}, {@link TombstonePurger}, {@link SsoLoginPurger}, the
+ * stale nonces) on one background thread, each every so often of its own: one that runs long
+ * delays the others, never overlaps them.
+ */
 public final class RetentionJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
-    private final List<IntSupplier> purges;
+
+    /** A purge and the pause between two of its runs (the first is one pause after start). */
+    public record Purge(String name, IntSupplier run, Duration every) {}
+
+    private final List<Purge> purges;
     private ScheduledExecutorService executor;
 
-    public RetentionJob(List<IntSupplier> purges) {
+    public RetentionJob(List<Purge> purges) {
         this.purges = List.copyOf(purges);
     }
 
-    public synchronized void start(Duration every) {
+    public synchronized void start() {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "castellan-retention");
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(this::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        for (Purge purge : purges) {
+            long every = purge.every().toMillis();
+            executor.scheduleWithFixedDelay(() -> runOnce(purge), every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private void runOnce() {
-        for (IntSupplier purge : purges) {
-            try {
-                purge.getAsInt();
-            } catch (RuntimeException e) {
-                LOG.warn("retention purge failed: {}", e.toString());
-            }
+    private static void runOnce(Purge purge) {
+        try {
+            purge.run().getAsInt();
+        } catch (RuntimeException e) {
+            // Caught so the schedule goes on: an uncaught throw would cancel this purge's later runs.
+            LOG.warn("retention purge {} failed: {}", purge.name(), e.toString());
         }
     }
 

@@ -41,17 +41,37 @@ class NonceStoreTest {
     }
 
     @Test
-    void noncesOutsideTheSkewWindowArePruned() throws Exception {
+    void recordingANonceDeletesNoOtherRowEvenAStaleOne() throws Exception {
         NonceStore nonces = new NonceStore(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
         try (Database db = OnPostgres.open(dataDir)) {
             db.write(c -> {
-                nonces.record(c, request("old-nonce-aaaaaaaaaaaa", NOW.minus(Duration.ofMinutes(10))));
+                nonces.record(c, request("old-nonce-aaaaaaaaaaaa", NOW.minus(Duration.ofHours(1))));
                 nonces.record(c, request("new-nonce-aaaaaaaaaaaa", NOW));
                 return null;
             });
         }
-        // The first record pruned the stale row (its timestamp could never pass the skew check again).
-        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM request_nonces")).isEqualTo(1);
-        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM request_nonces WHERE nonce LIKE 'new%'")).isEqualTo(1);
+        // A request pays for its own nonce only: pruning is NoncePurger's, in writes of its own.
+        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM request_nonces")).isEqualTo(2);
+    }
+
+    @Test
+    void pruningTakesOnlyRowsOlderThanTheSkewAndTheClockMarginAndAtMostTheLimit() throws Exception {
+        NonceStore nonces = new NonceStore(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
+        Instant edge = NOW.minus(Duration.ofMinutes(5)).minusSeconds(60);
+        try (Database db = OnPostgres.open(dataDir)) {
+            db.write(c -> {
+                for (int i = 0; i < 3; i++) {
+                    nonces.record(c, request("stale-nonce-aaaaaaaaa" + i, edge.minusSeconds(1 + i)));
+                }
+                nonces.record(c, request("edge-nonce-aaaaaaaaaaa", edge));
+                nonces.record(c, request("fresh-nonce-aaaaaaaaaa", NOW.minus(Duration.ofMinutes(5))));
+                return null;
+            });
+            assertThat((int) db.write(c -> nonces.pruneStale(c, 2))).isEqualTo(2);
+            assertThat((int) db.write(c -> nonces.pruneStale(c, 2))).isEqualTo(1);
+            assertThat((int) db.write(c -> nonces.pruneStale(c, 2))).isZero();
+        }
+        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM request_nonces WHERE nonce LIKE 'stale%'")).isZero();
+        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM request_nonces")).isEqualTo(2);
     }
 }
