@@ -61,6 +61,12 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
     private AuditHead pendingBeforeUnit; // likewise: where the running unit of work started
     private volatile Committed committed;
     private volatile Committed anchored;
+    /**
+     * Set by the anchor thread while it waits for a commit (not while it waits out the interval):
+     * only then does a commit need to wake it. Both this and {@link #committed} are volatile, so a
+     * commit either sees it set and wakes the thread, or the thread sees the commit before waiting.
+     */
+    private volatile boolean awaitingCommit;
     private boolean stopping; // guarded by signal
     private long writes; // guarded by signal
     private long failures; // guarded by signal
@@ -149,8 +155,10 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
         committed = new Committed(committed.seq() + 1, pending);
         pending = null;
         pendingBeforeUnit = null;
-        synchronized (signal) {
-            signal.notifyAll(); // never held across a file write: the writer thread does not wait here
+        if (awaitingCommit) {
+            synchronized (signal) {
+                signal.notifyAll(); // never held across a file write: the writer thread does not wait here
+            }
         }
         return 0;
     }
@@ -171,9 +179,11 @@ public final class AuditHeadAnchor implements WriteListener, AppendListener, Aut
         while (true) {
             Committed newest;
             synchronized (signal) {
+                awaitingCommit = true;
                 while (!stopping && committed.seq() <= anchored.seq()) {
                     waitOn(0);
                 }
+                awaitingCommit = false;
                 // Commits arriving meanwhile join this write; a stop writes at once.
                 long due;
                 while (!stopping && (due = lastWrite + intervalNanos - System.nanoTime()) > 0) {

@@ -81,6 +81,7 @@ public final class SqliteDatabase implements Database {
         HikariDataSource dataSource = new HikariDataSource(hikari);
         WalCheckpointer checkpointer;
         try {
+            // Before the migrations, so that what one rewrites is copied into the file behind it.
             checkpointer = WalCheckpointer.start(sqliteSource, checkpointEvery);
         } catch (SQLException | RuntimeException e) {
             dataSource.close();

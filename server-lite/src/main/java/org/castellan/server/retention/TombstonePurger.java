@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.castellan.server.audit.AuditActions;
 import org.castellan.server.audit.AuditEvent;
 import org.castellan.server.audit.AuditLog;
@@ -41,10 +42,10 @@ public final class TombstonePurger {
         return retention;
     }
 
-    private volatile java.util.function.BooleanSupplier leader = () -> true;
+    private volatile BooleanSupplier leader = () -> true;
 
     /** The scheduled purge runs only while {@code newLeader} says this node runs it (one node of several). */
-    public void runWhen(java.util.function.BooleanSupplier newLeader) {
+    public void runWhen(BooleanSupplier newLeader) {
         this.leader = newLeader;
     }
 

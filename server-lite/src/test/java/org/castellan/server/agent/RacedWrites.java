@@ -1,8 +1,10 @@
 package org.castellan.server.agent;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -33,7 +35,7 @@ final class RacedWrites {
      * returns their replies in the order given.
      */
     @SafeVarargs
-    static List<TestServer.Reply> race(Database db, java.nio.file.Path dataDir, String lockKey, Set<Class<?>> handlers,
+    static List<TestServer.Reply> race(Database db, Path dataDir, String lockKey, Set<Class<?>> handlers,
                                        Callable<TestServer.Reply>... requests) throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
@@ -56,7 +58,7 @@ final class RacedWrites {
 
     /** Something every request's write waits for; closing it lets them go. */
     private abstract static class Hold implements AutoCloseable {
-        private final Set<String> handlers = new java.util.HashSet<>();
+        private final Set<String> handlers = new HashSet<>();
 
         Hold(Set<Class<?>> handlerClasses) {
             handlerClasses.forEach(h -> handlers.add(h.getName()));
@@ -118,7 +120,7 @@ final class RacedWrites {
         private final Connection session;
         private final long lockId;
 
-        LockHeld(java.nio.file.Path dataDir, String lockKey, Set<Class<?>> handlers) throws Exception {
+        LockHeld(Path dataDir, String lockKey, Set<Class<?>> handlers) throws Exception {
             super(handlers);
             session = DbSnapshot.open(dataDir);
             lockId = Dialect.lockId(lockKey);

@@ -9,8 +9,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.castellan.server.testing.SqliteOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,8 +108,8 @@ class WalCheckpointerTest {
         int transactions = 1_000; // per writer, of 10 rows of 2 KiB: ~20,000 pages in all
         try (SqliteDatabase db = SqliteDatabase.open(dir, Duration.ofMillis(10))) {
             writeRows(db, 1); // creates the table
-            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-            java.util.concurrent.atomic.AtomicLong largestWal = new java.util.concurrent.atomic.AtomicLong();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong largestWal = new AtomicLong();
             Path walFile = dir.resolve(Database.FILE_NAME + "-wal");
             Thread reader = new Thread(() -> {
                 while (writing.get()) {
@@ -116,9 +122,9 @@ class WalCheckpointerTest {
                 }
             });
             reader.start();
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            var pool = Executors.newFixedThreadPool(writers);
             try {
-                var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+                var done = new ArrayList<Future<?>>();
                 for (int w = 0; w < writers; w++) {
                     done.add(pool.submit(() -> {
                         for (int t = 0; t < transactions; t++) {
@@ -174,14 +180,14 @@ class WalCheckpointerTest {
         });
     }
 
-    private static int firstRowSize(Connection c) throws java.sql.SQLException {
+    private static int firstRowSize(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT length(body) FROM checkpoint_probe WHERE id = 1")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }
 
-    private static int count(Connection c) throws java.sql.SQLException {
+    private static int count(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM checkpoint_probe")) {
             rs.next();
             return rs.getInt(1);
