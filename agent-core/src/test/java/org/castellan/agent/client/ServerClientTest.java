@@ -7,8 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -192,18 +193,20 @@ class ServerClientTest {
 
     @Test
     void closedPortIsReportedAsUnreachable() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ServerClient client = new ServerClient(URI.create("https://127.0.0.1:" + port),
-                PinnedTrust.pinned(fingerprint()), deviceKey, "d", Clock.systemUTC());
+        // Bound but never listening, and held for the whole test: a connection to it is refused,
+        // and no other test's server can take the port meanwhile (as it could once a probe
+        // ServerSocket had been closed again).
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ServerClient client = new ServerClient(URI.create("https://127.0.0.1:" + bound.getLocalPort()),
+                    PinnedTrust.pinned(fingerprint()), deviceKey, "d", Clock.systemUTC());
 
-        assertThatThrownBy(() -> client.checkIn(new CheckInRequest("h", "v", "0.1", null, null, List.of())))
-                .isInstanceOfSatisfying(ServerException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ServerException.UNREACHABLE);
-                    assertThat(e.isDefiniteRefusal()).isFalse();
-                });
+            assertThatThrownBy(() -> client.checkIn(new CheckInRequest("h", "v", "0.1", null, null, List.of())))
+                    .isInstanceOfSatisfying(ServerException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ServerException.UNREACHABLE);
+                        assertThat(e.isDefiniteRefusal()).isFalse();
+                    });
+        }
     }
 
     @Test
