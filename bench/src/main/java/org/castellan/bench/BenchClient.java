@@ -148,6 +148,24 @@ public final class BenchClient {
                 .post(RequestBody.create(bytes, JSON)), Map.class, false);
     }
 
+    /**
+     * The id of the device group named {@code name} whose match is exactly the host-name pattern
+     * {@code hostnamePattern}, or null when there is none (groups are few: the first 1,000 are read).
+     */
+    public String deviceGroupMatching(String token, String name, String hostnamePattern) throws Exception {
+        List<?> groups = call(new Request.Builder().url(url() + "/api/v1/device-groups?limit=1000")
+                .header("Authorization", "Bearer " + token), List.class, false);
+        for (Object entry : groups) {
+            Map<?, ?> group = (Map<?, ?>) entry;
+            Object match = group.get("match");
+            if (name.equals(group.get("name")) && match instanceof Map<?, ?> m && hostnamePattern.equals(m.get("hostname"))
+                    && m.get("os") == null) {
+                return (String) group.get("id");
+            }
+        }
+        return null;
+    }
+
     public void reveal(String token, String deviceId) throws Exception {
         revealedPassword(token, deviceId);
     }

@@ -82,13 +82,17 @@ class FleetSmokeIT {
 
             Path open = temp.resolve("open.json");
             List<String> openLoop = new ArrayList<>(common);
-            openLoop.addAll(List.of("--rate", "20/s", "--threads", "8", "--seconds", "2", "--mix", "check-in=9,rotation=1",
+            openLoop.addAll(List.of("--rate", "20/s", "--threads", "8", "--seconds", "2", "--mix", "check-in=9,rotation=1,scoped-first=1",
                     "--connections", "fresh", "--output", open.toString(), "--label", "smoke-open-fresh"));
             assertThat(FleetSimulator.run(openLoop.toArray(String[]::new))).as("open-loop exit status (see stdout)").isZero();
             JsonNode fresh = Json.mapper().readTree(open.toFile());
             assertThat(fresh.path("errors").asLong()).isZero();
             assertThat(fresh.path("verify").path("lost").asLong()).isZero();
             assertThat(fresh.path("phases").get(0).path("operations").path("check-in").path("count").asLong()).isPositive();
+            // The second run's scoped user reached the devices through the first run's group: making the
+            // group again would have been refused (its name is taken), and the run with it.
+            assertThat(fresh.path("phases").get(0).path("operations").path("scoped-first").path("count").asLong())
+                    .isPositive();
         }
 
         // The seeded audit rows chain like the server's own: the whole log verifies.
