@@ -23,6 +23,7 @@ import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
+import org.castellan.protocol.signing.RequestVerifier;
 import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.guard.NoncePurger;
 import org.castellan.server.http.RouteTable;
@@ -195,7 +196,7 @@ public final class CastellanServer implements AutoCloseable {
             SsoLoginPurger ssoLogins = new SsoLoginPurger(db, new org.castellan.server.sso.SqlSsoStore(), clock);
             JobLeader ssoLoginLeader = JobLeader.of(db, "sso-login-purge");
             ssoLogins.runWhen(ssoLoginLeader::lead);
-            NoncePurger nonces = built.noncePurger();
+            NoncePurger nonces = new NoncePurger(db, clock, RequestVerifier.DEFAULT_MAX_SKEW);
             JobLeader nonceLeader = JobLeader.of(db, "nonce-purge");
             nonces.runWhen(nonceLeader::lead);
             RetentionJob retention = new RetentionJob(List.of(
