@@ -17,6 +17,7 @@ import org.castellan.server.guard.Authentication;
 import org.castellan.server.guard.CallerGuard;
 import org.castellan.server.guard.ConsoleGuard;
 import org.castellan.server.guard.ConsoleSessions;
+import org.castellan.server.guard.NoncePurger;
 import org.castellan.server.guard.PermissionGuard;
 import org.castellan.server.guard.Routes;
 import org.castellan.server.http.ClientAddresses;
@@ -45,7 +46,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 final class CastellanApp {
     private CastellanApp() {}
 
-    record Built(Javalin app, List<RouteTable.Route> routes, AnonymousDenials anonymousDenials) {}
+    /** @param noncePurger deletes the nonces {@code agents} can no longer accept (the retention job runs it) */
+    record Built(Javalin app, List<RouteTable.Route> routes, AnonymousDenials anonymousDenials, NoncePurger noncePurger) {}
 
 
     /**
@@ -109,6 +111,6 @@ final class CastellanApp {
         if (!unguarded.isEmpty()) {
             throw new IllegalStateException("routes without a guard: " + unguarded);
         }
-        return new Built(app, routes[0].routes(), anonymousDenials);
+        return new Built(app, routes[0].routes(), anonymousDenials, agents.noncePurger());
     }
 }

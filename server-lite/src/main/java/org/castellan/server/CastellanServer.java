@@ -23,7 +23,6 @@ import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
-import org.castellan.protocol.signing.RequestVerifier;
 import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.guard.NoncePurger;
 import org.castellan.server.http.RouteTable;
@@ -196,7 +195,7 @@ public final class CastellanServer implements AutoCloseable {
             SsoLoginPurger ssoLogins = new SsoLoginPurger(db, new org.castellan.server.sso.SqlSsoStore(), clock);
             JobLeader ssoLoginLeader = JobLeader.of(db, "sso-login-purge");
             ssoLogins.runWhen(ssoLoginLeader::lead);
-            NoncePurger nonces = new NoncePurger(db, clock, RequestVerifier.DEFAULT_MAX_SKEW);
+            NoncePurger nonces = built.noncePurger();
             JobLeader nonceLeader = JobLeader.of(db, "nonce-purge");
             nonces.runWhen(nonceLeader::lead);
             RetentionJob retention = new RetentionJob(List.of(

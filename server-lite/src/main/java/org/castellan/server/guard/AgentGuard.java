@@ -44,6 +44,14 @@ public final class AgentGuard {
         this.maxSkew = maxSkew;
     }
 
+    /**
+     * The purge of the nonces this guard records, on this guard's skew: one that used a shorter
+     * skew than the guard's would delete nonces a replay could still carry.
+     */
+    public NoncePurger noncePurger() {
+        return new NoncePurger(db, clock, maxSkew);
+    }
+
     /** Routes signed by a registered device: the handler runs only for a verified request. */
     void signedByDevice(Context ctx, Routes.AgentHandler handler) throws Exception {
         AgentRequest request = verifyDevice(ctx);

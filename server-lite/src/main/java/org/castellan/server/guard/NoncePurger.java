@@ -8,7 +8,7 @@ import org.castellan.server.db.Database;
 /**
  * Deletes the nonces that can never be accepted again (stamped before the skew window), in
  * batches of at most {@link #BATCH} rows, each its own write. Run every {@link #EVERY} by the
- * retention job, on one node of several: an agent's request pays only for its own nonce, and a
+ * retention job, on one node of several ({@link AgentGuard#noncePurger}, on the guard's own skew): an agent's request pays only for its own nonce, and a
  * server started after a long stop deletes what piled up without one huge transaction (on SQLite
  * the WAL takes all of one transaction at once, before any checkpoint can copy it).
  *
@@ -25,7 +25,7 @@ public final class NoncePurger {
     private final int batch;
     private volatile BooleanSupplier leader = () -> true;
 
-    public NoncePurger(Database db, Clock clock, Duration maxSkew) {
+    NoncePurger(Database db, Clock clock, Duration maxSkew) {
         this(db, clock, maxSkew, BATCH);
     }
 

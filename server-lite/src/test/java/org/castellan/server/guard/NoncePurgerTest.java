@@ -49,6 +49,20 @@ class NoncePurgerTest {
     }
 
     @Test
+    void theGuardsPurgeUsesTheGuardsOwnSkew() throws Exception {
+        try (Database db = OnPostgres.open(dataDir)) {
+            // Stale under a two-minute skew (and its minute of margin), still usable under the default five.
+            seed(db, "past-short-skew-", 3, NOW.minus(Duration.ofMinutes(3)).minusSeconds(1));
+            seed(db, "inside-short-skew-", 2, NOW.minus(Duration.ofMinutes(3)).plusSeconds(1));
+            AgentGuard guard = new AgentGuard(db, null, null, null, Clock.fixed(NOW, ZoneOffset.UTC),
+                    Duration.ofMinutes(2), null);
+            assertThat(guard.noncePurger().purge()).isEqualTo(3);
+        }
+        assertThat(DbSnapshot.count(dataDir, "SELECT COUNT(*) FROM request_nonces WHERE nonce LIKE 'inside%'"))
+                .isEqualTo(2);
+    }
+
+    @Test
     void aNodeThatDoesNotLeadPurgesNothing() throws Exception {
         try (Database db = OnPostgres.open(dataDir)) {
             seed(db, "stale-nonce-", 10, NOW.minus(Duration.ofHours(2)));
