@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
 import org.castellan.protocol.tls.PinnedTrust;
 
@@ -21,6 +22,7 @@ public final class RawHttps {
     private final String host;
     private final int port;
     private final PinnedTrust trust;
+    private final AtomicLong handshakeRetries = new AtomicLong();
 
     public RawHttps(String host, int port, String fingerprint) {
         this.host = host;
@@ -52,14 +54,46 @@ public final class RawHttps {
         }
     }
 
+    /** Connections whose TLS handshake failed before a byte of the request was sent, and were made again. */
+    public long handshakeRetries() {
+        return handshakeRetries.get();
+    }
+
+    /**
+     * A connection with its handshake done. One whose handshake fails is made once more: no byte of
+     * the request has been sent on it, so what the request meets is unchanged. Such retries are
+     * counted ({@link #handshakeRetries}) for the caller to bound; a second failure is thrown.
+     */
+    private SSLSocket handshaken() throws IOException {
+        IOException first = null;
+        while (true) {
+            SSLSocket socket = (SSLSocket) trust.socketFactory().createSocket(host, port);
+            try {
+                socket.setSoTimeout(10_000);
+                // Without it the request waits for the ACK of the handshake's last flight (Nagle against
+                // delayed ACK): 40 ms a request.
+                socket.setTcpNoDelay(true);
+                socket.startHandshake();
+                return socket;
+            } catch (IOException e) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // already broken
+                }
+                if (first != null) {
+                    first.addSuppressed(e);
+                    throw first;
+                }
+                first = e;
+                handshakeRetries.incrementAndGet();
+            }
+        }
+    }
+
     public Answer send(byte[] request) throws IOException {
-        SSLSocket socket = (SSLSocket) trust.socketFactory().createSocket(host, port);
+        SSLSocket socket = handshaken();
         try {
-            socket.setSoTimeout(10_000);
-            // Without it the request waits for the ACK of the handshake's last flight (Nagle against
-            // delayed ACK): 40 ms a request.
-            socket.setTcpNoDelay(true);
-            socket.startHandshake();
             OutputStream out = socket.getOutputStream();
             try {
                 out.write(request);
