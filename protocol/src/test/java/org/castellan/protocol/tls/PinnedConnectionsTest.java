@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -170,9 +171,13 @@ class PinnedConnectionsTest {
 
     @Test
     void aConnectionThatCannotBeMadeFailsWithAnIoException() throws Exception {
-        int port = listener.getLocalPort();
-        listener.close();
-        assertThatThrownBy(() -> connections.exchange(URI.create("https://127.0.0.1:" + port + "/ok"), "GET",
-                PinnedConnections.Headers.NONE, null, null, 1024)).isInstanceOf(IOException.class);
+        // Bound but never listening, held for the call: refused, and no other test's server can take
+        // the port meanwhile (as one could take a listener's port once it was closed).
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = bound.getLocalPort();
+            assertThatThrownBy(() -> connections.exchange(URI.create("https://127.0.0.1:" + port + "/ok"), "GET",
+                    PinnedConnections.Headers.NONE, null, null, 1024)).isInstanceOf(IOException.class);
+        }
     }
 }

@@ -80,12 +80,13 @@ class DatabaseConfigurationTest {
     @Test
     void anUnreachableDatabaseIsRefused() throws Exception {
         Path data = tmp.resolve("unreachable");
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            closedPort = s.getLocalPort();
+        // Bound but never listening, held while the server tries it: refused, and no other test's
+        // server can take the port meanwhile.
+        try (java.net.Socket bound = new java.net.Socket()) {
+            bound.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            refusedWithOneLine(serve(data, "--database", "postgresql://127.0.0.1:" + bound.getLocalPort()
+                    + "/x?user=castellan", "--database-password-file", rightPassword.toString()), data, "cannot connect to");
         }
-        refusedWithOneLine(serve(data, "--database", "postgresql://127.0.0.1:" + closedPort + "/x?user=castellan",
-                "--database-password-file", rightPassword.toString()), data, "cannot connect to");
     }
 
     @Test
