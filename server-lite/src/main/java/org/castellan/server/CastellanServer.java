@@ -23,6 +23,7 @@ import org.castellan.server.config.ServerConfig;
 import org.castellan.server.db.Database;
 import org.castellan.server.files.DataDirModes;
 import org.castellan.server.files.SecureFiles;
+import org.castellan.server.groups.DeviceGroupMatchFill;
 import org.castellan.server.guard.AnonymousDenials;
 import org.castellan.server.guard.NoncePurger;
 import org.castellan.server.http.RouteTable;
@@ -64,13 +65,16 @@ public final class CastellanServer implements AutoCloseable {
     private final SharedAuditAnchor sharedAnchor;
     private final List<JobLeader> leaders;
     private final AuditIntake intake;
+    private final DeviceGroupMatchFill groupMatches;
 
     private CastellanServer(Javalin app, Database db, TlsMaterial tls, Optional<String> initialAdminToken,
                             List<RouteTable.Route> routes, ServerConfig config, WebhookDispatcher dispatcher,
                             HistoryPurger purger, TombstonePurger tombstones, RetentionJob retention,
                             ChainWatch chain, AnonymousDenials anonymousDenials, AuditHeadAnchor anchor,
                             PeriodicGauges gauges, SharedAuditAnchor sharedAnchor, List<JobLeader> leaders,
-                            AuditIntake intake, SsoLoginPurger ssoLogins, NoncePurger nonces) {
+                            AuditIntake intake, SsoLoginPurger ssoLogins, NoncePurger nonces,
+                            DeviceGroupMatchFill groupMatches) {
+        this.groupMatches = groupMatches;
         this.ssoLogins = ssoLogins;
         this.nonces = nonces;
         this.chain = chain;
@@ -195,6 +199,9 @@ public final class CastellanServer implements AutoCloseable {
             SsoLoginPurger ssoLogins = new SsoLoginPurger(db, new org.castellan.server.sso.SqlSsoStore(), clock);
             JobLeader ssoLoginLeader = JobLeader.of(db, "sso-login-purge");
             ssoLogins.runWhen(ssoLoginLeader::lead);
+            DeviceGroupMatchFill groupMatches = context.groupMatchFill();
+            JobLeader groupMatchLeader = JobLeader.of(db, "group-match-fill");
+            groupMatches.runWhen(groupMatchLeader::lead);
             NoncePurger nonces = built.noncePurger();
             JobLeader nonceLeader = JobLeader.of(db, "nonce-purge");
             nonces.runWhen(nonceLeader::lead);
@@ -221,10 +228,11 @@ public final class CastellanServer implements AutoCloseable {
                 sharedAnchor.start();
             }
             intake.start();
+            groupMatches.start();
             return new CastellanServer(built.app(), db, tls, token, built.routes(), config, dispatcher, purger,
                     tombstones, retention, chain, built.anonymousDenials(), anchor, gauges, sharedAnchor,
-                    List.of(webhookLeader, purgeLeader, tombstoneLeader, ssoLoginLeader, nonceLeader), intake,
-                    ssoLogins, nonces);
+                    List.of(webhookLeader, purgeLeader, tombstoneLeader, ssoLoginLeader, nonceLeader, groupMatchLeader),
+                    intake, ssoLogins, nonces, groupMatches);
         } catch (RuntimeException | IOException e) {
             if (gauges != null) {
                 gauges.stop();
@@ -304,6 +312,11 @@ public final class CastellanServer implements AutoCloseable {
         return nonces.purgeIfLeader();
     }
 
+    /** Fills now every device group's match rows still being filled; returns how many writes it took. */
+    public int fillGroupMatches() {
+        return groupMatches.fillAll();
+    }
+
     /** The scheduled purge of finished single sign-on attempts, run now: -1 when another node runs it. */
     public int purgeSsoLoginsAsScheduled() {
         return ssoLogins.purgeIfLeader();
@@ -378,6 +391,7 @@ public final class CastellanServer implements AutoCloseable {
                 intake.stop();
                 dispatcher.stop();
                 retention.stop();
+                groupMatches.stop();
                 leaders.forEach(JobLeader::close);
                 if (sharedAnchor != null) {
                     sharedAnchor.close();

@@ -11,6 +11,7 @@ import org.castellan.server.channels.ChannelStore;
 import org.castellan.server.db.Database;
 import org.castellan.server.devices.DeviceStore;
 import org.castellan.server.devices.SqlDeviceStore;
+import org.castellan.server.groups.DeviceGroupMatchFill;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.groups.SqlUserGroupStore;
 import org.castellan.server.notify.JdbcNotificationOutbox;
@@ -32,7 +33,7 @@ public record ServerContext(Database db, Vault vault, Clock clock, SecureRandom 
                             RegistrationKeyStore registrationKeys, DeviceStore devices, RotationStore rotations,
                             PolicyStore policies, AuditLog audit, SqlUserGroupStore userGroups,
                             SqlDeviceGroupStore deviceGroups, SqlRuleStore rules, ChannelStore channels,
-                            NotificationOutbox outbox, PolicyLookup policyLookup) {
+                            NotificationOutbox outbox, PolicyLookup policyLookup, DeviceGroupMatchFill groupMatchFill) {
 
     public static ServerContext sqlite(Database db, Vault vault, Clock clock, SecureRandom random) {
         return sqlite(db, vault, clock, random, AppendListener.NONE);
@@ -51,6 +52,7 @@ public record ServerContext(Database db, Vault vault, Clock clock, SecureRandom 
         return new ServerContext(db, vault, clock, random, new SqlUserStore(), new SqlRegistrationKeyStore(),
                 new SqlDeviceStore(), new SqlRotationStore(), policies, new SqlAuditLog(clock, chainTip),
                 new SqlUserGroupStore(), deviceGroups, new SqlRuleStore(), new ChannelStore(db, vault),
-                new JdbcNotificationOutbox(db, clock), new PolicyLookup(policies, deviceGroups));
+                new JdbcNotificationOutbox(db, clock), new PolicyLookup(policies, deviceGroups),
+                new DeviceGroupMatchFill(db));
     }
 }

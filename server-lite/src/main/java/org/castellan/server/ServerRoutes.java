@@ -151,7 +151,8 @@ final class ServerRoutes {
         PasswordLogin login = new PasswordLogin(s.db(), s.users(), hasher, limits.loginLockout(s.clock(), s.db()));
         sessions = new SessionRoutes(s.users(), login, s.clock(), s.random());
         userGroups = new UserGroupRoutes(s.db(), s.userGroups(), s.users(), s.clock());
-        deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock());
+        deviceGroups = new DeviceGroupRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies(), s.clock(),
+                s.groupMatchFill());
         deviceGroupMembers = new DeviceGroupMemberRoutes(s.db(), s.deviceGroups(), s.devices(), s.policies());
         rules = new RuleRoutes(s.db(), s.rules(), s.channels(), s.users(), s.userGroups(), s.devices(),
                 s.deviceGroups(), s.clock());

@@ -124,8 +124,7 @@ public final class DeviceGroupMemberRoutes {
                     removed.add(deviceId);
                 }
             }
-            long count = groups.counts(c, List.of(groupId)).getOrDefault(groupId, SqlDeviceGroupStore.Counts.NONE)
-                    .explicit();
+            long count = groups.explicitCount(c, groupId);
             if (!added.isEmpty()) {
                 // Members reach every system: the group's policy must fit them all (as a PUT checks).
                 // Refused here, the transaction rolls back and nothing is written.

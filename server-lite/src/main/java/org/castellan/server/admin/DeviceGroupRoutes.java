@@ -13,6 +13,7 @@ import org.castellan.server.devices.Device;
 import org.castellan.server.devices.DeviceQuery;
 import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.DeviceStore;
+import org.castellan.server.groups.DeviceGroupMatchFill;
 import org.castellan.server.groups.DeviceGroupRow;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.guard.Audited;
@@ -33,10 +34,13 @@ public final class DeviceGroupRoutes {
     private final DeviceStore devices;
     private final PolicyStore policies;
     private final Clock clock;
+    private final DeviceGroupMatchFill matchFill;
 
+    /** @param matchFill fills a saved match's rows after the group's write (not inside it: issue 11) */
     public DeviceGroupRoutes(Database db, SqlDeviceGroupStore groups, DeviceStore devices, PolicyStore policies,
-                             Clock clock) {
+                             Clock clock, DeviceGroupMatchFill matchFill) {
         this.db = db;
+        this.matchFill = matchFill;
         this.groups = groups;
         this.devices = devices;
         this.policies = policies;
@@ -67,12 +71,12 @@ public final class DeviceGroupRoutes {
             throw ApiException.badRequest("read-only-id", "field 'id' is chosen by the server; leave it out");
         }
         String id = Tokens.newId();
-        DeviceGroupView view = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
+        DeviceGroupRow saved = admin.act(AuditActions.DEVICE_GROUP_CREATE, c -> {
             DeviceGroupRow row = validated(c, id, body, false);
             groups.insert(c, row, clock.instant());
-            return Audited.of(view(c, row), describe(row, body.devices() != null));
+            return Audited.of(row, describe(row, body.devices() != null));
         });
-        return view;
+        return filled(saved);
     }
 
     public void update(Context ctx, Caller admin) {
@@ -88,15 +92,27 @@ public final class DeviceGroupRoutes {
      */
     public DeviceGroupView update(Caller admin, String id, Body body) {
         TextRules.readOnly("id", body.id(), id);
-        return admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
+        DeviceGroupRow saved = admin.act(AuditActions.DEVICE_GROUP_UPDATE, c -> {
             find(c, id);
             DeviceGroupRow row = validated(c, id, body, true);
             groups.update(c, row);
             if (body.devices() != null) {
                 groups.replaceMembers(c, id, row.devices());
             }
-            return Audited.of(view(c, row), describe(row, body.devices() != null));
+            return Audited.of(row, describe(row, body.devices() != null));
         });
+        return filled(saved);
+    }
+
+    /**
+     * After a group's write: its match's rows are filled in the background (a match saved or
+     * changed only marks them to be filled, never fills them in the write: issue 11), and the
+     * answer's counts are read after the commit, outside the write (while the match fills, its
+     * count tests the match on every device).
+     */
+    private DeviceGroupView filled(DeviceGroupRow saved) {
+        matchFill.requested();
+        return db.read(c -> view(c, saved));
     }
 
     public void list(Context ctx, Caller admin) {
@@ -183,8 +199,8 @@ public final class DeviceGroupRoutes {
         }
         List<String> members = body.devices() == null ? List.of() : body.devices();
         // Members kept as they are (PUT without devices) still reach the systems they run.
-        boolean explicitMembers = body.devices() == null ? existing && groups.counts(c, List.of(id))
-                .getOrDefault(id, SqlDeviceGroupStore.Counts.NONE).explicit() > 0 : !members.isEmpty();
+        boolean explicitMembers = body.devices() == null ? existing && groups.explicitCount(c, id) > 0
+                : !members.isEmpty();
         for (String deviceId : members) {
             java.util.Optional<Device> device = deviceId == null ? java.util.Optional.empty() : devices.byId(c, deviceId);
             if (device.isEmpty()) {

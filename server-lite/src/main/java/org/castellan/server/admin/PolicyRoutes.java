@@ -57,10 +57,9 @@ public final class PolicyRoutes {
         }
         java.util.Set<String> reached = new java.util.TreeSet<>();
         List<DeviceGroupRow> named = groups.definitions(c).stream().filter(g -> name.equals(g.policy())).toList();
-        var counts = groups.counts(c, named.stream().map(DeviceGroupRow::id).toList());
+        var counts = groups.explicitCounts(c, named.stream().map(DeviceGroupRow::id).toList());
         for (DeviceGroupRow g : named) {
-            boolean explicit = counts.getOrDefault(g.id(), org.castellan.server.groups.SqlDeviceGroupStore.Counts.NONE)
-                    .explicit() > 0;
+            boolean explicit = counts.getOrDefault(g.id(), 0L) > 0;
             reached.addAll(AccountNames.reachedBy(g.matchOs(), explicit));
         }
         return reached.isEmpty() ? java.util.Set.copyOf(AccountNames.SYSTEMS) : reached;

@@ -11,10 +11,20 @@ import org.castellan.server.access.DeviceMatch;
  * written (create, a PUT naming them), its explicit members in {@code devices}. A row read back
  * has none there: members are paged and counted in the database ({@link SqlDeviceGroupStore#memberPage},
  * {@link SqlDeviceGroupStore#counts}), never loaded whole.
+ *
+ * @param matchFilling read back only: its rows of {@code device_group_matches} are being filled
+ *     ({@link DeviceGroupMatchFill}) and may be missing or left from an earlier match, so whoever
+ *     reads the group's matched devices tests its match on the devices instead
  */
 public record DeviceGroupRow(String id, String name, List<String> devices, String matchHostname, String matchOs,
-                             String policy) {
+                             String policy, boolean matchFilling) {
     public record Match(String hostname, String os) {}
+
+    /** A group to write (its match's rows are filled after, whatever this says). */
+    public DeviceGroupRow(String id, String name, List<String> devices, String matchHostname, String matchOs,
+                          String policy) {
+        this(id, name, devices, matchHostname, matchOs, policy, false);
+    }
 
     /** The match as the access evaluator checks it; null when the group has explicit members only. */
     public DeviceMatch accessMatch() {

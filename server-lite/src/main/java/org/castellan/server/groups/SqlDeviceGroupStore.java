@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,7 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.db.Rows;
+import org.castellan.server.devices.DeviceScope;
+import org.castellan.server.devices.SqlDeviceStore;
 
 /** Device groups: explicit members, match criteria and the policy attached. */
 public final class SqlDeviceGroupStore {
@@ -108,7 +112,7 @@ public final class SqlDeviceGroupStore {
 
     private static DeviceGroupRow definition(ResultSet rs) throws SQLException {
         return new DeviceGroupRow(rs.getString("id"), rs.getString("name"), List.of(), rs.getString("match_hostname"),
-                rs.getString("match_os"), rs.getString("policy"));
+                rs.getString("match_os"), rs.getString("policy"), rs.getString("match_fill_after") != null);
     }
 
     /** The query of one {@link #page}: a range search on the primary key from the cursor. */
@@ -133,8 +137,7 @@ public final class SqlDeviceGroupStore {
         try (PreparedStatement st = c.prepareStatement("SELECT * FROM device_groups ORDER BY id");
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
-                out.add(new DeviceGroupRow(rs.getString("id"), rs.getString("name"), List.of(),
-                        rs.getString("match_hostname"), rs.getString("match_os"), rs.getString("policy")));
+                out.add(definition(rs));
             }
         }
         return out;
@@ -161,6 +164,33 @@ public final class SqlDeviceGroupStore {
     }
 
     /**
+     * How many explicit members each of the groups {@code groupIds} has (absent: none), in one
+     * grouped query over {@code device_group_members}' primary key: what a write checks (a policy
+     * must fit every system a member may run), without the matched count {@link #counts} may have
+     * to take from a pass over the fleet while a match fills.
+     */
+    public Map<String, Long> explicitCounts(Connection c, java.util.Collection<String> groupIds) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        if (groupIds.isEmpty()) {
+            return out;
+        }
+        List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT group_id, COUNT(*) FROM device_group_members"
+                + " WHERE group_id IN (" + marks + ") GROUP BY group_id"), ids.toArray()); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** How many explicit members the group has. */
+    public long explicitCount(Connection c, String groupId) throws SQLException {
+        return explicitCounts(c, List.of(groupId)).getOrDefault(groupId, 0L);
+    }
+
+    /**
      * The counts of the groups {@code groupIds} (a page of them), in two grouped queries over the
      * member tables' primary keys: an index range per group, no member row leaves the database.
      */
@@ -170,7 +200,7 @@ public final class SqlDeviceGroupStore {
             return out;
         }
         List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
-        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
         for (String table : List.of("device_group_members", "device_group_matches")) {
             try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT group_id, COUNT(*) FROM " + table
                     + " WHERE group_id IN (" + marks + ") GROUP BY group_id"), ids.toArray());
@@ -183,7 +213,37 @@ public final class SqlDeviceGroupStore {
                 }
             }
         }
+        // A group whose rows are being filled: its devices counted by testing its match on them
+        // (a pass over the fleet, only until the fill ends), never its partial rows.
+        for (DeviceGroupRow group : filling(c, ids)) {
+            List<Object> params = new ArrayList<>();
+            String where = SqlDeviceStore.scopeSql(matchScope(group), "", params);
+            try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT COUNT(*) FROM devices WHERE " + where),
+                    params.toArray()); ResultSet rs = st.executeQuery()) {
+                rs.next();
+                out.put(group.id(), new Counts(out.getOrDefault(group.id(), Counts.NONE).explicit(), rs.getLong(1)));
+            }
+        }
         return out;
+    }
+
+    /** Those of the groups {@code ids} whose match's rows are being filled. */
+    private static List<DeviceGroupRow> filling(Connection c, List<String> ids) throws SQLException {
+        List<DeviceGroupRow> out = new ArrayList<>();
+        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM device_groups WHERE id IN (" + marks
+                + ") AND match_fill_after IS NOT NULL"), ids.toArray()); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(definition(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The devices a group's match selects, tested on each device (no device when it has no match). */
+    private static DeviceScope matchScope(DeviceGroupRow group) {
+        DeviceMatch match = group.accessMatch();
+        return new DeviceScope(false, Set.of(), Set.of(), match == null ? List.of() : List.of(match));
     }
 
     /** One device of a group's page of members, with how it belongs. */
@@ -200,9 +260,21 @@ public final class SqlDeviceGroupStore {
      */
     public List<Member> memberPage(Connection c, String groupId, String afterId, int limit) throws SQLException {
         String after = afterId == null ? "" : afterId;
+        Optional<DeviceGroupRow> group = byId(c, groupId);
+        String sql = MEMBER_PAGE;
+        List<Object> params = new ArrayList<>(List.of(groupId, after, limit, groupId, after, limit, limit));
+        if (group.isPresent() && group.get().matchFilling()) {
+            // Its rows are being filled: the matched arm tests the match on the devices after the cursor.
+            List<Object> match = new ArrayList<>();
+            String where = SqlDeviceStore.scopeSql(matchScope(group.get()), "d.", match);
+            sql = MEMBER_PAGE.replace(MATCHED_ARM, "SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
+                    + " FROM devices d WHERE d.id > ? AND " + where + " ORDER BY d.id LIMIT ?");
+            params = new ArrayList<>(List.of(groupId, after, limit, after));
+            params.addAll(match);
+            params.addAll(List.of(limit, limit));
+        }
         List<Member> out = new ArrayList<>();
-        try (PreparedStatement st = Rows.bind(c.prepareStatement(MEMBER_PAGE), groupId, after, limit, groupId, after,
-                limit, limit); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params.toArray()); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(new Member(rs.getString("id"), rs.getString("hostname"), rs.getString("os"),
                         rs.getInt("explicit") > 0, rs.getInt("matched") > 0, rs.getObject("deleted_at") != null));
@@ -216,11 +288,15 @@ public final class SqlDeviceGroupStore {
      * devices by key inside its LIMIT, so both databases look devices up one by one (a join after
      * the union let PostgreSQL hash-join a scan of the whole devices table).
      */
+    /** {@link #MEMBER_PAGE}'s arm of matched devices, from the kept rows (replaced while they are filled). */
+    private static final String MATCHED_ARM = "SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
+            + " FROM device_group_matches g JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ?"
+            + " ORDER BY g.device_id LIMIT ?";
+
     static final String MEMBER_PAGE = "SELECT id, hostname, os, deleted_at, MAX(ex) AS explicit, MAX(mx) AS matched FROM ("
             + "SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 1 AS ex, 0 AS mx FROM device_group_members g"
             + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) a"
-            + " UNION ALL SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx FROM device_group_matches g"
-            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) b"
+            + " UNION ALL SELECT * FROM (" + SqlDeviceGroupStore.MATCHED_ARM + ") b"
             + ") u GROUP BY id, hostname, os, deleted_at ORDER BY id LIMIT ?";
 
     private static void setMembers(Connection c, String groupId, List<String> deviceIds) throws SQLException {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.function.Function;
 import org.castellan.server.access.AccessEvaluator;
 import org.castellan.server.access.DeviceFacts;
 import org.castellan.server.access.DeviceGroup;
+import org.castellan.server.access.DeviceMatch;
 import org.castellan.server.access.EffectiveAccess;
 import org.castellan.server.access.Permission;
 import org.castellan.server.access.PrincipalRef;
@@ -170,16 +172,24 @@ public final class AccessDecision {
             }
             Set<String> explicit = new HashSet<>();
             Set<String> matched = new HashSet<>();
+            List<DeviceMatch> filling = new ArrayList<>();
             for (DeviceGroupRow group : groups) {
                 if (groupIds.contains(group.id())) {
                     explicit.add(group.id());
-                    // A saved match: its devices are rows of device_group_matches, kept by triggers.
-                    if (group.accessMatch() != null) {
+                    if (group.accessMatch() == null) {
+                        continue;
+                    }
+                    if (group.matchFilling()) {
+                        // Its rows are being filled (groups/DeviceGroupMatchFill) and may miss devices or
+                        // hold an old match's: the match is tested on each device instead, until they are done.
+                        filling.add(group.accessMatch());
+                    } else {
+                        // A saved match: its devices are rows of device_group_matches, kept by triggers.
                         matched.add(group.id());
                     }
                 }
             }
-            return new DeviceScope(false, deviceIds, explicit, matched, List.of());
+            return new DeviceScope(false, deviceIds, explicit, matched, filling);
         }
 
         private EffectiveAccess evaluate(DeviceFacts facts) {

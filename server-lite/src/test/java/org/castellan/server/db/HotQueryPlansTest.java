@@ -23,6 +23,7 @@ import org.castellan.server.devices.DeviceQuery;
 import org.castellan.server.devices.DeviceScope;
 import org.castellan.server.devices.SqlDeviceStore;
 import org.castellan.server.reports.FleetReports;
+import org.castellan.server.groups.DeviceGroupMatchFill;
 import org.castellan.server.groups.SqlDeviceGroupStore;
 import org.castellan.server.groups.SqlUserGroupStore;
 import org.castellan.server.jit.JitQuery;
@@ -80,6 +81,11 @@ class HotQueryPlansTest {
         try (db) {
             db.write(c -> {
                 seed(c, devices);
+                return null;
+            });
+            // The pattern groups' rows, filled as a server fills them after a group is saved.
+            new DeviceGroupMatchFill(db).fillAll();
+            db.write(c -> {
                 try (Statement st = c.createStatement()) {
                     st.execute("ANALYZE");
                 }
@@ -177,7 +183,7 @@ class HotQueryPlansTest {
                                     .filteredOn(line -> line.matches("SEARCH m USING COVERING INDEX"
                                             + " sqlite_autoindex_device_group_(members|matches)_1 \\(group_id=\\? AND device_id>\\?\\)"))
                                     .hasSize(3);
-                        } else if (query.getKey().startsWith("members of a")) {
+                        } else if (query.getKey().startsWith("members of a") && r.sql.contains(" UNION ALL ")) {
                             // One range search per member table from the cursor, each stopping after a
                             // page; the fold per device sorts those few rows (at most two pages), not the group.
                             assertThat(plan).as("%s: an arm per member table", query.getKey())
@@ -242,7 +248,7 @@ class HotQueryPlansTest {
         }
         batch(c, "INSERT INTO device_group_members (group_id, device_id) VALUES ('g-1', ?)", n / 2,
                 (st, i) -> bind(st, id(2 * i)));
-        // Pattern groups, their devices kept by the triggers of V94: "host-1*" and "host-2*" about a
+        // Pattern groups, their devices filled after the seed (DeviceGroupMatchFill): "host-1*" and "host-2*" about a
         // third of the fleet each, "host-1?" ten devices.
         try (Statement st = c.createStatement()) {
             st.execute("INSERT INTO device_groups (id, name, match_hostname, created_at) VALUES ('g-host1', 'ones', 'host-1*', 0)");

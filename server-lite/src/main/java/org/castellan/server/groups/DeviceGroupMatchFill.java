@@ -1,0 +1,190 @@
+package org.castellan.server.groups;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.castellan.server.db.Database;
+import org.castellan.server.db.Dialect;
+import org.castellan.server.db.Rows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills {@code device_group_matches} for the groups whose match was created or changed (the
+ * triggers of V97 set their {@code match_fill_after} to {@code ''}), {@link #BATCH} devices per
+ * write, from the cursor in device id order. Each write deletes the group's rows in its range of
+ * devices and inserts what the match selects there (db/migration/V93's view, the one predicate),
+ * then moves the cursor, so a write's cost follows the batch, never the fleet: a match of 100,000
+ * devices among a million was one write of 1.1-1.6 s in the admin's transaction, during which the
+ * one SQLite writer held every check-in and reveal. While a group fills, readers test its match on
+ * the devices ({@link DeviceGroupRow#matchFilling}); nothing waits for the fill to be right.
+ *
+ * <p>Run on the node that saved the group, as soon as it is saved ({@link #requested}), and every
+ * {@link #SWEEP_EVERY} on the job-leader node (after a stop or a crash mid-fill: the cursor is
+ * committed with each batch's rows, so the fill goes on from the last one). Two nodes filling the
+ * same group at once do the same work twice, never wrong work: each write locks the group's row
+ * first and reads the cursor under that lock.
+ */
+public final class DeviceGroupMatchFill {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceGroupMatchFill.class);
+    /** At most this many devices' rows per write: ~1,000 inserts when a match selects every device. */
+    static final int BATCH = 1_000;
+    public static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    private final Database db;
+    private final int batch;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile BooleanSupplier leader = () -> true;
+    private ScheduledExecutorService executor;
+
+    public DeviceGroupMatchFill(Database db) {
+        this(db, BATCH);
+    }
+
+    /** {@code batch}: devices per write (tests use a few to make many writes). */
+    public DeviceGroupMatchFill(Database db, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be positive: " + batch);
+        }
+        this.db = db;
+        this.batch = batch;
+    }
+
+    /** The sweep runs only while {@code newLeader} says this node runs it (one node of several). */
+    public void runWhen(BooleanSupplier newLeader) {
+        this.leader = newLeader;
+    }
+
+    /** Starts the background thread: a sweep now (what a stop left), then every {@link #SWEEP_EVERY}. */
+    public synchronized void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "castellan-group-match-fill");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::sweepIfLeader, 0, SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A group's match was saved: fills it in the background soon (once for any number of requests
+     * made before the fill starts). Ignored before {@link #start} and after {@link #stop}: the sweep
+     * of a later start finds what is left.
+     */
+    public synchronized void requested() {
+        if (executor != null && queued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                queued.set(false);
+                fillLogged();
+            });
+        }
+    }
+
+    private void sweepIfLeader() {
+        if (leader.getAsBoolean()) {
+            fillLogged();
+        }
+    }
+
+    private void fillLogged() {
+        try {
+            fillAll();
+        } catch (RuntimeException e) {
+            // Caught so the schedule goes on; the cursor is where the last write left it.
+            LOG.warn("filling device group matches failed (the next sweep goes on): {}", e.toString());
+        }
+    }
+
+    public synchronized void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            executor = null;
+        }
+    }
+
+    /** Fills every group waiting for it to the end, a write per batch; returns how many writes. */
+    public int fillAll() {
+        int writes = 0;
+        for (String group : db.read(DeviceGroupMatchFill::waiting)) {
+            boolean more = true;
+            while (more && !Thread.currentThread().isInterrupted()) {
+                more = fillBatch(group);
+                writes++;
+            }
+        }
+        return writes;
+    }
+
+    /** The groups whose rows are being filled. */
+    private static List<String> waiting(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT id FROM device_groups WHERE match_fill_after IS NOT NULL ORDER BY id");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** One write: the next batch of the group's devices; true when more are left after it. */
+    boolean fillBatch(String groupId) {
+        return db.write(c -> fillBatch(c, groupId));
+    }
+
+    private boolean fillBatch(Connection c, String groupId) throws SQLException {
+        if (db.dialect() == Dialect.POSTGRESQL) {
+            // Taken shared by every device trigger (V94): this write's range is recomputed after any
+            // device change that judged those devices against an older match has committed.
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(device_group_matches_lock_key())");
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+            }
+        }
+        // Locks the group's row (PostgreSQL): a match changed meanwhile waits for this write, then
+        // sets the cursor back to the start. No row: the group is filled, or gone.
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("UPDATE device_groups SET match_fill_after = match_fill_after"
+                + " WHERE id = ? AND match_fill_after IS NOT NULL"), groupId)) {
+            if (st.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        String after = one(c, "SELECT match_fill_after FROM device_groups WHERE id = ?", groupId);
+        // The batch's last device; none when fewer than a batch are left (this write goes to the end).
+        String last = one(c, "SELECT id FROM devices WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?", after, batch - 1);
+        String range = " AND device_id > ?" + (last == null ? "" : " AND device_id <= ?");
+        Object[] params = last == null ? new Object[] {groupId, after} : new Object[] {groupId, after, last};
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "DELETE FROM device_group_matches WHERE group_id = ?" + range), params)) {
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("INSERT INTO device_group_matches (group_id, device_id)"
+                + " SELECT group_id, device_id FROM device_group_match_pairs WHERE group_id = ?" + range), params)) {
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "UPDATE device_groups SET match_fill_after = ? WHERE id = ?"), last, groupId)) {
+            st.executeUpdate();
+        }
+        return last != null;
+    }
+
+    private static String one(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(sql), params); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}

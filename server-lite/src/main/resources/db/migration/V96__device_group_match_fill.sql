@@ -1,0 +1,11 @@
+-- Where the filling of a group's device_group_matches rows has got to (issue 11): NULL when every
+-- device's row for the group is current; otherwise the device id up to which they are (''
+-- before the first), and those after it may be missing or left from an earlier match. A group's
+-- match, created or changed, used to be filled in the admin's own transaction: 1.1-1.6 s at a
+-- million devices with 100,000 matches, during which SQLite's one writer did nothing else (every
+-- check-in and reveal waited). The triggers of db/<vendor>/V97 now only set this to '', and
+-- groups/DeviceGroupMatchFill fills in bounded writes from the cursor. While it is not NULL, every
+-- reader of the group's devices tests the match on the devices themselves instead of reading
+-- these rows (guard/AccessDecision, groups/SqlDeviceGroupStore). Existing groups were filled by
+-- the V94 triggers: NULL.
+ALTER TABLE device_groups ADD COLUMN match_fill_after TEXT;
