@@ -52,7 +52,8 @@ public interface Database extends AutoCloseable {
     /**
      * Bookkeeping: as {@link #write}, but the call may return before the commit is on disk, so a
      * crash of the operating system (never one of the server) may lose it. Only what the server can
-     * do without is written so: a plain check-in's nonce and last-seen time. An audit row appended
+     * do without is written so: a plain check-in's nonce and last-seen time, and the background
+     * fill of a device group's match rows (its cursor lost with them). An audit row appended
      * by such work is made durable before the call returns all the same. On SQLite this holds only
      * after {@link #allowLazyCommits} (the embedded writer, {@code LazyCommits}); on PostgreSQL it is
      * a durable write.

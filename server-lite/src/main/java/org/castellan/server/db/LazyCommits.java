@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * after an operating-system crash must assume was lost (the row {@code commit_lease}, sqlite V95).
  *
  * <p>Only bookkeeping asks to be written lazily ({@link Database#writeBookkeeping}): a check-in's
- * nonce and {@code last_seen_at}. A batch made only of such units commits with
+ * nonce and {@code last_seen_at}, and the background fill of a device group's match rows (which
+ * commits its cursor with them, so a loss sets it back; groups/DeviceGroupMatchFill). A batch made only of such units commits with
  * {@code synchronous=NORMAL}: in WAL mode the commit is in the kernel's page cache when the callers
  * are answered, so it survives a crash of the server, but a crash of the kernel may lose the
  * newest of them. Nothing else is ever lazy: a batch with one durable unit in it commits with

@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import org.castellan.server.db.Database;
 import org.castellan.server.db.Dialect;
 import org.castellan.server.db.Rows;
+import org.castellan.server.devices.SqlDeviceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class DeviceGroupMatchFill {
     static final int BATCH = 1_000;
     public static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
     private final Database db;
+    private final SqlDeviceGroupStore groups = new SqlDeviceGroupStore();
     private final int batch;
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile BooleanSupplier leader = () -> true;
@@ -114,17 +116,44 @@ public final class DeviceGroupMatchFill {
         }
     }
 
-    /** Fills every group waiting for it to the end, a write per batch; returns how many writes. */
+    /**
+     * Fills every group waiting for it to the end, a write per batch, and pauses after each write
+     * as long as it took: the fill takes at most half of the writer's time (and of a core), the
+     * requests in between the rest. Returns how many writes it made.
+     */
     public int fillAll() {
         int writes = 0;
         for (String group : db.read(DeviceGroupMatchFill::waiting)) {
+            long started = System.nanoTime();
+            long writing = 0;
+            int groupWrites = 0;
             boolean more = true;
-            while (more && !Thread.currentThread().isInterrupted()) {
+            while (more) {
+                long before = System.nanoTime();
                 more = fillBatch(group);
-                writes++;
+                long took = System.nanoTime() - before;
+                writing += took;
+                groupWrites++;
+                if (more && !pause(took)) {
+                    return writes + groupWrites; // stopping: the next start goes on from the cursor
+                }
             }
+            writes += groupWrites;
+            LOG.info("device group {}: match filled in {} writes, {} ms (of which {} ms writing)", group, groupWrites,
+                    (System.nanoTime() - started) / 1_000_000, writing / 1_000_000);
         }
         return writes;
+    }
+
+    /** Sleeps {@code nanos}; false when interrupted (the server stops). */
+    private static boolean pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The groups whose rows are being filled. */
@@ -140,9 +169,16 @@ public final class DeviceGroupMatchFill {
         return out;
     }
 
-    /** One write: the next batch of the group's devices; true when more are left after it. */
+    /**
+     * One write: the next batch of the group's devices; true when more are left after it. Written
+     * as bookkeeping (on SQLite without its own fsync, db/LazyCommits.java): nothing is acknowledged
+     * by it, and what a crash of the operating system could lose is the last batches with the cursor
+     * that counts them, committed in the same transactions, so the fill goes on from an earlier
+     * cursor and readers test the match meanwhile. Every later durable commit makes it durable too.
+     * A durable write per batch took half of the fill's processor time in the kernel's fsync.
+     */
     boolean fillBatch(String groupId) {
-        return db.write(c -> fillBatch(c, groupId));
+        return db.writeBookkeeping(c -> fillBatch(c, groupId));
     }
 
     private boolean fillBatch(Connection c, String groupId) throws SQLException {
@@ -163,17 +199,27 @@ public final class DeviceGroupMatchFill {
             }
         }
         String after = one(c, "SELECT match_fill_after FROM device_groups WHERE id = ?", groupId);
+        DeviceGroupRow group = groups.byId(c, groupId).orElseThrow();
         // The batch's last device; none when fewer than a batch are left (this write goes to the end).
         String last = one(c, "SELECT id FROM devices WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?", after, batch - 1);
-        String range = " AND device_id > ?" + (last == null ? "" : " AND device_id <= ?");
-        Object[] params = last == null ? new Object[] {groupId, after} : new Object[] {groupId, after, last};
+        String range = " > ?" + (last == null ? "" : " AND %1$s <= ?");
+        List<Object> params = new ArrayList<>(List.of(groupId, after));
+        if (last != null) {
+            params.add(last);
+        }
         try (PreparedStatement st = Rows.bind(c.prepareStatement(
-                "DELETE FROM device_group_matches WHERE group_id = ?" + range), params)) {
+                "DELETE FROM device_group_matches WHERE group_id = ? AND device_id" + range.formatted("device_id")),
+                params.toArray())) {
             st.executeUpdate();
         }
-        try (PreparedStatement st = Rows.bind(c.prepareStatement("INSERT INTO device_group_matches (group_id, device_id)"
-                + " SELECT group_id, device_id FROM device_group_match_pairs WHERE group_id = ?" + range), params)) {
-            st.executeUpdate();
+        if (group.accessMatch() != null) {
+            // The match as SqlDeviceStore tests it on each device, its pattern bound once (db/migration/V93's
+            // view, which the device triggers use, computes it again for every device: five times the work).
+            String where = SqlDeviceStore.scopeSql(SqlDeviceGroupStore.matchScope(group), "", params);
+            try (PreparedStatement st = Rows.bind(c.prepareStatement("INSERT INTO device_group_matches (group_id, device_id)"
+                    + " SELECT ?, id FROM devices WHERE id" + range.formatted("id") + " AND " + where), params.toArray())) {
+                st.executeUpdate();
+            }
         }
         try (PreparedStatement st = Rows.bind(c.prepareStatement(
                 "UPDATE device_groups SET match_fill_after = ? WHERE id = ?"), last, groupId)) {

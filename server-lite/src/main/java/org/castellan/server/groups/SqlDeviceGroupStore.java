@@ -241,7 +241,7 @@ public final class SqlDeviceGroupStore {
     }
 
     /** The devices a group's match selects, tested on each device (no device when it has no match). */
-    private static DeviceScope matchScope(DeviceGroupRow group) {
+    static DeviceScope matchScope(DeviceGroupRow group) {
         DeviceMatch match = group.accessMatch();
         return new DeviceScope(false, Set.of(), Set.of(), match == null ? List.of() : List.of(match));
     }

@@ -86,11 +86,14 @@ public final class ServerArchitecture {
     /**
      * Promise 1 by structure: every write is acknowledged only once durable, except a plain
      * check-in's bookkeeping (db/LazyCommits.java). Only the check-in handler asks for that, and
-     * only through its guard's request (which records the nonce the fence then protects).
+     * only through its guard's request (which records the nonce the fence then protects). The one
+     * other is no request's: the background fill of a device group's match rows, which answers no
+     * one and commits its cursor with its rows (groups/DeviceGroupMatchFill).
      */
     public static final ArchRule ONLY_CHECK_INS_ARE_BOOKKEEPING = noClasses().that()
             .doNotHaveFullyQualifiedName(SERVER + ".agent.CheckInHandler")
             .and().doNotHaveFullyQualifiedName(SERVER + ".guard.AgentRequest")
+            .and().doNotHaveFullyQualifiedName(SERVER + ".groups.DeviceGroupMatchFill")
             .should().callMethodWhere(TokenCalls.BOOKKEEPING_WRITE)
             .as("only the check-in handler writes bookkeeping that may be answered before it is durable");
 
