@@ -170,19 +170,7 @@ public final class SqlDeviceGroupStore {
      * to take from a pass over the fleet while a match fills.
      */
     public Map<String, Long> explicitCounts(Connection c, java.util.Collection<String> groupIds) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        if (groupIds.isEmpty()) {
-            return out;
-        }
-        List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
-        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT group_id, COUNT(*) FROM device_group_members"
-                + " WHERE group_id IN (" + marks + ") GROUP BY group_id"), ids.toArray()); ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return out;
+        return grouped(c, "device_group_members", groupIds);
     }
 
     /** How many explicit members the group has. */
@@ -193,46 +181,55 @@ public final class SqlDeviceGroupStore {
     /**
      * The counts of the groups {@code groupIds} (a page of them), in two grouped queries over the
      * member tables' primary keys: an index range per group, no member row leaves the database.
+     * A group whose match's rows are being filled has its matched devices counted by testing its
+     * match on every device instead (a pass over the fleet, only until the fill ends), never from
+     * its partial rows.
      */
     public Map<String, Counts> counts(Connection c, java.util.Collection<String> groupIds) throws SQLException {
         Map<String, Counts> out = new HashMap<>();
-        if (groupIds.isEmpty()) {
-            return out;
-        }
-        List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
-        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        for (String table : List.of("device_group_members", "device_group_matches")) {
-            try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT group_id, COUNT(*) FROM " + table
-                    + " WHERE group_id IN (" + marks + ") GROUP BY group_id"), ids.toArray());
-                 ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    Counts now = out.getOrDefault(rs.getString(1), Counts.NONE);
-                    long n = rs.getLong(2);
-                    out.put(rs.getString(1), table.equals("device_group_members") ? new Counts(n, now.matched())
-                            : new Counts(now.explicit(), n));
-                }
-            }
-        }
-        // A group whose rows are being filled: its devices counted by testing its match on them
-        // (a pass over the fleet, only until the fill ends), never its partial rows.
-        for (DeviceGroupRow group : filling(c, ids)) {
+        Map<String, Long> matched = grouped(c, "device_group_matches", groupIds);
+        for (DeviceGroupRow group : groupIds.isEmpty() ? List.<DeviceGroupRow>of() : filling(c, groupIds)) {
             List<Object> params = new ArrayList<>();
             String where = SqlDeviceStore.scopeSql(matchScope(group), "", params);
             try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT COUNT(*) FROM devices WHERE " + where),
                     params.toArray()); ResultSet rs = st.executeQuery()) {
                 rs.next();
-                out.put(group.id(), new Counts(out.getOrDefault(group.id(), Counts.NONE).explicit(), rs.getLong(1)));
+                matched.put(group.id(), rs.getLong(1));
+            }
+        }
+        explicitCounts(c, groupIds).forEach((id, n) -> out.put(id, new Counts(n, 0)));
+        matched.forEach((id, n) -> out.put(id, new Counts(out.getOrDefault(id, Counts.NONE).explicit(), n)));
+        return out;
+    }
+
+    /** Rows of {@code table} per group of {@code groupIds} (absent: none), over its primary key {@code (group_id, ...)}. */
+    private static Map<String, Long> grouped(Connection c, String table, java.util.Collection<String> groupIds)
+            throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        if (groupIds.isEmpty()) {
+            return out;
+        }
+        List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT group_id, COUNT(*) FROM " + table
+                + " WHERE group_id IN (" + marks(ids.size()) + ") GROUP BY group_id"), ids.toArray());
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
             }
         }
         return out;
     }
 
+    private static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
     /** Those of the groups {@code ids} whose match's rows are being filled. */
-    private static List<DeviceGroupRow> filling(Connection c, List<String> ids) throws SQLException {
+    private static List<DeviceGroupRow> filling(Connection c, java.util.Collection<String> ids) throws SQLException {
         List<DeviceGroupRow> out = new ArrayList<>();
-        String marks = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM device_groups WHERE id IN (" + marks
-                + ") AND match_fill_after IS NOT NULL"), ids.toArray()); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT * FROM device_groups WHERE id IN ("
+                + marks(ids.size()) + ") AND match_fill_after IS NOT NULL"), new TreeSet<>(ids).toArray());
+             ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(definition(rs));
             }
