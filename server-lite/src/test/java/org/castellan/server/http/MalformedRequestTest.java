@@ -42,6 +42,9 @@ class MalformedRequestTest {
     @AfterAll
     static void stop() {
         server.close();
+        // A request sent again because its connection closed without a byte (RawHttps.sendForAnswer):
+        // one in this class's dozen is what this machine's drops explain; more would be a finding.
+        assertThat(raw.handshakeRetries()).as("connections made again").isLessThanOrEqualTo(1);
     }
 
     private static RawHttps.Answer send(String requestLine, String... headers) throws Exception {
@@ -50,7 +53,7 @@ class MalformedRequestTest {
             request.append(header).append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
-        return raw.send(request.toString());
+        return raw.sendForAnswer(request.toString());
     }
 
     private static void assertJsonError(RawHttps.Answer answer, int status, String code) {
@@ -99,7 +102,7 @@ class MalformedRequestTest {
         assertJsonError(send("GET /api/v1/devices/..;/x HTTP/1.1"), 400, "bad-request");
         assertJsonError(send("GET /api/v1/de\u00e9vices HTTP/1.1"), 400, "bad-request");
         assertJsonError(send("GET * HTTP/1.1"), 400, "bad-request");
-        assertJsonError(raw.send("GET\t/api/v1/devices HTTP/1.1\r\nHost: a\r\n\r\n"), 400, "bad-request");
+        assertJsonError(raw.sendForAnswer("GET\t/api/v1/devices HTTP/1.1\r\nHost: a\r\n\r\n"), 400, "bad-request");
     }
 
     @Test
@@ -125,7 +128,7 @@ class MalformedRequestTest {
 
     @Test
     void headerProblemsJettyRefusesAnswerJson() throws Exception {
-        assertJsonError(raw.send("GET /api/v1/devices HTTP/1.1\r\nConnection: close\r\n\r\n"), 400, "bad-request");
+        assertJsonError(raw.sendForAnswer("GET /api/v1/devices HTTP/1.1\r\nConnection: close\r\n\r\n"), 400, "bad-request");
         assertJsonError(send("GET /api/v1/devices HTTP/1.1", "Host: other"), 400, "bad-request");
         assertJsonError(send("GET /api/v1/devices HTTP/1.1", "Bad Header: x"), 400, "bad-request");
         assertJsonError(send("POST /api/v1/devices HTTP/1.1", "Content-Length: abc"), 400, "bad-request");

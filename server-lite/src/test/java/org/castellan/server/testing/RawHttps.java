@@ -54,7 +54,10 @@ public final class RawHttps {
         }
     }
 
-    /** Connections whose TLS handshake failed before a byte of the request was sent, and were made again. */
+    /**
+     * Connections made again: their TLS handshake failed before a byte of the request was sent, or
+     * (through {@link #sendForAnswer}) they were closed without a byte of an answer.
+     */
     public long handshakeRetries() {
         return handshakeRetries.get();
     }
@@ -113,6 +116,22 @@ public final class RawHttps {
 
     public Answer send(String request) throws IOException {
         return send(request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * As {@link #send}, for a request the server must answer: one that met a connection closed
+     * without a byte is sent once more on a new one, counted in {@link #handshakeRetries}. On this
+     * machine about one fresh connection in a thousand is closed by the server right after its TLS
+     * handshake, in the PostgreSQL pass only, from 2026-12-08 on (cause not found; see
+     * HostileRequestTest). A request the server never answers still fails: twice.
+     */
+    public Answer sendForAnswer(String request) throws IOException {
+        Answer answer = send(request);
+        if (answer.closedWithoutAnswer() && answer.statusLine().isEmpty()) {
+            handshakeRetries.incrementAndGet();
+            return send(request);
+        }
+        return answer;
     }
 
     private static Answer read(InputStream in) throws IOException {
