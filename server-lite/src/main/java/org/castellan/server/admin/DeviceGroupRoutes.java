@@ -183,6 +183,8 @@ public final class DeviceGroupRoutes {
             groups.delete(c, id);
             return Audited.of(null, "device-group:" + id + " '" + row.name() + "'");
         });
+        // Its match's rows are purged after the delete, in bounded writes (db/sqlite/V98).
+        matchFill.requested();
     }
 
     /**

@@ -26,6 +26,8 @@ public final class DatabaseCopy {
             "device_agent_version_counts", "device_os_version_counts",
             // kept by the target's triggers as device groups and devices are copied (V93)
             "device_group_matches",
+            // rows of deleted groups' matches still to purge (V98): those rows are not copied either
+            "device_group_match_purges",
             // the embedded server's own lease on lazy commits (sqlite V95): nothing of it applies to PostgreSQL
             "commit_lease");
 

@@ -76,6 +76,14 @@ class DeviceGroupMatchFillingTest {
             server.server.fillGroupMatches();
             assertThat(keptRows(server, group)).containsExactlyInAnyOrder(web.get(0), db.get(0));
             assertSeen(server, token, group, List.of(web.get(0), db.get(0)), "filled with *-1");
+
+            // Deleted: the group at once, its rows by the purge after it.
+            assertThat(server.delete("/api/v1/device-groups/" + group).status()).isEqualTo(204);
+            assertThat(server.get("/api/v1/device-groups/" + group).status()).isEqualTo(404);
+            TestServer.Reply none = server.getWithToken("/api/v1/devices?limit=100", token);
+            assertThat(ids(none.json())).as("the scoped user reaches nothing").isEmpty();
+            server.server.fillGroupMatches();
+            assertThat(keptRows(server, group)).isEmpty();
         }
     }
 

@@ -131,7 +131,7 @@ class DeviceGroupMatchesTest {
             assertThat(walk(db, devices, scope, 2, false)).containsExactlyElementsOf(expected);
             assertThat(walk(db, devices, scope, 2, true)).containsExactly("d-03");
 
-            // Purged device and deleted group: their rows go with them (foreign keys).
+            // Purged device and deleted group: the device's rows go with it (foreign key), the group's after it (V98).
             db.write(c -> {
                 devices.purge(c, "d-03");
                 groups.delete(c, "g-linux");

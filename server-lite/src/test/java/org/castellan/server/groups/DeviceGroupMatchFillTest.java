@@ -150,6 +150,61 @@ class DeviceGroupMatchFillTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void aDeletedGroupsRowsArePurgedAfterItInBoundedWrites(String backend, @TempDir Path dir) throws Exception {
+        withDatabase(backend, dir, db -> {
+            seed(db);
+            SqlDeviceGroupStore groups = new SqlDeviceGroupStore();
+            db.write(c -> {
+                groups.insert(c, new DeviceGroupRow("g-web", "web", List.of(), "web-*", null, null), AT);
+                groups.insert(c, new DeviceGroupRow("g-all", "all", List.of("d-03"), "*", null, null), AT);
+                groups.insert(c, new DeviceGroupRow("g-db", "db", List.of(), "db-*", null, null), AT);
+                return null;
+            });
+            new DeviceGroupMatchFill(db).fillAll();
+            TreeSet<String> web = kept(db, "g-web");
+            assertThat(kept(db, "g-all")).hasSize(DEVICES);
+
+            // The delete takes the group (and its explicit members) at once, its match's rows after.
+            db.write(c -> {
+                groups.delete(c, "g-all");
+                return null;
+            });
+            boolean exists = db.read(c -> groups.exists(c, "g-all"));
+            assertThat(exists).isFalse();
+            assertThat(kept(db, "g-all")).as("left for the purge").hasSize(DEVICES);
+            // A group deleted while its match fills: what its fill wrote goes too.
+            DeviceGroupMatchFill fill = new DeviceGroupMatchFill(db, 10);
+            db.write(c -> {
+                groups.update(c, new DeviceGroupRow("g-db", "db", List.of(), "*-1?", null, null));
+                return null;
+            });
+            fill.fillBatch("g-db");
+            db.write(c -> {
+                groups.delete(c, "g-db");
+                return null;
+            });
+            assertThat(fill.fillBatch("g-db")).as("a deleted group fills no more").isFalse();
+
+            // 25 rows of g-all at 10 a write: three writes. g-db's first write refilled d-00 to d-09
+            // (no "*-1?" there) and left the old match's 7 rows after them: one write.
+            assertThat(fill.fillAll()).isEqualTo(4);
+            assertThat(kept(db, "g-all")).isEmpty();
+            assertThat(kept(db, "g-db")).isEmpty();
+            assertThat(kept(db, "g-web")).as("another group's rows stay").isEqualTo(web).hasSize(13);
+            int purges = db.read(c -> {
+                try (PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM device_group_match_purges");
+                     ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertThat(purges).as("purges left").isZero();
+            assertThat(fill.fillAll()).as("nothing left to do").isZero();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void whileAMatchFillsItsCountAndMembersComeFromTheDevices(String backend, @TempDir Path dir) throws Exception {
         withDatabase(backend, dir, db -> {
             seed(db);
