@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code device_group_matches} in bounded writes, off the admin's transaction: at a million
+ * Keeps a device group's rows in bounded writes, off the admin's transaction: at a million
  * devices, filling a match of 100,000 devices was one write of 1.1-1.6 s and deleting such a group
- * one of 1.5-3.4 s, during which the one SQLite writer held every check-in and reveal.
+ * one of 1.5-3.4 s, during which the one SQLite writer held every check-in and reveal (a
+ * registration key's group, explicit members of most of the fleet, is the same when deleted).
  *
  * <ul>
  *   <li><b>Fill.</b> A group whose match was created or changed has {@code match_fill_after} set
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       DeviceGroupMatchesTest holds both to the access evaluator's own match. Until the cursor is
  *       {@code NULL} again, readers test the match on the devices ({@link DeviceGroupRow#matchFilling}).</li>
  *   <li><b>Purge.</b> A deleted group's id is recorded in {@code device_group_match_purges} (V98)
- *       and its rows are deleted {@link #PURGE_BATCH} at a time. No reader asks for a group id that no
+ *       and its rows, of {@code device_group_members} (V99) and of {@code device_group_matches},
+ *       are deleted {@link #PURGE_BATCH} at a time. No reader asks for a group id that no
  *       longer exists, and ids are never used again.</li>
  * </ul>
  *
@@ -176,7 +178,7 @@ public final class DeviceGroupMatchFill {
                 }
             }
             writes += groupWrites;
-            LOG.info("deleted device group {}: its match's rows purged in {} writes, {} ms", group, groupWrites,
+            LOG.info("deleted device group {}: its members' and match's rows purged in {} writes, {} ms", group, groupWrites,
                     (System.nanoTime() - started) / 1_000_000);
         }
         return writes;
@@ -195,25 +197,29 @@ public final class DeviceGroupMatchFill {
     }
 
     /**
-     * One write: deletes the first {@link #purgeBatch} rows of a deleted group, and its purge record
-     * with the last of them; true when more are left. Nothing reads those rows (no group has that
-     * id), so no lock is needed: a device trigger may delete some of them too.
+     * One write: deletes up to {@link #purgeBatch} of a deleted group's explicit members' rows and
+     * then of its match's rows, the first in device id order of each, and its purge record with the
+     * last of them; true when more are left. Nothing reads those rows (no group has that id), so no
+     * lock is needed: a device trigger or a device's purge may delete some of them too.
      */
     private boolean purgeBatch(Connection c, String groupId) throws SQLException {
-        String last = one(c, "SELECT device_id FROM device_group_matches WHERE group_id = ? ORDER BY device_id"
-                + " LIMIT 1 OFFSET ?", groupId, purgeBatch - 1);
-        try (PreparedStatement st = Rows.bind(c.prepareStatement("DELETE FROM device_group_matches WHERE group_id = ?"
-                + (last == null ? "" : " AND device_id <= ?")), last == null ? new Object[] {groupId}
-                : new Object[] {groupId, last})) {
-            st.executeUpdate();
-        }
-        if (last == null) {
-            try (PreparedStatement st = Rows.bind(c.prepareStatement(
-                    "DELETE FROM device_group_match_purges WHERE group_id = ?"), groupId)) {
+        for (String table : List.of("device_group_members", "device_group_matches")) {
+            String last = one(c, "SELECT device_id FROM " + table + " WHERE group_id = ? ORDER BY device_id"
+                    + " LIMIT 1 OFFSET ?", groupId, purgeBatch - 1);
+            try (PreparedStatement st = Rows.bind(c.prepareStatement("DELETE FROM " + table + " WHERE group_id = ?"
+                    + (last == null ? "" : " AND device_id <= ?")), last == null ? new Object[] {groupId}
+                    : new Object[] {groupId, last})) {
                 st.executeUpdate();
             }
+            if (last != null) {
+                return true;
+            }
         }
-        return last != null;
+        try (PreparedStatement st = Rows.bind(c.prepareStatement(
+                "DELETE FROM device_group_match_purges WHERE group_id = ?"), groupId)) {
+            st.executeUpdate();
+        }
+        return false;
     }
 
     /** Sleeps {@code nanos}; false when interrupted (the server stops). */

@@ -75,10 +75,12 @@ public final class SqlDeviceGroupStore {
         setMembers(c, groupId, deviceIds);
     }
 
+    /**
+     * Deletes the group. Its explicit members' and its match's rows stay until
+     * {@link DeviceGroupMatchFill} purges them (a trigger records the id, db/sqlite/V98 and V99):
+     * nothing reads rows of a group that does not exist.
+     */
     public void delete(Connection c, String id) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("DELETE FROM device_group_members WHERE group_id = ?")) {
-            Rows.bind(st, id).executeUpdate();
-        }
         try (PreparedStatement st = c.prepareStatement("DELETE FROM device_groups WHERE id = ?")) {
             Rows.bind(st, id).executeUpdate();
         }

@@ -77,13 +77,24 @@ class DeviceGroupMatchFillingTest {
             assertThat(keptRows(server, group)).containsExactlyInAnyOrder(web.get(0), db.get(0));
             assertSeen(server, token, group, List.of(web.get(0), db.get(0)), "filled with *-1");
 
-            // Deleted: the group at once, its rows by the purge after it.
-            assertThat(server.delete("/api/v1/device-groups/" + group).status()).isEqualTo(204);
-            assertThat(server.get("/api/v1/device-groups/" + group).status()).isEqualTo(404);
+            // Deleted, with a second group that reaches db-4 as an explicit member: each group at once,
+            // its rows (members and matches) by the purge after it, and nothing reached meanwhile.
+            String pinned = admin.deviceGroup("pinned", List.of(db.get(3)), null, null);
+            admin.rule(Map.of("principals", List.of("user:" + user), "targets", List.of("device-group:" + pinned),
+                    "permissions", List.of("password.read")));
+            TestServer.Reply two = server.getWithToken("/api/v1/devices?limit=100", token);
+            assertThat(ids(two.json())).containsExactlyElementsOf(new TreeSet<>(List.of(web.get(0), db.get(0), db.get(3))));
+            for (String deleted : List.of(group, pinned)) {
+                assertThat(server.delete("/api/v1/device-groups/" + deleted).status()).isEqualTo(204);
+                assertThat(server.get("/api/v1/device-groups/" + deleted).status()).isEqualTo(404);
+            }
             TestServer.Reply none = server.getWithToken("/api/v1/devices?limit=100", token);
             assertThat(ids(none.json())).as("the scoped user reaches nothing").isEmpty();
+            TestServer.Reply reveal = server.getWithToken("/api/v1/devices/" + db.get(3) + "/password", token);
+            assertThat(reveal.status()).as("no reveal through a deleted group: %s", reveal.body()).isEqualTo(403);
             server.server.fillGroupMatches();
             assertThat(keptRows(server, group)).isEmpty();
+            assertThat(memberRows(server, pinned)).isEmpty();
         }
     }
 
@@ -131,6 +142,21 @@ class DeviceGroupMatchFillingTest {
                     return rs.getString(1) != null;
                 }
             }
+        });
+    }
+
+    private static TreeSet<String> memberRows(TestServer server, String group) {
+        return server.server.database().read(c -> {
+            TreeSet<String> out = new TreeSet<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_members WHERE group_id = ?")) {
+                st.setString(1, group);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
         });
     }
 

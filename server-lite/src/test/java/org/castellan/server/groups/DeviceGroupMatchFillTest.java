@@ -150,7 +150,7 @@ class DeviceGroupMatchFillTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
-    void aDeletedGroupsRowsArePurgedAfterItInBoundedWrites(String backend, @TempDir Path dir) throws Exception {
+    void aDeletedGroupsMembersAndMatchesArePurgedAfterItInBoundedWrites(String backend, @TempDir Path dir) throws Exception {
         withDatabase(backend, dir, db -> {
             seed(db);
             SqlDeviceGroupStore groups = new SqlDeviceGroupStore();
@@ -164,7 +164,7 @@ class DeviceGroupMatchFillTest {
             TreeSet<String> web = kept(db, "g-web");
             assertThat(kept(db, "g-all")).hasSize(DEVICES);
 
-            // The delete takes the group (and its explicit members) at once, its match's rows after.
+            // The delete takes the group at once, its explicit members' and its match's rows after.
             db.write(c -> {
                 groups.delete(c, "g-all");
                 return null;
@@ -172,6 +172,7 @@ class DeviceGroupMatchFillTest {
             boolean exists = db.read(c -> groups.exists(c, "g-all"));
             assertThat(exists).isFalse();
             assertThat(kept(db, "g-all")).as("left for the purge").hasSize(DEVICES);
+            assertThat(members(db, "g-all")).as("explicit members left for the purge").containsExactly("d-03");
             // A group deleted while its match fills: what its fill wrote goes too.
             DeviceGroupMatchFill fill = new DeviceGroupMatchFill(db, 10);
             db.write(c -> {
@@ -185,10 +186,12 @@ class DeviceGroupMatchFillTest {
             });
             assertThat(fill.fillBatch("g-db")).as("a deleted group fills no more").isFalse();
 
-            // 25 rows of g-all at 10 a write: three writes. g-db's first write refilled d-00 to d-09
-            // (no "*-1?" there) and left the old match's 7 rows after them: one write.
+            // g-all, 10 rows a table a write: its one member and 10 matches, then 10, then 5: three writes.
+            // g-db's first write refilled d-00 to d-09 (no "*-1?" there) and left the old match's 7
+            // rows after them: one write.
             assertThat(fill.fillAll()).isEqualTo(4);
             assertThat(kept(db, "g-all")).isEmpty();
+            assertThat(members(db, "g-all")).isEmpty();
             assertThat(kept(db, "g-db")).isEmpty();
             assertThat(kept(db, "g-web")).as("another group's rows stay").isEqualTo(web).hasSize(13);
             int purges = db.read(c -> {
@@ -315,6 +318,21 @@ class DeviceGroupMatchFillTest {
         return db.read(c -> {
             TreeSet<String> out = new TreeSet<>();
             try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_matches WHERE group_id = ?")) {
+                st.setString(1, group);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static TreeSet<String> members(Database db, String group) {
+        return db.read(c -> {
+            TreeSet<String> out = new TreeSet<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_members WHERE group_id = ?")) {
                 st.setString(1, group);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
