@@ -189,8 +189,11 @@ public final class SqlDeviceGroupStore {
      */
     public Map<String, Counts> counts(Connection c, java.util.Collection<String> groupIds) throws SQLException {
         Map<String, Counts> out = new HashMap<>();
+        // Which groups fill, first: a read is not one snapshot, and a fill that ends between the two
+        // statements must not leave its old rows counted as if they were done.
+        List<DeviceGroupRow> filling = groupIds.isEmpty() ? List.of() : filling(c, groupIds);
         Map<String, Long> matched = grouped(c, "device_group_matches", groupIds);
-        for (DeviceGroupRow group : groupIds.isEmpty() ? List.<DeviceGroupRow>of() : filling(c, groupIds)) {
+        for (DeviceGroupRow group : filling) {
             List<Object> params = new ArrayList<>();
             String where = SqlDeviceStore.scopeSql(matchScope(group), "", params);
             try (PreparedStatement st = Rows.bind(c.prepareStatement("SELECT COUNT(*) FROM devices WHERE " + where),
@@ -261,14 +264,14 @@ public final class SqlDeviceGroupStore {
         String after = afterId == null ? "" : afterId;
         Optional<DeviceGroupRow> group = byId(c, groupId);
         String sql = MEMBER_PAGE;
-        List<Object> params = new ArrayList<>(List.of(groupId, after, limit, groupId, after, limit, limit));
+        List<Object> params = new ArrayList<>(List.of(groupId, after, after, limit, groupId, after, after, limit, limit));
         if (group.isPresent() && group.get().matchFilling()) {
             // Its rows are being filled: the matched arm tests the match on the devices after the cursor.
             List<Object> match = new ArrayList<>();
             String where = SqlDeviceStore.scopeSql(matchScope(group.get()), "d.", match);
             sql = MEMBER_PAGE.replace(MATCHED_ARM, "SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
                     + " FROM devices d WHERE d.id > ? AND " + where + " ORDER BY d.id LIMIT ?");
-            params = new ArrayList<>(List.of(groupId, after, limit, after));
+            params = new ArrayList<>(List.of(groupId, after, after, limit, after));
             params.addAll(match);
             params.addAll(List.of(limit, limit));
         }
@@ -285,16 +288,19 @@ public final class SqlDeviceGroupStore {
     /**
      * The query of {@link #memberPage} (portable: SQLite and PostgreSQL). Each arm reads its page of
      * devices by key inside its LIMIT, so both databases look devices up one by one (a join after
-     * the union let PostgreSQL hash-join a scan of the whole devices table).
+     * the union let PostgreSQL hash-join a scan of the whole devices table), with the cursor on both
+     * sides of the join (as {@code SqlDeviceStore}'s member arms: PostgreSQL may merge-join the
+     * devices table from its first row otherwise).
      */
     /** {@link #MEMBER_PAGE}'s arm of matched devices, from the kept rows (replaced while they are filled). */
     private static final String MATCHED_ARM = "SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
             + " FROM device_group_matches g JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ?"
-            + " ORDER BY g.device_id LIMIT ?";
+            + " AND d.id > ? ORDER BY g.device_id LIMIT ?";
 
     static final String MEMBER_PAGE = "SELECT id, hostname, os, deleted_at, MAX(ex) AS explicit, MAX(mx) AS matched FROM ("
             + "SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 1 AS ex, 0 AS mx FROM device_group_members g"
-            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? ORDER BY g.device_id LIMIT ?) a"
+            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? AND d.id > ?"
+            + " ORDER BY g.device_id LIMIT ?) a"
             + " UNION ALL SELECT * FROM (" + SqlDeviceGroupStore.MATCHED_ARM + ") b"
             + ") u GROUP BY id, hostname, os, deleted_at ORDER BY id LIMIT ?";
 
