@@ -146,24 +146,18 @@ class DeviceGroupMatchFillingTest {
     }
 
     private static TreeSet<String> memberRows(TestServer server, String group) {
-        return server.server.database().read(c -> {
-            TreeSet<String> out = new TreeSet<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_members WHERE group_id = ?")) {
-                st.setString(1, group);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return rows(server, "device_group_members", group);
     }
 
     private static TreeSet<String> keptRows(TestServer server, String group) {
+        return rows(server, "device_group_matches", group);
+    }
+
+    /** The device ids of {@code table}'s rows for {@code group}. */
+    private static TreeSet<String> rows(TestServer server, String table, String group) {
         return server.server.database().read(c -> {
             TreeSet<String> out = new TreeSet<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_matches WHERE group_id = ?")) {
+            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM " + table + " WHERE group_id = ?")) {
                 st.setString(1, group);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {

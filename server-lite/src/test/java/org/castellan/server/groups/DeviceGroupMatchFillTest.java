@@ -315,24 +315,18 @@ class DeviceGroupMatchFillTest {
     }
 
     private static TreeSet<String> kept(Database db, String group) {
-        return db.read(c -> {
-            TreeSet<String> out = new TreeSet<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_matches WHERE group_id = ?")) {
-                st.setString(1, group);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return rows(db, "device_group_matches", group);
     }
 
     private static TreeSet<String> members(Database db, String group) {
+        return rows(db, "device_group_members", group);
+    }
+
+    /** The device ids of {@code table}'s rows for {@code group}. */
+    private static TreeSet<String> rows(Database db, String table, String group) {
         return db.read(c -> {
             TreeSet<String> out = new TreeSet<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM device_group_members WHERE group_id = ?")) {
+            try (PreparedStatement st = c.prepareStatement("SELECT device_id FROM " + table + " WHERE group_id = ?")) {
                 st.setString(1, group);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
