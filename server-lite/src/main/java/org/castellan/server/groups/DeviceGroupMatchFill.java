@@ -146,49 +146,57 @@ public final class DeviceGroupMatchFill {
      */
     public int fillAll() {
         int writes = 0;
-        for (String group : db.read(DeviceGroupMatchFill::waiting)) {
-            long started = System.nanoTime();
-            long writing = 0;
-            int groupWrites = 0;
-            boolean more = true;
-            while (more) {
-                long before = System.nanoTime();
-                more = fillBatch(group);
-                long took = System.nanoTime() - before;
-                writing += took;
-                groupWrites++;
-                if (more && !pause(took)) {
-                    return writes + groupWrites; // stopping: the next start goes on from the cursor
-                }
+        for (String group : db.read(c -> ids(c, WAITING))) {
+            Drained fill = drain(() -> fillBatch(group));
+            writes += fill.writes();
+            if (fill.stopped()) {
+                return writes; // stopping: the next start goes on from the cursor
             }
-            writes += groupWrites;
-            LOG.info("device group {}: match filled in {} writes, {} ms (of which {} ms writing)", group, groupWrites,
-                    (System.nanoTime() - started) / 1_000_000, writing / 1_000_000);
+            LOG.info("device group {}: match filled in {} writes, {} ms (of which {} ms writing)", group,
+                    fill.writes(), fill.millis(), fill.writingMillis());
         }
-        for (String group : db.read(DeviceGroupMatchFill::deleted)) {
-            long started = System.nanoTime();
-            int groupWrites = 0;
-            boolean more = true;
-            while (more) {
-                long before = System.nanoTime();
-                more = db.writeBookkeeping(c -> purgeBatch(c, group));
-                groupWrites++;
-                if (more && !pause(System.nanoTime() - before)) {
-                    return writes + groupWrites;
-                }
+        for (String group : db.read(c -> ids(c, DELETED))) {
+            Drained purge = drain(() -> db.writeBookkeeping(c -> purgeBatch(c, group)));
+            writes += purge.writes();
+            if (purge.stopped()) {
+                return writes;
             }
-            writes += groupWrites;
-            LOG.info("deleted device group {}: its members' and match's rows purged in {} writes, {} ms", group, groupWrites,
-                    (System.nanoTime() - started) / 1_000_000);
+            LOG.info("deleted device group {}: its members' and match's rows purged in {} writes, {} ms", group,
+                    purge.writes(), purge.millis());
         }
         return writes;
     }
 
+    /** How one group's writes went: how many, how long in all and in the writes, and whether a stop cut them off. */
+    private record Drained(int writes, long millis, long writingMillis, boolean stopped) {}
+
+    /** Runs {@code write} until it says nothing is left, pausing after each as long as it took. */
+    private static Drained drain(BooleanSupplier write) {
+        long started = System.nanoTime();
+        long writing = 0;
+        int writes = 0;
+        boolean more = true;
+        while (more) {
+            long before = System.nanoTime();
+            more = write.getAsBoolean();
+            long took = System.nanoTime() - before;
+            writing += took;
+            writes++;
+            if (more && !pause(took)) {
+                return new Drained(writes, (System.nanoTime() - started) / 1_000_000, writing / 1_000_000, true);
+            }
+        }
+        return new Drained(writes, (System.nanoTime() - started) / 1_000_000, writing / 1_000_000, false);
+    }
+
+    /** The groups whose rows are being filled. */
+    private static final String WAITING = "SELECT id FROM device_groups WHERE match_fill_after IS NOT NULL ORDER BY id";
     /** The deleted groups whose rows are left to purge (db/sqlite/V98). */
-    private static List<String> deleted(Connection c) throws SQLException {
+    private static final String DELETED = "SELECT group_id FROM device_group_match_purges ORDER BY group_id";
+
+    private static List<String> ids(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT group_id FROM device_group_match_purges ORDER BY group_id");
-             ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -231,19 +239,6 @@ public final class DeviceGroupMatchFill {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** The groups whose rows are being filled. */
-    private static List<String> waiting(Connection c) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(
-                "SELECT id FROM device_groups WHERE match_fill_after IS NOT NULL ORDER BY id");
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 
     /**

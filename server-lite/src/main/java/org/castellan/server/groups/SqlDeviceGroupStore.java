@@ -269,7 +269,7 @@ public final class SqlDeviceGroupStore {
             // Its rows are being filled: the matched arm tests the match on the devices after the cursor.
             List<Object> match = new ArrayList<>();
             String where = SqlDeviceStore.scopeSql(matchScope(group.get()), "d.", match);
-            sql = MEMBER_PAGE.replace(MATCHED_ARM, "SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
+            sql = memberPageSql("SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
                     + " FROM devices d WHERE d.id > ? AND " + where + " ORDER BY d.id LIMIT ?");
             params = new ArrayList<>(List.of(groupId, after, after, limit, after));
             params.addAll(match);
@@ -292,17 +292,22 @@ public final class SqlDeviceGroupStore {
      * sides of the join (as {@code SqlDeviceStore}'s member arms: PostgreSQL may merge-join the
      * devices table from its first row otherwise).
      */
-    /** {@link #MEMBER_PAGE}'s arm of matched devices, from the kept rows (replaced while they are filled). */
+    /** {@link #MEMBER_PAGE}'s arm of matched devices, from the kept rows (another while they are filled). */
     private static final String MATCHED_ARM = "SELECT d.id, d.hostname, d.os, d.deleted_at, 0 AS ex, 1 AS mx"
             + " FROM device_group_matches g JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ?"
             + " AND d.id > ? ORDER BY g.device_id LIMIT ?";
 
-    static final String MEMBER_PAGE = "SELECT id, hostname, os, deleted_at, MAX(ex) AS explicit, MAX(mx) AS matched FROM ("
-            + "SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 1 AS ex, 0 AS mx FROM device_group_members g"
-            + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? AND d.id > ?"
-            + " ORDER BY g.device_id LIMIT ?) a"
-            + " UNION ALL SELECT * FROM (" + SqlDeviceGroupStore.MATCHED_ARM + ") b"
-            + ") u GROUP BY id, hostname, os, deleted_at ORDER BY id LIMIT ?";
+    static final String MEMBER_PAGE = memberPageSql(MATCHED_ARM);
+
+    /** {@link #MEMBER_PAGE} with {@code matchedArm} as its arm of matched devices. */
+    private static String memberPageSql(String matchedArm) {
+        return "SELECT id, hostname, os, deleted_at, MAX(ex) AS explicit, MAX(mx) AS matched FROM ("
+                + "SELECT * FROM (SELECT d.id, d.hostname, d.os, d.deleted_at, 1 AS ex, 0 AS mx FROM device_group_members g"
+                + " JOIN devices d ON d.id = g.device_id WHERE g.group_id = ? AND g.device_id > ? AND d.id > ?"
+                + " ORDER BY g.device_id LIMIT ?) a"
+                + " UNION ALL SELECT * FROM (" + matchedArm + ") b"
+                + ") u GROUP BY id, hostname, os, deleted_at ORDER BY id LIMIT ?";
+    }
 
     private static void setMembers(Connection c, String groupId, List<String> deviceIds) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("DELETE FROM device_group_members WHERE group_id = ?")) {

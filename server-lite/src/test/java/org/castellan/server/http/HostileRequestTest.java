@@ -96,11 +96,11 @@ class HostileRequestTest {
             System.setErr(originalErr);
         }
         System.out.println("HostileRequestTest: " + attacks.size() + " requests, statuses " + statuses
-                + ", handshakes made again " + raw.handshakeRetries());
+                + ", handshakes made again " + raw.connectionsMadeAgain());
         assertThat(problems).as("seed %x", SEED).isEmpty();
         // A handshake that fails before the request is sent is made again (RawHttps); on this
         // machine about one in a few thousand did, from 2026-12-08 on. More would be a finding.
-        assertThat(raw.handshakeRetries()).as("handshakes made again").isLessThanOrEqualTo(attacks.size() / 100);
+        assertThat(raw.connectionsMadeAgain()).as("handshakes made again").isLessThanOrEqualTo(attacks.size() / 100);
         assertThat(log.toString(StandardCharsets.UTF_8)).as("server log").doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(withoutDeniedAuditRows(DbSnapshot.take(dataDir))).isEqualTo(before);
     }

@@ -22,7 +22,7 @@ public final class RawHttps {
     private final String host;
     private final int port;
     private final PinnedTrust trust;
-    private final AtomicLong handshakeRetries = new AtomicLong();
+    private final AtomicLong connectionsMadeAgain = new AtomicLong();
 
     public RawHttps(String host, int port, String fingerprint) {
         this.host = host;
@@ -58,14 +58,14 @@ public final class RawHttps {
      * Connections made again: their TLS handshake failed before a byte of the request was sent, or
      * (through {@link #sendForAnswer}) they were closed without a byte of an answer.
      */
-    public long handshakeRetries() {
-        return handshakeRetries.get();
+    public long connectionsMadeAgain() {
+        return connectionsMadeAgain.get();
     }
 
     /**
      * A connection with its handshake done. One whose handshake fails is made once more: no byte of
      * the request has been sent on it, so what the request meets is unchanged. Such retries are
-     * counted ({@link #handshakeRetries}) for the caller to bound; a second failure is thrown.
+     * counted ({@link #connectionsMadeAgain}) for the caller to bound; a second failure is thrown.
      */
     private SSLSocket handshaken() throws IOException {
         IOException first = null;
@@ -89,7 +89,7 @@ public final class RawHttps {
                     throw first;
                 }
                 first = e;
-                handshakeRetries.incrementAndGet();
+                connectionsMadeAgain.incrementAndGet();
             }
         }
     }
@@ -120,7 +120,7 @@ public final class RawHttps {
 
     /**
      * As {@link #send}, for a request the server must answer: one that met a connection closed
-     * without a byte is sent once more on a new one, counted in {@link #handshakeRetries}. On this
+     * without a byte is sent once more on a new one, counted in {@link #connectionsMadeAgain}. On this
      * machine about one fresh connection in a thousand is closed by the server right after its TLS
      * handshake, in the PostgreSQL pass only, from 2026-12-08 on (cause not found; see
      * HostileRequestTest). A request the server never answers still fails: twice.
@@ -128,7 +128,7 @@ public final class RawHttps {
     public Answer sendForAnswer(String request) throws IOException {
         Answer answer = send(request);
         if (answer.closedWithoutAnswer() && answer.statusLine().isEmpty()) {
-            handshakeRetries.incrementAndGet();
+            connectionsMadeAgain.incrementAndGet();
             return send(request);
         }
         return answer;
